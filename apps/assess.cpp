@@ -1,0 +1,194 @@
+#include "apps/assess.h"
+
+#include <itkImageRegionConstIteratorWithIndex.h>
+
+#include <cstdio>
+
+#include "apps/label_selection.h"
+#include "core/error.h"
+#include "io/label_grid.h"
+#include "registration/label_mapping.h"
+
+namespace margo {
+namespace {
+
+struct LabelsOnGrid {
+  LabelImage::Pointer image;
+  LoadReport report;
+};
+
+LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const std::string& uid, Log& log,
+                      std::vector<InputRecord>& inputs, const std::string& key) {
+  log.Info("loading " + role + " " + path);
+  LoadedCt ct = LoadCt(path, role, DicomSelection{uid});
+  std::string what = ct.report.format;
+  if (ct.report.format == "DICOM series") {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " (%zu files, slice spacing %.3f..%.3f mm from positions)",
+                  ct.report.file_count, ct.report.slice_spacing_min_mm, ct.report.slice_spacing_max_mm);
+    what += buf;
+  }
+  log.Info(role + ": " + what + ", " + Describe(ct.report.geometry));
+  inputs.push_back({key, ct.report});
+  return ct;
+}
+
+LabelsOnGrid LoadLabelsOn(const std::string& path, const std::string& role, const LabelSelection& selection,
+                          const itk::ImageBase<3>& grid, const GridInput& grid_input, Log& log,
+                          std::vector<InputRecord>& inputs, const std::string& key) {
+  LoadedLabels loaded = LoadLabels(path, role);
+  log.Info(role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
+  inputs.push_back({key, loaded.report});
+  ApplySelection(*loaded.image, selection);
+  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {role, path}, grid, grid_input, log), loaded.report};
+  RequireNotEmpty(*out.image, role, path, grid_input.role);
+  return out;
+}
+
+// LPS box around the non-zero voxels of `labels`, and their centroid.
+struct Extent {
+  WorldBox box;
+  Vec3 centroid_mm{};
+};
+
+Extent ExtentOf(const LabelImage& labels) {
+  Extent e;
+  e.box.min_mm = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
+  e.box.max_mm = {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
+  std::size_t n = 0;
+  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    if (it.Get() == 0) continue;
+    LabelImage::PointType p;
+    labels.TransformIndexToPhysicalPoint(it.GetIndex(), p);
+    for (int a = 0; a < 3; ++a) {
+      e.box.min_mm[a] = std::min(e.box.min_mm[a], p[a]);
+      e.box.max_mm[a] = std::max(e.box.max_mm[a], p[a]);
+      e.centroid_mm[a] += p[a];
+    }
+    ++n;
+  }
+  for (int a = 0; a < 3; ++a) e.centroid_mm[a] /= double(std::max<std::size_t>(n, 1));
+  return e;
+}
+
+Vec3 Minus(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+
+RigidHints HintsFor(const LabelImage& tumours_pre, const LabelImage& ablation_post,
+                    const LabelImage* liver_pre, const LabelImage* liver_post) {
+  RigidHints hints;
+  const Extent zone = ExtentOf(ablation_post);
+  const Extent tumour = ExtentOf(tumours_pre);
+  hints.fixed_roi = zone.box;
+  hints.start_translations_mm.push_back(Minus(tumour.centroid_mm, zone.centroid_mm));
+  if (liver_pre != nullptr && liver_post != nullptr) {
+    const Extent lp = ExtentOf(*liver_pre);
+    const Extent lq = ExtentOf(*liver_post);
+    hints.fixed_roi = lq.box;
+    hints.start_translations_mm.push_back(Minus(lp.centroid_mm, lq.centroid_mm));
+  }
+  return hints;
+}
+
+void LogRegistration(const RigidResult& r, Log& log) {
+  const RigidTransform& t = r.post_to_pre;
+  char buf[300];
+  std::snprintf(buf, sizeof buf,
+                "rigid registration: rotation %.2f deg, translation (%.2f, %.2f, %.2f) mm, Mattes MI %.4f -> %.4f",
+                t.RotationDeg(), t.translation_mm[0], t.translation_mm[1], t.translation_mm[2], r.metric_initial,
+                r.metric_final);
+  log.Info(buf);
+}
+
+std::vector<std::uint16_t> Keys(const std::map<std::uint16_t, double>& m) {
+  std::vector<std::uint16_t> out;
+  for (const auto& kv : m) out.push_back(kv.first);
+  return out;
+}
+
+}  // namespace
+
+std::size_t Assessment::NotAssessable() const {
+  std::size_t n = 0;
+  for (const TumourMargin& t : tumours) n += t.assessable ? 0 : 1;
+  return n;
+}
+
+Assessment RunAssess(const AssessParams& p, Log& log) {
+  Assessment a;
+  a.thresholds = p.thresholds;
+  const LoadedCt pre = LoadLoggedCt(p.pre_ct, "pre CT", p.pre_series_uid, log, a.inputs, "pre_ct");
+  const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, a.inputs, "post_ct");
+  const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
+  const LabelsOnGrid tumours = LoadLabelsOn(p.tumours, "tumour labels", p.tumour_labels, *pre.image, pre_grid,
+                                            log, a.inputs, "tumours");
+  const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *post.image,
+                                             post_grid, log, a.inputs, "ablation");
+  LabelsOnGrid pre_liver, post_liver;
+  if (!p.pre_liver.empty()) {
+    pre_liver = LoadLabelsOn(p.pre_liver, "pre liver mask", {}, *pre.image, pre_grid, log, a.inputs, "pre_liver");
+  }
+  if (!p.post_liver.empty()) {
+    post_liver = LoadLabelsOn(p.post_liver, "post liver mask", {}, *post.image, post_grid, log, a.inputs,
+                              "post_liver");
+  }
+  a.tumour_volume_ml = LabelVolumesMl(*tumours.image);
+
+  RigidTransform post_to_pre;
+  a.registration_method = p.registration == RegistrationMode::kRigid ? "rigid" : "none";
+  if (p.registration == RegistrationMode::kRigid) {
+    const RigidHints hints = HintsFor(*tumours.image, *ablation.image, pre_liver.image.GetPointer(),
+                                      post_liver.image.GetPointer());
+    a.registration = RegisterRigid(*post.image, *pre.image, hints, p.rigid, log);
+    LogRegistration(*a.registration, log);
+    post_to_pre = a.registration->post_to_pre;
+  }
+
+  MarginInputs m;
+  m.expected_labels = Keys(a.tumour_volume_ml);
+  m.thresholds = p.thresholds;
+  LabelImage::Pointer measured_tumours = tumours.image;
+  LabelImage::Pointer measured_zone = ablation.image;
+  if (p.space == MeasureSpace::kPost) {
+    a.measuring_space = "post";
+    m.space_name = "post CT";
+    measured_tumours = MapPreLabelsToPost(*tumours.image, post_to_pre, *post.image);
+  } else {
+    a.measuring_space = "pre";
+    m.space_name = "pre CT";
+    measured_zone = MapPostLabelsToPre(*ablation.image, post_to_pre, *pre.image);
+    RequireNotEmpty(*measured_zone, "ablation labels", p.ablation, "pre CT (after registration)");
+  }
+  const MaskImage::Pointer zone_mask = UnionMask(*measured_zone);
+  m.tumours = measured_tumours.GetPointer();
+  m.ablation = zone_mask.GetPointer();
+  log.Info("measuring margins in the " + m.space_name + " space");
+  a.tumours = MeasureMargins(m);
+  return a;
+}
+
+Assessment RunMargin(const MarginParams& p, Log& log) {
+  Assessment a;
+  a.thresholds = p.thresholds;
+  a.registration_method = "none";
+  a.measuring_space = "tumour label grid";
+  LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels");
+  log.Info("tumour labels: " + tumours.report.format + ", " + Describe(tumours.report.geometry));
+  a.inputs.push_back({"tumours", tumours.report});
+  ApplySelection(*tumours.image, p.tumour_labels);
+  RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
+  const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *tumours.image,
+                                             {"tumour labels", p.tumours}, log, a.inputs, "ablation");
+  a.tumour_volume_ml = LabelVolumesMl(*tumours.image);
+  const MaskImage::Pointer zone_mask = UnionMask(*ablation.image);
+  MarginInputs m;
+  m.tumours = tumours.image.GetPointer();
+  m.ablation = zone_mask.GetPointer();
+  m.expected_labels = Keys(a.tumour_volume_ml);
+  m.thresholds = p.thresholds;
+  m.space_name = "tumour label map";
+  a.tumours = MeasureMargins(m);
+  return a;
+}
+
+}  // namespace margo

@@ -1,0 +1,63 @@
+// The two jobs margo runs: `assess` (register a scan pair, then measure) and
+// `margin` (measure masks already in one world space). Parameters are plain
+// structs; the CLI fills them, tests may fill them directly.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "io/image_reader.h"
+#include "margin/category.h"
+#include "margin/tumour_margin.h"
+#include "registration/rigid.h"
+
+namespace margo {
+
+enum class MeasureSpace { kPost, kPre };
+enum class RegistrationMode { kRigid, kNone };
+
+// Which label values of a multi-structure map to use; empty = every non-zero label.
+using LabelSelection = std::vector<std::uint16_t>;
+
+struct AssessParams {
+  std::string pre_ct, post_ct;        // REQUIRED: DICOM folder or image file
+  std::string tumours, ablation;      // REQUIRED: label maps (pre, post)
+  std::string pre_liver, post_liver;  // optional liver masks (non-zero = liver)
+  std::string pre_series_uid, post_series_uid;  // optional DICOM series choice
+  LabelSelection tumour_labels, ablation_labels;
+  MeasureSpace space = MeasureSpace::kPost;  // Default: post (the ablation zone stays untouched)
+  RegistrationMode registration = RegistrationMode::kRigid;  // Default: rigid
+  CategoryThresholds thresholds;
+  RigidParams rigid;
+};
+
+struct MarginParams {
+  std::string tumours, ablation;  // REQUIRED: label maps in one world space
+  LabelSelection tumour_labels, ablation_labels;
+  CategoryThresholds thresholds;
+};
+
+struct InputRecord {
+  std::string role;  // "pre_ct", "tumours", ...
+  LoadReport report;
+};
+
+struct Assessment {
+  std::vector<InputRecord> inputs;
+  std::optional<RigidResult> registration;  // absent when not registered
+  std::string registration_method;          // "rigid", "none"
+  std::string measuring_space;              // "post", "pre", "tumour label grid"
+  std::map<std::uint16_t, double> tumour_volume_ml;  // from the input tumour label map
+  std::vector<TumourMargin> tumours;
+  CategoryThresholds thresholds;
+
+  std::size_t NotAssessable() const;
+};
+
+Assessment RunAssess(const AssessParams& params, Log& log);
+Assessment RunMargin(const MarginParams& params, Log& log);
+
+}  // namespace margo

@@ -1,0 +1,180 @@
+#include "apps/cli.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "apps/label_selection.h"
+#include "apps/report.h"
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/version.h"
+
+namespace margo {
+namespace {
+
+struct GlobalOptions {
+  bool quiet = false;
+  bool verbose = false;
+  bool version = false;
+  std::string log_file;
+};
+
+// Options shared by both jobs, as text until validated.
+struct CommonOptions {
+  std::string out_dir;
+  std::string tumour_labels, ablation_labels;
+  CategoryThresholds thresholds;
+};
+
+struct Commands {
+  CLI::App* assess = nullptr;
+  CLI::App* margin = nullptr;
+  AssessParams assess_params;
+  MarginParams margin_params;
+  CommonOptions assess_common, margin_common;
+  std::string space = "post", registration = "rigid";
+};
+
+void AddCommon(CLI::App& cmd, CommonOptions& c) {
+  cmd.add_option("--out", c.out_dir, "Output folder (created if needed); report.json is written there")
+      ->required();
+  cmd.add_option("--tumour-labels", c.tumour_labels,
+                 "Tumour label values to use, e.g. 2-8 or 2,5 (default: every non-zero label)");
+  cmd.add_option("--ablation-labels", c.ablation_labels,
+                 "Label values forming the ablation zone (default: every non-zero label)");
+  cmd.add_option("--a0-threshold-mm", c.thresholds.a0_above_mm, "A0 when the minimal margin exceeds this (mm)")
+      ->capture_default_str();
+  cmd.add_option("--a1-threshold-mm", c.thresholds.a1_from_mm, "A1 from this minimal margin (mm) up to A0")
+      ->capture_default_str();
+}
+
+void DeclareAssess(CLI::App& app, Commands& c) {
+  AssessParams& p = c.assess_params;
+  c.assess = app.add_subcommand("assess", "Register a pre/post-ablation CT pair and measure every tumour's margin");
+  CLI::App& cmd = *c.assess;
+  cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")->required();
+  cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")
+      ->required();
+  cmd.add_option("--tumours", p.tumours, "Tumour label map on the pre CT (one label per tumour)")->required();
+  cmd.add_option("--ablation", p.ablation, "Ablation-zone label map on the post CT")->required();
+  cmd.add_option("--pre-liver", p.pre_liver, "Liver mask on the pre CT (optional; guides registration)");
+  cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
+  cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
+  cmd.add_option("--post-series-uid", p.post_series_uid, "Series Instance UID when the post CT folder holds several");
+  cmd.add_option("--space", c.space, "Space in which margins are measured")
+      ->check(CLI::IsMember({"post", "pre"}))->capture_default_str();
+  cmd.add_option("--registration", c.registration, "rigid, or none when the scans are already aligned")
+      ->check(CLI::IsMember({"rigid", "none"}))->capture_default_str();
+  AddCommon(cmd, c.assess_common);
+}
+
+void DeclareMargin(CLI::App& app, Commands& c) {
+  MarginParams& p = c.margin_params;
+  c.margin = app.add_subcommand("margin", "Measure margins of tumour and ablation masks already in one world space");
+  c.margin->add_option("--tumours", p.tumours, "Tumour label map (one label per tumour)")->required();
+  c.margin->add_option("--ablation", p.ablation, "Ablation-zone label map (same world space)")->required();
+  AddCommon(*c.margin, c.margin_common);
+}
+
+std::string CommandLine(const std::vector<std::string>& args) {
+  std::string line = "margo";
+  for (const std::string& a : args) {
+    const bool plain = !a.empty() && a.find_first_of(" \t\"'\\$`") == std::string::npos;
+    line += " " + (plain ? a : "'" + a + "'");
+  }
+  return line;
+}
+
+void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation) {
+  if (!c.tumour_labels.empty()) tumours = ParseLabelSelection(c.tumour_labels, "--tumour-labels");
+  if (!c.ablation_labels.empty()) ablation = ParseLabelSelection(c.ablation_labels, "--ablation-labels");
+  if (auto problem = ValidateThresholds(c.thresholds)) throw Error(ErrorKind::kUsage, *problem);
+}
+
+int Finish(const Assessment& a, const CommonOptions& c, const std::string& command_line, std::ostream& out,
+           Log& log) {
+  const std::filesystem::path report = std::filesystem::path(c.out_dir) / "report.json";
+  WriteFileAtomically(report, ReportJson(a, GetVersionInfo(), command_line).dump(2) + "\n");
+  out << SummaryTable(a);
+  out.flush();
+  log.Info("report written to " + report.string());
+  if (a.NotAssessable() > 0) {
+    log.Warn(std::to_string(a.NotAssessable()) + " of " + std::to_string(a.tumours.size()) +
+             " tumours could not be assessed; see report.json");
+    return ExitCode(ErrorKind::kPartialResult);
+  }
+  return 0;
+}
+
+int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
+  log.Info(command_line);
+  if (c.assess->parsed()) {
+    AssessParams& p = c.assess_params;
+    ResolveCommon(c.assess_common, p.tumour_labels, p.ablation_labels);
+    p.thresholds = c.assess_common.thresholds;
+    p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
+    p.registration = c.registration == "none" ? RegistrationMode::kNone : RegistrationMode::kRigid;
+    EnsureWritableDirectory(c.assess_common.out_dir);
+    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log);
+  }
+  MarginParams& p = c.margin_params;
+  ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels);
+  p.thresholds = c.margin_common.thresholds;
+  EnsureWritableDirectory(c.margin_common.out_dir);
+  return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+  CLI::App app{"margo: 3D ablative-margin confirmation for liver tumours (pre/post-ablation CT)", "margo"};
+  app.fallthrough();
+  GlobalOptions g;
+  app.add_flag("--version", g.version, "Print version, git revision, ITK and VTK versions");
+  app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors on stderr");
+  app.add_flag("-v,--verbose", g.verbose, "Debug messages on stderr");
+  app.add_option("--log-file", g.log_file, "Also write every message, with timestamps, to this file");
+  Commands c;
+  DeclareAssess(app, c);
+  DeclareMargin(app, c);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    err << "error: " << e.what() << "\nRun 'margo --help' for usage.\n";
+    return ExitCode(ErrorKind::kUsage);
+  }
+  if (g.version) {
+    out << VersionText(GetVersionInfo());
+    return 0;
+  }
+  if (!c.assess->parsed() && !c.margin->parsed()) {
+    err << "error: no command given; expected 'assess' or 'margin'\n" << app.help();
+    return ExitCode(ErrorKind::kUsage);
+  }
+
+  Log log(err, err_is_terminal);
+  log.SetQuiet(g.quiet);
+  log.SetVerbose(g.verbose);
+  try {
+    if (!g.log_file.empty()) log.OpenFile(g.log_file);
+    return RunParsed(c, CommandLine(args), out, log);
+  } catch (const Error& e) {
+    log.Error(e.what());
+    return ExitCode(e.kind());
+  } catch (const itk::ExceptionObject& e) {
+    log.Error(std::string("internal error (ITK): ") + e.GetDescription());
+  } catch (const std::exception& e) {
+    log.Error(std::string("internal error: ") + e.what());
+  }
+  return ExitCode(ErrorKind::kInternal);
+}
+
+}  // namespace margo

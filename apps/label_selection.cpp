@@ -1,0 +1,84 @@
+#include "apps/label_selection.h"
+
+#include <itkImageRegionIterator.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace margo {
+namespace {
+
+std::uint16_t ParseLabel(const std::string& text, const std::string& option) {
+  std::size_t used = 0;
+  long value = -1;
+  try {
+    value = std::stol(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || value < 1 || value > 65535) {
+    throw Error(ErrorKind::kUsage, option + ": '" + text + "' is not a label; expected a whole number 1..65535");
+  }
+  return static_cast<std::uint16_t>(value);
+}
+
+}  // namespace
+
+LabelSelection ParseLabelSelection(const std::string& text, const std::string& option) {
+  LabelSelection out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const auto dash = item.find('-', 1);
+    if (dash == std::string::npos) {
+      out.push_back(ParseLabel(item, option));
+      continue;
+    }
+    const std::uint16_t first = ParseLabel(item.substr(0, dash), option);
+    const std::uint16_t last = ParseLabel(item.substr(dash + 1), option);
+    if (last < first) {
+      throw Error(ErrorKind::kUsage, option + ": range '" + item + "' runs backwards; expected low-high");
+    }
+    for (unsigned v = first; v <= last; ++v) out.push_back(static_cast<std::uint16_t>(v));
+  }
+  if (out.empty()) throw Error(ErrorKind::kUsage, option + ": empty; expected labels such as 2,3 or 2-8");
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void ApplySelection(LabelImage& labels, const LabelSelection& selection) {
+  if (selection.empty()) return;
+  itk::ImageRegionIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    if (it.Get() != 0 && !std::binary_search(selection.begin(), selection.end(), it.Get())) it.Set(0);
+  }
+}
+
+std::map<std::uint16_t, double> LabelVolumesMl(const LabelImage& labels) {
+  std::map<std::uint16_t, std::size_t> counts;
+  itk::ImageRegionConstIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    if (it.Get() != 0) ++counts[it.Get()];
+  }
+  const auto s = labels.GetSpacing();
+  const double voxel_ml = s[0] * s[1] * s[2] / 1000.0;
+  std::map<std::uint16_t, double> out;
+  for (const auto& [label, n] : counts) out[label] = double(n) * voxel_ml;
+  return out;
+}
+
+void RequireNotEmpty(const LabelImage& labels, const std::string& role, const std::string& path,
+                     const std::string& grid) {
+  itk::ImageRegionConstIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    if (it.Get() != 0) return;
+  }
+  throw Error(ErrorKind::kSegmentationInvalid,
+              role + " " + path + ": no labelled voxel on the " + grid +
+                  " grid (after label selection); expected at least one");
+}
+
+}  // namespace margo

@@ -1,0 +1,24 @@
+// Choosing label values from a label map ("2-8,10") and measuring them.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "apps/assess.h"
+
+namespace margo {
+
+// Parses "2,3,7-9"; throws Error(kUsage) naming `option` on bad text.
+LabelSelection ParseLabelSelection(const std::string& text, const std::string& option);
+
+// Keeps the selected labels (all if the selection is empty); others become 0.
+void ApplySelection(LabelImage& labels, const LabelSelection& selection);
+
+// Volume (mL) of each non-zero label.
+std::map<std::uint16_t, double> LabelVolumesMl(const LabelImage& labels);
+
+// Throws Error(kSegmentationInvalid) if `labels` has no non-zero voxel.
+void RequireNotEmpty(const LabelImage& labels, const std::string& role, const std::string& path,
+                     const std::string& grid);
+
+}  // namespace margo

@@ -1,0 +1,126 @@
+#include "core/geometry.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace margo {
+
+Vec3 ImageGeometry::IndexToPoint(const Vec3& index) const {
+  Vec3 p = origin_mm;
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) p[r] += direction[r][c] * spacing_mm[c] * index[c];
+  }
+  return p;
+}
+
+bool WorldBox::Empty() const {
+  for (int a = 0; a < 3; ++a) {
+    if (!(max_mm[a] > min_mm[a])) return true;
+  }
+  return false;
+}
+
+ImageGeometry GeometryOf(const itk::ImageBase<3>& image) {
+  ImageGeometry g;
+  const auto region = image.GetLargestPossibleRegion();
+  for (int a = 0; a < 3; ++a) {
+    g.size[a] = region.GetSize()[a];
+    g.spacing_mm[a] = image.GetSpacing()[a];
+    g.origin_mm[a] = image.GetOrigin()[a];
+    for (int c = 0; c < 3; ++c) g.direction[a][c] = image.GetDirection()[a][c];
+  }
+  // A region that does not start at 0 shifts the first voxel.
+  const auto start = region.GetIndex();
+  if (start[0] != 0 || start[1] != 0 || start[2] != 0) {
+    g.origin_mm = g.IndexToPoint({double(start[0]), double(start[1]), double(start[2])});
+  }
+  return g;
+}
+
+namespace {
+
+bool IsIdentity(const std::array<Vec3, 3>& d) {
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) {
+      if (std::abs(d[r][c] - (r == c ? 1.0 : 0.0)) > 1e-6) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string Describe(const ImageGeometry& g) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%zu x %zu x %zu voxels, spacing %.4g x %.4g x %.4g mm, origin (%.2f, %.2f, %.2f) mm LPS",
+                g.size[0], g.size[1], g.size[2], g.spacing_mm[0], g.spacing_mm[1],
+                g.spacing_mm[2], g.origin_mm[0], g.origin_mm[1], g.origin_mm[2]);
+  std::string s = buf;
+  if (IsIdentity(g.direction)) return s + ", direction identity";
+  std::snprintf(buf, sizeof buf, ", direction [%.3f %.3f %.3f; %.3f %.3f %.3f; %.3f %.3f %.3f]",
+                g.direction[0][0], g.direction[0][1], g.direction[0][2], g.direction[1][0],
+                g.direction[1][1], g.direction[1][2], g.direction[2][0], g.direction[2][1],
+                g.direction[2][2]);
+  return s + buf;
+}
+
+WorldBox WorldBounds(const ImageGeometry& g) {
+  WorldBox box;
+  box.min_mm = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
+  box.max_mm = {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
+  for (int corner = 0; corner < 8; ++corner) {
+    Vec3 index;
+    for (int a = 0; a < 3; ++a) {
+      index[a] = (corner >> a & 1) ? double(g.size[a]) - 0.5 : -0.5;
+    }
+    const Vec3 p = g.IndexToPoint(index);
+    for (int a = 0; a < 3; ++a) {
+      box.min_mm[a] = std::min(box.min_mm[a], p[a]);
+      box.max_mm[a] = std::max(box.max_mm[a], p[a]);
+    }
+  }
+  return box;
+}
+
+WorldBox Intersect(const WorldBox& a, const WorldBox& b) {
+  WorldBox box;
+  for (int i = 0; i < 3; ++i) {
+    box.min_mm[i] = std::max(a.min_mm[i], b.min_mm[i]);
+    box.max_mm[i] = std::min(a.max_mm[i], b.max_mm[i]);
+  }
+  return box;
+}
+
+double BoxVolumeMm3(const WorldBox& box) {
+  if (box.Empty()) return 0.0;
+  return (box.max_mm[0] - box.min_mm[0]) * (box.max_mm[1] - box.min_mm[1]) *
+         (box.max_mm[2] - box.min_mm[2]);
+}
+
+bool SameGrid(const ImageGeometry& a, const ImageGeometry& b, double tolerance) {
+  if (a.size != b.size) return false;
+  for (int r = 0; r < 3; ++r) {
+    if (std::abs(a.spacing_mm[r] - b.spacing_mm[r]) > tolerance) return false;
+    if (std::abs(a.origin_mm[r] - b.origin_mm[r]) > tolerance) return false;
+    for (int c = 0; c < 3; ++c) {
+      if (std::abs(a.direction[r][c] - b.direction[r][c]) > tolerance) return false;
+    }
+  }
+  return true;
+}
+
+double DirectionOrthogonalityError(const ImageGeometry& g) {
+  double worst = 0.0;
+  for (int c1 = 0; c1 < 3; ++c1) {
+    for (int c2 = c1; c2 < 3; ++c2) {
+      double dot = 0.0;
+      for (int r = 0; r < 3; ++r) dot += g.direction[r][c1] * g.direction[r][c2];
+      worst = std::max(worst, std::abs(c1 == c2 ? dot - 1.0 : dot));
+    }
+  }
+  return worst;
+}
+
+}  // namespace margo

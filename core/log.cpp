@@ -1,0 +1,86 @@
+#include "core/log.h"
+
+#include <chrono>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace margo {
+namespace {
+
+std::string Timestamp() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm_utc{};
+  gmtime_r(&t, &tm_utc);
+  std::ostringstream s;
+  s << std::put_time(&tm_utc, "%Y-%m-%dT%H:%M:%SZ");
+  return s.str();
+}
+
+const char* Tag(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warning";
+    case LogLevel::kError: return "error";
+  }
+  return "";
+}
+
+}  // namespace
+
+Log::Log(std::ostream& console, bool console_is_terminal)
+    : console_(console), console_is_terminal_(console_is_terminal) {}
+
+Log::~Log() { EndProgress(); }
+
+void Log::OpenFile(const std::string& path) {
+  file_.open(path, std::ios::out | std::ios::trunc);
+  if (!file_) {
+    throw margo::Error(ErrorKind::kOutputFailed,
+                       "log file " + path + ": cannot open for writing");
+  }
+}
+
+void Log::Write(LogLevel level, const std::string& message) {
+  WriteFile(Tag(level), message);
+  const bool show = level == LogLevel::kError || level == LogLevel::kWarn ||
+                    (!quiet_ && (level == LogLevel::kInfo || verbose_));
+  if (!show) return;
+  EndProgress();
+  if (level == LogLevel::kInfo) {
+    console_ << message << '\n';
+  } else {
+    console_ << Tag(level) << ": " << message << '\n';
+  }
+  console_.flush();
+}
+
+void Log::WriteFile(const char* tag, const std::string& message) {
+  if (file_.is_open()) file_ << Timestamp() << ' ' << tag << ": " << message << std::endl;
+}
+
+void Log::Progress(const std::string& step, const std::string& status) {
+  WriteFile("progress", step + ": " + status);
+  if (quiet_ || !console_is_terminal_) return;
+  console_ << "\r\033[K" << step << ": " << status << std::flush;
+  progress_showing_ = true;
+}
+
+void Log::EndProgress() {
+  if (!progress_showing_) return;
+  console_ << "\r\033[K" << std::flush;
+  progress_showing_ = false;
+}
+
+Log& NullLog() {
+  static std::ostringstream sink;
+  static Log log(sink, false);
+  log.SetQuiet(true);
+  return log;
+}
+
+}  // namespace margo

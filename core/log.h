@@ -1,0 +1,54 @@
+// Logging facade: one object per run, passed by reference to library code.
+// Info and progress go to the console stream (stderr) unless quiet; errors are
+// printed at every verbosity; the optional log file receives everything with
+// timestamps. stdout is never touched here: it carries results only.
+#pragma once
+
+#include <fstream>
+#include <ostream>
+#include <string>
+
+namespace margo {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+class Log {
+ public:
+  // console: usually std::cerr. console_is_terminal enables in-place progress.
+  Log(std::ostream& console, bool console_is_terminal);
+  ~Log();
+  Log(const Log&) = delete;
+  Log& operator=(const Log&) = delete;
+
+  void SetQuiet(bool quiet) { quiet_ = quiet; }
+  void SetVerbose(bool verbose) { verbose_ = verbose; }
+  // Opens (truncates) a log file; throws Error(kOutputFailed) if impossible.
+  void OpenFile(const std::string& path);
+
+  void Debug(const std::string& message) { Write(LogLevel::kDebug, message); }
+  void Info(const std::string& message) { Write(LogLevel::kInfo, message); }
+  void Warn(const std::string& message) { Write(LogLevel::kWarn, message); }
+  void Error(const std::string& message) { Write(LogLevel::kError, message); }
+
+  // One-line progress for long steps: redrawn in place on a terminal, written
+  // only to the log file otherwise (so pipelines get no noise on stderr).
+  void Progress(const std::string& step, const std::string& status);
+  // Ends an in-place progress line, if one is showing.
+  void EndProgress();
+
+ private:
+  void Write(LogLevel level, const std::string& message);
+  void WriteFile(const char* tag, const std::string& message);
+
+  std::ostream& console_;
+  bool console_is_terminal_;
+  bool quiet_ = false;
+  bool verbose_ = false;
+  bool progress_showing_ = false;
+  std::ofstream file_;
+};
+
+// A Log that discards everything except errors; handy for tests and tools.
+Log& NullLog();
+
+}  // namespace margo

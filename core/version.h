@@ -1,0 +1,19 @@
+// What `margo --version` prints and report.json embeds.
+#pragma once
+
+#include <string>
+
+namespace margo {
+
+struct VersionInfo {
+  std::string margo;         // project version, e.g. "0.1.0"
+  std::string git_revision;  // `git describe --always --dirty` at build time
+  std::string itk;
+  std::string vtk;
+  std::string compiler;
+};
+
+VersionInfo GetVersionInfo();
+std::string VersionText(const VersionInfo& v);
+
+}  // namespace margo

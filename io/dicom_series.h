@@ -1,0 +1,64 @@
+// DICOM series folders: find the series, sort the slices by Image Position
+// Patient and check the stack's geometry once, before any pixel is read.
+// ITK's series reader only warns about missing or uneven slices; margo refuses.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "core/geometry.h"
+#include "core/image_types.h"
+
+namespace margo {
+
+// Header fields of one slice file, as read from the folder.
+struct DicomSlice {
+  std::string file;
+  std::string series_uid;          // (0020,000E)
+  std::string frame_of_reference;  // (0020,0052)
+  std::string modality;            // (0008,0060)
+  std::string description;         // (0008,103E)
+  int instance = 0;                // (0020,0013)
+  Vec3 position_mm{};              // (0020,0032)
+  std::array<double, 6> orientation{};  // (0020,0037): row then column direction cosines
+  std::array<double, 2> pixel_spacing_mm{};  // (0028,0030): row spacing, column spacing
+  unsigned rows = 0, columns = 0;  // (0028,0010), (0028,0011)
+  bool has_position = false, has_orientation = false, has_pixel_spacing = false;
+};
+
+// A checked, sorted stack of slices and the grid it defines.
+struct SliceStack {
+  std::vector<std::string> files;  // sorted along the slice normal
+  std::string series_uid;
+  std::string frame_of_reference;
+  ImageGeometry geometry;
+  double slice_spacing_min_mm = 0.0;  // measured from positions, not tags
+  double slice_spacing_max_mm = 0.0;
+  double tilt_deg = 0.0;
+};
+
+struct DicomSelection {
+  std::string series_uid;  // empty: the folder must hold exactly one series
+};
+
+// Reads the header fields of every DICOM file directly in `folder`.
+// Throws Error(kInputUnreadable) if the folder has no DICOM image.
+std::vector<DicomSlice> ScanDicomFolder(const std::string& folder);
+
+// Keeps the slices of the selected series. Several series and no UID given,
+// or an unknown UID: throws Error(kUsage) listing the series found.
+std::vector<DicomSlice> SelectSeries(const std::vector<DicomSlice>& slices,
+                                     const DicomSelection& selection, const std::string& folder);
+
+// Sorts and checks one series: orientation present, orthonormal and constant,
+// pixel spacing and matrix constant and sane, no duplicate, missing or unevenly
+// spaced slice, no gantry tilt. Throws Error(kGeometryInvalid) naming the
+// files, the value found and the value expected.
+SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& folder);
+
+// Reads the pixels of a checked stack (rescale slope/intercept applied) and
+// gives the image exactly the geometry the stack defines.
+CtImage::Pointer ReadSliceStack(const SliceStack& stack, const std::string& folder);
+
+}  // namespace margo

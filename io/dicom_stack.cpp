@@ -1,0 +1,201 @@
+// Sorting and checking the slices of one DICOM series, then reading them.
+#include <itkGDCMImageIO.h>
+#include <itkImageSeriesReader.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.h"
+#include "io/dicom_series.h"
+
+namespace margo {
+namespace {
+
+constexpr double kOrientationTolerance = 1e-3;
+constexpr double kMaxTiltDeg = 0.1;
+constexpr double kMinSpacingMm = 0.05;
+constexpr double kMaxPixelSpacingMm = 10.0;
+constexpr double kMaxSliceSpacingMm = 20.0;
+
+double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+Vec3 Cross(const Vec3& a, const Vec3& b) {
+  return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+}
+Vec3 Sub(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+
+std::string Fmt(const char* format, double a, double b = 0, double c = 0) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, format, a, b, c);
+  return buf;
+}
+
+std::string Where(const DicomSlice& s) {
+  return "instance " + std::to_string(s.instance) + " (" + s.file + ")";
+}
+
+[[noreturn]] void Reject(const std::string& folder, const std::string& what) {
+  throw Error(ErrorKind::kGeometryInvalid, "DICOM series " + folder + ": " + what);
+}
+
+void CheckHeaders(const std::vector<DicomSlice>& slices, const std::string& folder) {
+  if (slices.size() < 2) {
+    Reject(folder, "found " + std::to_string(slices.size()) +
+                       " slice; expected at least 2 to make a volume");
+  }
+  const DicomSlice& first = slices.front();
+  for (const DicomSlice& s : slices) {
+    if (!s.has_position) Reject(folder, Where(s) + " has no Image Position Patient (0020,0032)");
+    if (!s.has_orientation) Reject(folder, Where(s) + " has no Image Orientation Patient (0020,0037)");
+    if (!s.has_pixel_spacing) Reject(folder, Where(s) + " has no Pixel Spacing (0028,0030)");
+    if (s.frame_of_reference != first.frame_of_reference) {
+      Reject(folder, Where(s) + " has Frame of Reference UID (0020,0052) '" + s.frame_of_reference + "'; expected '" +
+                         first.frame_of_reference + "' as in " + Where(first));
+    }
+    if (s.rows != first.rows || s.columns != first.columns) {
+      Reject(folder, Where(s) + " is " + std::to_string(s.columns) + " x " + std::to_string(s.rows) +
+                         " pixels; expected " + std::to_string(first.columns) + " x " +
+                         std::to_string(first.rows) + " as in " + Where(first));
+    }
+    for (int i = 0; i < 6; ++i) {
+      if (std::abs(s.orientation[i] - first.orientation[i]) > kOrientationTolerance) {
+        Reject(folder, Where(s) + " has a different Image Orientation Patient (0020,0037) from " +
+                           Where(first) + "; expected one orientation per series");
+      }
+    }
+    for (int i = 0; i < 2; ++i) {
+      const double v = s.pixel_spacing_mm[i];
+      if (!(v >= kMinSpacingMm && v <= kMaxPixelSpacingMm)) {
+        Reject(folder, Where(s) + ": Pixel Spacing (0028,0030) is " + Fmt("%g mm", v) +
+                           Fmt("; expected %g to %g mm", kMinSpacingMm, kMaxPixelSpacingMm));
+      }
+      if (std::abs(v - first.pixel_spacing_mm[i]) > 1e-4) {
+        Reject(folder, Where(s) + ": Pixel Spacing (0028,0030) " + Fmt("%g mm differs from %g mm", v,
+                                                                         first.pixel_spacing_mm[i]) +
+                           " in " + Where(first));
+      }
+    }
+  }
+}
+
+// Row and column direction cosines; rejects non-orthonormal ones.
+std::pair<Vec3, Vec3> CheckedAxes(const DicomSlice& s, const std::string& folder) {
+  const Vec3 row{s.orientation[0], s.orientation[1], s.orientation[2]};
+  const Vec3 col{s.orientation[3], s.orientation[4], s.orientation[5]};
+  const double dot = Dot(row, col);
+  const double nr = std::sqrt(Dot(row, row)), nc = std::sqrt(Dot(col, col));
+  if (std::abs(dot) > kOrientationTolerance || std::abs(nr - 1) > kOrientationTolerance ||
+      std::abs(nc - 1) > kOrientationTolerance) {
+    Reject(folder, Where(s) + ": Image Orientation Patient (0020,0037) is not orthonormal: " +
+                       Fmt("row.column = %.4f, |row| = %.4f, |column| = %.4f", dot, nr, nc) +
+                       "; expected 0, 1, 1");
+  }
+  return {row, col};
+}
+
+void CheckSpacing(const std::vector<DicomSlice>& sorted, const std::vector<double>& along,
+                  const std::string& folder, SliceStack& stack) {
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < sorted.size(); ++i) gaps.push_back(along[i] - along[i - 1]);
+  for (std::size_t i = 0; i < gaps.size(); ++i) {
+    if (gaps[i] < kMinSpacingMm) {
+      Reject(folder, Where(sorted[i]) + " and " + Where(sorted[i + 1]) + Fmt(
+                         " are %.3f mm apart along the slice normal (0020,0032); expected distinct "
+                         "positions", gaps[i]));
+    }
+  }
+  std::vector<double> ordered = gaps;
+  std::nth_element(ordered.begin(), ordered.begin() + ordered.size() / 2, ordered.end());
+  const double typical = ordered[ordered.size() / 2];
+  if (typical > kMaxSliceSpacingMm) {
+    Reject(folder, Fmt("slice spacing is %.2f mm (from Image Position Patient); expected at most %g mm",
+                       typical, kMaxSliceSpacingMm));
+  }
+  const double tolerance = std::max(0.05, 0.01 * typical);
+  for (std::size_t i = 0; i < gaps.size(); ++i) {
+    if (std::abs(gaps[i] - typical) <= tolerance) continue;
+    const double ratio = gaps[i] / typical;
+    const bool missing = ratio > 1.5 && std::abs(ratio - std::round(ratio)) < 0.1;
+    const std::string between = " between " + Where(sorted[i]) + " and " + Where(sorted[i + 1]);
+    if (missing) {
+      Reject(folder, Fmt("missing slice: gap of %.2f mm (0020,0032)", gaps[i]) + between +
+                         Fmt("; expected %.2f mm, about %.0f slice(s) absent", typical,
+                             std::round(ratio) - 1));
+    }
+    Reject(folder, Fmt("slice spacing varies: %.2f mm (0020,0032)", gaps[i]) + between +
+                       Fmt("; expected %.2f mm +/- %.2f mm", typical, tolerance));
+  }
+  stack.slice_spacing_min_mm = *std::min_element(gaps.begin(), gaps.end());
+  stack.slice_spacing_max_mm = *std::max_element(gaps.begin(), gaps.end());
+}
+
+double TiltDegrees(const Vec3& first, const Vec3& last, const Vec3& normal) {
+  const Vec3 d = Sub(last, first);
+  const double along = Dot(d, normal);
+  const Vec3 across = Sub(d, {along * normal[0], along * normal[1], along * normal[2]});
+  return std::atan2(std::sqrt(Dot(across, across)), std::abs(along)) * 180.0 / M_PI;
+}
+
+}  // namespace
+
+SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& folder) {
+  CheckHeaders(slices, folder);
+  const auto [row, col] = CheckedAxes(slices.front(), folder);
+  const Vec3 normal = Cross(row, col);
+  std::sort(slices.begin(), slices.end(), [&normal](const DicomSlice& a, const DicomSlice& b) {
+    return Dot(a.position_mm, normal) < Dot(b.position_mm, normal);
+  });
+  std::vector<double> along;
+  for (const DicomSlice& s : slices) along.push_back(Dot(s.position_mm, normal));
+
+  SliceStack stack;
+  CheckSpacing(slices, along, folder, stack);
+  stack.tilt_deg = TiltDegrees(slices.front().position_mm, slices.back().position_mm, normal);
+  if (stack.tilt_deg > kMaxTiltDeg) {
+    Reject(folder, Fmt("gantry tilt or sheared stack: slice positions (0020,0032) drift %.2f degrees "
+                       "off the slice normal; expected 0 (at most %.1f)", stack.tilt_deg, kMaxTiltDeg));
+  }
+  const DicomSlice& first = slices.front();
+  ImageGeometry& g = stack.geometry;
+  g.size = {first.columns, first.rows, slices.size()};
+  // Pixel Spacing is (row spacing = between rows, column spacing = between columns).
+  g.spacing_mm = {first.pixel_spacing_mm[1], first.pixel_spacing_mm[0],
+                  (along.back() - along.front()) / double(slices.size() - 1)};
+  g.origin_mm = first.position_mm;
+  for (int r = 0; r < 3; ++r) g.direction[r] = {row[r], col[r], normal[r]};
+  for (const DicomSlice& s : slices) stack.files.push_back(s.file);
+  stack.series_uid = first.series_uid;
+  stack.frame_of_reference = first.frame_of_reference;
+  return stack;
+}
+
+CtImage::Pointer ReadSliceStack(const SliceStack& stack, const std::string& folder) {
+  using Reader = itk::ImageSeriesReader<CtImage>;
+  auto reader = Reader::New();
+  auto io = itk::GDCMImageIO::New();
+  reader->SetImageIO(io);
+  reader->SetFileNames(stack.files);
+  try {
+    reader->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw Error(ErrorKind::kInputUnreadable,
+                "DICOM series " + folder + ": cannot read the pixel data: " + e.GetDescription());
+  }
+  CtImage::Pointer image = reader->GetOutput();
+  image->DisconnectPipeline();
+  const ImageGeometry& g = stack.geometry;
+  CtImage::SpacingType spacing;
+  CtImage::PointType origin;
+  CtImage::DirectionType direction;
+  for (int r = 0; r < 3; ++r) {
+    spacing[r] = g.spacing_mm[r];
+    origin[r] = g.origin_mm[r];
+    for (int c = 0; c < 3; ++c) direction[r][c] = g.direction[r][c];
+  }
+  image->SetSpacing(spacing);
+  image->SetOrigin(origin);
+  image->SetDirection(direction);
+  return image;
+}
+
+}  // namespace margo

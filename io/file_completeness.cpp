@@ -1,0 +1,95 @@
+#include "io/file_completeness.h"
+
+#include <zlib.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/error.h"
+
+namespace margo {
+namespace {
+
+[[noreturn]] void Short(const std::string& role, const std::string& path, std::uint64_t found,
+                        std::uint64_t expected) {
+  throw Error(ErrorKind::kInputUnreadable,
+              role + " " + path + ": file is truncated or corrupt: " + std::to_string(found) +
+                  " bytes of header and voxel data; expected " + std::to_string(expected));
+}
+
+// All bytes of a plain or gzip-compressed file, counted through zlib.
+std::uint64_t DecompressedSize(const std::string& path, const std::string& role, std::string& head) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (file == nullptr) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": cannot open");
+  std::uint64_t total = 0;
+  char buffer[1 << 16];
+  int n = 0;
+  while ((n = gzread(file, buffer, sizeof buffer)) > 0) {
+    if (head.size() < 1024) head.append(buffer, std::min<std::size_t>(std::size_t(n), 1024 - head.size()));
+    total += std::uint64_t(n);
+  }
+  int code = Z_OK;
+  const std::string message = n < 0 ? gzerror(file, &code) : "";
+  gzclose(file);
+  if (n < 0) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": corrupt compressed data: " + message);
+  return total;
+}
+
+void CheckNifti(const std::string& path, const std::string& role, std::uint64_t image_bytes) {
+  std::string head;
+  const std::uint64_t total = DecompressedSize(path, role, head);
+  std::int32_t header_size = 0;
+  if (head.size() >= 4) std::memcpy(&header_size, head.data(), 4);
+  std::uint64_t offset = 352;
+  if (header_size == 348 && head.size() >= 112) {
+    float vox_offset = 0;
+    std::memcpy(&vox_offset, head.data() + 108, 4);
+    offset = static_cast<std::uint64_t>(vox_offset);
+  } else if (header_size == 540 && head.size() >= 176) {
+    std::int64_t vox_offset = 0;
+    std::memcpy(&vox_offset, head.data() + 168, 8);
+    offset = static_cast<std::uint64_t>(vox_offset);
+  }
+  if (total < offset + image_bytes) Short(role, path, total, offset + image_bytes);
+}
+
+void CheckMetaImage(const std::string& path, const std::string& role, std::uint64_t image_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::uint64_t compressed_size = 0;
+  bool compressed = false;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+    key.erase(key.find_last_not_of(" \t") + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    value.erase(value.find_last_not_of(" \t\r") + 1);
+    if (key == "CompressedData") compressed = value == "True" || value == "true";
+    if (key == "CompressedDataSize") compressed_size = std::stoull(value);
+    if (key != "ElementDataFile") continue;
+    if (value != "LOCAL") return;  // separate data file: its reader checks it
+    const std::uint64_t header = static_cast<std::uint64_t>(in.tellg());
+    const std::uint64_t size = std::filesystem::file_size(path);
+    const std::uint64_t expected = header + (compressed ? compressed_size : image_bytes);
+    if (size < expected) Short(role, path, size, expected);
+    return;
+  }
+}
+
+bool EndsWith(const std::string& s, const char* suffix) {
+  const std::size_t n = std::strlen(suffix);
+  return s.size() >= n && strcasecmp(s.c_str() + s.size() - n, suffix) == 0;
+}
+
+}  // namespace
+
+void CheckVoxelDataComplete(const std::string& path, const std::string& role, const std::string& format,
+                            std::uint64_t image_bytes) {
+  if (format == "NIfTI") CheckNifti(path, role, image_bytes);
+  if (format == "MetaImage" && EndsWith(path, ".mha")) CheckMetaImage(path, role, image_bytes);
+}
+
+}  // namespace margo

@@ -1,0 +1,180 @@
+#include "io/image_reader.h"
+
+#include <itkImageFileReader.h>
+#include <itkImageRegionIterator.h>
+#include <itkMetaImageIO.h>
+#include <itkNiftiImageIO.h>
+#include <itkNrrdImageIO.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/error.h"
+#include "io/file_completeness.h"
+
+namespace fs = std::filesystem;
+
+namespace margo {
+namespace {
+
+constexpr double kMinSpacingMm = 0.01;
+constexpr double kMaxSpacingMm = 50.0;
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  if (s.size() < suffix.size()) return false;
+  std::string tail = s.substr(s.size() - suffix.size());
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return tail == suffix;
+}
+
+struct FileFormat {
+  std::string name;
+  itk::ImageIOBase::Pointer io;
+};
+
+FileFormat FormatOf(const std::string& path, const std::string& role) {
+  if (EndsWith(path, ".nii") || EndsWith(path, ".nii.gz")) return {"NIfTI", itk::NiftiImageIO::New()};
+  if (EndsWith(path, ".nrrd") || EndsWith(path, ".nhdr")) return {"NRRD", itk::NrrdImageIO::New()};
+  if (EndsWith(path, ".mha") || EndsWith(path, ".mhd")) return {"MetaImage", itk::MetaImageIO::New()};
+  throw Error(ErrorKind::kInputUnreadable,
+              role + " " + path + ": unsupported file type; expected .nii, .nii.gz, .nrrd, .nhdr, "
+                                  ".mha, .mhd or a DICOM series folder");
+}
+
+void RequireExists(const std::string& path, const std::string& role) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": no such file or folder");
+  }
+}
+
+// Reads a 3D scalar image file as float, checking dimensionality on the way.
+CtImage::Pointer ReadFloatFile(const std::string& path, const std::string& role, LoadReport& report) {
+  FileFormat format = FormatOf(path, role);
+  report.format = format.name;
+  auto reader = itk::ImageFileReader<CtImage>::New();
+  reader->SetImageIO(format.io);
+  reader->SetFileName(path);
+  try {
+    reader->UpdateOutputInformation();
+    const unsigned dims = format.io->GetNumberOfDimensions();
+    bool extra_axes = false;
+    for (unsigned d = 3; d < dims; ++d) extra_axes |= format.io->GetDimensions(d) > 1;
+    const unsigned components = format.io->GetNumberOfComponents();
+    if (dims < 3 || extra_axes || components != 1) {
+      throw Error(ErrorKind::kInputUnreadable,
+                  role + " " + path + ": image has " + std::to_string(dims) + " dimensions and " +
+                      std::to_string(components) + (components == 1 ? " component" : " components") +
+                      " per voxel; expected a 3D scalar volume");
+    }
+    CheckVoxelDataComplete(path, role, format.name, format.io->GetImageSizeInBytes());
+    reader->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw Error(ErrorKind::kInputUnreadable,
+                role + " " + path + ": cannot read as " + format.name + ": " + e.GetDescription());
+  }
+  CtImage::Pointer image = reader->GetOutput();
+  image->DisconnectPipeline();
+  return image;
+}
+
+LoadedCt LoadDicomStack(const std::string& folder, const DicomSelection& selection);
+
+LoadedCt LoadDicomCt(const std::string& folder, const std::string& role, const DicomSelection& selection) {
+  try {
+    return LoadDicomStack(folder, selection);
+  } catch (const Error& e) {
+    throw Error(e.kind(), role + " " + e.what());  // "pre CT DICOM series /path: ..."
+  }
+}
+
+LoadedCt LoadDicomStack(const std::string& folder, const DicomSelection& selection) {
+  const std::vector<DicomSlice> slices = SelectSeries(ScanDicomFolder(folder), selection, folder);
+  const SliceStack stack = CheckSliceStack(slices, folder);
+  LoadedCt out;
+  out.image = ReadSliceStack(stack, folder);
+  out.report.path = folder;
+  out.report.format = "DICOM series";
+  out.report.series_uid = stack.series_uid;
+  out.report.frame_of_reference = stack.frame_of_reference;
+  out.report.file_count = stack.files.size();
+  out.report.slice_spacing_min_mm = stack.slice_spacing_min_mm;
+  out.report.slice_spacing_max_mm = stack.slice_spacing_max_mm;
+  return out;
+}
+
+LabelImage::Pointer ToLabels(const CtImage& values, const std::string& role, const std::string& path) {
+  auto labels = LabelImage::New();
+  labels->CopyInformation(&values);
+  labels->SetRegions(values.GetLargestPossibleRegion());
+  labels->Allocate();
+  itk::ImageRegionConstIterator<CtImage> in(&values, values.GetLargestPossibleRegion());
+  itk::ImageRegionIterator<LabelImage> out(labels, labels->GetLargestPossibleRegion());
+  for (; !in.IsAtEnd(); ++in, ++out) {
+    const float v = in.Get();
+    if (!(v >= 0.0f && v <= 65535.0f && v == std::round(v))) {
+      const auto index = in.GetIndex();
+      char buf[200];
+      std::snprintf(buf, sizeof buf, ": voxel (%ld, %ld, %ld) holds %g; expected whole numbers 0..65535",
+                    long(index[0]), long(index[1]), long(index[2]), double(v));
+      throw Error(ErrorKind::kSegmentationInvalid, role + " " + path + buf);
+    }
+    out.Set(static_cast<LabelImage::PixelType>(v));
+  }
+  return labels;
+}
+
+}  // namespace
+
+void CheckGeometry(const ImageGeometry& g, const std::string& role, const std::string& path) {
+  for (int a = 0; a < 3; ++a) {
+    const double s = g.spacing_mm[a];
+    if (!(s >= kMinSpacingMm && s <= kMaxSpacingMm)) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, ": voxel spacing along axis %d is %g mm; expected %g to %g mm", a,
+                    s, kMinSpacingMm, kMaxSpacingMm);
+      throw Error(ErrorKind::kGeometryInvalid, role + " " + path + buf);
+    }
+  }
+  const double error = DirectionOrthogonalityError(g);
+  if (error > 1e-3) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  ": direction matrix is not orthonormal (deviation %.4f); expected a rotation "
+                  "(sheared or tilted grids are not supported)", error);
+    throw Error(ErrorKind::kGeometryInvalid, role + " " + path + buf);
+  }
+}
+
+LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSelection& selection) {
+  RequireExists(path, role);
+  LoadedCt out;
+  if (fs::is_directory(path)) {
+    out = LoadDicomCt(path, role, selection);
+  } else {
+    out.image = ReadFloatFile(path, role, out.report);
+  }
+  out.report.path = path;
+  out.report.geometry = GeometryOf(*out.image);
+  CheckGeometry(out.report.geometry, role, path);
+  return out;
+}
+
+LoadedLabels LoadLabels(const std::string& path, const std::string& role) {
+  RequireExists(path, role);
+  if (fs::is_directory(path)) {
+    throw Error(ErrorKind::kInputUnreadable,
+                role + " " + path + ": is a folder; expected a label-map file (.nii, .nii.gz, .nrrd, "
+                                    ".nhdr, .mha, .mhd)");
+  }
+  LoadedLabels out;
+  out.report.path = path;
+  CtImage::Pointer values = ReadFloatFile(path, role, out.report);
+  out.report.geometry = GeometryOf(*values);
+  CheckGeometry(out.report.geometry, role, path);
+  out.image = ToLabels(*values, role, path);
+  return out;
+}
+
+}  // namespace margo

@@ -1,0 +1,54 @@
+#include "io/label_grid.h"
+
+#include <itkNearestNeighborInterpolateImageFunction.h>
+#include <itkResampleImageFilter.h>
+
+#include <cstdio>
+
+#include "core/error.h"
+#include "core/geometry.h"
+
+namespace margo {
+namespace {
+
+std::string BoxText(const WorldBox& b) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "[%.1f..%.1f, %.1f..%.1f, %.1f..%.1f] mm LPS", b.min_mm[0], b.max_mm[0],
+                b.min_mm[1], b.max_mm[1], b.min_mm[2], b.max_mm[2]);
+  return buf;
+}
+
+}  // namespace
+
+LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const GridInput& labels_input,
+                                    const itk::ImageBase<3>& reference, const GridInput& reference_input,
+                                    Log& log) {
+  const ImageGeometry from = GeometryOf(*labels);
+  const ImageGeometry to = GeometryOf(reference);
+  if (SameGrid(from, to)) return labels;
+
+  const WorldBox from_box = WorldBounds(from);
+  const WorldBox to_box = WorldBounds(to);
+  const WorldBox common = Intersect(from_box, to_box);
+  if (common.Empty()) {
+    throw Error(ErrorKind::kGeometryInvalid,
+                labels_input.role + " " + labels_input.path + ": covers " + BoxText(from_box) +
+                    ", which does not overlap " + reference_input.role + " " + reference_input.path +
+                    " at " + BoxText(to_box) + "; expected the segmentation to lie on its CT");
+  }
+  log.Info(labels_input.role + ": on a different grid from the " + reference_input.role +
+           "; resampled by nearest neighbour onto the CT grid (" + Describe(to) + ")");
+
+  using Resampler = itk::ResampleImageFilter<LabelImage, LabelImage>;
+  auto resampler = Resampler::New();
+  resampler->SetInput(labels);
+  resampler->SetInterpolator(itk::NearestNeighborInterpolateImageFunction<LabelImage, double>::New());
+  resampler->SetOutputParametersFromImage(&reference);
+  resampler->SetDefaultPixelValue(0);
+  resampler->Update();
+  LabelImage::Pointer out = resampler->GetOutput();
+  out->DisconnectPipeline();
+  return out;
+}
+
+}  // namespace margo

@@ -1,0 +1,55 @@
+// Rigid (6 degrees of freedom) registration of the pre-ablation CT (moving)
+// to the post-ablation CT (fixed): ITK v4 framework, Mattes mutual
+// information on a soft-tissue intensity window, multi-resolution, several
+// starting positions of which the best is kept.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/geometry.h"
+#include "core/image_types.h"
+#include "core/log.h"
+#include "registration/rigid_transform.h"
+
+namespace margo {
+
+struct RigidParams {
+  // Target voxel size (mm) of each resolution level, coarse to fine; 0 = native.
+  // Default: 4, 2, 0 (the finest level runs on the native grid).
+  std::vector<double> level_spacing_mm{4.0, 2.0, 0.0};
+  // Gaussian smoothing per level (mm). Default: 2, 1, 0.
+  std::vector<double> smoothing_mm{2.0, 1.0, 0.0};
+  int histogram_bins = 32;                 // Default: 32
+  unsigned samples_per_level = 60000;      // random metric samples. Default: 60000
+  unsigned max_iterations = 200;           // per level. Default: 200
+  double initial_step_mm = 2.0;            // Default: 2
+  double min_step_mm = 0.01;               // convergence. Default: 0.01
+  // Intensity window (HU) used by the metric: soft tissue. Default: -250..350.
+  double window_low_hu = -250.0, window_high_hu = 350.0;
+  // The fixed image is cropped to the region of interest grown by this margin.
+  double roi_margin_mm = 60.0;             // Default: 60
+  unsigned random_seed = 20261128;         // same inputs + seed + threads = same result
+};
+
+// Where to look: LPS boxes in each scan (usually around the lesions, or the
+// liver masks when given) and points used to start the search.
+struct RigidHints {
+  std::optional<WorldBox> fixed_roi;    // post CT; none = whole image
+  std::vector<Vec3> start_translations_mm;  // candidate initial translations (post -> pre)
+};
+
+struct RigidResult {
+  RigidTransform post_to_pre;
+  double metric_initial = 0.0;  // Mattes MI (negative; lower is better) at the start, finest level
+  double metric_final = 0.0;    // same, after registration
+  std::string stop_condition;
+  Vec3 chosen_start_mm{};
+};
+
+// Throws Error(kRegistrationFailed) when ITK fails or the result is worse than the start.
+RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, const RigidHints& hints,
+                          const RigidParams& params, Log& log);
+
+}  // namespace margo

@@ -1,0 +1,145 @@
+// Bad input gets one clear message, a documented exit code (docs/EXIT_CODES.md)
+// and no report.json.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "io/image_writer.h"
+#include "testdata/generator/phantom.h"
+#include "tests/e2e/cli_harness.h"
+#include "tests/support/synthetic.h"
+#include "tests/support/temp_dir.h"
+
+namespace margo {
+namespace {
+
+class CliErrorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    WritePhantom(SmallPhantomSpec(), dir_->path().string());
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static std::string In(const std::string& name) { return *dir_ / name; }
+
+  // assess with one input replaced.
+  static testing::CliRun Assess(const std::string& option, const std::string& value, const std::string& out) {
+    std::vector<std::string> args{"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
+                                  "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                                  "--out", out, "--registration", "none"};
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+      if (args[i] == option) args[i + 1] = value;
+    }
+    return testing::Run(args);
+  }
+
+  static void ExpectOneLineError(const testing::CliRun& run, int code, const std::string& needle,
+                                 const std::string& out_dir) {
+    EXPECT_EQ(run.exit_code, code) << run.err;
+    EXPECT_EQ(testing::CountLines(run.err, "error: "), 1) << run.err;
+    EXPECT_NE(run.err.find(needle), std::string::npos) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(out_dir + "/report.json"));
+  }
+
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* CliErrorTest::dir_ = nullptr;
+
+TEST_F(CliErrorTest, MissingRequiredOptionIsAUsageError) {
+  const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz")});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--post-ct"), std::string::npos) << run.err;
+}
+
+TEST_F(CliErrorTest, UnknownOptionAndBadChoiceAreUsageErrors) {
+  EXPECT_EQ(testing::Run({"assess", "--bogus"}).exit_code, 2);
+  testing::TempDir out;
+  EXPECT_EQ(Assess("--registration", "magic", out.path().string()).exit_code, 2);
+  EXPECT_EQ(testing::Run({}).exit_code, 2);
+}
+
+TEST_F(CliErrorTest, BadLabelSelectionAndThresholdsAreUsageErrors) {
+  testing::TempDir out;
+  auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                           "--out", out.path().string(), "--tumour-labels", "2-x"});
+  ExpectOneLineError(run, 2, "--tumour-labels", out.path().string());
+  run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                      "--out", out.path().string(), "--a1-threshold-mm", "12"});
+  ExpectOneLineError(run, 2, "threshold", out.path().string());
+}
+
+TEST_F(CliErrorTest, MissingFileIsUnreadableInputNamingIt) {
+  testing::TempDir out;
+  const std::string missing = In("nope.nii.gz");
+  ExpectOneLineError(Assess("--post-ct", missing, out.path().string()), 3, missing, out.path().string());
+}
+
+TEST_F(CliErrorTest, CorruptFileIsUnreadableInput) {
+  testing::TempDir out;
+  const std::string corrupt = out / "corrupt.nii.gz";
+  { std::ofstream(corrupt) << "this is not a NIfTI file"; }
+  const std::string report_dir = out / "run";
+  ExpectOneLineError(Assess("--pre-ct", corrupt, report_dir), 3, corrupt, report_dir);
+}
+
+TEST_F(CliErrorTest, LabelsThatDoNotOverlapTheirCtAreAGeometryError) {
+  testing::TempDir out;
+  testing::Grid far;
+  far.origin_mm = {5000, 5000, 5000};
+  auto labels = testing::MakeImage<LabelImage>(far, 1);
+  const std::string path = out / "far_labels.nii.gz";
+  WriteImage(*labels, path);
+  const std::string report_dir = out / "run";
+  const auto run = Assess("--tumours", path, report_dir);
+  ExpectOneLineError(run, 4, "does not overlap", report_dir);
+  EXPECT_NE(run.err.find(path), std::string::npos);
+}
+
+TEST_F(CliErrorTest, EmptyTumourLabelsAreAnInvalidSegmentation) {
+  testing::TempDir out;
+  const std::string report_dir = out / "run";
+  const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
+                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                                 "--tumour-labels", "40", "--out", report_dir, "--registration", "none"});
+  ExpectOneLineError(run, 5, "no labelled voxel", report_dir);
+}
+
+TEST_F(CliErrorTest, TumourOutsideThePostFieldOfViewIsAPartialResult) {
+  // Shift the post grid so that one tumour falls outside it.
+  PhantomSpec spec = SmallPhantomSpec();
+  spec.post_grid.size[2] = 20;  // post covers z -60..-10 mm: only the deep tumours
+  testing::TempDir dir, out;
+  WritePhantom(spec, dir.path().string());
+  const auto run = testing::Run({"assess", "--pre-ct", dir / "pre_ct.nii.gz", "--post-ct", dir / "post_ct.nii.gz",
+                                 "--tumours", dir / "tumours.nii.gz", "--ablation", dir / "ablation.nii.gz",
+                                 "--out", out.path().string(), "--registration", "none"});
+  EXPECT_EQ(run.exit_code, 8) << run.err;
+  const auto report = testing::ReadJson(out / "report.json");
+  EXPECT_GE(report["not_assessable_count"].get<int>(), 1);
+  EXPECT_NE(run.out.find("not assessable"), std::string::npos);
+}
+
+TEST_F(CliErrorTest, LogFileReceivesTheErrorToo) {
+  testing::TempDir out;
+  const std::string log = out / "margo.log";
+  const auto run = testing::Run({"--log-file", log, "margin", "--tumours", In("missing.nii.gz"), "--ablation",
+                                 In("ablation.nii.gz"), "--out", out / "run", "--quiet"});
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_EQ(testing::CountLines(run.err, "error: "), 1) << "errors print even with --quiet";
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("missing.nii.gz"), std::string::npos) << text;
+}
+
+TEST(VersionTest, PrintsVersionsOnStdout) {
+  const auto run = testing::Run({"--version"});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("margo 0.1.0"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("ITK 5.2"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("VTK 9.1"), std::string::npos) << run.out;
+}
+
+}  // namespace
+}  // namespace margo

@@ -1,0 +1,32 @@
+// Running the margo command line in-process and reading what it wrote.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "apps/cli.h"
+
+namespace margo::testing {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+inline CliRun Run(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  CliRun r;
+  r.exit_code = RunCli(args, out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+nlohmann::json ReadJson(const std::string& path);
+
+// Number of lines of `text` that contain `needle`.
+int CountLines(const std::string& text, const std::string& needle);
+
+}  // namespace margo::testing
