@@ -1,6 +1,7 @@
 #include "io/label_grid.h"
 
 #include <itkNearestNeighborInterpolateImageFunction.h>
+#include <itkImageRegionConstIterator.h>
 #include <itkResampleImageFilter.h>
 
 #include <cstdio>
@@ -16,6 +17,13 @@ std::string BoxText(const WorldBox& b) {
   std::snprintf(buf, sizeof buf, "[%.1f..%.1f, %.1f..%.1f, %.1f..%.1f] mm LPS", b.min_mm[0], b.max_mm[0],
                 b.min_mm[1], b.max_mm[1], b.min_mm[2], b.max_mm[2]);
   return buf;
+}
+
+double LabelledVolumeMm3(const LabelImage& labels) {
+  std::size_t count = 0;
+  itk::ImageRegionConstIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) count += it.Get() != 0 ? 1 : 0;
+  return double(count) * GeometryOf(labels).VoxelVolumeMm3();
 }
 
 }  // namespace
@@ -48,6 +56,13 @@ LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const Gri
   resampler->Update();
   LabelImage::Pointer out = resampler->GetOutput();
   out->DisconnectPipeline();
+  const double before = LabelledVolumeMm3(*labels), after = LabelledVolumeMm3(*out);
+  if (after < 0.95 * before) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, ": %.1f of %.1f mL of labelled volume lies outside the ", (before - after) / 1000.0,
+                  before / 1000.0);
+    log.Warn(labels_input.role + " " + labels_input.path + buf + reference_input.role + " and is dropped");
+  }
   return out;
 }
 

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <ostream>
+#include <string>
+
 #include "tests/support/synthetic.h"
 
 namespace margo {
@@ -14,6 +18,15 @@ struct SlabCase {
   int axis;        // the slab is index[axis] < 10 (inside)
   double rotation_z_deg;
 };
+
+std::ostream& operator<<(std::ostream& out, const SlabCase& c) { return out << c.name; }
+
+// Test names from the case names: letters and digits only.
+std::string CaseName(const ::testing::TestParamInfo<SlabCase>& info) {
+  std::string name = info.param.name;
+  for (char& ch : name) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  return name;
+}
 
 class SlabDistanceTest : public ::testing::TestWithParam<SlabCase> {};
 
@@ -45,7 +58,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(SlabCase{"slab across i (0.7 mm)", 0, 0.0}, SlabCase{"slab across k (2.5 mm)", 2, 0.0},
                       SlabCase{"slab across k, grid rotated 30 deg", 2, 30.0},
                       SlabCase{"slab across i, grid rotated 30 deg", 0, 30.0}),
-    [](const auto& info) { return std::string("case") + std::to_string(info.index); });
+    CaseName);
 
 TEST(SphereDistanceTest, InsideAndOutsidePointsWithinHalfASliceOfAnalytic) {
   testing::Grid grid;
