@@ -47,15 +47,7 @@ LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const Gri
   log.Info(labels_input.role + ": on a different grid from the " + reference_input.role +
            "; resampled by nearest neighbour onto the CT grid (" + Describe(to) + ")");
 
-  using Resampler = itk::ResampleImageFilter<LabelImage, LabelImage>;
-  auto resampler = Resampler::New();
-  resampler->SetInput(labels);
-  resampler->SetInterpolator(itk::NearestNeighborInterpolateImageFunction<LabelImage, double>::New());
-  resampler->SetOutputParametersFromImage(&reference);
-  resampler->SetDefaultPixelValue(0);
-  resampler->Update();
-  LabelImage::Pointer out = resampler->GetOutput();
-  out->DisconnectPipeline();
+  LabelImage::Pointer out = ResampleLabels(*labels, nullptr, reference);
   const double before = LabelledVolumeMm3(*labels), after = LabelledVolumeMm3(*out);
   if (after < 0.95 * before) {
     char buf[200];
@@ -63,6 +55,20 @@ LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const Gri
                   before / 1000.0);
     log.Warn(labels_input.role + " " + labels_input.path + buf + reference_input.role + " and is dropped");
   }
+  return out;
+}
+
+LabelImage::Pointer ResampleLabels(const LabelImage& labels, const itk::Transform<double, 3, 3>* output_to_input,
+                                   const itk::ImageBase<3>& grid) {
+  auto resampler = itk::ResampleImageFilter<LabelImage, LabelImage>::New();
+  resampler->SetInput(&labels);
+  if (output_to_input != nullptr) resampler->SetTransform(output_to_input);
+  resampler->SetInterpolator(itk::NearestNeighborInterpolateImageFunction<LabelImage, double>::New());
+  resampler->SetOutputParametersFromImage(&grid);
+  resampler->SetDefaultPixelValue(0);
+  resampler->Update();
+  LabelImage::Pointer out = resampler->GetOutput();
+  out->DisconnectPipeline();
   return out;
 }
 

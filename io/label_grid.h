@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include <itkTransform.h>
+
 #include "core/image_types.h"
 #include "core/log.h"
 
@@ -21,5 +23,11 @@ struct GridInput {
 LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const GridInput& labels_input,
                                     const itk::ImageBase<3>& reference, const GridInput& reference_input,
                                     Log& log);
+
+// `labels` resampled by nearest neighbour onto `grid`; `output_to_input` maps
+// a point of the new grid to the labels' world (nullptr: identity). Points
+// falling outside the labels get 0.
+LabelImage::Pointer ResampleLabels(const LabelImage& labels, const itk::Transform<double, 3, 3>* output_to_input,
+                                   const itk::ImageBase<3>& grid);
 
 }  // namespace margo

@@ -19,15 +19,8 @@ using nlohmann::json;
 // (2.5 mm: 1.25), ablation zone voxelised on the post grid (2.5 mm: 1.25).
 constexpr double kToleranceMm = 3.5;
 
-class AssessPhantomTest : public ::testing::Test {
+class AssessPhantomTest : public testing::PhantomSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    WritePhantom(SmallPhantomSpec(), dir_->path().string());
-  }
-  static void TearDownTestSuite() { delete dir_; }
-  static std::string In(const std::string& name) { return *dir_ / name; }
-
   static void ExpectMatchesTruth(const json& report) {
     const json truth = testing::ReadJson(In("truth.json"));
     ASSERT_EQ(report["tumours"].size(), truth["tumours"].size());
@@ -43,11 +36,7 @@ class AssessPhantomTest : public ::testing::Test {
                   0.15 * t["volume_ml"].get<double>()) << name;
     }
   }
-
-  static testing::TempDir* dir_;
 };
-
-testing::TempDir* AssessPhantomTest::dir_ = nullptr;
 
 TEST_F(AssessPhantomTest, RigidAssessMatchesClosedFormMarginsInPostSpace) {
   testing::TempDir out;

@@ -14,15 +14,8 @@
 namespace margo {
 namespace {
 
-class CliErrorTest : public ::testing::Test {
+class CliErrorTest : public testing::PhantomSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
-    WritePhantom(SmallPhantomSpec(), dir_->path().string());
-  }
-  static void TearDownTestSuite() { delete dir_; }
-  static std::string In(const std::string& name) { return *dir_ / name; }
-
   // assess with one input replaced.
   static testing::CliRun Assess(const std::string& option, const std::string& value, const std::string& out) {
     std::vector<std::string> args{"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
@@ -41,11 +34,7 @@ class CliErrorTest : public ::testing::Test {
     EXPECT_NE(run.err.find(needle), std::string::npos) << run.err;
     EXPECT_FALSE(std::filesystem::exists(out_dir + "/report.json"));
   }
-
-  static testing::TempDir* dir_;
 };
-
-testing::TempDir* CliErrorTest::dir_ = nullptr;
 
 TEST_F(CliErrorTest, MissingRequiredOptionIsAUsageError) {
   const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz")});

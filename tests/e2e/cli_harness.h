@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "apps/cli.h"
+#include "tests/support/temp_dir.h"
 
 namespace margo::testing {
 
@@ -28,5 +31,16 @@ nlohmann::json ReadJson(const std::string& path);
 
 // Number of lines of `text` that contain `needle`.
 int CountLines(const std::string& text, const std::string& needle);
+
+// A test suite sharing one freshly generated small phantom (phantom.h).
+class PhantomSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static std::string In(const std::string& name) { return *dir_ / name; }
+
+ private:
+  static TempDir* dir_;
+};
 
 }  // namespace margo::testing

@@ -17,10 +17,13 @@
 #include "core/error.h"
 #include "io/image_reader.h"
 #include "tests/support/dicom_writer.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/temp_dir.h"
 
 namespace margo {
 namespace {
+
+using testing::ExpectError;
 
 namespace fs = std::filesystem;
 using testing::kFrameOfReferenceUid;
@@ -37,20 +40,6 @@ using Mutation = std::function<void(std::vector<SyntheticSlice>&)>;
 constexpr double kTolMm = 1e-6;
 const double kDeg = M_PI / 180.0;
 
-// Runs `action`; expects a margo::Error of `kind` whose message holds every part.
-void ExpectError(const std::function<void()>& action, ErrorKind kind, const std::vector<std::string>& parts) {
-  try {
-    action();
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    EXPECT_EQ(ErrorKindName(e.kind()), std::string(ErrorKindName(kind))) << "message: " << message;
-    for (const std::string& part : parts) {
-      EXPECT_NE(message.find(part), std::string::npos) << "message lacks \"" << part << "\": " << message;
-    }
-    return;
-  }
-  ADD_FAILURE() << "expected a margo::Error (" << ErrorKindName(kind) << "), nothing was thrown";
-}
 
 LoadedCt LoadFolder(const std::string& folder, const std::string& series_uid = "") {
   DicomSelection selection;

@@ -24,29 +24,19 @@
 #include "core/error.h"
 #include "io/image_writer.h"
 #include "tests/support/synthetic.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/temp_dir.h"
 
 namespace margo {
 namespace {
+
+using testing::ExpectError;
 
 namespace fs = std::filesystem;
 using testing::Grid;
 using testing::MakeImage;
 using testing::TempDir;
 
-void ExpectError(const std::function<void()>& action, ErrorKind kind, const std::vector<std::string>& parts) {
-  try {
-    action();
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    EXPECT_EQ(ErrorKindName(e.kind()), std::string(ErrorKindName(kind))) << "message: " << message;
-    for (const std::string& part : parts) {
-      EXPECT_NE(message.find(part), std::string::npos) << "message lacks \"" << part << "\": " << message;
-    }
-    return;
-  }
-  ADD_FAILURE() << "expected a margo::Error (" << ErrorKindName(kind) << "), nothing was thrown";
-}
 
 // Rz(a) * Rx(b): a proper rotation that is oblique on every axis.
 CtImage::DirectionType Rotation(double about_z_deg, double about_x_deg) {

@@ -15,10 +15,13 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/synthetic.h"
 
 namespace margo {
 namespace {
+
+using testing::ExpectError;
 
 using testing::Grid;
 using testing::MakeImage;
@@ -78,19 +81,6 @@ LabelStats StatsOf(const LabelImage& image) {
   return stats;
 }
 
-void ExpectError(const std::function<void()>& action, ErrorKind kind, const std::vector<std::string>& parts) {
-  try {
-    action();
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    EXPECT_EQ(ErrorKindName(e.kind()), std::string(ErrorKindName(kind))) << "message: " << message;
-    for (const std::string& part : parts) {
-      EXPECT_NE(message.find(part), std::string::npos) << "message lacks \"" << part << "\": " << message;
-    }
-    return;
-  }
-  ADD_FAILURE() << "expected a margo::Error (" << ErrorKindName(kind) << "), nothing was thrown";
-}
 
 TEST(LabelGridTest, LabelsOnTheCtGridAreReturnedUnchanged) {
   CtImage::Pointer ct = MakeImage<CtImage>(CtGrid());
