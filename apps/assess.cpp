@@ -7,7 +7,6 @@
 #include "apps/label_selection.h"
 #include "core/error.h"
 #include "io/label_grid.h"
-#include "registration/label_mapping.h"
 
 namespace margo {
 namespace {
@@ -144,26 +143,24 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     post_to_pre = a.registration->post_to_pre;
   }
 
+  // Distances are measured against the ablation zone on its own grid, with
+  // each tumour-surface point carried through the map: no resampling. A
+  // rigid map preserves distances, so --space only chooses the coordinates
+  // in which points are reported.
+  const MaskImage::Pointer zone_mask = UnionMask(*ablation.image);
   MarginInputs m;
   m.expected_labels = Keys(a.tumour_volume_ml);
   m.thresholds = p.thresholds;
-  LabelImage::Pointer measured_tumours = tumours.image;
-  LabelImage::Pointer measured_zone = ablation.image;
-  if (p.space == MeasureSpace::kPost) {
-    a.measuring_space = "post";
-    m.space_name = "post CT";
-    measured_tumours = MapPreLabelsToPost(*tumours.image, post_to_pre, *post.image);
-  } else {
-    a.measuring_space = "pre";
-    m.space_name = "pre CT";
-    measured_zone = MapPostLabelsToPre(*ablation.image, post_to_pre, *pre.image);
-    RequireNotEmpty(*measured_zone, "ablation labels", p.ablation, "pre CT (after registration)");
-  }
-  const MaskImage::Pointer zone_mask = UnionMask(*measured_zone);
-  m.tumours = measured_tumours.GetPointer();
+  m.tumours = tumours.image.GetPointer();
+  m.to_measuring = post_to_pre.PreToPost();
   m.ablation = zone_mask.GetPointer();
-  log.Info("measuring margins in the " + m.space_name + " space");
+  m.space_name = "post CT";
+  log.Info("measuring margins against the ablation zone on the post CT grid");
   a.tumours = MeasureMargins(m);
+  a.measuring_space = p.space == MeasureSpace::kPost ? "post" : "pre";
+  if (p.space == MeasureSpace::kPre) {
+    for (TumourMargin& t : a.tumours) t.min_point_lps_mm = post_to_pre.Apply(t.min_point_lps_mm);
+  }
   return a;
 }
 

@@ -56,7 +56,7 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
   json j = {{"label", t.label},
             {"volume_ml", volume != a.tumour_volume_ml.end() ? volume->second : 0.0},
             {"assessable", t.assessable},
-            {"surface_faces_sampled", t.surface_faces}};
+            {"surface_points_sampled", t.surface_points}, {"surface_area_mm2", t.surface_area_mm2}};
   if (!t.assessable) {
     j["min_margin_mm"] = nullptr;
     j["category"] = nullptr;
@@ -81,7 +81,7 @@ json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& co
   for (const InputRecord& in : a.inputs) j["inputs"][in.role] = InputJson(in.report);
   j["registration"] = RegistrationJson(a);
   j["measuring_space"] = a.measuring_space;
-  j["margin_method"] = "voxel faces: signed distance to the ablation-zone voxel faces, sampled at the tumour's boundary faces";
+  j["margin_method"] = "surface: signed distance from each vertex of the tumour's smoothed iso-surface to the ablation zone's smoothed iso-surface";
   j["category_thresholds_mm"] = {{"A0_above", a.thresholds.a0_above_mm}, {"A1_from", a.thresholds.a1_from_mm}};
   j["tumours"] = json::array();
   for (const TumourMargin& t : a.tumours) j["tumours"].push_back(TumourJson(t, a));

@@ -1,93 +1,69 @@
 #include "margin/tumour_margin.h"
 
-#include <itkImageRegionConstIteratorWithIndex.h>
+#include <itkImageRegionConstIterator.h>
 #include <itkImageRegionIterator.h>
 
 #include <limits>
-#include <map>
 #include <set>
 
-#include "core/error.h"
-#include "margin/distance_map.h"
+#include "margin/surface.h"
 
 namespace margo {
 namespace {
 
-using Index = LabelImage::IndexType;
-
-struct Accumulator {
-  std::size_t voxels = 0;
-  std::size_t surface_faces = 0;
-  bool touches_border = false;
-  double min_margin_mm = std::numeric_limits<double>::infinity();
-  Vec3 min_point_mm{};
-};
-
-Vec3 Midpoint(const LabelImage& labels, const Index& a, const Index& b) {
-  LabelImage::PointType pa, pb;
-  labels.TransformIndexToPhysicalPoint(a, pa);
-  labels.TransformIndexToPhysicalPoint(b, pb);
-  return {(pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2, (pa[2] + pb[2]) / 2};
-}
-
-// Samples the distance at the centre of every face between `index` and a
-// 6-neighbour outside the tumour: the midpoint of the two voxel centres,
-// where linear interpolation of the distance map is the mean of the two.
-void SampleFaces(const LabelImage& labels, const FloatImage& distance, const Index& index,
-                 std::uint16_t label, Accumulator& acc) {
-  const auto region = labels.GetLargestPossibleRegion();
-  const double inside = distance.GetPixel(index);
-  for (int axis = 0; axis < 3; ++axis) {
-    for (int step : {-1, 1}) {
-      Index n = index;
-      n[axis] += step;
-      if (!region.IsInside(n)) {
-        acc.touches_border = true;
-        continue;
-      }
-      if (labels.GetPixel(n) == label) continue;
-      ++acc.surface_faces;
-      const double margin = 0.5 * (inside + distance.GetPixel(n));
-      if (margin < acc.min_margin_mm) {
-        acc.min_margin_mm = margin;
-        acc.min_point_mm = Midpoint(labels, index, n);
-      }
-    }
+bool InsideImage(const itk::ImageBase<3>& image, const Vec3& p) {
+  itk::Point<double, 3> point;
+  for (int a = 0; a < 3; ++a) point[a] = p[a];
+  itk::ContinuousIndex<double, 3> ci;
+  image.TransformPhysicalPointToContinuousIndex(point, ci);
+  const auto region = image.GetLargestPossibleRegion();
+  for (int a = 0; a < 3; ++a) {
+    const double first = double(region.GetIndex(a)) - 0.5;
+    if (ci[a] < first || ci[a] > first + double(region.GetSize(a))) return false;
   }
+  return true;
 }
 
-std::map<std::uint16_t, Accumulator> Accumulate(const LabelImage& labels, const FloatImage& distance) {
-  std::map<std::uint16_t, Accumulator> per_label;
-  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
-  for (; !it.IsAtEnd(); ++it) {
-    const std::uint16_t label = it.Get();
-    if (label == 0) continue;
-    Accumulator& acc = per_label[label];
-    ++acc.voxels;
-    SampleFaces(labels, distance, it.GetIndex(), label, acc);
-  }
-  return per_label;
+std::size_t CountVoxels(const LabelImage& labels, std::uint16_t label) {
+  std::size_t n = 0;
+  itk::ImageRegionConstIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) n += it.Get() == label ? 1 : 0;
+  return n;
 }
 
-TumourMargin Summarise(std::uint16_t label, const Accumulator& acc,
-                       const MarginInputs& inputs) {
+TumourMargin NotAssessable(TumourMargin m, const std::string& reason) {
+  m.assessable = false;
+  m.not_assessable_reason = reason;
+  return m;
+}
+
+TumourMargin Measure(std::uint16_t label, const MarginInputs& in, const SurfaceDistance& zone) {
   TumourMargin m;
   m.label = label;
-  m.voxels = acc.voxels;
-  m.surface_faces = acc.surface_faces;
-  if (acc.voxels == 0) {
-    m.not_assessable_reason = "tumour lies outside the " + inputs.space_name + " field of view";
-    return m;
+  m.voxels = CountVoxels(*in.tumours, label);
+  if (m.voxels == 0) return NotAssessable(m, "tumour lies outside the " + in.space_name + " field of view");
+  const SurfaceSamples surface = ExtractSurface(*in.tumours, label);
+  if (surface.touches_image_edge) {
+    return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");
   }
-  if (acc.touches_border) {
-    m.not_assessable_reason = "tumour reaches the edge of the " + inputs.space_name +
-                              " field of view; its margin cannot be measured in full";
-    return m;
+  if (surface.points_mm.empty()) return NotAssessable(m, "no tumour surface could be extracted");
+  m.surface_points = surface.points_mm.size();
+  m.min_margin_mm = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < surface.points_mm.size(); ++i) {
+    const Vec3 p = in.to_measuring ? in.to_measuring(surface.points_mm[i]) : surface.points_mm[i];
+    if (!InsideImage(*in.ablation, p)) {
+      return NotAssessable(m, "tumour reaches the edge of the " + in.space_name +
+                                  " field of view; its margin cannot be measured in full");
+    }
+    m.surface_area_mm2 += surface.area_mm2[i];
+    const double margin = zone.SignedMm(p);
+    if (margin < m.min_margin_mm) {
+      m.min_margin_mm = margin;
+      m.min_point_lps_mm = p;
+    }
   }
   m.assessable = true;
-  m.min_margin_mm = acc.min_margin_mm;
-  m.min_point_lps_mm = acc.min_point_mm;
-  m.category = Categorize(m.min_margin_mm, inputs.thresholds);
+  m.category = Categorize(m.min_margin_mm, in.thresholds);
   return m;
 }
 
@@ -114,11 +90,11 @@ MaskImage::Pointer UnionMask(const LabelImage& labels) {
 }
 
 std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
-  const FloatImage::Pointer distance = SignedDistanceMm(*inputs.ablation);
-  std::map<std::uint16_t, Accumulator> per_label = Accumulate(*inputs.tumours, *distance);
-  for (std::uint16_t label : inputs.expected_labels) per_label[label];  // absent ones: zero voxels
+  const SurfaceDistance zone(*inputs.ablation);
+  std::set<std::uint16_t> labels(inputs.expected_labels.begin(), inputs.expected_labels.end());
+  for (std::uint16_t label : LabelsPresent(*inputs.tumours)) labels.insert(label);
   std::vector<TumourMargin> out;
-  for (const auto& [label, acc] : per_label) out.push_back(Summarise(label, acc, inputs));
+  for (std::uint16_t label : labels) out.push_back(Measure(label, inputs, zone));
   return out;
 }
 

@@ -1,10 +1,10 @@
-// Per-tumour margins at voxel-face level: the signed distance to the
-// ablation-zone boundary (distance_map.h) sampled at the centre of every face
-// between a tumour voxel and a voxel outside it. Error: about half the
-// largest voxel spacing; the sub-voxel kernel is its own issue.
+// Per-tumour margins at sub-voxel accuracy: each tumour's smoothed surface
+// (surface.h), carried point by point into the measuring space, sampled with
+// the signed distance to the ablation zone's smoothed surface.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,24 +16,29 @@ namespace margo {
 
 struct TumourMargin {
   std::uint16_t label = 0;          // value in the input tumour label map
-  std::size_t voxels = 0;           // in the measuring space
-  std::size_t surface_faces = 0;    // boundary voxel faces sampled
+  std::size_t voxels = 0;           // in the tumour label map
+  std::size_t surface_points = 0;   // surface vertices sampled
+  double surface_area_mm2 = 0.0;
   bool assessable = false;
   std::string not_assessable_reason;  // set when !assessable
   double min_margin_mm = 0.0;         // minimal signed margin (MAM)
-  Vec3 min_point_lps_mm{};            // where it occurs
+  Vec3 min_point_lps_mm{};            // where it occurs, in the measuring space
   MarginCategory category = MarginCategory::kIncomplete;
 };
 
+// Maps a point of the tumours' space to the measuring space (LPS mm).
+using PointMap = std::function<Vec3(const Vec3&)>;
+
 struct MarginInputs {
-  const LabelImage* tumours = nullptr;    // one label per tumour, in the measuring space
-  const MaskImage* ablation = nullptr;    // 0/1 union of ablation zones, same grid
+  const LabelImage* tumours = nullptr;    // one label per tumour, in its own space
+  PointMap to_measuring;                  // empty: the tumours are in the measuring space
+  const MaskImage* ablation = nullptr;    // 0/1 union of ablation zones, measuring space
   std::vector<std::uint16_t> expected_labels;  // tumours of the input; missing ones are reported
   CategoryThresholds thresholds;
   std::string space_name = "post CT";     // for messages
 };
 
-// REQUIRES: tumours and ablation on the same grid; ablation not empty.
+// REQUIRES: ablation not empty.
 std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs);
 
 // Sorted distinct non-zero labels of a label map.

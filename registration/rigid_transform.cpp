@@ -36,11 +36,15 @@ Vec3 RigidTransform::Apply(const Vec3& p) const {
   return {out[0], out[1], out[2]};
 }
 
-Vec3 RigidTransform::ApplyInverse(const Vec3& p) const {
-  auto inverse = ItkRigid::New();
+Vec3 RigidTransform::ApplyInverse(const Vec3& p) const { return PreToPost()(p); }
+
+std::function<Vec3(const Vec3&)> RigidTransform::PreToPost() const {
+  ItkRigid::Pointer inverse = ItkRigid::New();
   ToItk(*this)->GetInverse(inverse);
-  const auto out = inverse->TransformPoint(ItkRigid::InputPointType(p.data()));
-  return {out[0], out[1], out[2]};
+  return [inverse](const Vec3& p) {
+    const auto out = inverse->TransformPoint(ItkRigid::InputPointType(p.data()));
+    return Vec3{out[0], out[1], out[2]};
+  };
 }
 
 std::array<Vec3, 3> RigidTransform::Matrix() const {

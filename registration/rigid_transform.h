@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 
 #include "core/geometry.h"
 
@@ -20,6 +21,8 @@ struct RigidTransform {
   Vec3 ApplyInverse(const Vec3& pre_point) const;   // pre -> post
   std::array<Vec3, 3> Matrix() const;               // R, rows
   double RotationDeg() const;                       // angle of R about its axis
+  // The inverse map as a function, built once (for mapping many points).
+  std::function<Vec3(const Vec3&)> PreToPost() const;
 };
 
 }  // namespace margo

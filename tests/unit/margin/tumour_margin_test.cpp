@@ -1,8 +1,9 @@
-// Voxel-level margins against the closed form R - |d| - r for sphere tumours
-// in sphere ablation zones. Tolerance: 1.5 x the largest voxel spacing, since
-// the minimum over thousands of staircase samples picks the worst
-// quantisation (measured up to 1.17 mm on a 1 mm grid); the sub-voxel
-// kernel tightens this in its own issue.
+// Sub-voxel margins against the closed form R - |d| - r for sphere tumours
+// in sphere ablation zones. A binary mask cannot place a surface that is
+// aligned with the grid (a sphere's pole) closer than its voxel face, so when
+// the tumour's and the zone's poles line up the errors add: measured -0.60 x
+// the largest spacing for concentric spheres on 0.7 x 0.7 x 2.5 mm, at most
+// 0.41 x elsewhere in this table. Tolerance: 0.65 x the largest spacing.
 #include "margin/tumour_margin.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include <cmath>
+#include <cstdio>
 
 #include "tests/support/synthetic.h"
 
@@ -36,7 +38,7 @@ std::string CaseName(const ::testing::TestParamInfo<SphereCase>& info) {
 
 class SphereMarginTest : public ::testing::TestWithParam<SphereCase> {};
 
-TEST_P(SphereMarginTest, MatchesClosedFormWithinVoxelAccuracy) {
+TEST_P(SphereMarginTest, MatchesClosedFormWithinTwoThirdsOfAVoxel) {
   const SphereCase& c = GetParam();
   testing::Grid grid;
   grid.spacing_mm = c.spacing_mm;
@@ -59,7 +61,9 @@ TEST_P(SphereMarginTest, MatchesClosedFormWithinVoxelAccuracy) {
   ASSERT_TRUE(out[0].assessable) << out[0].not_assessable_reason;
   const double truth = c.zone_radius_mm - c.offset_mm - c.tumour_radius_mm;
   const double h = std::max({c.spacing_mm[0], c.spacing_mm[1], c.spacing_mm[2]});
-  EXPECT_NEAR(out[0].min_margin_mm, truth, h) << c.name;
+  EXPECT_NEAR(out[0].min_margin_mm, truth, 0.65 * h) << c.name;
+  std::printf("%-24s truth %6.2f measured %6.2f error %+.3f mm (%.2f voxel)\n", c.name, truth,
+              out[0].min_margin_mm, out[0].min_margin_mm - truth, (out[0].min_margin_mm - truth) / h);
   EXPECT_EQ(out[0].category, c.expected) << c.name;
   EXPECT_EQ(out[0].label, 7);
 }
