@@ -12,7 +12,8 @@ namespace margo {
 namespace {
 
 struct LabelsOnGrid {
-  LabelImage::Pointer image;
+  LabelImage::Pointer image;     // on the CT's grid
+  LabelImage::Pointer original;  // as loaded (after label selection)
   LoadReport report;
 };
 
@@ -39,7 +40,8 @@ LabelsOnGrid LoadLabelsOn(const std::string& path, const std::string& role, cons
   log.Info(role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
   inputs.push_back({key, loaded.report});
   ApplySelection(*loaded.image, selection);
-  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {role, path}, grid, grid_input, log), loaded.report};
+  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {role, path}, grid, grid_input, log), loaded.image,
+                   loaded.report};
   RequireNotEmpty(*out.image, role, path, grid_input.role);
   return out;
 }
@@ -80,7 +82,7 @@ RigidHints HintsFor(const LabelImage& tumours_pre, const LabelImage& ablation_po
   const Extent tumour = ExtentOf(tumours_pre);
   hints.fixed_roi = zone.box;
   hints.start_translations_mm.push_back(Minus(tumour.centroid_mm, zone.centroid_mm));
-  if (liver_pre != nullptr && liver_post != nullptr) {
+  if (liver_pre != nullptr && liver_post != nullptr) {  // one alone cannot align anything
     const Extent lp = ExtentOf(*liver_pre);
     const Extent lq = ExtentOf(*liver_post);
     hints.fixed_roi = lq.box;
@@ -131,7 +133,12 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     post_liver = LoadLabelsOn(p.post_liver, "post liver mask", {}, *post.image, post_grid, log, a.inputs,
                               "post_liver");
   }
-  a.tumour_volume_ml = LabelVolumesMl(*tumours.image);
+  // Tumours are measured on their own label map: no resampling, and none
+  // is lost when the map reaches beyond the pre CT.
+  a.tumour_volume_ml = LabelVolumesMl(*tumours.original);
+  if (p.pre_liver.empty() != p.post_liver.empty()) {
+    log.Warn("only one liver mask given; registration uses liver masks only when both are given");
+  }
 
   RigidTransform post_to_pre;
   a.registration_method = p.registration == RegistrationMode::kRigid ? "rigid" : "none";
@@ -147,11 +154,11 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   // each tumour-surface point carried through the map: no resampling. A
   // rigid map preserves distances, so --space only chooses the coordinates
   // in which points are reported.
-  const MaskImage::Pointer zone_mask = UnionMask(*ablation.image);
+  const MaskImage::Pointer zone_mask = UnionMask(*ablation.original);
   MarginInputs m;
   m.expected_labels = Keys(a.tumour_volume_ml);
   m.thresholds = p.thresholds;
-  m.tumours = tumours.image.GetPointer();
+  m.tumours = tumours.original.GetPointer();
   m.to_measuring = post_to_pre.PreToPost();
   m.ablation = zone_mask.GetPointer();
   m.space_name = "post CT";
@@ -177,7 +184,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *tumours.image,
                                              {"tumour labels", p.tumours}, log, a.inputs, "ablation");
   a.tumour_volume_ml = LabelVolumesMl(*tumours.image);
-  const MaskImage::Pointer zone_mask = UnionMask(*ablation.image);
+  const MaskImage::Pointer zone_mask = UnionMask(*ablation.original);
   MarginInputs m;
   m.tumours = tumours.image.GetPointer();
   m.ablation = zone_mask.GetPointer();

@@ -1,6 +1,7 @@
 #include "apps/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <itkObject.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -108,6 +109,15 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   return 0;
 }
 
+// Creates the output folder and removes a report left by an earlier run, so
+// that a failure leaves no report.json behind, stale or half-written.
+void PrepareOutput(const std::string& dir, Log& log) {
+  EnsureWritableDirectory(dir);
+  const std::filesystem::path old = std::filesystem::path(dir) / "report.json";
+  std::error_code ec;
+  if (std::filesystem::remove(old, ec)) log.Info("removed the previous " + old.string());
+}
+
 int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
   log.Info(command_line);
   if (c.assess->parsed()) {
@@ -116,13 +126,13 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     p.thresholds = c.assess_common.thresholds;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
     p.registration = c.registration == "none" ? RegistrationMode::kNone : RegistrationMode::kRigid;
-    EnsureWritableDirectory(c.assess_common.out_dir);
+    PrepareOutput(c.assess_common.out_dir, log);
     return Finish(RunAssess(p, log), c.assess_common, command_line, out, log);
   }
   MarginParams& p = c.margin_params;
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels);
   p.thresholds = c.margin_common.thresholds;
-  EnsureWritableDirectory(c.margin_common.out_dir);
+  PrepareOutput(c.margin_common.out_dir, log);
   return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
 }
 
@@ -163,6 +173,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   Log log(err, err_is_terminal);
   log.SetQuiet(g.quiet);
   log.SetVerbose(g.verbose);
+  // ITK's own warnings are multi-line and unprefixed; margo reports what matters.
+  itk::Object::SetGlobalWarningDisplay(g.verbose);
   try {
     if (!g.log_file.empty()) log.OpenFile(g.log_file);
     return RunParsed(c, CommandLine(args), out, log);

@@ -45,7 +45,11 @@ void Log::OpenFile(const std::string& path) {
   }
 }
 
-void Log::Write(LogLevel level, const std::string& message) {
+void Log::Write(LogLevel level, const std::string& raw) {
+  // One line per message (ITK exception texts span several).
+  std::string message = raw;
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  for (char& ch : message) ch = ch == '\n' ? ' ' : ch;
   WriteFile(Tag(level), message);
   const bool show = level == LogLevel::kError || level == LogLevel::kWarn ||
                     (!quiet_ && (level == LogLevel::kInfo || verbose_));

@@ -110,7 +110,7 @@ std::vector<DicomSlice> SelectSeries(const std::vector<DicomSlice>& slices,
   std::ostringstream msg;
   msg << "DICOM folder " << folder << ": ";
   if (selection.series_uid.empty()) {
-    msg << "holds " << by_series.size() << " series; choose one with --series-uid:";
+    msg << "holds " << by_series.size() << " series; choose one with --pre-series-uid or --post-series-uid:";
   } else {
     msg << "no series with UID " << selection.series_uid << "; the folder holds:";
   }

@@ -14,6 +14,7 @@ namespace {
 
 constexpr double kOrientationTolerance = 1e-3;
 constexpr double kMaxTiltDeg = 0.1;
+constexpr double kMaxOffLineMm = 0.1;
 constexpr double kMinSpacingMm = 0.05;
 constexpr double kMaxPixelSpacingMm = 10.0;
 constexpr double kMaxSliceSpacingMm = 20.0;
@@ -129,6 +130,25 @@ void CheckSpacing(const std::vector<DicomSlice>& sorted, const std::vector<doubl
   stack.slice_spacing_max_mm = *std::max_element(gaps.begin(), gaps.end());
 }
 
+// Every slice must lie on the line through the first and last positions:
+// a slice shifted sideways is as wrong as a tilted stack.
+void CheckOnLine(const std::vector<DicomSlice>& sorted, const std::string& folder) {
+  const Vec3 first = sorted.front().position_mm;
+  const Vec3 span = Sub(sorted.back().position_mm, first);
+  const double length = std::sqrt(Dot(span, span));
+  const Vec3 dir{span[0] / length, span[1] / length, span[2] / length};
+  for (const DicomSlice& s : sorted) {
+    const Vec3 d = Sub(s.position_mm, first);
+    const double along = Dot(d, dir);
+    const Vec3 off = Sub(d, {along * dir[0], along * dir[1], along * dir[2]});
+    const double off_mm = std::sqrt(Dot(off, off));
+    if (off_mm > kMaxOffLineMm) {
+      Reject(folder, Where(s) + Fmt(": Image Position Patient (0020,0032) lies %.2f mm off the line of the other "
+                                    "slices; expected at most %.2f mm", off_mm, kMaxOffLineMm));
+    }
+  }
+}
+
 double TiltDegrees(const Vec3& first, const Vec3& last, const Vec3& normal) {
   const Vec3 d = Sub(last, first);
   const double along = Dot(d, normal);
@@ -150,6 +170,7 @@ SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& fo
 
   SliceStack stack;
   CheckSpacing(slices, along, folder, stack);
+  CheckOnLine(slices, folder);
   stack.tilt_deg = TiltDegrees(slices.front().position_mm, slices.back().position_mm, normal);
   if (stack.tilt_deg > kMaxTiltDeg) {
     Reject(folder, Fmt("gantry tilt or sheared stack: slice positions (0020,0032) drift %.2f degrees "

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -55,10 +56,38 @@ void CheckNifti(const std::string& path, const std::string& role, std::uint64_t 
   if (total < offset + image_bytes) Short(role, path, total, offset + image_bytes);
 }
 
+// Bytes that inflate out of a zlib stream starting at `offset` of `path`.
+std::uint64_t InflatedSize(const std::string& path, std::uint64_t offset, const std::string& role) {
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(offset));
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) throw Error(ErrorKind::kInternal, "zlib: inflateInit failed");
+  std::vector<unsigned char> input(1 << 16), output(1 << 16);
+  std::uint64_t total = 0;
+  int code = Z_OK;
+  while (code != Z_STREAM_END) {
+    if (z.avail_in == 0) {
+      in.read(reinterpret_cast<char*>(input.data()), std::streamsize(input.size()));
+      z.avail_in = static_cast<uInt>(in.gcount());
+      z.next_in = input.data();
+      if (z.avail_in == 0) break;  // stream cut short
+    }
+    z.avail_out = static_cast<uInt>(output.size());
+    z.next_out = output.data();
+    code = inflate(&z, Z_NO_FLUSH);
+    total += output.size() - z.avail_out;
+    if (code != Z_OK && code != Z_STREAM_END) break;
+  }
+  inflateEnd(&z);
+  if (code != Z_STREAM_END) {
+    throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": compressed voxel data is corrupt or cut short");
+  }
+  return total;
+}
+
 void CheckMetaImage(const std::string& path, const std::string& role, std::uint64_t image_bytes) {
   std::ifstream in(path, std::ios::binary);
   std::string line;
-  std::uint64_t compressed_size = 0;
   bool compressed = false;
   while (std::getline(in, line)) {
     const auto eq = line.find('=');
@@ -68,20 +97,18 @@ void CheckMetaImage(const std::string& path, const std::string& role, std::uint6
     value.erase(0, value.find_first_not_of(" \t"));
     value.erase(value.find_last_not_of(" \t\r") + 1);
     if (key == "CompressedData") compressed = value == "True" || value == "true";
-    if (key == "CompressedDataSize") compressed_size = std::stoull(value);
     if (key != "ElementDataFile") continue;
-    if (value != "LOCAL") return;  // separate data file: its reader checks it
-    const std::uint64_t header = static_cast<std::uint64_t>(in.tellg());
-    const std::uint64_t size = std::filesystem::file_size(path);
-    const std::uint64_t expected = header + (compressed ? compressed_size : image_bytes);
-    if (size < expected) Short(role, path, size, expected);
+    if (value == "LIST" || value.find('%') != std::string::npos) return;  // slice lists: left to MetaIO
+    const bool local = value == "LOCAL";
+    const std::string data = local ? path : (std::filesystem::path(path).parent_path() / value).string();
+    const std::uint64_t offset = local ? static_cast<std::uint64_t>(in.tellg()) : 0;
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(data, ec);
+    if (ec) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": voxel data file " + data + " is missing");
+    const std::uint64_t found = compressed ? InflatedSize(data, offset, role) : size - std::min(size, offset);
+    if (found < image_bytes) Short(role, data, found, image_bytes);
     return;
   }
-}
-
-bool EndsWith(const std::string& s, const char* suffix) {
-  const std::size_t n = std::strlen(suffix);
-  return s.size() >= n && strcasecmp(s.c_str() + s.size() - n, suffix) == 0;
 }
 
 }  // namespace
@@ -89,7 +116,7 @@ bool EndsWith(const std::string& s, const char* suffix) {
 void CheckVoxelDataComplete(const std::string& path, const std::string& role, const std::string& format,
                             std::uint64_t image_bytes) {
   if (format == "NIfTI") CheckNifti(path, role, image_bytes);
-  if (format == "MetaImage" && EndsWith(path, ".mha")) CheckMetaImage(path, role, image_bytes);
+  if (format == "MetaImage") CheckMetaImage(path, role, image_bytes);
 }
 
 }  // namespace margo

@@ -153,14 +153,15 @@ SurfaceSamples ExtractSurface(const LabelImage& labels, std::uint16_t label) {
 }
 
 struct SurfaceDistance::Impl {
+  bool touches_edge = false;
   FloatImage::Pointer field;
   itk::LinearInterpolateImageFunction<FloatImage, double>::Pointer interpolator;
   vtkSmartPointer<vtkImplicitPolyDataDistance> distance;
 };
 
 SurfaceDistance::SurfaceDistance(const MaskImage& mask) : impl_(std::make_unique<Impl>()) {
-  bool touches_edge = false;
-  const FloatImage::Pointer cropped = CropMask(mask, [](std::uint8_t v) { return v != 0; }, touches_edge);
+  const FloatImage::Pointer cropped =
+      CropMask(mask, [](std::uint8_t v) { return v != 0; }, impl_->touches_edge);
   if (!cropped) throw Error(ErrorKind::kSegmentationInvalid, "ablation zone: no labelled voxel");
   impl_->field = Smooth(*cropped);
   impl_->interpolator = itk::LinearInterpolateImageFunction<FloatImage, double>::New();
@@ -170,6 +171,8 @@ SurfaceDistance::SurfaceDistance(const MaskImage& mask) : impl_(std::make_unique
 }
 
 SurfaceDistance::~SurfaceDistance() = default;
+
+bool SurfaceDistance::TouchesImageEdge() const { return impl_->touches_edge; }
 
 double SurfaceDistance::SignedMm(const Vec3& point_mm) const {
   double x[3] = {point_mm[0], point_mm[1], point_mm[2]};

@@ -31,6 +31,9 @@ class SurfaceDistance {
   SurfaceDistance& operator=(const SurfaceDistance&) = delete;
 
   double SignedMm(const Vec3& point_mm) const;
+  // The mask reaches the border of its image: beyond it the surface is
+  // closed artificially (which can only shorten distances from inside).
+  bool TouchesImageEdge() const;
 
  private:
   struct Impl;

@@ -3,6 +3,7 @@
 #include <itkImageRegionConstIterator.h>
 #include <itkImageRegionIterator.h>
 
+#include <cstdio>
 #include <limits>
 #include <set>
 
@@ -11,17 +12,20 @@
 namespace margo {
 namespace {
 
-bool InsideImage(const itk::ImageBase<3>& image, const Vec3& p) {
+// Distance (mm) from p to the nearest face of the image's extent; negative
+// when p lies outside it.
+double DistanceToImageEdgeMm(const itk::ImageBase<3>& image, const Vec3& p) {
   itk::Point<double, 3> point;
   for (int a = 0; a < 3; ++a) point[a] = p[a];
   itk::ContinuousIndex<double, 3> ci;
   image.TransformPhysicalPointToContinuousIndex(point, ci);
   const auto region = image.GetLargestPossibleRegion();
+  double nearest = std::numeric_limits<double>::infinity();
   for (int a = 0; a < 3; ++a) {
-    const double first = double(region.GetIndex(a)) - 0.5;
-    if (ci[a] < first || ci[a] > first + double(region.GetSize(a))) return false;
+    const double first = double(region.GetIndex(a)) - 0.5, last = first + double(region.GetSize(a));
+    nearest = std::min(nearest, std::min(ci[a] - first, last - ci[a]) * image.GetSpacing()[a]);
   }
-  return true;
+  return nearest;
 }
 
 std::size_t CountVoxels(const LabelImage& labels, std::uint16_t label) {
@@ -30,6 +34,10 @@ std::size_t CountVoxels(const LabelImage& labels, std::uint16_t label) {
   for (; !it.IsAtEnd(); ++it) n += it.Get() == label ? 1 : 0;
   return n;
 }
+
+// A zone cut by the image edge is closed along the edge; a margin within this
+// slack of the edge distance may be the cut's, not the zone's.
+constexpr double kEdgeSlackMm = 1.0;
 
 TumourMargin NotAssessable(TumourMargin m, const std::string& reason) {
   m.assessable = false;
@@ -49,9 +57,11 @@ TumourMargin Measure(std::uint16_t label, const MarginInputs& in, const SurfaceD
   if (surface.points_mm.empty()) return NotAssessable(m, "no tumour surface could be extracted");
   m.surface_points = surface.points_mm.size();
   m.min_margin_mm = std::numeric_limits<double>::infinity();
+  double edge_mm = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < surface.points_mm.size(); ++i) {
     const Vec3 p = in.to_measuring ? in.to_measuring(surface.points_mm[i]) : surface.points_mm[i];
-    if (!InsideImage(*in.ablation, p)) {
+    edge_mm = std::min(edge_mm, DistanceToImageEdgeMm(*in.ablation, p));
+    if (edge_mm < 0.0) {
       return NotAssessable(m, "tumour reaches the edge of the " + in.space_name +
                                   " field of view; its margin cannot be measured in full");
     }
@@ -61,6 +71,12 @@ TumourMargin Measure(std::uint16_t label, const MarginInputs& in, const SurfaceD
       m.min_margin_mm = margin;
       m.min_point_lps_mm = p;
     }
+  }
+  if (zone.TouchesImageEdge() && m.min_margin_mm >= edge_mm - kEdgeSlackMm) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "ablation zone is cut by the edge of the %s field of view %.1f mm from this "
+                  "tumour; the margin may be set by the cut", in.space_name.c_str(), edge_mm);
+    return NotAssessable(m, buf);
   }
   m.assessable = true;
   m.category = Categorize(m.min_margin_mm, in.thresholds);

@@ -110,6 +110,17 @@ TEST_F(CliErrorTest, TumourOutsideThePostFieldOfViewIsAPartialResult) {
   EXPECT_NE(run.out.find("not assessable"), std::string::npos);
 }
 
+TEST_F(CliErrorTest, FailedRerunRemovesTheEarlierReport) {
+  testing::TempDir out;
+  const std::string dir = out / "run";
+  ASSERT_EQ(testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("tumours.nii.gz"),
+                          "--out", dir, "-q"}).exit_code, 0);
+  ASSERT_TRUE(std::filesystem::exists(dir + "/report.json"));
+  const auto run = testing::Run({"margin", "--tumours", In("gone.nii.gz"), "--ablation", In("tumours.nii.gz"),
+                                 "--out", dir, "-q"});
+  ExpectOneLineError(run, 3, "gone.nii.gz", dir);
+}
+
 TEST_F(CliErrorTest, LogFileReceivesTheErrorToo) {
   testing::TempDir out;
   const std::string log = out / "margo.log";

@@ -335,7 +335,7 @@ TEST(DicomSeriesTest, TwoSeriesWithoutUidIsUsageErrorListingBoth) {
   TempDir dir;
   const std::string folder = WriteTwoSeries(dir);
   ExpectError([&] { LoadFolder(folder); }, ErrorKind::kUsage,
-              {folder, "holds 2 series", "--series-uid", kSeriesUidA, kSeriesUidB, "5 files", "3 files"});
+              {folder, "holds 2 series", "--pre-series-uid", kSeriesUidA, kSeriesUidB, "5 files", "3 files"});
 }
 
 TEST(DicomSeriesTest, SelectsEachOfTwoSeriesByUid) {
@@ -436,6 +436,13 @@ TEST(CheckSliceStackTest, ToleratesRoundingJitterInPositions) {
   EXPECT_NEAR(stack.geometry.spacing_mm[2], 2.5, kTolMm);
   EXPECT_NEAR(stack.slice_spacing_min_mm, 2.496, 1e-6);
   EXPECT_NEAR(stack.slice_spacing_max_mm, 2.504, 1e-6);
+}
+
+TEST(CheckSliceStackTest, SliceShiftedSidewaysIsRefused) {
+  std::vector<SyntheticSlice> slices = MakeSeries(Axial());
+  slices[2].position_mm[0] += 9.0;  // first and last still on the normal: no tilt
+  ExpectError([&] { CheckSliceStack(InMemory(slices), "/in/memory"); }, ErrorKind::kGeometryInvalid,
+              {"/in/memory", "(0020,0032)", "off the line", "expected at most 0.10 mm"});
 }
 
 TEST(CheckSliceStackTest, MissingSliceCountsTheAbsentSlices) {

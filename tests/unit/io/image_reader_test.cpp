@@ -281,6 +281,28 @@ TEST(ImageReaderTest, TruncatedNiftiAndMetaImageAreUnreadable) {
   }
 }
 
+TEST(ImageReaderTest, MetaImageWithShortDataFileOrCutCompressionIsUnreadable) {
+  Grid grid;
+  grid.size = {30, 30, 30};
+  CtImage::Pointer image = MakeImage<CtImage>(grid, 5.0f);
+  {  // header beside a raw data file that is cut short
+    TempDir dir;
+    auto writer = itk::ImageFileWriter<CtImage>::New();
+    writer->SetInput(image);
+    writer->SetImageIO(itk::MetaImageIO::New());
+    writer->SetFileName(dir / "scan.mhd");
+    writer->Update();
+    fs::resize_file(dir / "scan.raw", fs::file_size(dir / "scan.raw") / 2);
+    ExpectError([&] { LoadCt(dir / "scan.mhd", "pre CT"); }, ErrorKind::kInputUnreadable, {"pre CT", "scan.raw"});
+  }
+  {  // compressed local data cut in half
+    TempDir dir;
+    margo::WriteImage(*image, dir / "scan.mha");  // writes compressed
+    fs::resize_file(dir / "scan.mha", fs::file_size(dir / "scan.mha") * 3 / 4);
+    ExpectError([&] { LoadCt(dir / "scan.mha", "pre CT"); }, ErrorKind::kInputUnreadable, {"pre CT", "scan.mha"});
+  }
+}
+
 TEST(ImageReaderTest, UnsupportedExtensionIsUnreadable) {
   for (const char* name : {"scan.png", "scan.dcm", "scan.nii.bak", "scan"}) {
     SCOPED_TRACE(name);

@@ -101,6 +101,25 @@ TEST(TumourMarginTest, MissingAndBorderTumoursAreNotAssessable) {
   EXPECT_NE(out[1].not_assessable_reason.find("outside"), std::string::npos);
 }
 
+TEST(TumourMarginTest, ZoneCutByTheImageEdgeNearTheTumourIsNotAssessable) {
+  // True margin 4 mm (zone r 12, tumour r 4, concentric), but the image ends
+  // 5 mm above the tumour: the zone beyond is unknown.
+  testing::Grid grid;
+  grid.size = {40, 40, 30};
+  grid.origin_mm = {-19.5, -19.5, -20.5};  // k = 29 at z = 8.5: the image ends at z = 9
+  auto tumours = testing::MakeImage<LabelImage>(grid);
+  auto zone = testing::MakeImage<MaskImage>(grid);
+  testing::Paint(*tumours, testing::Sphere({0, 0, 0}, 4), 2);
+  testing::Paint(*zone, testing::Sphere({0, 0, 0}, 12), 1);
+  MarginInputs in;
+  in.tumours = tumours.GetPointer();
+  in.ablation = zone.GetPointer();
+  const std::vector<TumourMargin> out = MeasureMargins(in);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FALSE(out[0].assessable);
+  EXPECT_NE(out[0].not_assessable_reason.find("cut by the edge"), std::string::npos) << out[0].not_assessable_reason;
+}
+
 TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
   testing::Grid grid;
   grid.size = {60, 40, 40};
