@@ -117,7 +117,7 @@ std::size_t Assessment::NotAssessable() const {
 
 Assessment RunAssess(const AssessParams& p, Log& log) {
   Assessment a;
-  a.thresholds = p.thresholds;
+  a.margin = p.margin;
   const LoadedCt pre = LoadLoggedCt(p.pre_ct, "pre CT", p.pre_series_uid, log, a.inputs, "pre_ct");
   const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, a.inputs, "post_ct");
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
@@ -157,7 +157,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   const MaskImage::Pointer zone_mask = UnionMask(*ablation.original);
   MarginInputs m;
   m.expected_labels = Keys(a.tumour_volume_ml);
-  m.thresholds = p.thresholds;
+  m.options = p.margin;
   m.tumours = tumours.original.GetPointer();
   m.to_measuring = post_to_pre.PreToPost();
   m.ablation = zone_mask.GetPointer();
@@ -173,7 +173,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
 
 Assessment RunMargin(const MarginParams& p, Log& log) {
   Assessment a;
-  a.thresholds = p.thresholds;
+  a.margin = p.margin;
   a.registration_method = "none";
   a.measuring_space = "tumour label grid";
   LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels");
@@ -189,7 +189,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   m.tumours = tumours.image.GetPointer();
   m.ablation = zone_mask.GetPointer();
   m.expected_labels = Keys(a.tumour_volume_ml);
-  m.thresholds = p.thresholds;
+  m.options = p.margin;
   m.space_name = "tumour label map";
   a.tumours = MeasureMargins(m);
   return a;

@@ -30,14 +30,14 @@ struct AssessParams {
   LabelSelection tumour_labels, ablation_labels;
   MeasureSpace space = MeasureSpace::kPost;  // Default: post (the ablation zone stays untouched)
   RegistrationMode registration = RegistrationMode::kRigid;  // Default: rigid
-  CategoryThresholds thresholds;
+  MarginOptions margin;
   RigidParams rigid;
 };
 
 struct MarginParams {
   std::string tumours, ablation;  // REQUIRED: label maps in one world space
   LabelSelection tumour_labels, ablation_labels;
-  CategoryThresholds thresholds;
+  MarginOptions margin;
 };
 
 struct InputRecord {
@@ -52,7 +52,7 @@ struct Assessment {
   std::string measuring_space;              // "post", "pre", "tumour label grid"
   std::map<std::uint16_t, double> tumour_volume_ml;  // from the input tumour label map
   std::vector<TumourMargin> tumours;
-  CategoryThresholds thresholds;
+  MarginOptions margin;
 
   std::size_t NotAssessable() const;
 };

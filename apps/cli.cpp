@@ -26,7 +26,7 @@ struct GlobalOptions {
 struct CommonOptions {
   std::string out_dir;
   std::string tumour_labels, ablation_labels;
-  CategoryThresholds thresholds;
+  MarginOptions margin;
 };
 
 struct Commands {
@@ -45,10 +45,14 @@ void AddCommon(CLI::App& cmd, CommonOptions& c) {
                  "Tumour label values to use, e.g. 2-8 or 2,5 (default: every non-zero label)");
   cmd.add_option("--ablation-labels", c.ablation_labels,
                  "Label values forming the ablation zone (default: every non-zero label)");
-  cmd.add_option("--a0-threshold-mm", c.thresholds.a0_above_mm, "A0 when the minimal margin exceeds this (mm)")
+  CategoryThresholds& t = c.margin.thresholds;
+  cmd.add_option("--a0-threshold-mm", t.a0_above_mm, "A0 when the minimal margin exceeds this (mm)")
       ->capture_default_str();
-  cmd.add_option("--a1-threshold-mm", c.thresholds.a1_from_mm, "A1 from this minimal margin (mm) up to A0")
-      ->capture_default_str();
+  cmd.add_option("--a1-threshold-mm", t.a1_from_mm, "A1 from this minimal margin (mm) up to A0")->capture_default_str();
+  cmd.add_option("--coverage-mm", c.margin.coverage_mm, "Surface-coverage distances (mm), comma separated")
+      ->delimiter(',')->check(CLI::Range(-50.0, 50.0))->capture_default_str();
+  cmd.add_option("--shell-mm", c.margin.shell_mm, "Shell-coverage distances (mm), comma separated")
+      ->delimiter(',')->check(CLI::Range(0.1, 30.0))->capture_default_str();
 }
 
 void DeclareAssess(CLI::App& app, Commands& c) {
@@ -91,7 +95,7 @@ std::string CommandLine(const std::vector<std::string>& args) {
 void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation) {
   if (!c.tumour_labels.empty()) tumours = ParseLabelSelection(c.tumour_labels, "--tumour-labels");
   if (!c.ablation_labels.empty()) ablation = ParseLabelSelection(c.ablation_labels, "--ablation-labels");
-  if (auto problem = ValidateThresholds(c.thresholds)) throw Error(ErrorKind::kUsage, *problem);
+  if (auto problem = ValidateThresholds(c.margin.thresholds)) throw Error(ErrorKind::kUsage, *problem);
 }
 
 int Finish(const Assessment& a, const CommonOptions& c, const std::string& command_line, std::ostream& out,
@@ -123,7 +127,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   if (c.assess->parsed()) {
     AssessParams& p = c.assess_params;
     ResolveCommon(c.assess_common, p.tumour_labels, p.ablation_labels);
-    p.thresholds = c.assess_common.thresholds;
+    p.margin = c.assess_common.margin;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
     p.registration = c.registration == "none" ? RegistrationMode::kNone : RegistrationMode::kRigid;
     PrepareOutput(c.assess_common.out_dir, log);
@@ -131,7 +135,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   }
   MarginParams& p = c.margin_params;
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels);
-  p.thresholds = c.margin_common.thresholds;
+  p.margin = c.margin_common.margin;
   PrepareOutput(c.margin_common.out_dir, log);
   return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
 }

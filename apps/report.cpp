@@ -51,6 +51,12 @@ json RegistrationJson(const Assessment& a) {
   return j;
 }
 
+json CurveJson(const CoverageCurve& curve) {
+  json out = json::array();
+  for (const auto& [mm, share] : curve) out.push_back({{"mm", mm}, {"share", share}});
+  return out;
+}
+
 json TumourJson(const TumourMargin& t, const Assessment& a) {
   const auto volume = a.tumour_volume_ml.find(t.label);
   json j = {{"label", t.label},
@@ -65,7 +71,15 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
   }
   j["min_margin_mm"] = t.min_margin_mm;
   j["min_margin_point_lps_mm"] = Json(t.min_point_lps_mm);
+  j["thinnest_direction_lps"] = Json(t.thinnest_direction);
+  j["margin_percentiles_mm"] = {{"p1", t.p1_mm}, {"p5", t.p5_mm}, {"p25", t.p25_mm}, {"p50", t.p50_mm}};
+  j["surface_coverage"] = CurveJson(t.surface_coverage);
+  j["shell_coverage"] = CurveJson(t.shell_coverage);
+  j["residual_unablated_ml"] = t.residual_ml;
+  j["residual_unablated_percent"] = t.residual_percent;
   j["category"] = CategoryName(t.category);
+  j["borderline"] = t.borderline;
+  j["uncertainty_mm"] = t.uncertainty_mm;
   return j;
 }
 
@@ -82,7 +96,8 @@ json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& co
   j["registration"] = RegistrationJson(a);
   j["measuring_space"] = a.measuring_space;
   j["margin_method"] = "surface: signed distance from each vertex of the tumour's smoothed iso-surface to the ablation zone's smoothed iso-surface";
-  j["category_thresholds_mm"] = {{"A0_above", a.thresholds.a0_above_mm}, {"A1_from", a.thresholds.a1_from_mm}};
+  j["category_thresholds_mm"] = {{"A0_above", a.margin.thresholds.a0_above_mm},
+                                 {"A1_from", a.margin.thresholds.a1_from_mm}};
   j["tumours"] = json::array();
   for (const TumourMargin& t : a.tumours) j["tumours"].push_back(TumourJson(t, a));
   j["not_assessable_count"] = a.NotAssessable();

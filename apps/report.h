@@ -11,7 +11,7 @@
 namespace margo {
 
 // Bumped on any change to report.json's fields; documented in docs/REPORT.md.
-inline constexpr const char* kReportSchemaVersion = "0.1.0";
+inline constexpr const char* kReportSchemaVersion = "0.2.0";
 
 nlohmann::json ReportJson(const Assessment& a, const VersionInfo& version, const std::string& command_line);
 

@@ -29,15 +29,16 @@ constexpr int kPadVoxels = 3;
 constexpr double kSigmaVoxels = 1.0;
 constexpr double kMaxSigmaMm = 1.5;
 
-// The voxels where `inside` holds, cropped to their bounding box grown by
+// The voxels where `inside` holds (looked for within `search`), cropped to their bounding box grown by
 // kPadVoxels (zero padding beyond the image) as a 0/1 float image.
 template <typename TImage, typename Inside>
-FloatImage::Pointer CropMask(const TImage& image, Inside inside, bool& touches_edge) {
+FloatImage::Pointer CropMask(const TImage& image, Inside inside, const itk::ImageRegion<3>& search,
+                             bool& touches_edge) {
   const auto whole = image.GetLargestPossibleRegion();
   itk::Index<3> lo, hi;
   lo.Fill(itk::NumericTraits<itk::IndexValueType>::max());
   hi.Fill(itk::NumericTraits<itk::IndexValueType>::min());
-  itk::ImageRegionConstIteratorWithIndex<TImage> it(&image, whole);
+  itk::ImageRegionConstIteratorWithIndex<TImage> it(&image, search);
   for (; !it.IsAtEnd(); ++it) {
     if (!inside(it.Get())) continue;
     for (int a = 0; a < 3; ++a) {
@@ -81,13 +82,16 @@ FloatImage::Pointer Smooth(const FloatImage& mask) {
   return out;
 }
 
-// The 0.5 iso-surface of `field` (lower for structures so thin that
-// smoothing keeps them below 0.5), vertices moved to LPS millimetres.
-vtkSmartPointer<vtkPolyData> IsoSurface(const FloatImage& field) {
-  const auto region = field.GetBufferedRegion();
+// 0.5, or lower for structures so thin that smoothing keeps them below 0.5.
+double IsoLevel(const FloatImage& field) {
   const float* first = field.GetBufferPointer();
-  const float peak = *std::max_element(first, first + region.GetNumberOfPixels());
-  const double level = std::min(0.5, 0.5 * double(peak));
+  const float peak = *std::max_element(first, first + field.GetBufferedRegion().GetNumberOfPixels());
+  return std::min(0.5, 0.5 * double(peak));
+}
+
+// The iso-surface of `field` at `level`, vertices moved to LPS millimetres.
+vtkSmartPointer<vtkPolyData> IsoSurface(const FloatImage& field, double level) {
+  const auto region = field.GetBufferedRegion();
   auto volume = vtkSmartPointer<vtkImageData>::New();
   volume->SetDimensions(int(region.GetSize(0)), int(region.GetSize(1)), int(region.GetSize(2)));
   volume->AllocateScalars(VTK_FLOAT, 1);
@@ -112,7 +116,7 @@ vtkSmartPointer<vtkPolyData> IsoSurface(const FloatImage& field) {
   return surface;
 }
 
-SurfaceSamples Samples(vtkPolyData& surface) {
+SurfaceSamples SamplesOf(vtkPolyData& surface) {
   SurfaceSamples s;
   vtkPoints* points = surface.GetPoints();
   if (points == nullptr) return s;
@@ -141,46 +145,92 @@ SurfaceSamples Samples(vtkPolyData& surface) {
 
 }  // namespace
 
-SurfaceSamples ExtractSurface(const LabelImage& labels, std::uint16_t label) {
-  bool touches_edge = false;
-  const FloatImage::Pointer mask =
-      CropMask(labels, [label](std::uint16_t v) { return v == label; }, touches_edge);
-  if (!mask) return {};
-  const vtkSmartPointer<vtkPolyData> surface = IsoSurface(*Smooth(*mask));
-  SurfaceSamples s = Samples(*surface);
-  s.touches_image_edge = touches_edge;
-  return s;
+std::map<std::uint16_t, itk::ImageRegion<3>> LabelRegions(const LabelImage& labels) {
+  std::map<std::uint16_t, std::pair<itk::Index<3>, itk::Index<3>>> box;
+  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    if (it.Get() == 0) continue;
+    const auto index = it.GetIndex();
+    auto found = box.find(it.Get());
+    if (found == box.end()) {
+      box[it.Get()] = {index, index};
+      continue;
+    }
+    for (int a = 0; a < 3; ++a) {
+      found->second.first[a] = std::min(found->second.first[a], index[a]);
+      found->second.second[a] = std::max(found->second.second[a], index[a]);
+    }
+  }
+  std::map<std::uint16_t, itk::ImageRegion<3>> out;
+  for (const auto& [label, corners] : box) {
+    itk::ImageRegion<3> region;
+    region.SetIndex(corners.first);
+    for (int a = 0; a < 3; ++a) region.SetSize(a, itk::SizeValueType(corners.second[a] - corners.first[a] + 1));
+    out[label] = region;
+  }
+  return out;
 }
 
-struct SurfaceDistance::Impl {
+struct Surface::Impl {
   bool touches_edge = false;
   FloatImage::Pointer field;
+  double level = 0.5;
+  vtkSmartPointer<vtkPolyData> mesh;
   itk::LinearInterpolateImageFunction<FloatImage, double>::Pointer interpolator;
   vtkSmartPointer<vtkImplicitPolyDataDistance> distance;
 };
 
-SurfaceDistance::SurfaceDistance(const MaskImage& mask) : impl_(std::make_unique<Impl>()) {
-  const FloatImage::Pointer cropped =
-      CropMask(mask, [](std::uint8_t v) { return v != 0; }, impl_->touches_edge);
-  if (!cropped) throw Error(ErrorKind::kSegmentationInvalid, "ablation zone: no labelled voxel");
-  impl_->field = Smooth(*cropped);
-  impl_->interpolator = itk::LinearInterpolateImageFunction<FloatImage, double>::New();
-  impl_->interpolator->SetInputImage(impl_->field);
-  impl_->distance = vtkSmartPointer<vtkImplicitPolyDataDistance>::New();
-  impl_->distance->SetInput(IsoSurface(*impl_->field));
+Surface::Surface(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Surface::~Surface() = default;
+
+namespace {
+
+std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool touches_edge) {
+  auto impl = std::make_unique<Surface::Impl>();
+  impl->touches_edge = touches_edge;
+  impl->field = Smooth(*cropped);
+  impl->level = IsoLevel(*impl->field);
+  impl->mesh = IsoSurface(*impl->field, impl->level);
+  impl->interpolator = itk::LinearInterpolateImageFunction<FloatImage, double>::New();
+  impl->interpolator->SetInputImage(impl->field);
+  impl->distance = vtkSmartPointer<vtkImplicitPolyDataDistance>::New();
+  impl->distance->SetInput(impl->mesh);
+  return impl;
 }
 
-SurfaceDistance::~SurfaceDistance() = default;
+}  // namespace
 
-bool SurfaceDistance::TouchesImageEdge() const { return impl_->touches_edge; }
+std::unique_ptr<Surface> Surface::OfLabel(const LabelImage& labels, std::uint16_t label,
+                                          const itk::ImageRegion<3>& bounds) {
+  bool touches_edge = false;
+  const FloatImage::Pointer cropped =
+      CropMask(labels, [label](std::uint16_t v) { return v == label; }, bounds, touches_edge);
+  if (!cropped) return nullptr;
+  return std::unique_ptr<Surface>(new Surface(Build(cropped, touches_edge)));
+}
 
-double SurfaceDistance::SignedMm(const Vec3& point_mm) const {
-  double x[3] = {point_mm[0], point_mm[1], point_mm[2]};
-  const double unsigned_mm = std::abs(impl_->distance->EvaluateFunction(x));
+std::unique_ptr<Surface> Surface::OfMask(const MaskImage& mask) {
+  bool touches_edge = false;
+  const FloatImage::Pointer cropped = CropMask(mask, [](std::uint8_t v) { return v != 0; },
+                                               mask.GetLargestPossibleRegion(), touches_edge);
+  if (!cropped) return nullptr;
+  return std::unique_ptr<Surface>(new Surface(Build(cropped, touches_edge)));
+}
+
+SurfaceSamples Surface::Samples() const { return SamplesOf(*impl_->mesh); }
+
+bool Surface::Inside(const Vec3& point_mm) const {
   FloatImage::PointType p;
   for (int a = 0; a < 3; ++a) p[a] = point_mm[a];
-  const bool inside = impl_->interpolator->IsInsideBuffer(p) && impl_->interpolator->Evaluate(p) > 0.5;
-  return inside ? unsigned_mm : -unsigned_mm;
+  return impl_->interpolator->IsInsideBuffer(p) && impl_->interpolator->Evaluate(p) > impl_->level;
 }
+
+double Surface::SignedMm(const Vec3& point_mm) const {
+  double x[3] = {point_mm[0], point_mm[1], point_mm[2]};
+  const double unsigned_mm = std::abs(impl_->distance->EvaluateFunction(x));
+  return Inside(point_mm) ? unsigned_mm : -unsigned_mm;
+}
+
+bool Surface::TouchesImageEdge() const { return impl_->touches_edge; }
 
 }  // namespace margo

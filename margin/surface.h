@@ -1,8 +1,10 @@
 // Sub-voxel surfaces of binary masks: the mask is smoothed with a Gaussian
-// of about half a voxel per axis and its 0.5 iso-surface extracted (VTK flying
+// of about one voxel per axis and its 0.5 iso-surface extracted (VTK flying
 // edges), which removes the voxel staircase. Points are LPS millimetres.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -14,29 +16,37 @@ namespace margo {
 struct SurfaceSamples {
   std::vector<Vec3> points_mm;   // surface vertices
   std::vector<double> area_mm2;  // area each vertex stands for (a third of its triangles)
-  bool touches_image_edge = false;  // the mask reaches the border of its image
 };
 
-// Surface of the voxels of `labels` equal to `label`. Empty if there are none.
-SurfaceSamples ExtractSurface(const LabelImage& labels, std::uint16_t label);
+// Bounding region (voxel indices) of every non-zero label, in one pass.
+std::map<std::uint16_t, itk::ImageRegion<3>> LabelRegions(const LabelImage& labels);
 
-// Signed distance (mm) to the surface of a mask: positive inside, negative
-// outside (margo's convention, docs/MARGINS.md).
-class SurfaceDistance {
+class Surface {
  public:
-  // REQUIRES: `mask` (0/1) has at least one non-zero voxel.
-  explicit SurfaceDistance(const MaskImage& mask);
-  ~SurfaceDistance();
-  SurfaceDistance(const SurfaceDistance&) = delete;
-  SurfaceDistance& operator=(const SurfaceDistance&) = delete;
+  // The voxels of `labels` equal to `label`, looked for within `bounds`.
+  // nullptr if there are none.
+  static std::unique_ptr<Surface> OfLabel(const LabelImage& labels, std::uint16_t label,
+                                          const itk::ImageRegion<3>& bounds);
+  // The non-zero voxels of `mask`; nullptr if there are none.
+  static std::unique_ptr<Surface> OfMask(const MaskImage& mask);
+  ~Surface();
+  Surface(const Surface&) = delete;
+  Surface& operator=(const Surface&) = delete;
 
+  SurfaceSamples Samples() const;
+  // Signed distance (mm) to the surface: positive inside, negative outside
+  // (margo's convention, docs/MARGINS.md).
   double SignedMm(const Vec3& point_mm) const;
+  // Inside the smoothed mask (its value above the iso-level).
+  bool Inside(const Vec3& point_mm) const;
   // The mask reaches the border of its image: beyond it the surface is
   // closed artificially (which can only shorten distances from inside).
   bool TouchesImageEdge() const;
 
+  struct Impl;  // opaque: VTK and ITK details stay in surface.cpp
+
  private:
-  struct Impl;
+  explicit Surface(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

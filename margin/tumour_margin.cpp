@@ -3,14 +3,26 @@
 #include <itkImageRegionConstIterator.h>
 #include <itkImageRegionIterator.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <set>
 
+#include "core/error.h"
+#include "margin/margin_stats.h"
 #include "margin/surface.h"
+#include "margin/tumour_volume.h"
 
 namespace margo {
 namespace {
+
+// A zone cut by the image edge is closed along the edge; a margin within this
+// slack of the edge distance may be the cut's, not the zone's.
+constexpr double kEdgeSlackMm = 1.0;
+// The kernel's measured limit on binary masks, in largest voxel spacings
+// (tests/unit/margin/tumour_margin_test.cpp): the borderline uncertainty.
+constexpr double kKernelLimitVoxels = 0.65;
 
 // Distance (mm) from p to the nearest face of the image's extent; negative
 // when p lies outside it.
@@ -28,16 +40,10 @@ double DistanceToImageEdgeMm(const itk::ImageBase<3>& image, const Vec3& p) {
   return nearest;
 }
 
-std::size_t CountVoxels(const LabelImage& labels, std::uint16_t label) {
-  std::size_t n = 0;
-  itk::ImageRegionConstIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
-  for (; !it.IsAtEnd(); ++it) n += it.Get() == label ? 1 : 0;
-  return n;
+double LargestSpacing(const itk::ImageBase<3>& image) {
+  const auto s = image.GetSpacing();
+  return std::max({s[0], s[1], s[2]});
 }
-
-// A zone cut by the image edge is closed along the edge; a margin within this
-// slack of the edge distance may be the cut's, not the zone's.
-constexpr double kEdgeSlackMm = 1.0;
 
 TumourMargin NotAssessable(TumourMargin m, const std::string& reason) {
   m.assessable = false;
@@ -45,41 +51,87 @@ TumourMargin NotAssessable(TumourMargin m, const std::string& reason) {
   return m;
 }
 
-TumourMargin Measure(std::uint16_t label, const MarginInputs& in, const SurfaceDistance& zone) {
-  TumourMargin m;
-  m.label = label;
-  m.voxels = CountVoxels(*in.tumours, label);
-  if (m.voxels == 0) return NotAssessable(m, "tumour lies outside the " + in.space_name + " field of view");
-  const SurfaceSamples surface = ExtractSurface(*in.tumours, label);
-  if (surface.touches_image_edge) {
-    return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");
-  }
-  if (surface.points_mm.empty()) return NotAssessable(m, "no tumour surface could be extracted");
-  m.surface_points = surface.points_mm.size();
-  m.min_margin_mm = std::numeric_limits<double>::infinity();
-  double edge_mm = std::numeric_limits<double>::infinity();
+// The surface carried into the measuring space, with its margins.
+struct MappedSurface {
+  WeightedSamples margins;
+  std::vector<Vec3> points;
+  Vec3 centroid{};
+  double edge_mm = std::numeric_limits<double>::infinity();  // nearest approach to the zone image's edge
+};
+
+MappedSurface MapSurface(const SurfaceSamples& surface, const MarginInputs& in, const Surface& zone) {
+  MappedSurface out;
+  double area = 0.0;
   for (std::size_t i = 0; i < surface.points_mm.size(); ++i) {
     const Vec3 p = in.to_measuring ? in.to_measuring(surface.points_mm[i]) : surface.points_mm[i];
-    edge_mm = std::min(edge_mm, DistanceToImageEdgeMm(*in.ablation, p));
-    if (edge_mm < 0.0) {
-      return NotAssessable(m, "tumour reaches the edge of the " + in.space_name +
-                                  " field of view; its margin cannot be measured in full");
-    }
-    m.surface_area_mm2 += surface.area_mm2[i];
-    const double margin = zone.SignedMm(p);
-    if (margin < m.min_margin_mm) {
-      m.min_margin_mm = margin;
-      m.min_point_lps_mm = p;
-    }
+    out.edge_mm = std::min(out.edge_mm, DistanceToImageEdgeMm(*in.ablation, p));
+    out.points.push_back(p);
+    out.margins.values.push_back(zone.SignedMm(p));
+    out.margins.weights.push_back(surface.area_mm2[i]);
+    for (int a = 0; a < 3; ++a) out.centroid[a] += p[a] * surface.area_mm2[i];
+    area += surface.area_mm2[i];
   }
-  if (zone.TouchesImageEdge() && m.min_margin_mm >= edge_mm - kEdgeSlackMm) {
+  for (int a = 0; a < 3; ++a) out.centroid[a] /= std::max(area, 1e-12);
+  return out;
+}
+
+void Summarise(const MappedSurface& s, const MarginOptions& options, TumourMargin& m) {
+  const auto& v = s.margins.values;
+  const std::size_t at = std::size_t(std::min_element(v.begin(), v.end()) - v.begin());
+  m.surface_points = v.size();
+  for (double w : s.margins.weights) m.surface_area_mm2 += w;
+  m.min_margin_mm = v[at];
+  m.min_point_lps_mm = s.points[at];
+  Vec3 d{s.points[at][0] - s.centroid[0], s.points[at][1] - s.centroid[1], s.points[at][2] - s.centroid[2]};
+  const double length = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+  for (int a = 0; a < 3; ++a) m.thinnest_direction[a] = length > 0 ? d[a] / length : 0.0;
+  m.p1_mm = WeightedPercentile(s.margins, 0.01);
+  m.p5_mm = WeightedPercentile(s.margins, 0.05);
+  m.p25_mm = WeightedPercentile(s.margins, 0.25);
+  m.p50_mm = WeightedPercentile(s.margins, 0.50);
+  for (double mm : options.coverage_mm) m.surface_coverage.push_back({mm, ShareAtLeast(s.margins, mm)});
+}
+
+void Classify(const MarginInputs& in, TumourMargin& m) {
+  const CategoryThresholds& t = in.options.thresholds;
+  m.category = Categorize(m.min_margin_mm, t);
+  m.uncertainty_mm = kKernelLimitVoxels * std::max(LargestSpacing(*in.tumours), LargestSpacing(*in.ablation));
+  for (double threshold : {0.0, t.a1_from_mm, t.a0_above_mm}) {
+    m.borderline |= std::abs(m.min_margin_mm - threshold) <= m.uncertainty_mm;
+  }
+}
+
+TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, const MarginInputs& in,
+                     const Surface& zone) {
+  TumourMargin m;
+  m.label = label;
+  if (bounds == nullptr) return NotAssessable(m, "tumour lies outside the " + in.space_name + " field of view");
+  const std::unique_ptr<Surface> tumour = Surface::OfLabel(*in.tumours, label, *bounds);
+  const SurfaceSamples samples = tumour->Samples();
+  if (tumour->TouchesImageEdge()) {
+    return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");
+  }
+  if (samples.points_mm.empty()) return NotAssessable(m, "no tumour surface could be extracted");
+  const MappedSurface mapped = MapSurface(samples, in, zone);
+  if (mapped.edge_mm < 0.0) {
+    return NotAssessable(m, "tumour reaches the edge of the " + in.space_name +
+                                " field of view; its margin cannot be measured in full");
+  }
+  Summarise(mapped, in.options, m);
+  if (zone.TouchesImageEdge() && m.min_margin_mm >= mapped.edge_mm - kEdgeSlackMm) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "ablation zone is cut by the edge of the %s field of view %.1f mm from this "
-                  "tumour; the margin may be set by the cut", in.space_name.c_str(), edge_mm);
+                  "tumour; the margin may be set by the cut", in.space_name.c_str(), mapped.edge_mm);
     return NotAssessable(m, buf);
   }
+  const VolumeCoverage volume =
+      MeasureVolumeCoverage(*in.tumours, label, *bounds, zone, in.to_measuring, in.options.shell_mm);
+  m.volume_ml = volume.tumour_ml;
+  m.residual_ml = volume.residual_ml;
+  m.residual_percent = volume.tumour_ml > 0 ? 100.0 * volume.residual_ml / volume.tumour_ml : 0.0;
+  m.shell_coverage = volume.shells;
   m.assessable = true;
-  m.category = Categorize(m.min_margin_mm, in.thresholds);
+  Classify(in, m);
   return m;
 }
 
@@ -106,11 +158,16 @@ MaskImage::Pointer UnionMask(const LabelImage& labels) {
 }
 
 std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
-  const SurfaceDistance zone(*inputs.ablation);
+  const std::unique_ptr<Surface> zone = Surface::OfMask(*inputs.ablation);
+  if (!zone) throw Error(ErrorKind::kSegmentationInvalid, "ablation zone: no labelled voxel");
+  const std::map<std::uint16_t, itk::ImageRegion<3>> regions = LabelRegions(*inputs.tumours);
   std::set<std::uint16_t> labels(inputs.expected_labels.begin(), inputs.expected_labels.end());
-  for (std::uint16_t label : LabelsPresent(*inputs.tumours)) labels.insert(label);
+  for (const auto& entry : regions) labels.insert(entry.first);
   std::vector<TumourMargin> out;
-  for (std::uint16_t label : labels) out.push_back(Measure(label, inputs, zone));
+  for (std::uint16_t label : labels) {
+    const auto found = regions.find(label);
+    out.push_back(Measure(label, found == regions.end() ? nullptr : &found->second, inputs, *zone));
+  }
   return out;
 }
 

@@ -1,11 +1,13 @@
 // Per-tumour margins at sub-voxel accuracy: each tumour's smoothed surface
 // (surface.h), carried point by point into the measuring space, sampled with
-// the signed distance to the ablation zone's smoothed surface.
+// the signed distance to the ablation zone's smoothed surface. Definitions:
+// docs/MARGINS.md (from BRIEF.md section 2).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/geometry.h"
@@ -14,27 +16,47 @@
 
 namespace margo {
 
+// (distance d in mm, share 0..1) pairs.
+using CoverageCurve = std::vector<std::pair<double, double>>;
+
 struct TumourMargin {
   std::uint16_t label = 0;          // value in the input tumour label map
   std::size_t voxels = 0;           // in the tumour label map
-  std::size_t surface_points = 0;   // surface vertices sampled
-  double surface_area_mm2 = 0.0;
+  double volume_ml = 0.0;           // voxel count x voxel volume
   bool assessable = false;
   std::string not_assessable_reason;  // set when !assessable
+  std::size_t surface_points = 0;     // surface vertices sampled
+  double surface_area_mm2 = 0.0;
   double min_margin_mm = 0.0;         // minimal signed margin (MAM)
   Vec3 min_point_lps_mm{};            // where it occurs, in the measuring space
+  Vec3 thinnest_direction{};          // unit vector, tumour centroid -> min point
+  double p1_mm = 0.0, p5_mm = 0.0, p25_mm = 0.0, p50_mm = 0.0;  // area-weighted percentiles
+  CoverageCurve surface_coverage;     // share of surface area with margin >= d
+  CoverageCurve shell_coverage;       // share of the d-mm shell volume inside the zone
+  double residual_ml = 0.0;           // tumour volume outside the zone
+  double residual_percent = 0.0;
   MarginCategory category = MarginCategory::kIncomplete;
+  bool borderline = false;            // MAM within uncertainty_mm of a threshold
+  double uncertainty_mm = 0.0;
 };
 
 // Maps a point of the tumours' space to the measuring space (LPS mm).
 using PointMap = std::function<Vec3(const Vec3&)>;
+
+struct MarginOptions {
+  CategoryThresholds thresholds;
+  // Surface coverage distances (mm). Default: 0, 1, ..., 10.
+  std::vector<double> coverage_mm{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  // Shell coverage distances (mm). Default: 1, 2, ..., 10.
+  std::vector<double> shell_mm{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+};
 
 struct MarginInputs {
   const LabelImage* tumours = nullptr;    // one label per tumour, in its own space
   PointMap to_measuring;                  // empty: the tumours are in the measuring space
   const MaskImage* ablation = nullptr;    // 0/1 union of ablation zones, measuring space
   std::vector<std::uint16_t> expected_labels;  // tumours of the input; missing ones are reported
-  CategoryThresholds thresholds;
+  MarginOptions options;
   std::string space_name = "post CT";     // for messages
 };
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 
 #include "tests/support/synthetic.h"
@@ -138,6 +139,103 @@ TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
   // One zone of radius 17 mm: 17 - 6 - 4 = 7 mm and 17 - 7 - 4 = 6 mm.
   EXPECT_NEAR(out[0].min_margin_mm, 7.0, 1.0);
   EXPECT_NEAR(out[1].min_margin_mm, 6.0, 1.0);
+}
+
+}  // namespace
+}  // namespace margo
+
+namespace margo {
+namespace {
+
+// One tumour sphere (label 4, radius r) in one zone sphere (radius R) whose
+// centre is offset by `offset_mm` along x, on a 1 mm grid.
+TumourMargin MeasureOffsetSpheres(double r, double R, double offset_mm, const MarginOptions& options = {}) {
+  testing::Grid grid;
+  grid.size = {80, 80, 80};
+  grid.origin_mm = {-40, -40, -40};
+  auto tumours = testing::MakeImage<LabelImage>(grid);
+  auto zone = testing::MakeImage<MaskImage>(grid);
+  testing::Paint(*tumours, testing::Sphere({0.3, -0.2, 0.1}, r), 4);
+  testing::Paint(*zone, testing::Sphere({0.3 + offset_mm, -0.2, 0.1}, R), 1);
+  MarginInputs in;
+  in.tumours = tumours.GetPointer();
+  in.ablation = zone.GetPointer();
+  in.options = options;
+  const std::vector<TumourMargin> out = MeasureMargins(in);
+  EXPECT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].assessable) << out[0].not_assessable_reason;
+  return out[0];
+}
+
+// Area-uniform points on the tumour sphere have cos(theta) uniform in [-1, 1];
+// the margin there is R - sqrt(r^2 + o^2 + 2 r o cos(theta)).
+double OffsetMarginPercentile(double r, double R, double o, double q) {
+  return R - std::sqrt(r * r + o * o + 2 * r * o * (1 - 2 * q));
+}
+
+double OffsetCoverage(double r, double R, double o, double d) {
+  const double c = ((R - d) * (R - d) - r * r - o * o) / (2 * r * o);
+  return std::clamp((c + 1) / 2, 0.0, 1.0);
+}
+
+TEST(MarginDistributionTest, PercentilesAndCoverageOfOffsetSpheres) {
+  const double r = 8, R = 18, o = 4;  // margins run from 6 (towards -x) to 14
+  const TumourMargin m = MeasureOffsetSpheres(r, R, o);
+  EXPECT_NEAR(m.min_margin_mm, R - o - r, 0.65);
+  EXPECT_NEAR(m.p1_mm, OffsetMarginPercentile(r, R, o, 0.01), 0.5);
+  EXPECT_NEAR(m.p5_mm, OffsetMarginPercentile(r, R, o, 0.05), 0.5);
+  EXPECT_NEAR(m.p25_mm, OffsetMarginPercentile(r, R, o, 0.25), 0.5);
+  EXPECT_NEAR(m.p50_mm, OffsetMarginPercentile(r, R, o, 0.50), 0.5);
+  for (const auto& [d, share] : m.surface_coverage) {
+    EXPECT_NEAR(share, OffsetCoverage(r, R, o, d), 0.05) << "coverage at " << d << " mm";
+  }
+  EXPECT_NEAR(m.surface_area_mm2, 4 * M_PI * r * r, 0.05 * 4 * M_PI * r * r);
+  // The zone's centre lies 4 mm towards +x, so its boundary is nearest on -x.
+  EXPECT_LT(m.thinnest_direction[0], -0.9);
+}
+
+TEST(MarginDistributionTest, ShellCoverageOfConcentricSpheres) {
+  const double r = 6, R = 10;  // shells up to 4 mm lie inside the zone
+  const TumourMargin m = MeasureOffsetSpheres(r, R, 0.0);
+  for (const auto& [d, share] : m.shell_coverage) {
+    const double expected = d <= R - r ? 1.0 : (std::pow(R, 3) - std::pow(r, 3)) / (std::pow(r + d, 3) - std::pow(r, 3));
+    EXPECT_NEAR(share, expected, 0.06) << "shell " << d << " mm";
+  }
+  EXPECT_NEAR(m.residual_ml, 0.0, 1e-9);
+  EXPECT_NEAR(m.volume_ml, 4.0 / 3.0 * M_PI * r * r * r / 1000.0, 0.03 * 4.0 / 3.0 * M_PI * r * r * r / 1000.0);
+}
+
+TEST(MarginDistributionTest, ResidualVolumeOfATumourLeavingItsZone) {
+  const double r = 8, R = 10, o = 6;  // tumour sticks 4 mm out of the zone
+  const TumourMargin m = MeasureOffsetSpheres(r, R, o);
+  // Intersection of two spheres (radii r, R, centres o apart).
+  const double lens = M_PI * std::pow(R + r - o, 2) *
+                      (o * o + 2 * o * r - 3 * r * r + 2 * o * R + 6 * r * R - 3 * R * R) / (12 * o);
+  const double tumour = 4.0 / 3.0 * M_PI * r * r * r;
+  EXPECT_NEAR(m.residual_ml, (tumour - lens) / 1000.0, 0.1 * (tumour - lens) / 1000.0);
+  EXPECT_NEAR(m.residual_percent, 100.0 * (tumour - lens) / tumour, 2.0);
+  EXPECT_EQ(m.category, MarginCategory::kIncomplete);
+  EXPECT_NEAR(m.min_margin_mm, R - o - r, 0.65);
+}
+
+TEST(MarginDistributionTest, BorderlineNearAThresholdOnly) {
+  // Margins 5.2 (within the 0.65 mm uncertainty of 5) and 7.5 (not).
+  EXPECT_TRUE(MeasureOffsetSpheres(6, 11.2, 0.0).borderline);
+  const TumourMargin clear = MeasureOffsetSpheres(6, 13.5, 0.0);
+  EXPECT_FALSE(clear.borderline);
+  EXPECT_NEAR(clear.uncertainty_mm, 0.65, 1e-9);
+}
+
+TEST(MarginDistributionTest, ConfigurableCoverageDistances) {
+  MarginOptions options;
+  options.coverage_mm = {2.5, 12};
+  options.shell_mm = {3};
+  const TumourMargin m = MeasureOffsetSpheres(6, 14, 0.0, options);
+  ASSERT_EQ(m.surface_coverage.size(), 2u);
+  EXPECT_NEAR(m.surface_coverage[0].second, 1.0, 1e-9);
+  EXPECT_NEAR(m.surface_coverage[1].second, 0.0, 1e-9);
+  ASSERT_EQ(m.shell_coverage.size(), 1u);
+  EXPECT_NEAR(m.shell_coverage[0].second, 1.0, 1e-9);
 }
 
 }  // namespace
