@@ -12,6 +12,7 @@
 
 #include "margin/distance_map.h"
 #include "margin/surface.h"
+#include "tests/support/case_name.h"
 #include "tests/support/synthetic.h"
 
 namespace margo {
@@ -24,13 +25,6 @@ struct SlabCase {
 };
 
 std::ostream& operator<<(std::ostream& out, const SlabCase& c) { return out << c.name; }
-
-// Test names from the case names: letters and digits only.
-std::string CaseName(const ::testing::TestParamInfo<SlabCase>& info) {
-  std::string name = info.param.name;
-  for (char& ch : name) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-  return name;
-}
 
 class SlabDistanceTest : public ::testing::TestWithParam<SlabCase> {
  protected:
@@ -92,15 +86,22 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(SlabCase{"slab across i (0.7 mm)", 0, 0.0}, SlabCase{"slab across k (2.5 mm)", 2, 0.0},
                       SlabCase{"slab across k, grid rotated 30 deg", 2, 30.0},
                       SlabCase{"slab across i, grid rotated 30 deg", 0, 30.0}),
-    CaseName);
+    testing::CaseName<SlabCase>);
 
-TEST(SphereDistanceTest, FaceDistanceWithinHalfASliceOfAnalytic) {
+// A sphere of radius 10 mm centred at the origin, between voxel centres, on
+// 60 x 60 x 20 voxels of 0.7 x 0.7 x 2.5 mm.
+MaskImage::Pointer SphereMask() {
   testing::Grid grid;
   grid.size = {60, 60, 20};
   grid.spacing_mm = {0.7, 0.7, 2.5};
   grid.origin_mm = {-20.65, -20.65, -23.75};  // voxel (29.5, 29.5, 9.5) at (0,0,0)
   auto mask = testing::MakeImage<MaskImage>(grid);
   testing::Paint(*mask, testing::Sphere({0, 0, 0}, 10.0), 1);
+  return mask;
+}
+
+TEST(SphereDistanceTest, FaceDistanceWithinHalfASliceOfAnalytic) {
+  const MaskImage::Pointer mask = SphereMask();
   const FloatImage::Pointer d = SignedDistanceMm(*mask);
   FloatImage::PointType centre, outside;
   centre.Fill(0.0);
@@ -123,12 +124,7 @@ TEST(SphereDistanceTest, FaceDistanceWithinHalfASliceOfAnalytic) {
 // A binary mask cannot place a surface aligned with the grid (the sphere's
 // poles) closer than the voxel face: error up to half a slice there.
 TEST(SphereDistanceTest, SurfaceDistanceWithinHalfASliceOfAnalytic) {
-  testing::Grid grid;
-  grid.size = {60, 60, 20};
-  grid.spacing_mm = {0.7, 0.7, 2.5};
-  grid.origin_mm = {-20.65, -20.65, -23.75};  // voxel (29.5, 29.5, 9.5) at (0,0,0)
-  auto mask = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*mask, testing::Sphere({0, 0, 0}, 10.0), 1);
+  const MaskImage::Pointer mask = SphereMask();
   const std::unique_ptr<Surface> d = Surface::OfMask(*mask);
   ASSERT_TRUE(d);
   const Vec3 probes[] = {{0, 0, 0}, {3, -2, 4}, {0, 0, 8.7}, {7.5, 0, 0}, {0, 0, 12.0}, {9, 9, 0}, {-14, 3, 1}};

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "tests/support/case_name.h"
 #include "tests/support/synthetic.h"
 
 namespace margo {
@@ -30,12 +31,6 @@ struct SphereCase {
 
 std::ostream& operator<<(std::ostream& out, const SphereCase& c) { return out << c.name; }
 
-// Test names from the case names: letters and digits only.
-std::string CaseName(const ::testing::TestParamInfo<SphereCase>& info) {
-  std::string name = info.param.name;
-  for (char& ch : name) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-  return name;
-}
 
 class SphereMarginTest : public ::testing::TestWithParam<SphereCase> {};
 
@@ -80,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(
                       SphereCase{"leaving zone aniso", {0.7, 0.7, 2.5}, 6, 9, 7, MarginCategory::kIncomplete},
                       SphereCase{"large zone 1.6x1.6x2", {1.6, 1.6, 2.0}, 8, 22.5, 0, MarginCategory::kA0},
                       SphereCase{"large zone 1mm", {1, 1, 1}, 8, 22.5, 0, MarginCategory::kA0}),
-    CaseName);
+    testing::CaseName<SphereCase>);
 
 TEST(TumourMarginTest, MissingAndBorderTumoursAreNotAssessable) {
   testing::Grid grid;
