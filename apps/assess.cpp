@@ -161,6 +161,8 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   m.tumours = tumours.original.GetPointer();
   m.to_measuring = post_to_pre.PreToPost();
   m.ablation = zone_mask.GetPointer();
+  const MaskImage::Pointer liver_mask = post_liver.image ? UnionMask(*post_liver.image) : nullptr;
+  m.liver = liver_mask.GetPointer();
   m.space_name = "post CT";
   log.Info("measuring margins against the ablation zone on the post CT grid");
   a.tumours = MeasureMargins(m);
@@ -185,9 +187,15 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
                                              {"tumour labels", p.tumours}, log, a.inputs, "ablation");
   a.tumour_volume_ml = LabelVolumesMl(*tumours.image);
   const MaskImage::Pointer zone_mask = UnionMask(*ablation.original);
+  MaskImage::Pointer liver_mask;
+  if (!p.liver.empty()) {
+    liver_mask = UnionMask(*LoadLabelsOn(p.liver, "liver mask", {}, *tumours.image, {"tumour labels", p.tumours}, log,
+                                         a.inputs, "liver").original);
+  }
   MarginInputs m;
   m.tumours = tumours.image.GetPointer();
   m.ablation = zone_mask.GetPointer();
+  m.liver = liver_mask.GetPointer();
   m.expected_labels = Keys(a.tumour_volume_ml);
   m.options = p.margin;
   m.space_name = "tumour label map";

@@ -36,6 +36,7 @@ struct AssessParams {
 
 struct MarginParams {
   std::string tumours, ablation;  // REQUIRED: label maps in one world space
+  std::string liver;              // optional liver mask, same world space
   LabelSelection tumour_labels, ablation_labels;
   MarginOptions margin;
 };

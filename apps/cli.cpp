@@ -53,6 +53,10 @@ void AddCommon(CLI::App& cmd, CommonOptions& c) {
       ->delimiter(',')->check(CLI::Range(-50.0, 50.0))->capture_default_str();
   cmd.add_option("--shell-mm", c.margin.shell_mm, "Shell-coverage distances (mm), comma separated")
       ->delimiter(',')->check(CLI::Range(0.1, 30.0))->capture_default_str();
+  cmd.add_option("--subcapsular-mm", c.margin.subcapsular_mm,
+                 "Leave out tumour-surface points within this distance (mm) of the liver capsule "
+                 "(needs the liver mask of the measuring space); 0 = off")
+      ->check(CLI::Range(0.0, 30.0))->capture_default_str();
 }
 
 void DeclareAssess(CLI::App& app, Commands& c) {
@@ -80,6 +84,7 @@ void DeclareMargin(CLI::App& app, Commands& c) {
   c.margin = app.add_subcommand("margin", "Measure margins of tumour and ablation masks already in one world space");
   c.margin->add_option("--tumours", p.tumours, "Tumour label map (one label per tumour)")->required();
   c.margin->add_option("--ablation", p.ablation, "Ablation-zone label map (same world space)")->required();
+  c.margin->add_option("--liver", p.liver, "Liver mask (same world space; for --subcapsular-mm)");
   AddCommon(*c.margin, c.margin_common);
 }
 
@@ -92,7 +97,12 @@ std::string CommandLine(const std::vector<std::string>& args) {
   return line;
 }
 
-void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation) {
+void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation,
+                   const std::string& liver, const char* liver_option) {
+  if (c.margin.subcapsular_mm > 0.0 && liver.empty()) {
+    throw Error(ErrorKind::kUsage, std::string("--subcapsular-mm ") + std::to_string(c.margin.subcapsular_mm) +
+                                       " needs " + liver_option + "; none given");
+  }
   if (!c.tumour_labels.empty()) tumours = ParseLabelSelection(c.tumour_labels, "--tumour-labels");
   if (!c.ablation_labels.empty()) ablation = ParseLabelSelection(c.ablation_labels, "--ablation-labels");
   if (auto problem = ValidateThresholds(c.margin.thresholds)) throw Error(ErrorKind::kUsage, *problem);
@@ -126,7 +136,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   log.Info(command_line);
   if (c.assess->parsed()) {
     AssessParams& p = c.assess_params;
-    ResolveCommon(c.assess_common, p.tumour_labels, p.ablation_labels);
+    ResolveCommon(c.assess_common, p.tumour_labels, p.ablation_labels, p.post_liver, "--post-liver");
     p.margin = c.assess_common.margin;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
     p.registration = c.registration == "none" ? RegistrationMode::kNone : RegistrationMode::kRigid;
@@ -134,7 +144,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     return Finish(RunAssess(p, log), c.assess_common, command_line, out, log);
   }
   MarginParams& p = c.margin_params;
-  ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels);
+  ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.liver, "--liver");
   p.margin = c.margin_common.margin;
   PrepareOutput(c.margin_common.out_dir, log);
   return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);

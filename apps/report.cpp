@@ -80,6 +80,7 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
   j["category"] = CategoryName(t.category);
   j["borderline"] = t.borderline;
   j["uncertainty_mm"] = t.uncertainty_mm;
+  j["subcapsular_points_excluded"] = t.subcapsular_points_excluded;
   return j;
 }
 
@@ -96,6 +97,7 @@ json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& co
   j["registration"] = RegistrationJson(a);
   j["measuring_space"] = a.measuring_space;
   j["margin_method"] = "surface: signed distance from each vertex of the tumour's smoothed iso-surface to the ablation zone's smoothed iso-surface";
+  j["subcapsular_exclusion_mm"] = a.margin.subcapsular_mm;
   j["category_thresholds_mm"] = {{"A0_above", a.margin.thresholds.a0_above_mm},
                                  {"A1_from", a.margin.thresholds.a1_from_mm}};
   j["tumours"] = json::array();

@@ -57,16 +57,27 @@ struct MappedSurface {
   std::vector<Vec3> points;
   Vec3 centroid{};
   double edge_mm = std::numeric_limits<double>::infinity();  // nearest approach to the zone image's edge
+  std::size_t subcapsular_excluded = 0;
 };
 
-MappedSurface MapSurface(const SurfaceSamples& surface, const MarginInputs& in, const Surface& zone) {
+// The surfaces margins are measured against.
+struct Context {
+  const Surface& zone;
+  const Surface* liver;  // set when subcapsular points are excluded
+};
+
+MappedSurface MapSurface(const SurfaceSamples& surface, const MarginInputs& in, const Context& context) {
   MappedSurface out;
   double area = 0.0;
   for (std::size_t i = 0; i < surface.points_mm.size(); ++i) {
     const Vec3 p = in.to_measuring ? in.to_measuring(surface.points_mm[i]) : surface.points_mm[i];
     out.edge_mm = std::min(out.edge_mm, DistanceToImageEdgeMm(*in.ablation, p));
+    if (context.liver != nullptr && context.liver->SignedMm(p) < in.options.subcapsular_mm) {
+      ++out.subcapsular_excluded;
+      continue;
+    }
     out.points.push_back(p);
-    out.margins.values.push_back(zone.SignedMm(p));
+    out.margins.values.push_back(context.zone.SignedMm(p));
     out.margins.weights.push_back(surface.area_mm2[i]);
     for (int a = 0; a < 3; ++a) out.centroid[a] += p[a] * surface.area_mm2[i];
     area += surface.area_mm2[i];
@@ -102,7 +113,8 @@ void Classify(const MarginInputs& in, TumourMargin& m) {
 }
 
 TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, const MarginInputs& in,
-                     const Surface& zone) {
+                     const Context& context) {
+  const Surface& zone = context.zone;
   TumourMargin m;
   m.label = label;
   if (bounds == nullptr) return NotAssessable(m, "tumour lies outside the " + in.space_name + " field of view");
@@ -112,10 +124,14 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, con
     return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");
   }
   if (samples.points_mm.empty()) return NotAssessable(m, "no tumour surface could be extracted");
-  const MappedSurface mapped = MapSurface(samples, in, zone);
+  const MappedSurface mapped = MapSurface(samples, in, context);
+  m.subcapsular_points_excluded = mapped.subcapsular_excluded;
   if (mapped.edge_mm < 0.0) {
     return NotAssessable(m, "tumour reaches the edge of the " + in.space_name +
                                 " field of view; its margin cannot be measured in full");
+  }
+  if (mapped.points.empty()) {
+    return NotAssessable(m, "every surface point lies within the subcapsular exclusion distance");
   }
   Summarise(mapped, in.options, m);
   if (zone.TouchesImageEdge() && m.min_margin_mm >= mapped.edge_mm - kEdgeSlackMm) {
@@ -160,13 +176,21 @@ MaskImage::Pointer UnionMask(const LabelImage& labels) {
 std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   const std::unique_ptr<Surface> zone = Surface::OfMask(*inputs.ablation);
   if (!zone) throw Error(ErrorKind::kSegmentationInvalid, "ablation zone: no labelled voxel");
+  std::unique_ptr<Surface> liver;
+  if (inputs.options.subcapsular_mm > 0.0) {
+    liver = inputs.liver != nullptr ? Surface::OfMask(*inputs.liver) : nullptr;
+    if (!liver) {
+      throw Error(ErrorKind::kUsage, "subcapsular exclusion: needs a liver mask with at least one liver voxel");
+    }
+  }
+  const Context context{*zone, liver.get()};
   const std::map<std::uint16_t, itk::ImageRegion<3>> regions = LabelRegions(*inputs.tumours);
   std::set<std::uint16_t> labels(inputs.expected_labels.begin(), inputs.expected_labels.end());
   for (const auto& entry : regions) labels.insert(entry.first);
   std::vector<TumourMargin> out;
   for (std::uint16_t label : labels) {
     const auto found = regions.find(label);
-    out.push_back(Measure(label, found == regions.end() ? nullptr : &found->second, inputs, *zone));
+    out.push_back(Measure(label, found == regions.end() ? nullptr : &found->second, inputs, context));
   }
   return out;
 }

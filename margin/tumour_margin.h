@@ -38,6 +38,7 @@ struct TumourMargin {
   MarginCategory category = MarginCategory::kIncomplete;
   bool borderline = false;            // MAM within uncertainty_mm of a threshold
   double uncertainty_mm = 0.0;
+  std::size_t subcapsular_points_excluded = 0;  // surface points near the liver capsule, left out
 };
 
 // Maps a point of the tumours' space to the measuring space (LPS mm).
@@ -49,12 +50,17 @@ struct MarginOptions {
   std::vector<double> coverage_mm{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
   // Shell coverage distances (mm). Default: 1, 2, ..., 10.
   std::vector<double> shell_mm{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  // Surface points within this distance (mm) inside the liver capsule are
+  // left out of the statistics (ARTORG QAM convention). Default: 0 (off).
+  // REQUIRES: a liver mask when > 0.
+  double subcapsular_mm = 0.0;
 };
 
 struct MarginInputs {
   const LabelImage* tumours = nullptr;    // one label per tumour, in its own space
   PointMap to_measuring;                  // empty: the tumours are in the measuring space
   const MaskImage* ablation = nullptr;    // 0/1 union of ablation zones, measuring space
+  const MaskImage* liver = nullptr;       // optional, measuring space: for subcapsular_mm
   std::vector<std::uint16_t> expected_labels;  // tumours of the input; missing ones are reported
   MarginOptions options;
   std::string space_name = "post CT";     // for messages

@@ -59,6 +59,13 @@ TEST_F(CliErrorTest, BadLabelSelectionAndThresholdsAreUsageErrors) {
   ExpectOneLineError(run, 2, "threshold", out.path().string());
 }
 
+TEST_F(CliErrorTest, SubcapsularExclusionNeedsTheLiverMask) {
+  testing::TempDir out;
+  const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("tumours.nii.gz"),
+                                 "--out", out.path().string(), "--subcapsular-mm", "5"});
+  ExpectOneLineError(run, 2, "--liver", out.path().string());
+}
+
 TEST_F(CliErrorTest, MissingFileIsUnreadableInputNamingIt) {
   testing::TempDir out;
   const std::string missing = In("nope.nii.gz");

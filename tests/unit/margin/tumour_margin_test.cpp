@@ -6,6 +6,8 @@
 // 0.41 x elsewhere in this table. Tolerance: 0.65 x the largest spacing.
 #include "margin/tumour_margin.h"
 
+#include "core/error.h"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -231,6 +233,60 @@ TEST(MarginDistributionTest, ConfigurableCoverageDistances) {
   EXPECT_NEAR(m.surface_coverage[1].second, 0.0, 1e-9);
   ASSERT_EQ(m.shell_coverage.size(), 1u);
   EXPECT_NEAR(m.shell_coverage[0].second, 1.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace margo
+
+namespace margo {
+namespace {
+
+TEST(SubcapsularTest, PointsNearTheCapsuleAreLeftOut) {
+  // Liver: sphere r 30. Tumour r 5 at x = 20 reaches x = 25, 5 mm under the
+  // capsule; its zone (r 10 at x = 18) is thinnest there: 3 mm.
+  testing::Grid grid;
+  grid.size = {80, 80, 80};
+  grid.origin_mm = {-39.5, -39.5, -39.5};
+  auto tumours = testing::MakeImage<LabelImage>(grid);
+  auto zone = testing::MakeImage<MaskImage>(grid);
+  auto liver = testing::MakeImage<MaskImage>(grid);
+  testing::Paint(*tumours, testing::Sphere({20, 0, 0}, 5), 2);
+  testing::Paint(*zone, testing::Sphere({18, 0, 0}, 10), 1);
+  testing::Paint(*liver, testing::Sphere({0, 0, 0}, 30), 1);
+  MarginInputs in;
+  in.tumours = tumours.GetPointer();
+  in.ablation = zone.GetPointer();
+  in.liver = liver.GetPointer();
+  const TumourMargin all = MeasureMargins(in)[0];
+  in.options.subcapsular_mm = 7.0;
+  const TumourMargin inner = MeasureMargins(in)[0];
+  EXPECT_NEAR(all.min_margin_mm, 3.0, 0.65);
+  EXPECT_EQ(all.subcapsular_points_excluded, 0u);
+  EXPECT_GT(inner.subcapsular_points_excluded, 0u);
+  EXPECT_LT(inner.subcapsular_points_excluded, all.surface_points);
+  // Left: tumour points with |p| <= 23 mm. The thinnest of them lie on the
+  // circle x = 22.6, radius 4.27 mm, where the margin is 10 - sqrt(4.6^2 + 18.24) = 3.72 mm.
+  EXPECT_NEAR(inner.min_margin_mm, 3.72, 0.65);
+  EXPECT_GT(inner.min_margin_mm, all.min_margin_mm + 0.4);
+  EXPECT_LT(inner.min_point_lps_mm[0], 23.0);
+}
+
+TEST(SubcapsularTest, ExclusionWithoutALiverMaskIsAUsageError) {
+  testing::Grid grid;
+  auto tumours = testing::MakeImage<LabelImage>(grid);
+  auto zone = testing::MakeImage<MaskImage>(grid);
+  testing::Paint(*tumours, testing::Sphere({10, 10, 10}, 3), 2);
+  testing::Paint(*zone, testing::Sphere({10, 10, 10}, 6), 1);
+  MarginInputs in;
+  in.tumours = tumours.GetPointer();
+  in.ablation = zone.GetPointer();
+  in.options.subcapsular_mm = 5.0;
+  try {
+    MeasureMargins(in);
+    FAIL() << "expected a usage error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+  }
 }
 
 }  // namespace
