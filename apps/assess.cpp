@@ -118,6 +118,7 @@ std::size_t Assessment::NotAssessable() const {
 Assessment RunAssess(const AssessParams& p, Log& log) {
   Assessment a;
   a.margin = p.margin;
+  if (!p.clinical.empty()) a.clinical = ReadClinicalInputs(p.clinical);  // fail fast, before any image
   const LoadedCt pre = LoadLoggedCt(p.pre_ct, "pre CT", p.pre_series_uid, log, a.inputs, "pre_ct");
   const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, a.inputs, "post_ct");
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
@@ -176,6 +177,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
 Assessment RunMargin(const MarginParams& p, Log& log) {
   Assessment a;
   a.margin = p.margin;
+  if (!p.clinical.empty()) a.clinical = ReadClinicalInputs(p.clinical);
   a.registration_method = "none";
   a.measuring_space = "tumour label grid";
   LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/clinical.h"
 #include "core/log.h"
 #include "io/image_reader.h"
 #include "margin/category.h"
@@ -28,6 +29,7 @@ struct AssessParams {
   std::string pre_liver, post_liver;  // optional liver masks (non-zero = liver)
   std::string pre_series_uid, post_series_uid;  // optional DICOM series choice
   LabelSelection tumour_labels, ablation_labels;
+  std::string clinical;               // optional clinical inputs (docs/CLINICAL.md)
   MeasureSpace space = MeasureSpace::kPost;  // Default: post (the ablation zone stays untouched)
   RegistrationMode registration = RegistrationMode::kRigid;  // Default: rigid
   MarginOptions margin;
@@ -37,6 +39,7 @@ struct AssessParams {
 struct MarginParams {
   std::string tumours, ablation;  // REQUIRED: label maps in one world space
   std::string liver;              // optional liver mask, same world space
+  std::string clinical;           // optional clinical inputs (docs/CLINICAL.md)
   LabelSelection tumour_labels, ablation_labels;
   MarginOptions margin;
 };
@@ -54,6 +57,7 @@ struct Assessment {
   std::map<std::uint16_t, double> tumour_volume_ml;  // from the input tumour label map
   std::vector<TumourMargin> tumours;
   MarginOptions margin;
+  std::optional<ClinicalInputs> clinical;
 
   std::size_t NotAssessable() const;
 };

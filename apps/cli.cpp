@@ -25,6 +25,7 @@ struct GlobalOptions {
 // Options shared by both jobs, as text until validated.
 struct CommonOptions {
   std::string out_dir;
+  std::string clinical;
   std::string tumour_labels, ablation_labels;
   MarginOptions margin;
 };
@@ -41,6 +42,8 @@ struct Commands {
 void AddCommon(CLI::App& cmd, CommonOptions& c) {
   cmd.add_option("--out", c.out_dir, "Output folder (created if needed); report.json is written there")
       ->required();
+  cmd.add_option("--clinical", c.clinical,
+                 "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   cmd.add_option("--tumour-labels", c.tumour_labels,
                  "Tumour label values to use, e.g. 2-8 or 2,5 (default: every non-zero label)");
   cmd.add_option("--ablation-labels", c.ablation_labels,
@@ -138,6 +141,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     AssessParams& p = c.assess_params;
     ResolveCommon(c.assess_common, p.tumour_labels, p.ablation_labels, p.post_liver, "--post-liver");
     p.margin = c.assess_common.margin;
+    p.clinical = c.assess_common.clinical;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
     p.registration = c.registration == "none" ? RegistrationMode::kNone : RegistrationMode::kRigid;
     PrepareOutput(c.assess_common.out_dir, log);
@@ -146,6 +150,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   MarginParams& p = c.margin_params;
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.liver, "--liver");
   p.margin = c.margin_common.margin;
+  p.clinical = c.margin_common.clinical;
   PrepareOutput(c.margin_common.out_dir, log);
   return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
 }

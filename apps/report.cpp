@@ -57,12 +57,20 @@ json CurveJson(const CoverageCurve& curve) {
   return out;
 }
 
+json TargetJson(const TargetAssessment& t) {
+  json j = {{"risk", t.risk}, {"reason", t.reason}};
+  j["target_mm"] = t.target_mm ? json(*t.target_mm) : json(nullptr);
+  j["met"] = t.met ? json(*t.met) : json(nullptr);
+  return j;
+}
+
 json TumourJson(const TumourMargin& t, const Assessment& a) {
   const auto volume = a.tumour_volume_ml.find(t.label);
   json j = {{"label", t.label},
             {"volume_ml", volume != a.tumour_volume_ml.end() ? volume->second : 0.0},
             {"assessable", t.assessable},
             {"surface_points_sampled", t.surface_points}, {"surface_area_mm2", t.surface_area_mm2}};
+  if (a.clinical) j["target"] = TargetJson(AssessTarget(*a.clinical, t, j["volume_ml"].get<double>()));
   if (!t.assessable) {
     j["min_margin_mm"] = nullptr;
     j["category"] = nullptr;
@@ -103,6 +111,11 @@ json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& co
   j["tumours"] = json::array();
   for (const TumourMargin& t : a.tumours) j["tumours"].push_back(TumourJson(t, a));
   j["not_assessable_count"] = a.NotAssessable();
+  if (a.clinical) {
+    const std::optional<int> score = ClinicalRiskScore(a.clinical->patient);
+    j["clinical"] = {{"path", a.clinical->path},
+                     {"clinical_risk_score", score ? json(*score) : json(nullptr)}};
+  }
   return j;
 }
 

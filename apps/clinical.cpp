@@ -1,0 +1,160 @@
+#include "apps/clinical.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+
+#include "core/error.h"
+
+namespace margo {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void Reject(const std::string& path, const std::string& what) {
+  throw Error(ErrorKind::kInputUnreadable, "clinical inputs " + path + ": " + what);
+}
+
+template <typename T>
+std::optional<T> Field(const json& object, const std::string& key, const std::string& where, const std::string& path) {
+  const auto found = object.find(key);
+  if (found == object.end() || found->is_null()) return std::nullopt;
+  const bool ok = std::is_same_v<T, bool> ? found->is_boolean() : found->is_number();
+  if (!ok) {
+    Reject(path, where + "." + key + " is " + found->dump() + "; expected " +
+                     (std::is_same_v<T, bool> ? "true or false" : "a number"));
+  }
+  const T value = found->get<T>();
+  if constexpr (!std::is_same_v<T, bool>) {
+    if (value < 0) Reject(path, where + "." + key + " is " + found->dump() + "; expected a value >= 0");
+  }
+  return value;
+}
+
+void RequireKnownKeys(const json& object, std::initializer_list<const char*> keys, const std::string& where,
+                      const std::string& path) {
+  if (!object.is_object()) Reject(path, where + " is " + object.dump() + "; expected an object");
+  for (const auto& item : object.items()) {
+    bool known = false;
+    for (const char* k : keys) known |= item.key() == k;
+    if (!known) Reject(path, "unknown key " + where + "." + item.key() + " (see docs/CLINICAL.md)");
+  }
+}
+
+const std::initializer_list<const char*> kTumourKeys{"ras_mutant", "braf_mutant", "right_sided_primary",
+                                                     "prior_hepatectomy", "size_mm"};
+
+TumourRisk ReadTumour(const json& j, const std::string& where, const std::string& path) {
+  RequireKnownKeys(j, kTumourKeys, where, path);
+  TumourRisk t;
+  t.ras_mutant = Field<bool>(j, "ras_mutant", where, path);
+  t.braf_mutant = Field<bool>(j, "braf_mutant", where, path);
+  t.right_sided_primary = Field<bool>(j, "right_sided_primary", where, path);
+  t.prior_hepatectomy = Field<bool>(j, "prior_hepatectomy", where, path);
+  t.size_mm = Field<double>(j, "size_mm", where, path);
+  return t;
+}
+
+PatientRisk ReadPatient(const json& j, const std::string& path, TumourRisk& defaults) {
+  RequireKnownKeys(j, {"node_positive_primary", "disease_free_interval_months", "liver_tumour_count",
+                       "largest_tumour_mm", "cea_ng_ml", "ras_mutant", "braf_mutant", "right_sided_primary",
+                       "prior_hepatectomy"}, "patient", path);
+  PatientRisk p;
+  p.node_positive_primary = Field<bool>(j, "node_positive_primary", "patient", path);
+  p.disease_free_interval_months = Field<double>(j, "disease_free_interval_months", "patient", path);
+  p.liver_tumour_count = Field<int>(j, "liver_tumour_count", "patient", path);
+  p.largest_tumour_mm = Field<double>(j, "largest_tumour_mm", "patient", path);
+  p.cea_ng_ml = Field<double>(j, "cea_ng_ml", "patient", path);
+  defaults.ras_mutant = Field<bool>(j, "ras_mutant", "patient", path);
+  defaults.braf_mutant = Field<bool>(j, "braf_mutant", "patient", path);
+  defaults.right_sided_primary = Field<bool>(j, "right_sided_primary", "patient", path);
+  defaults.prior_hepatectomy = Field<bool>(j, "prior_hepatectomy", "patient", path);
+  return p;
+}
+
+template <typename T>
+std::optional<T> Either(const std::optional<T>& own, const std::optional<T>& fallback) {
+  return own ? own : fallback;
+}
+
+}  // namespace
+
+ClinicalInputs ReadClinicalInputs(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) Reject(path, "cannot open");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    Reject(path, std::string("not valid JSON: ") + e.what());
+  }
+  RequireKnownKeys(j, {"patient", "tumours"}, "(top level)", path);
+  ClinicalInputs out;
+  out.path = path;
+  if (j.contains("patient")) out.patient = ReadPatient(j["patient"], path, out.patient_tumour_defaults);
+  if (!j.contains("tumours")) return out;
+  if (!j["tumours"].is_object()) Reject(path, "tumours is " + j["tumours"].dump() + "; expected an object keyed by label");
+  for (const auto& item : j["tumours"].items()) {
+    std::size_t used = 0;
+    int label = 0;
+    try {
+      label = std::stoi(item.key(), &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.key().size() || label < 1 || label > 65535) {
+      Reject(path, "tumours key '" + item.key() + "' is not a label; expected a whole number 1..65535");
+    }
+    out.tumours[static_cast<std::uint16_t>(label)] = ReadTumour(item.value(), "tumours." + item.key(), path);
+  }
+  return out;
+}
+
+TargetAssessment AssessTarget(const ClinicalInputs& inputs, const TumourMargin& tumour, double volume_ml) {
+  TumourRisk own;
+  const auto found = inputs.tumours.find(tumour.label);
+  if (found != inputs.tumours.end()) own = found->second;
+  const TumourRisk& d = inputs.patient_tumour_defaults;
+  const double size_mm = own.size_mm ? *own.size_mm : std::cbrt(6.0 * volume_ml * 1000.0 / M_PI);
+  const std::pair<std::optional<bool>, const char*> factors[] = {
+      {Either(own.ras_mutant, d.ras_mutant), "RAS mutant"},
+      {Either(own.braf_mutant, d.braf_mutant), "BRAF mutant"},
+      {Either(own.right_sided_primary, d.right_sided_primary), "right-sided primary"},
+      {[&]() -> std::optional<bool> {
+         const auto prior = Either(own.prior_hepatectomy, d.prior_hepatectomy);
+         return prior ? std::optional<bool>(!*prior) : std::nullopt;
+       }(), "no prior hepatectomy"},
+      {size_mm > 30.0, own.size_mm ? "size > 30 mm" : "size > 30 mm (equivalent diameter from volume)"}};
+  TargetAssessment t;
+  bool unknown = false;
+  for (const auto& [value, name] : factors) {
+    if (value && *value) t.reason += (t.reason.empty() ? "" : ", ") + std::string(name);
+    unknown |= !value;
+  }
+  if (!t.reason.empty()) {
+    t.risk = "high";
+    t.target_mm = 10.0;
+  } else if (!unknown) {
+    t.risk = "low";
+    t.target_mm = 5.0;
+    t.reason = "no high-risk factor";
+  } else {
+    t.risk = "unknown";
+    t.reason = "no high-risk factor given, but not all factors are known";
+    return t;
+  }
+  if (tumour.assessable) t.met = tumour.min_margin_mm >= *t.target_mm;
+  return t;
+}
+
+std::optional<int> ClinicalRiskScore(const PatientRisk& p) {
+  if (!p.node_positive_primary || !p.disease_free_interval_months || !p.liver_tumour_count ||
+      !p.largest_tumour_mm || !p.cea_ng_ml) {
+    return std::nullopt;
+  }
+  return int(*p.node_positive_primary) + int(*p.disease_free_interval_months < 12.0) +
+         int(*p.liver_tumour_count > 1) + int(*p.largest_tumour_mm > 30.0) + int(*p.cea_ng_ml > 30.0);
+}
+
+}  // namespace margo

@@ -1,0 +1,87 @@
+#include "apps/clinical.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/expect_error.h"
+#include "tests/support/temp_dir.h"
+
+namespace margo {
+namespace {
+
+ClinicalInputs Parse(const std::string& text) {
+  testing::TempDir dir;
+  std::ofstream(dir / "clinical.json") << text;
+  return ReadClinicalInputs(dir / "clinical.json");
+}
+
+TumourMargin Tumour(std::uint16_t label, double min_margin_mm) {
+  TumourMargin t;
+  t.label = label;
+  t.assessable = true;
+  t.min_margin_mm = min_margin_mm;
+  return t;
+}
+
+const char* kAllLowRisk =
+    R"({"patient": {"ras_mutant": false, "braf_mutant": false, "right_sided_primary": false,
+                    "prior_hepatectomy": true}, "tumours": {"2": {"size_mm": 20}, "3": {"size_mm": 31},
+                    "4": {"ras_mutant": true, "size_mm": 10}}})";
+
+TEST(ClinicalTest, TargetFollowsTheRiskFactors) {
+  const ClinicalInputs in = Parse(kAllLowRisk);
+  const TargetAssessment low = AssessTarget(in, Tumour(2, 6.0), 1.0);
+  EXPECT_EQ(low.risk, "low");
+  EXPECT_EQ(low.target_mm, 5.0);
+  EXPECT_EQ(low.met, true);
+  const TargetAssessment big = AssessTarget(in, Tumour(3, 6.0), 1.0);
+  EXPECT_EQ(big.risk, "high");
+  EXPECT_EQ(big.target_mm, 10.0);
+  EXPECT_EQ(big.met, false);
+  EXPECT_NE(big.reason.find("size > 30 mm"), std::string::npos);
+  const TargetAssessment ras = AssessTarget(in, Tumour(4, 10.5), 1.0);  // tumour overrides the patient
+  EXPECT_EQ(ras.risk, "high");
+  EXPECT_EQ(ras.met, true);
+}
+
+TEST(ClinicalTest, SizeFromVolumeWhenNotGivenAndUnknownWhenFactorsAreMissing) {
+  const ClinicalInputs in = Parse(R"({"patient": {"ras_mutant": false, "braf_mutant": false,
+      "right_sided_primary": false, "prior_hepatectomy": true}})");
+  // 14.1 mL is a sphere of 30 mm diameter: 20 mL is above it.
+  EXPECT_EQ(AssessTarget(in, Tumour(7, 6.0), 20.0).risk, "high");
+  EXPECT_EQ(AssessTarget(in, Tumour(7, 6.0), 10.0).risk, "low");
+  const ClinicalInputs partial = Parse(R"({"patient": {"ras_mutant": false}})");
+  const TargetAssessment unknown = AssessTarget(partial, Tumour(7, 6.0), 1.0);
+  EXPECT_EQ(unknown.risk, "unknown");
+  EXPECT_FALSE(unknown.target_mm);
+  EXPECT_FALSE(unknown.met);
+}
+
+TEST(ClinicalTest, RiskScoreNeedsAllFiveInputs) {
+  ClinicalInputs in = Parse(R"({"patient": {"node_positive_primary": true, "disease_free_interval_months": 8,
+      "liver_tumour_count": 1, "largest_tumour_mm": 31, "cea_ng_ml": 30}})");
+  EXPECT_EQ(ClinicalRiskScore(in.patient), 3);  // node+, DFI < 12, > 30 mm; one tumour; CEA not > 30
+  in.patient.cea_ng_ml.reset();
+  EXPECT_FALSE(ClinicalRiskScore(in.patient));
+}
+
+TEST(ClinicalTest, MalformedFilesAreRefusedNamingTheKey) {
+  struct Row {
+    const char* text;
+    std::vector<std::string> parts;
+  };
+  const Row rows[] = {{"{not json", {"not valid JSON"}},
+                      {R"({"patient": {"cea": 3}})", {"unknown key patient.cea"}},
+                      {R"({"tumours": {"2": {"ras_mutant": "yes"}}})", {"tumours.2.ras_mutant", "\"yes\"", "true or false"}},
+                      {R"({"tumours": {"two": {}}})", {"'two'", "1..65535"}},
+                      {R"({"patient": {"cea_ng_ml": -4}})", {"patient.cea_ng_ml", "-4", ">= 0"}},
+                      {R"([1, 2])", {"(top level)", "expected an object"}}};
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.text);
+    testing::ExpectError([&] { Parse(r.text); }, ErrorKind::kInputUnreadable, r.parts);
+  }
+}
+
+}  // namespace
+}  // namespace margo
