@@ -137,6 +137,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   // Tumours are measured on their own label map: no resampling, and none
   // is lost when the map reaches beyond the pre CT.
   a.tumour_volume_ml = LabelVolumesMl(*tumours.original);
+  RequireMappedTumoursExist(p.zone_map, a.tumour_volume_ml);
   if (p.pre_liver.empty() != p.post_liver.empty()) {
     log.Warn("only one liver mask given; registration uses liver masks only when both are given");
   }
@@ -162,6 +163,8 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   m.tumours = tumours.original.GetPointer();
   m.to_measuring = post_to_pre.PreToPost();
   m.ablation = zone_mask.GetPointer();
+  m.ablation_labels = ablation.original.GetPointer();
+  m.zones_for_tumour = p.zone_map;
   const MaskImage::Pointer liver_mask = post_liver.image ? UnionMask(*post_liver.image) : nullptr;
   m.liver = liver_mask.GetPointer();
   m.space_name = "post CT";
@@ -188,6 +191,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *tumours.image,
                                              {"tumour labels", p.tumours}, log, a.inputs, "ablation");
   a.tumour_volume_ml = LabelVolumesMl(*tumours.image);
+  RequireMappedTumoursExist(p.zone_map, a.tumour_volume_ml);
   const MaskImage::Pointer zone_mask = UnionMask(*ablation.original);
   MaskImage::Pointer liver_mask;
   if (!p.liver.empty()) {
@@ -197,6 +201,8 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   MarginInputs m;
   m.tumours = tumours.image.GetPointer();
   m.ablation = zone_mask.GetPointer();
+  m.ablation_labels = ablation.original.GetPointer();
+  m.zones_for_tumour = p.zone_map;
   m.liver = liver_mask.GetPointer();
   m.expected_labels = Keys(a.tumour_volume_ml);
   m.options = p.margin;

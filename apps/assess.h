@@ -29,6 +29,7 @@ struct AssessParams {
   std::string pre_liver, post_liver;  // optional liver masks (non-zero = liver)
   std::string pre_series_uid, post_series_uid;  // optional DICOM series choice
   LabelSelection tumour_labels, ablation_labels;
+  std::map<std::uint16_t, LabelSelection> zone_map;  // tumour -> its zone labels; default: union
   std::string clinical;               // optional clinical inputs (docs/CLINICAL.md)
   MeasureSpace space = MeasureSpace::kPost;  // Default: post (the ablation zone stays untouched)
   RegistrationMode registration = RegistrationMode::kRigid;  // Default: rigid
@@ -41,6 +42,7 @@ struct MarginParams {
   std::string liver;              // optional liver mask, same world space
   std::string clinical;           // optional clinical inputs (docs/CLINICAL.md)
   LabelSelection tumour_labels, ablation_labels;
+  std::map<std::uint16_t, LabelSelection> zone_map;  // tumour -> its zone labels; default: union
   MarginOptions margin;
 };
 

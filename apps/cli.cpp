@@ -26,6 +26,7 @@ struct GlobalOptions {
 struct CommonOptions {
   std::string out_dir;
   std::string clinical;
+  std::string zone_map;
   std::string tumour_labels, ablation_labels;
   MarginOptions margin;
 };
@@ -46,6 +47,9 @@ void AddCommon(CLI::App& cmd, CommonOptions& c) {
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   cmd.add_option("--tumour-labels", c.tumour_labels,
                  "Tumour label values to use, e.g. 2-8 or 2,5 (default: every non-zero label)");
+  cmd.add_option("--zone-map", c.zone_map,
+                 "Which ablation-zone labels each tumour is measured against, e.g. 2:1,3:1+2 "
+                 "(default: every tumour against the union of all zones)");
   cmd.add_option("--ablation-labels", c.ablation_labels,
                  "Label values forming the ablation zone (default: every non-zero label)");
   CategoryThresholds& t = c.margin.thresholds;
@@ -101,7 +105,9 @@ std::string CommandLine(const std::vector<std::string>& args) {
 }
 
 void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation,
-                   const std::string& liver, const char* liver_option) {
+                   std::map<std::uint16_t, LabelSelection>& zone_map, const std::string& liver,
+                   const char* liver_option) {
+  if (!c.zone_map.empty()) zone_map = ParseZoneMap(c.zone_map, "--zone-map");
   if (c.margin.subcapsular_mm > 0.0 && liver.empty()) {
     throw Error(ErrorKind::kUsage, std::string("--subcapsular-mm ") + std::to_string(c.margin.subcapsular_mm) +
                                        " needs " + liver_option + "; none given");
@@ -139,7 +145,8 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   log.Info(command_line);
   if (c.assess->parsed()) {
     AssessParams& p = c.assess_params;
-    ResolveCommon(c.assess_common, p.tumour_labels, p.ablation_labels, p.post_liver, "--post-liver");
+    ResolveCommon(c.assess_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.post_liver,
+                  "--post-liver");
     p.margin = c.assess_common.margin;
     p.clinical = c.assess_common.clinical;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
@@ -148,7 +155,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     return Finish(RunAssess(p, log), c.assess_common, command_line, out, log);
   }
   MarginParams& p = c.margin_params;
-  ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.liver, "--liver");
+  ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.liver, "--liver");
   p.margin = c.margin_common.margin;
   p.clinical = c.margin_common.clinical;
   PrepareOutput(c.margin_common.out_dir, log);

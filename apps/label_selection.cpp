@@ -49,6 +49,40 @@ LabelSelection ParseLabelSelection(const std::string& text, const std::string& o
   return out;
 }
 
+std::map<std::uint16_t, LabelSelection> ParseZoneMap(const std::string& text, const std::string& option) {
+  std::map<std::uint16_t, LabelSelection> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    const auto colon = item.find(':');
+    if (colon == std::string::npos) {
+      throw Error(ErrorKind::kUsage, option + ": '" + item + "' has no ':'; expected TUMOUR:ZONE[+ZONE], e.g. 2:1,3:1+2");
+    }
+    const std::uint16_t tumour = ParseLabel(item.substr(0, colon), option);
+    LabelSelection zones;
+    std::stringstream zs(item.substr(colon + 1));
+    std::string zone;
+    while (std::getline(zs, zone, '+')) zones.push_back(ParseLabel(zone, option));
+    if (zones.empty()) throw Error(ErrorKind::kUsage, option + ": tumour " + std::to_string(tumour) + " has no zone");
+    std::sort(zones.begin(), zones.end());
+    if (!out.emplace(tumour, zones).second) {
+      throw Error(ErrorKind::kUsage, option + ": tumour " + std::to_string(tumour) + " is listed twice");
+    }
+  }
+  return out;
+}
+
+void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zone_map,
+                               const std::map<std::uint16_t, double>& volumes) {
+  for (const auto& entry : zone_map) {
+    if (volumes.count(entry.first) != 0) continue;
+    std::string present;
+    for (const auto& v : volumes) present += (present.empty() ? "" : ",") + std::to_string(v.first);
+    throw Error(ErrorKind::kUsage, "--zone-map names tumour " + std::to_string(entry.first) +
+                                       ", which the tumour label map does not contain (labels: " + present + ")");
+  }
+}
+
 void ApplySelection(LabelImage& labels, const LabelSelection& selection) {
   if (selection.empty()) return;
   itk::ImageRegionIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());

@@ -11,6 +11,14 @@ namespace margo {
 // Parses "2,3,7-9"; throws Error(kUsage) naming `option` on bad text.
 LabelSelection ParseLabelSelection(const std::string& text, const std::string& option);
 
+// Parses "2:1,3:1+2" (tumour label : zone labels joined by '+'); throws
+// Error(kUsage) naming `option` on bad text or a tumour listed twice.
+std::map<std::uint16_t, LabelSelection> ParseZoneMap(const std::string& text, const std::string& option);
+
+// Throws Error(kUsage) if `zone_map` names a tumour label absent from `volumes`.
+void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zone_map,
+                               const std::map<std::uint16_t, double>& volumes);
+
 // Keeps the selected labels (all if the selection is empty); others become 0.
 void ApplySelection(LabelImage& labels, const LabelSelection& selection);
 

@@ -162,20 +162,77 @@ std::vector<std::uint16_t> LabelsPresent(const LabelImage& labels) {
   return {found.begin(), found.end()};
 }
 
-MaskImage::Pointer UnionMask(const LabelImage& labels) {
+namespace {
+
+template <typename Keep>
+MaskImage::Pointer MaskWhere(const LabelImage& labels, Keep keep) {
   auto mask = MaskImage::New();
   mask->CopyInformation(&labels);
   mask->SetRegions(labels.GetLargestPossibleRegion());
   mask->Allocate();
   itk::ImageRegionConstIterator<LabelImage> in(&labels, labels.GetLargestPossibleRegion());
   itk::ImageRegionIterator<MaskImage> out(mask, mask->GetLargestPossibleRegion());
-  for (; !in.IsAtEnd(); ++in, ++out) out.Set(in.Get() != 0 ? 1 : 0);
+  for (; !in.IsAtEnd(); ++in, ++out) out.Set(keep(in.Get()) ? 1 : 0);
   return mask;
 }
 
+}  // namespace
+
+MaskImage::Pointer UnionMask(const LabelImage& labels) {
+  return MaskWhere(labels, [](std::uint16_t v) { return v != 0; });
+}
+
+MaskImage::Pointer SelectedMask(const LabelImage& labels, const std::vector<std::uint16_t>& selected) {
+  return MaskWhere(labels, [&selected](std::uint16_t v) {
+    return v != 0 && std::binary_search(selected.begin(), selected.end(), v);
+  });
+}
+
+namespace {
+
+// The zone surface each tumour is measured against: the union by default,
+// or the zones its entry in `zones_for_tumour` names (built once per set).
+class ZoneSurfaces {
+ public:
+  explicit ZoneSurfaces(const MarginInputs& in) : in_(in) {}
+  const Surface& For(std::uint16_t tumour) {
+    const auto mapped = in_.zones_for_tumour.find(tumour);
+    const std::vector<std::uint16_t> key = mapped == in_.zones_for_tumour.end() ? std::vector<std::uint16_t>{}
+                                                                                  : mapped->second;
+    std::unique_ptr<Surface>& surface = cache_[key];
+    if (!surface) surface = Build(key, tumour);
+    return *surface;
+  }
+
+ private:
+  std::unique_ptr<Surface> Build(const std::vector<std::uint16_t>& zones, std::uint16_t tumour) const {
+    if (zones.empty()) {
+      std::unique_ptr<Surface> all = Surface::OfMask(*in_.ablation);
+      if (!all) throw Error(ErrorKind::kSegmentationInvalid, "ablation zone: no labelled voxel");
+      return all;
+    }
+    std::unique_ptr<Surface> some = Surface::OfMask(*SelectedMask(*in_.ablation_labels, zones));
+    if (!some) {
+      std::string list;
+      for (std::uint16_t z : zones) list += (list.empty() ? "" : "+") + std::to_string(z);
+      throw Error(ErrorKind::kSegmentationInvalid, "zone map: tumour " + std::to_string(tumour) +
+                                                       " is mapped to zone label(s) " + list +
+                                                       ", which have no voxel in the ablation label map");
+    }
+    return some;
+  }
+
+  const MarginInputs& in_;
+  std::map<std::vector<std::uint16_t>, std::unique_ptr<Surface>> cache_;
+};
+
+}  // namespace
+
 std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
-  const std::unique_ptr<Surface> zone = Surface::OfMask(*inputs.ablation);
-  if (!zone) throw Error(ErrorKind::kSegmentationInvalid, "ablation zone: no labelled voxel");
+  if (!inputs.zones_for_tumour.empty() && inputs.ablation_labels == nullptr) {
+    throw Error(ErrorKind::kInternal, "zone map given without the ablation label map");
+  }
+  ZoneSurfaces zones(inputs);
   std::unique_ptr<Surface> liver;
   if (inputs.options.subcapsular_mm > 0.0) {
     liver = inputs.liver != nullptr ? Surface::OfMask(*inputs.liver) : nullptr;
@@ -183,13 +240,13 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
       throw Error(ErrorKind::kUsage, "subcapsular exclusion: needs a liver mask with at least one liver voxel");
     }
   }
-  const Context context{*zone, liver.get()};
   const std::map<std::uint16_t, itk::ImageRegion<3>> regions = LabelRegions(*inputs.tumours);
   std::set<std::uint16_t> labels(inputs.expected_labels.begin(), inputs.expected_labels.end());
   for (const auto& entry : regions) labels.insert(entry.first);
   std::vector<TumourMargin> out;
   for (std::uint16_t label : labels) {
     const auto found = regions.find(label);
+    const Context context{zones.For(label), liver.get()};
     out.push_back(Measure(label, found == regions.end() ? nullptr : &found->second, inputs, context));
   }
   return out;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +62,10 @@ struct MarginInputs {
   PointMap to_measuring;                  // empty: the tumours are in the measuring space
   const MaskImage* ablation = nullptr;    // 0/1 union of ablation zones, measuring space
   const MaskImage* liver = nullptr;       // optional, measuring space: for subcapsular_mm
+  // Optional explicit tumour -> zone labels mapping; tumours not listed use
+  // the union of all zones. REQUIRES: ablation_labels when not empty.
+  std::map<std::uint16_t, std::vector<std::uint16_t>> zones_for_tumour;
+  const LabelImage* ablation_labels = nullptr;  // zone labels, same grid as `ablation`
   std::vector<std::uint16_t> expected_labels;  // tumours of the input; missing ones are reported
   MarginOptions options;
   std::string space_name = "post CT";     // for messages
@@ -74,5 +79,8 @@ std::vector<std::uint16_t> LabelsPresent(const LabelImage& labels);
 
 // Binary mask (0/1) of the voxels whose label is non-zero.
 MaskImage::Pointer UnionMask(const LabelImage& labels);
+
+// Binary mask (0/1) of the voxels whose label is one of `selected` (sorted).
+MaskImage::Pointer SelectedMask(const LabelImage& labels, const std::vector<std::uint16_t>& selected);
 
 }  // namespace margo

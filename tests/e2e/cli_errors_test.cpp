@@ -66,6 +66,16 @@ TEST_F(CliErrorTest, SubcapsularExclusionNeedsTheLiverMask) {
   ExpectOneLineError(run, 2, "--liver", out.path().string());
 }
 
+TEST_F(CliErrorTest, BadZoneMapsAreUsageErrors) {
+  testing::TempDir out;
+  auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("tumours.nii.gz"),
+                           "--out", out.path().string(), "--zone-map", "2=1"});
+  ExpectOneLineError(run, 2, "TUMOUR:ZONE", out.path().string());
+  run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("tumours.nii.gz"), "--out",
+                      out.path().string(), "--zone-map", "9:2"});
+  ExpectOneLineError(run, 2, "names tumour 9", out.path().string());
+}
+
 TEST_F(CliErrorTest, MissingFileIsUnreadableInputNamingIt) {
   testing::TempDir out;
   const std::string missing = In("nope.nii.gz");

@@ -291,3 +291,34 @@ TEST(SubcapsularTest, ExclusionWithoutALiverMaskIsAUsageError) {
 
 }  // namespace
 }  // namespace margo
+
+namespace margo {
+namespace {
+
+TEST(ZoneMapTest, ATumourMappedToItsOwnZoneIgnoresTheOthers) {
+  // Tumour 2 (r 4) sits in zone 1 (r 9, margin 5) and also deep inside the
+  // large zone 2 (r 30 around the origin): the union hides its thin margin.
+  testing::Grid grid;
+  grid.size = {80, 80, 80};
+  grid.origin_mm = {-39.5, -39.5, -39.5};
+  auto tumours = testing::MakeImage<LabelImage>(grid);
+  auto zones = testing::MakeImage<LabelImage>(grid);
+  testing::Paint(*zones, testing::Sphere({0, 0, 0}, 30), 2);
+  testing::Paint(*zones, testing::Sphere({-10, 0, 0}, 9), 1);
+  testing::Paint(*tumours, testing::Sphere({-10, 0, 0}, 4), 2);
+  const MaskImage::Pointer all = UnionMask(*zones);
+  MarginInputs in;
+  in.tumours = tumours.GetPointer();
+  in.ablation = all.GetPointer();
+  in.ablation_labels = zones.GetPointer();
+  const double with_union = MeasureMargins(in)[0].min_margin_mm;
+  in.zones_for_tumour = {{2, {1}}};
+  const double own_zone = MeasureMargins(in)[0].min_margin_mm;
+  EXPECT_NEAR(with_union, 30 - 10 - 4, 0.65);  // nearest union boundary: the big sphere's
+  EXPECT_NEAR(own_zone, 9 - 4, 0.65);
+  in.zones_for_tumour = {{2, {7}}};  // a zone label that does not exist
+  EXPECT_THROW(MeasureMargins(in), Error);
+}
+
+}  // namespace
+}  // namespace margo
