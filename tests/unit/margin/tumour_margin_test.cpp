@@ -241,12 +241,18 @@ TEST(MarginDistributionTest, ConfigurableCoverageDistances) {
 namespace margo {
 namespace {
 
-TEST(SubcapsularTest, PointsNearTheCapsuleAreLeftOut) {
-  // Liver: sphere r 30. Tumour r 5 at x = 20 reaches x = 25, 5 mm under the
-  // capsule; its zone (r 10 at x = 18) is thinnest there: 3 mm.
+// 80 x 80 x 80 voxels of 1 mm, voxel centres at whole millimetres +/- 0.5 around the origin.
+testing::Grid CentredCube80() {
   testing::Grid grid;
   grid.size = {80, 80, 80};
   grid.origin_mm = {-39.5, -39.5, -39.5};
+  return grid;
+}
+
+TEST(SubcapsularTest, PointsNearTheCapsuleAreLeftOut) {
+  // Liver: sphere r 30. Tumour r 5 at x = 20 reaches x = 25, 5 mm under the
+  // capsule; its zone (r 10 at x = 18) is thinnest there: 3 mm.
+  const testing::Grid grid = CentredCube80();
   auto tumours = testing::MakeImage<LabelImage>(grid);
   auto zone = testing::MakeImage<MaskImage>(grid);
   auto liver = testing::MakeImage<MaskImage>(grid);
@@ -298,9 +304,7 @@ namespace {
 TEST(ZoneMapTest, ATumourMappedToItsOwnZoneIgnoresTheOthers) {
   // Tumour 2 (r 4) sits in zone 1 (r 9, margin 5) and also deep inside the
   // large zone 2 (r 30 around the origin): the union hides its thin margin.
-  testing::Grid grid;
-  grid.size = {80, 80, 80};
-  grid.origin_mm = {-39.5, -39.5, -39.5};
+  const testing::Grid grid = CentredCube80();
   auto tumours = testing::MakeImage<LabelImage>(grid);
   auto zones = testing::MakeImage<LabelImage>(grid);
   testing::Paint(*zones, testing::Sphere({0, 0, 0}, 30), 2);
