@@ -1,21 +1,23 @@
 #include "margin/surface.h"
 
 #include <itkConstantPadImageFilter.h>
-#include <itkDiscreteGaussianImageFilter.h>
 #include <itkImageRegionConstIteratorWithIndex.h>
 #include <itkLinearInterpolateImageFunction.h>
 #include <itkRegionOfInterestImageFilter.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkFloatArray.h>
 #include <vtkImageData.h>
-#include <vtkImplicitPolyDataDistance.h>
+#include <vtkGenericCell.h>
+#include <vtkStaticCellLocator.h>
 #include <vtkPointData.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "core/error.h"
 
@@ -29,8 +31,28 @@ constexpr int kPadVoxels = 3;
 constexpr double kSigmaVoxels = 1.0;
 constexpr double kMaxSigmaMm = 1.5;
 
-// The voxels where `inside` holds (looked for within `search`), cropped to their bounding box grown by
-// kPadVoxels (zero padding beyond the image) as a 0/1 float image.
+// Calls visit(index, pixel) for every voxel of `region` (inside the image's
+// buffer), row by row over the raw buffer: the hot loops of this file.
+template <typename TImage, typename Visit>
+void ForEachVoxel(const TImage& image, const itk::ImageRegion<3>& region, Visit visit) {
+  const auto buffer = image.GetBufferedRegion();
+  const long n0 = long(buffer.GetSize(0)), n1 = long(buffer.GetSize(1));
+  const typename TImage::PixelType* data = image.GetBufferPointer();
+  itk::Index<3> index;
+  for (index[2] = region.GetIndex(2); index[2] < region.GetIndex(2) + long(region.GetSize(2)); ++index[2]) {
+    for (index[1] = region.GetIndex(1); index[1] < region.GetIndex(1) + long(region.GetSize(1)); ++index[1]) {
+      const long row = (index[1] - buffer.GetIndex(1)) * n0 + (index[2] - buffer.GetIndex(2)) * n0 * n1;
+      const long i0 = region.GetIndex(0);
+      for (index[0] = i0; index[0] < i0 + long(region.GetSize(0)); ++index[0]) {
+        visit(index, data[row + index[0] - buffer.GetIndex(0)]);
+      }
+    }
+  }
+}
+
+// The voxels where `inside` holds (looked for within `search`), cropped to
+// their bounding box grown by kPadVoxels (zero padding beyond the image) as
+// a 0/1 float image.
 template <typename TImage, typename Inside>
 FloatImage::Pointer CropMask(const TImage& image, Inside inside, const itk::ImageRegion<3>& search,
                              bool& touches_edge) {
@@ -38,17 +60,16 @@ FloatImage::Pointer CropMask(const TImage& image, Inside inside, const itk::Imag
   itk::Index<3> lo, hi;
   lo.Fill(itk::NumericTraits<itk::IndexValueType>::max());
   hi.Fill(itk::NumericTraits<itk::IndexValueType>::min());
-  itk::ImageRegionConstIteratorWithIndex<TImage> it(&image, search);
-  for (; !it.IsAtEnd(); ++it) {
-    if (!inside(it.Get())) continue;
+  ForEachVoxel(image, search, [&](const itk::Index<3>& index, typename TImage::PixelType v) {
+    if (!inside(v)) return;
     for (int a = 0; a < 3; ++a) {
-      lo[a] = std::min(lo[a], it.GetIndex()[a]);
-      hi[a] = std::max(hi[a], it.GetIndex()[a]);
+      lo[a] = std::min(lo[a], index[a]);
+      hi[a] = std::max(hi[a], index[a]);
     }
-  }
+  });
   if (lo[0] > hi[0]) return nullptr;
   auto mask = FloatImage::New();
-  typename TImage::RegionType region;
+  itk::ImageRegion<3> region;
   touches_edge = false;
   for (int a = 0; a < 3; ++a) {
     const long first = whole.GetIndex(a), last = first + long(whole.GetSize(a)) - 1;
@@ -60,25 +81,61 @@ FloatImage::Pointer CropMask(const TImage& image, Inside inside, const itk::Imag
   mask->SetRegions(region);
   mask->Allocate();
   mask->FillBuffer(0.0f);
-  itk::ImageRegionIteratorWithIndex<FloatImage> out(mask, region);
-  for (; !out.IsAtEnd(); ++out) {
-    if (whole.IsInside(out.GetIndex()) && inside(image.GetPixel(out.GetIndex()))) out.Set(1.0f);
-  }
+  itk::ImageRegion<3> inner = region;
+  inner.Crop(whole);
+  ForEachVoxel(image, inner, [&](const itk::Index<3>& index, typename TImage::PixelType v) {
+    if (inside(v)) mask->SetPixel(index, 1.0f);
+  });
   return mask;
 }
 
+// Normalised Gaussian taps for sigma (in voxels), truncated at 3 sigma.
+std::vector<float> GaussianTaps(double sigma_voxels) {
+  const int radius = std::max(1, int(std::ceil(3.0 * sigma_voxels)));
+  std::vector<float> taps(std::size_t(2 * radius + 1));
+  double sum = 0.0;
+  for (int k = -radius; k <= radius; ++k) sum += taps[std::size_t(k + radius)] = float(std::exp(-0.5 * k * k / (sigma_voxels * sigma_voxels)));
+  for (float& t : taps) t = float(t / sum);
+  return taps;
+}
+
+// Convolves `data` (sizes n) along `axis` with `taps`, zero beyond the ends.
+void ConvolveAxis(std::vector<float>& data, const std::array<long, 3>& n, int axis, const std::vector<float>& taps) {
+  const long radius = long(taps.size() / 2);
+  const std::array<long, 3> stride{1, n[0], n[0] * n[1]};
+  const long len = n[axis], step = stride[axis];
+  std::vector<float> line(static_cast<std::size_t>(len)), out(static_cast<std::size_t>(len));
+  const int a1 = (axis + 1) % 3, a2 = (axis + 2) % 3;
+  for (long u = 0; u < n[a1]; ++u) {
+    for (long v = 0; v < n[a2]; ++v) {
+      const long base = u * stride[a1] + v * stride[a2];
+      for (long i = 0; i < len; ++i) line[std::size_t(i)] = data[std::size_t(base + i * step)];
+      for (long i = 0; i < len; ++i) {
+        float acc = 0.0f;
+        const long lo = std::max(0L, i - radius), hi = std::min(len - 1, i + radius);
+        for (long j = lo; j <= hi; ++j) acc += taps[std::size_t(j - i + radius)] * line[std::size_t(j)];
+        out[std::size_t(i)] = acc;
+      }
+      for (long i = 0; i < len; ++i) data[std::size_t(base + i * step)] = out[std::size_t(i)];
+    }
+  }
+}
+
+// Separable Gaussian of sigma kSigmaVoxels per axis (at most kMaxSigmaMm),
+// zero outside the crop (the crop carries kPadVoxels of zero margin).
 FloatImage::Pointer Smooth(const FloatImage& mask) {
-  auto filter = itk::DiscreteGaussianImageFilter<FloatImage, FloatImage>::New();
-  filter->SetInput(&mask);
-  itk::DiscreteGaussianImageFilter<FloatImage, FloatImage>::ArrayType variance;
-  for (int a = 0; a < 3; ++a) variance[a] = std::pow(std::min(kSigmaVoxels * mask.GetSpacing()[a], kMaxSigmaMm), 2);
-  filter->SetVariance(variance);
-  filter->SetUseImageSpacing(true);  // variance in mm^2
-  filter->SetMaximumError(0.01);
-  filter->SetMaximumKernelWidth(32);
-  filter->Update();
-  FloatImage::Pointer out = filter->GetOutput();
-  out->DisconnectPipeline();
+  const auto region = mask.GetBufferedRegion();
+  const std::array<long, 3> n{long(region.GetSize(0)), long(region.GetSize(1)), long(region.GetSize(2))};
+  std::vector<float> data(mask.GetBufferPointer(), mask.GetBufferPointer() + region.GetNumberOfPixels());
+  for (int a = 0; a < 3; ++a) {
+    const double sigma_mm = std::min(kSigmaVoxels * mask.GetSpacing()[a], kMaxSigmaMm);
+    ConvolveAxis(data, n, a, GaussianTaps(sigma_mm / mask.GetSpacing()[a]));
+  }
+  auto out = FloatImage::New();
+  out->CopyInformation(&mask);
+  out->SetRegions(region);
+  out->Allocate();
+  std::copy(data.begin(), data.end(), out->GetBufferPointer());
   return out;
 }
 
@@ -147,20 +204,18 @@ SurfaceSamples SamplesOf(vtkPolyData& surface) {
 
 std::map<std::uint16_t, itk::ImageRegion<3>> LabelRegions(const LabelImage& labels) {
   std::map<std::uint16_t, std::pair<itk::Index<3>, itk::Index<3>>> box;
-  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
-  for (; !it.IsAtEnd(); ++it) {
-    if (it.Get() == 0) continue;
-    const auto index = it.GetIndex();
-    auto found = box.find(it.Get());
+  ForEachVoxel(labels, labels.GetLargestPossibleRegion(), [&box](const itk::Index<3>& index, std::uint16_t v) {
+    if (v == 0) return;
+    auto found = box.find(v);
     if (found == box.end()) {
-      box[it.Get()] = {index, index};
-      continue;
+      box[v] = {index, index};
+      return;
     }
     for (int a = 0; a < 3; ++a) {
       found->second.first[a] = std::min(found->second.first[a], index[a]);
       found->second.second[a] = std::max(found->second.second[a], index[a]);
     }
-  }
+  });
   std::map<std::uint16_t, itk::ImageRegion<3>> out;
   for (const auto& [label, corners] : box) {
     itk::ImageRegion<3> region;
@@ -177,7 +232,8 @@ struct Surface::Impl {
   double level = 0.5;
   vtkSmartPointer<vtkPolyData> mesh;
   itk::LinearInterpolateImageFunction<FloatImage, double>::Pointer interpolator;
-  vtkSmartPointer<vtkImplicitPolyDataDistance> distance;
+  vtkSmartPointer<vtkStaticCellLocator> locator;  // closest point on the mesh
+  vtkSmartPointer<vtkGenericCell> cell;           // scratch for the locator (one thread)
 };
 
 Surface::Surface(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -193,8 +249,10 @@ std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool to
   impl->mesh = IsoSurface(*impl->field, impl->level);
   impl->interpolator = itk::LinearInterpolateImageFunction<FloatImage, double>::New();
   impl->interpolator->SetInputImage(impl->field);
-  impl->distance = vtkSmartPointer<vtkImplicitPolyDataDistance>::New();
-  impl->distance->SetInput(impl->mesh);
+  impl->locator = vtkSmartPointer<vtkStaticCellLocator>::New();
+  impl->locator->SetDataSet(impl->mesh);
+  impl->locator->BuildLocator();
+  impl->cell = vtkSmartPointer<vtkGenericCell>::New();
   return impl;
 }
 
@@ -227,7 +285,11 @@ bool Surface::Inside(const Vec3& point_mm) const {
 
 double Surface::SignedMm(const Vec3& point_mm) const {
   double x[3] = {point_mm[0], point_mm[1], point_mm[2]};
-  const double unsigned_mm = std::abs(impl_->distance->EvaluateFunction(x));
+  double closest[3], distance2 = 0.0;
+  vtkIdType cell_id = 0;
+  int sub_id = 0;
+  impl_->locator->FindClosestPoint(x, closest, impl_->cell, cell_id, sub_id, distance2);
+  const double unsigned_mm = std::sqrt(distance2);
   return Inside(point_mm) ? unsigned_mm : -unsigned_mm;
 }
 
