@@ -79,7 +79,7 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
   cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
   cmd.add_option("--post-series-uid", p.post_series_uid, "Series Instance UID when the post CT folder holds several");
-  cmd.add_option("--space", c.space, "Space in which margins are measured")
+  cmd.add_option("--space", c.space, "Coordinates for reported points (a rigid map leaves margins unchanged)")
       ->check(CLI::IsMember({"post", "pre"}))->capture_default_str();
   cmd.add_option("--registration", c.registration, "rigid, or none when the scans are already aligned")
       ->check(CLI::IsMember({"rigid", "none"}))->capture_default_str();
