@@ -93,12 +93,6 @@ WorldBox Intersect(const WorldBox& a, const WorldBox& b) {
   return box;
 }
 
-double BoxVolumeMm3(const WorldBox& box) {
-  if (box.Empty()) return 0.0;
-  return (box.max_mm[0] - box.min_mm[0]) * (box.max_mm[1] - box.min_mm[1]) *
-         (box.max_mm[2] - box.min_mm[2]);
-}
-
 bool SameGrid(const ImageGeometry& a, const ImageGeometry& b, double tolerance) {
   if (a.size != b.size) return false;
   for (int r = 0; r < 3; ++r) {

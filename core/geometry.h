@@ -17,7 +17,6 @@ struct ImageGeometry {
   Vec3 origin_mm{};                   // LPS position of voxel (0,0,0)'s centre
   std::array<Vec3, 3> direction{};    // direction[r][c]: ITK convention (columns = axes)
 
-  std::size_t VoxelCount() const { return size[0] * size[1] * size[2]; }
   double VoxelVolumeMm3() const { return spacing_mm[0] * spacing_mm[1] * spacing_mm[2]; }
   // LPS point of the continuous index (i, j, k).
   Vec3 IndexToPoint(const Vec3& index) const;
@@ -37,7 +36,6 @@ std::string Describe(const ImageGeometry& g);
 // Axis-aligned LPS box covering the voxel extents (voxel centres +/- half a voxel).
 WorldBox WorldBounds(const ImageGeometry& g);
 WorldBox Intersect(const WorldBox& a, const WorldBox& b);
-double BoxVolumeMm3(const WorldBox& box);
 
 // Same size, and spacing/origin/direction within tolerance (mm, unitless).
 bool SameGrid(const ImageGeometry& a, const ImageGeometry& b, double tolerance = 1e-3);

@@ -153,15 +153,6 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, con
 
 }  // namespace
 
-std::vector<std::uint16_t> LabelsPresent(const LabelImage& labels) {
-  std::set<std::uint16_t> found;
-  itk::ImageRegionConstIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
-  for (; !it.IsAtEnd(); ++it) {
-    if (it.Get() != 0) found.insert(it.Get());
-  }
-  return {found.begin(), found.end()};
-}
-
 namespace {
 
 template <typename Keep>

@@ -74,9 +74,6 @@ struct MarginInputs {
 // REQUIRES: ablation not empty.
 std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs);
 
-// Sorted distinct non-zero labels of a label map.
-std::vector<std::uint16_t> LabelsPresent(const LabelImage& labels);
-
 // Binary mask (0/1) of the voxels whose label is non-zero.
 MaskImage::Pointer UnionMask(const LabelImage& labels);
 
