@@ -71,6 +71,7 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
             {"assessable", t.assessable},
             {"surface_points_sampled", t.surface_points}, {"surface_area_mm2", t.surface_area_mm2}};
   if (a.clinical) j["target"] = TargetJson(AssessTarget(*a.clinical, t, j["volume_ml"].get<double>()));
+  j["visible_surface_share"] = t.visible_surface_share;
   if (!t.assessable) {
     j["min_margin_mm"] = nullptr;
     j["category"] = nullptr;

@@ -58,6 +58,7 @@ struct MappedSurface {
   Vec3 centroid{};
   double edge_mm = std::numeric_limits<double>::infinity();  // nearest approach to the zone image's edge
   std::size_t subcapsular_excluded = 0;
+  double total_area_mm2 = 0.0, visible_area_mm2 = 0.0;  // inside the zone image's field of view
 };
 
 // The surfaces margins are measured against.
@@ -71,7 +72,11 @@ MappedSurface MapSurface(const SurfaceSamples& surface, const MarginInputs& in, 
   double area = 0.0;
   for (std::size_t i = 0; i < surface.points_mm.size(); ++i) {
     const Vec3 p = in.to_measuring ? in.to_measuring(surface.points_mm[i]) : surface.points_mm[i];
-    out.edge_mm = std::min(out.edge_mm, DistanceToImageEdgeMm(*in.ablation, p));
+    const double edge_mm = DistanceToImageEdgeMm(*in.ablation, p);
+    out.edge_mm = std::min(out.edge_mm, edge_mm);
+    out.total_area_mm2 += surface.area_mm2[i];
+    if (edge_mm < 0.0) continue;  // outside the field of view: the tumour is not assessable
+    out.visible_area_mm2 += surface.area_mm2[i];
     if (context.liver != nullptr && context.liver->SignedMm(p) < in.options.subcapsular_mm) {
       ++out.subcapsular_excluded;
       continue;
@@ -126,9 +131,13 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, con
   if (samples.points_mm.empty()) return NotAssessable(m, "no tumour surface could be extracted");
   const MappedSurface mapped = MapSurface(samples, in, context);
   m.subcapsular_points_excluded = mapped.subcapsular_excluded;
+  m.visible_surface_share = mapped.visible_area_mm2 / std::max(mapped.total_area_mm2, 1e-12);
   if (mapped.edge_mm < 0.0) {
-    return NotAssessable(m, "tumour reaches the edge of the " + in.space_name +
-                                " field of view; its margin cannot be measured in full");
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "tumour reaches beyond the edge of the %s field of view (%.0f %% of its surface "
+                  "visible); its margin cannot be measured in full", in.space_name.c_str(),
+                  100.0 * m.visible_surface_share);
+    return NotAssessable(m, buf);
   }
   if (mapped.points.empty()) {
     return NotAssessable(m, "every surface point lies within the subcapsular exclusion distance");

@@ -40,6 +40,7 @@ struct TumourMargin {
   bool borderline = false;            // MAM within uncertainty_mm of a threshold
   double uncertainty_mm = 0.0;
   std::size_t subcapsular_points_excluded = 0;  // surface points near the liver capsule, left out
+  double visible_surface_share = 0.0;  // share of surface area inside the measuring image (0..1)
 };
 
 // Maps a point of the tumours' space to the measuring space (LPS mm).

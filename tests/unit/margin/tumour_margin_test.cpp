@@ -326,3 +326,29 @@ TEST(ZoneMapTest, ATumourMappedToItsOwnZoneIgnoresTheOthers) {
 
 }  // namespace
 }  // namespace margo
+
+namespace margo {
+namespace {
+
+TEST(FieldOfViewTest, ATumourCutByTheMeasuringImageReportsItsVisibleShare) {
+  // Tumour r 6 at the origin on its own grid; the zone's image ends at x = 2,
+  // so the visible share of the sphere is 1 - (6 - 2) / 12 = 2/3.
+  const testing::Grid tumour_grid = CentredCube80();
+  auto tumours = testing::MakeImage<LabelImage>(tumour_grid);
+  testing::Paint(*tumours, testing::Sphere({0.0, 0.0, 0.0}, 6), 2);
+  testing::Grid zone_grid;
+  zone_grid.size = {40, 60, 60};
+  zone_grid.origin_mm = {-37.5, -29.5, -29.5};  // last voxel centre x = 1.5: the image ends at x = 2
+  auto zone = testing::MakeImage<MaskImage>(zone_grid);
+  testing::Paint(*zone, testing::Sphere({0, 0, 0}, 15), 1);
+  MarginInputs in;
+  in.tumours = tumours.GetPointer();
+  in.ablation = zone.GetPointer();
+  const TumourMargin m = MeasureMargins(in)[0];
+  EXPECT_FALSE(m.assessable);
+  EXPECT_NEAR(m.visible_surface_share, 2.0 / 3.0, 0.03);
+  EXPECT_NE(m.not_assessable_reason.find("% of its surface visible"), std::string::npos) << m.not_assessable_reason;
+}
+
+}  // namespace
+}  // namespace margo
