@@ -8,7 +8,8 @@
 #include <vtkFloatArray.h>
 #include <vtkImageData.h>
 #include <vtkGenericCell.h>
-#include <vtkStaticCellLocator.h>
+#include <vtkIdList.h>
+#include <vtkKdTreePointLocator.h>
 #include <vtkPointData.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
@@ -17,6 +18,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "core/error.h"
@@ -226,14 +228,17 @@ std::map<std::uint16_t, itk::ImageRegion<3>> LabelRegions(const LabelImage& labe
   return out;
 }
 
+double ClosestDistance2(Surface::Impl& impl, const double x[3]);
+
 struct Surface::Impl {
   bool touches_edge = false;
   FloatImage::Pointer field;
   double level = 0.5;
   vtkSmartPointer<vtkPolyData> mesh;
   itk::LinearInterpolateImageFunction<FloatImage, double>::Pointer interpolator;
-  vtkSmartPointer<vtkStaticCellLocator> locator;  // closest point on the mesh
-  vtkSmartPointer<vtkGenericCell> cell;           // scratch for the locator (one thread)
+  vtkSmartPointer<vtkKdTreePointLocator> vertices;  // nearest mesh vertices
+  vtkSmartPointer<vtkGenericCell> cell;               // scratch (one thread)
+  vtkSmartPointer<vtkIdList> near;                    // scratch
 };
 
 Surface::Surface(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -249,10 +254,12 @@ std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool to
   impl->mesh = IsoSurface(*impl->field, impl->level);
   impl->interpolator = itk::LinearInterpolateImageFunction<FloatImage, double>::New();
   impl->interpolator->SetInputImage(impl->field);
-  impl->locator = vtkSmartPointer<vtkStaticCellLocator>::New();
-  impl->locator->SetDataSet(impl->mesh);
-  impl->locator->BuildLocator();
+  impl->mesh->BuildLinks();
+  impl->vertices = vtkSmartPointer<vtkKdTreePointLocator>::New();
+  impl->vertices->SetDataSet(impl->mesh);
+  impl->vertices->BuildLocator();
   impl->cell = vtkSmartPointer<vtkGenericCell>::New();
+  impl->near = vtkSmartPointer<vtkIdList>::New();
   return impl;
 }
 
@@ -285,14 +292,34 @@ bool Surface::Inside(const Vec3& point_mm) const {
 
 double Surface::SignedMm(const Vec3& point_mm) const {
   double x[3] = {point_mm[0], point_mm[1], point_mm[2]};
-  double closest[3], distance2 = 0.0;
-  vtkIdType cell_id = 0;
-  int sub_id = 0;
-  impl_->locator->FindClosestPoint(x, closest, impl_->cell, cell_id, sub_id, distance2);
-  const double unsigned_mm = std::sqrt(distance2);
+  const double unsigned_mm = std::sqrt(ClosestDistance2(*impl_, x));
   return Inside(point_mm) ? unsigned_mm : -unsigned_mm;
 }
 
 bool Surface::TouchesImageEdge() const { return impl_->touches_edge; }
+
+// Squared distance from x to the mesh: the triangles around its nearest
+// vertices. On a mesh this fine (edges under a voxel) and smooth, the closest
+// point lies on a triangle touching one of the nearest vertices; a k-d tree
+// finds those in logarithmic time, where a cell-bucket search grows with the
+// cube of the distance.
+double ClosestDistance2(Surface::Impl& impl, const double x[3]) {
+  constexpr int kNearestVertices = 4;
+  impl.vertices->FindClosestNPoints(kNearestVertices, x, impl.near);
+  double best = std::numeric_limits<double>::infinity();
+  for (vtkIdType k = 0; k < impl.near->GetNumberOfIds(); ++k) {
+    vtkIdType count = 0;
+    vtkIdType* cells = nullptr;
+    impl.mesh->GetPointCells(impl.near->GetId(k), count, cells);
+    for (vtkIdType c = 0; c < count; ++c) {
+      impl.mesh->GetCell(cells[c], impl.cell);
+      double closest[3], pcoords[3], weights[3], distance2 = 0.0;
+      int sub_id = 0;
+      impl.cell->EvaluatePosition(x, closest, sub_id, pcoords, distance2, weights);
+      best = std::min(best, distance2);
+    }
+  }
+  return best;
+}
 
 }  // namespace margo
