@@ -101,10 +101,26 @@ void LogRegistration(const RigidResult& r, Log& log) {
   log.Info(buf);
 }
 
-std::vector<std::uint16_t> Keys(const std::map<std::uint16_t, double>& m) {
-  std::vector<std::uint16_t> out;
-  for (const auto& kv : m) out.push_back(kv.first);
-  return out;
+// The margin kernel: tumours on their own label map against the zone labels
+// on their own grid (and the liver mask, if any, for subcapsular exclusion),
+// with `to_measuring` carrying tumour points into the zones' world.
+std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelImage& tumours,
+                                              const LabelImage& zones, const LabelImage* liver,
+                                              const std::map<std::uint16_t, LabelSelection>& zone_map,
+                                              const PointMap& to_measuring, const std::string& space_name) {
+  const MaskImage::Pointer zone_mask = UnionMask(zones);
+  const MaskImage::Pointer liver_mask = liver != nullptr ? UnionMask(*liver) : nullptr;
+  MarginInputs m;
+  m.tumours = &tumours;
+  m.to_measuring = to_measuring;
+  m.ablation = zone_mask.GetPointer();
+  m.ablation_labels = &zones;
+  m.zones_for_tumour = zone_map;
+  m.liver = liver_mask.GetPointer();
+  m.expected_labels = a.tumour_labels;
+  m.options = a.margin;
+  m.space_name = space_name;
+  return MeasureMargins(m);
 }
 
 }  // namespace
@@ -136,8 +152,8 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   }
   // Tumours are measured on their own label map: no resampling, and none
   // is lost when the map reaches beyond the pre CT.
-  a.tumour_volume_ml = LabelVolumesMl(*tumours.original);
-  RequireMappedTumoursExist(p.zone_map, a.tumour_volume_ml);
+  a.tumour_labels = LabelsOf(*tumours.original);
+  RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   if (p.pre_liver.empty() != p.post_liver.empty()) {
     log.Warn("only one liver mask given; registration uses liver masks only when both are given");
   }
@@ -156,20 +172,9 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   // each tumour-surface point carried through the map: no resampling. A
   // rigid map preserves distances, so --space only chooses the coordinates
   // in which points are reported.
-  const MaskImage::Pointer zone_mask = UnionMask(*ablation.original);
-  MarginInputs m;
-  m.expected_labels = Keys(a.tumour_volume_ml);
-  m.options = p.margin;
-  m.tumours = tumours.original.GetPointer();
-  m.to_measuring = post_to_pre.PreToPost();
-  m.ablation = zone_mask.GetPointer();
-  m.ablation_labels = ablation.original.GetPointer();
-  m.zones_for_tumour = p.zone_map;
-  const MaskImage::Pointer liver_mask = post_liver.image ? UnionMask(*post_liver.image) : nullptr;
-  m.liver = liver_mask.GetPointer();
-  m.space_name = "post CT";
   log.Info("measuring margins against the ablation zone on the post CT grid");
-  a.tumours = MeasureMargins(m);
+  a.tumours = MeasureAgainstZones(a, *tumours.original, *ablation.original, post_liver.image.GetPointer(),
+                                  p.zone_map, post_to_pre.PreToPost(), "post CT");
   a.measuring_space = p.space == MeasureSpace::kPost ? "post" : "pre";
   if (p.space == MeasureSpace::kPre) {
     for (TumourMargin& t : a.tumours) t.min_point_lps_mm = post_to_pre.Apply(t.min_point_lps_mm);
@@ -190,24 +195,15 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
   const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *tumours.image,
                                              {"tumour labels", p.tumours}, log, a.inputs, "ablation");
-  a.tumour_volume_ml = LabelVolumesMl(*tumours.image);
-  RequireMappedTumoursExist(p.zone_map, a.tumour_volume_ml);
-  const MaskImage::Pointer zone_mask = UnionMask(*ablation.original);
-  MaskImage::Pointer liver_mask;
+  a.tumour_labels = LabelsOf(*tumours.image);
+  RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
+  LabelImage::Pointer liver;
   if (!p.liver.empty()) {
-    liver_mask = UnionMask(*LoadLabelsOn(p.liver, "liver mask", {}, *tumours.image, {"tumour labels", p.tumours}, log,
-                                         a.inputs, "liver").original);
+    liver = LoadLabelsOn(p.liver, "liver mask", {}, *tumours.image, {"tumour labels", p.tumours}, log, a.inputs,
+                         "liver").original;
   }
-  MarginInputs m;
-  m.tumours = tumours.image.GetPointer();
-  m.ablation = zone_mask.GetPointer();
-  m.ablation_labels = ablation.original.GetPointer();
-  m.zones_for_tumour = p.zone_map;
-  m.liver = liver_mask.GetPointer();
-  m.expected_labels = Keys(a.tumour_volume_ml);
-  m.options = p.margin;
-  m.space_name = "tumour label map";
-  a.tumours = MeasureMargins(m);
+  a.tumours = MeasureAgainstZones(a, *tumours.image, *ablation.original, liver.GetPointer(), p.zone_map, {},
+                                  "tumour label map");
   return a;
 }
 

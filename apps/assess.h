@@ -56,7 +56,7 @@ struct Assessment {
   std::optional<RigidResult> registration;  // absent when not registered
   std::string registration_method;          // "rigid", "none"
   std::string measuring_space;              // "post", "pre", "tumour label grid"
-  std::map<std::uint16_t, double> tumour_volume_ml;  // from the input tumour label map
+  std::vector<std::uint16_t> tumour_labels;  // every label of the input tumour label map
   std::vector<TumourMargin> tumours;
   MarginOptions margin;
   std::optional<ClinicalInputs> clinical;

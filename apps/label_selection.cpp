@@ -3,6 +3,7 @@
 #include <itkImageRegionIterator.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 #include "core/error.h"
@@ -73,11 +74,11 @@ std::map<std::uint16_t, LabelSelection> ParseZoneMap(const std::string& text, co
 }
 
 void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zone_map,
-                               const std::map<std::uint16_t, double>& volumes) {
+                               const std::vector<std::uint16_t>& tumour_labels) {
   for (const auto& entry : zone_map) {
-    if (volumes.count(entry.first) != 0) continue;
+    if (std::binary_search(tumour_labels.begin(), tumour_labels.end(), entry.first)) continue;
     std::string present;
-    for (const auto& v : volumes) present += (present.empty() ? "" : ",") + std::to_string(v.first);
+    for (std::uint16_t v : tumour_labels) present += (present.empty() ? "" : ",") + std::to_string(v);
     throw Error(ErrorKind::kUsage, "--zone-map names tumour " + std::to_string(entry.first) +
                                        ", which the tumour label map does not contain (labels: " + present + ")");
   }
@@ -91,17 +92,13 @@ void ApplySelection(LabelImage& labels, const LabelSelection& selection) {
   }
 }
 
-std::map<std::uint16_t, double> LabelVolumesMl(const LabelImage& labels) {
-  std::map<std::uint16_t, std::size_t> counts;
+std::vector<std::uint16_t> LabelsOf(const LabelImage& labels) {
+  std::set<std::uint16_t> found;
   itk::ImageRegionConstIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
   for (; !it.IsAtEnd(); ++it) {
-    if (it.Get() != 0) ++counts[it.Get()];
+    if (it.Get() != 0) found.insert(it.Get());
   }
-  const auto s = labels.GetSpacing();
-  const double voxel_ml = s[0] * s[1] * s[2] / 1000.0;
-  std::map<std::uint16_t, double> out;
-  for (const auto& [label, n] : counts) out[label] = double(n) * voxel_ml;
-  return out;
+  return {found.begin(), found.end()};
 }
 
 void RequireNotEmpty(const LabelImage& labels, const std::string& role, const std::string& path,

@@ -15,15 +15,15 @@ LabelSelection ParseLabelSelection(const std::string& text, const std::string& o
 // Error(kUsage) naming `option` on bad text or a tumour listed twice.
 std::map<std::uint16_t, LabelSelection> ParseZoneMap(const std::string& text, const std::string& option);
 
-// Throws Error(kUsage) if `zone_map` names a tumour label absent from `volumes`.
+// Throws Error(kUsage) if `zone_map` names a tumour label absent from `tumour_labels`.
 void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zone_map,
-                               const std::map<std::uint16_t, double>& volumes);
+                               const std::vector<std::uint16_t>& tumour_labels);
 
 // Keeps the selected labels (all if the selection is empty); others become 0.
 void ApplySelection(LabelImage& labels, const LabelSelection& selection);
 
-// Volume (mL) of each non-zero label.
-std::map<std::uint16_t, double> LabelVolumesMl(const LabelImage& labels);
+// Sorted distinct non-zero labels.
+std::vector<std::uint16_t> LabelsOf(const LabelImage& labels);
 
 // Throws Error(kSegmentationInvalid) if `labels` has no non-zero voxel.
 void RequireNotEmpty(const LabelImage& labels, const std::string& role, const std::string& path,

@@ -65,12 +65,11 @@ json TargetJson(const TargetAssessment& t) {
 }
 
 json TumourJson(const TumourMargin& t, const Assessment& a) {
-  const auto volume = a.tumour_volume_ml.find(t.label);
   json j = {{"label", t.label},
-            {"volume_ml", volume != a.tumour_volume_ml.end() ? volume->second : 0.0},
+            {"volume_ml", t.volume_ml},
             {"assessable", t.assessable},
             {"surface_points_sampled", t.surface_points}, {"surface_area_mm2", t.surface_area_mm2}};
-  if (a.clinical) j["target"] = TargetJson(AssessTarget(*a.clinical, t, j["volume_ml"].get<double>()));
+  if (a.clinical) j["target"] = TargetJson(AssessTarget(*a.clinical, t, t.volume_ml));
   j["visible_surface_share"] = t.visible_surface_share;
   if (!t.assessable) {
     j["min_margin_mm"] = nullptr;
@@ -124,13 +123,11 @@ std::string SummaryTable(const Assessment& a) {
   std::string out = "label  volume_ml  min_margin_mm  category\n";
   char row[200];
   for (const TumourMargin& t : a.tumours) {
-    const auto volume = a.tumour_volume_ml.find(t.label);
-    const double ml = volume != a.tumour_volume_ml.end() ? volume->second : 0.0;
     if (t.assessable) {
-      std::snprintf(row, sizeof row, "%5u  %9.2f  %13.2f  %s\n", t.label, ml, t.min_margin_mm,
+      std::snprintf(row, sizeof row, "%5u  %9.2f  %13.2f  %s\n", t.label, t.volume_ml, t.min_margin_mm,
                     CategoryName(t.category));
     } else {
-      std::snprintf(row, sizeof row, "%5u  %9.2f  %13s  not assessable: %s\n", t.label, ml, "-",
+      std::snprintf(row, sizeof row, "%5u  %9.2f  %13s  not assessable: %s\n", t.label, t.volume_ml, "-",
                     t.not_assessable_reason.c_str());
     }
     out += row;

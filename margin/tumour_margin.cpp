@@ -45,6 +45,13 @@ double LargestSpacing(const itk::ImageBase<3>& image) {
   return std::max({s[0], s[1], s[2]});
 }
 
+double VolumeMl(const LabelImage& labels, std::uint16_t label, const itk::ImageRegion<3>& bounds) {
+  std::size_t count = 0;
+  itk::ImageRegionConstIterator<LabelImage> it(&labels, bounds);
+  for (; !it.IsAtEnd(); ++it) count += it.Get() == label ? 1 : 0;
+  return double(count) * GeometryOf(labels).VoxelVolumeMm3() / 1000.0;
+}
+
 TumourMargin NotAssessable(TumourMargin m, const std::string& reason) {
   m.assessable = false;
   m.not_assessable_reason = reason;
@@ -123,6 +130,7 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, con
   TumourMargin m;
   m.label = label;
   if (bounds == nullptr) return NotAssessable(m, "tumour lies outside the " + in.space_name + " field of view");
+  m.volume_ml = VolumeMl(*in.tumours, label, *bounds);
   const std::unique_ptr<Surface> tumour = Surface::OfLabel(*in.tumours, label, *bounds);
   const SurfaceSamples samples = tumour->Samples();
   if (tumour->TouchesImageEdge()) {
@@ -151,9 +159,8 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, con
   }
   const VolumeCoverage volume =
       MeasureVolumeCoverage(*in.tumours, label, *bounds, zone, in.to_measuring, in.options.shell_mm);
-  m.volume_ml = volume.tumour_ml;
   m.residual_ml = volume.residual_ml;
-  m.residual_percent = volume.tumour_ml > 0 ? 100.0 * volume.residual_ml / volume.tumour_ml : 0.0;
+  m.residual_percent = m.volume_ml > 0 ? 100.0 * volume.residual_ml / m.volume_ml : 0.0;
   m.shell_coverage = volume.shells;
   m.assessable = true;
   Classify(in, m);

@@ -22,8 +22,7 @@ using CoverageCurve = std::vector<std::pair<double, double>>;
 
 struct TumourMargin {
   std::uint16_t label = 0;          // value in the input tumour label map
-  std::size_t voxels = 0;           // in the tumour label map
-  double volume_ml = 0.0;           // voxel count x voxel volume
+  double volume_ml = 0.0;           // labelled voxels x voxel volume, in the tumour label map
   bool assessable = false;
   std::string not_assessable_reason;  // set when !assessable
   std::size_t surface_points = 0;     // surface vertices sampled

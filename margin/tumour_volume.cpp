@@ -53,7 +53,7 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
   const MaskImage::Pointer mask = LocalMask(labels, label, Grown(bounds, labels, largest));
   const FloatImage::Pointer distance = SignedDistanceMm(*mask);
   std::vector<double> shell_total(shell_mm.size(), 0.0), shell_inside(shell_mm.size(), 0.0);
-  std::size_t tumour_voxels = 0, residual_voxels = 0;
+  std::size_t residual_voxels = 0;
   itk::ImageRegionConstIteratorWithIndex<MaskImage> it(mask, mask->GetLargestPossibleRegion());
   itk::ImageRegionConstIterator<FloatImage> d(distance, distance->GetLargestPossibleRegion());
   for (; !it.IsAtEnd(); ++it, ++d) {
@@ -64,7 +64,6 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
     const Vec3 point{q[0], q[1], q[2]};
     const bool covered = zone.Inside(to_measuring ? to_measuring(point) : point);
     if (it.Get() != 0) {
-      ++tumour_voxels;
       residual_voxels += covered ? 0 : 1;
       continue;
     }
@@ -76,7 +75,6 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
   }
   const double voxel_ml = GeometryOf(labels).VoxelVolumeMm3() / 1000.0;
   VolumeCoverage out;
-  out.tumour_ml = double(tumour_voxels) * voxel_ml;
   out.residual_ml = double(residual_voxels) * voxel_ml;
   for (std::size_t k = 0; k < shell_mm.size(); ++k) {
     out.shells.push_back({shell_mm[k], shell_total[k] > 0 ? shell_inside[k] / shell_total[k] : 0.0});

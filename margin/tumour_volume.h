@@ -14,7 +14,6 @@
 namespace margo {
 
 struct VolumeCoverage {
-  double tumour_ml = 0.0;
   double residual_ml = 0.0;    // tumour voxels whose centre maps outside the zone
   CoverageCurve shells;        // (d, share of shell volume inside the zone)
 };

@@ -138,11 +138,6 @@ TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
   EXPECT_NEAR(out[1].min_margin_mm, 6.0, 1.0);
 }
 
-}  // namespace
-}  // namespace margo
-
-namespace margo {
-namespace {
 
 // One tumour sphere (label 4, radius r) in one zone sphere (radius R) whose
 // centre is offset by `offset_mm` along x, on a 1 mm grid.
@@ -235,11 +230,6 @@ TEST(MarginDistributionTest, ConfigurableCoverageDistances) {
   EXPECT_NEAR(m.shell_coverage[0].second, 1.0, 1e-9);
 }
 
-}  // namespace
-}  // namespace margo
-
-namespace margo {
-namespace {
 
 // 80 x 80 x 80 voxels of 1 mm, voxel centres at whole millimetres +/- 0.5 around the origin.
 testing::Grid CentredCube80() {
@@ -295,11 +285,6 @@ TEST(SubcapsularTest, ExclusionWithoutALiverMaskIsAUsageError) {
   }
 }
 
-}  // namespace
-}  // namespace margo
-
-namespace margo {
-namespace {
 
 TEST(ZoneMapTest, ATumourMappedToItsOwnZoneIgnoresTheOthers) {
   // Tumour 2 (r 4) sits in zone 1 (r 9, margin 5) and also deep inside the
@@ -324,11 +309,6 @@ TEST(ZoneMapTest, ATumourMappedToItsOwnZoneIgnoresTheOthers) {
   EXPECT_THROW(MeasureMargins(in), Error);
 }
 
-}  // namespace
-}  // namespace margo
-
-namespace margo {
-namespace {
 
 TEST(FieldOfViewTest, ATumourCutByTheMeasuringImageReportsItsVisibleShare) {
   // Tumour r 6 at the origin on its own grid; the zone's image ends at x = 2,
