@@ -1,16 +1,11 @@
 #include "margin/surface.h"
 
-#include <itkConstantPadImageFilter.h>
-#include <itkImageRegionConstIteratorWithIndex.h>
 #include <itkLinearInterpolateImageFunction.h>
-#include <itkRegionOfInterestImageFilter.h>
 #include <vtkFlyingEdges3D.h>
-#include <vtkFloatArray.h>
 #include <vtkImageData.h>
 #include <vtkGenericCell.h>
 #include <vtkIdList.h>
 #include <vtkKdTreePointLocator.h>
-#include <vtkPointData.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
 
@@ -21,7 +16,6 @@
 #include <limits>
 #include <vector>
 
-#include "core/error.h"
 
 namespace margo {
 namespace {
