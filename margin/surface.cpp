@@ -1,5 +1,7 @@
 #include "margin/surface.h"
 
+#include "margin/band_fairing.h"
+
 #include <itkLinearInterpolateImageFunction.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
@@ -26,6 +28,12 @@ constexpr int kPadVoxels = 3;
 // larger ones shrink small convex tumours (shift ~ sigma^2 / radius).
 constexpr double kSigmaVoxels = 1.0;
 constexpr double kMaxSigmaMm = 1.5;
+// Grids whose slices are at least this many times their finest spacing get
+// their surfaces refined between slices and faired within the mask's band
+// (band_fairing.h): there a pole lying flat on a voxel face is off by up to
+// half a slice. Below it the error is within the kernel's budget without the
+// cost (tests/unit/margin/analytic_shapes_test.cpp, bench/).
+constexpr double kFairFromAnisotropy = 2.0;
 
 // Calls visit(index, pixel) for every voxel of `region` (inside the image's
 // buffer), row by row over the raw buffer: the hot loops of this file.
@@ -135,6 +143,60 @@ FloatImage::Pointer Smooth(const FloatImage& mask) {
   return out;
 }
 
+// The field linearly interpolated onto a grid whose spacing along each axis
+// is close to the finest one (same first voxel centre), so that the
+// iso-surface has vertices between coarse slices for the fairing to move.
+FloatImage::Pointer RefineCoarseAxes(const FloatImage::Pointer& coarse) {
+  const FloatImage& field = *coarse;
+  const auto& h = field.GetSpacing();
+  const double finest = std::min({h[0], h[1], h[2]});
+  std::array<long, 3> factor{}, n{}, m{};
+  const auto region = field.GetBufferedRegion();
+  for (int a = 0; a < 3; ++a) {
+    factor[a] = std::max(1L, std::lround(h[a] / finest));
+    n[a] = long(region.GetSize(a));
+    m[a] = (n[a] - 1) * factor[a] + 1;
+  }
+  if (factor[0] == 1 && factor[1] == 1 && factor[2] == 1) return coarse;
+  auto out = FloatImage::New();
+  out->CopyInformation(&field);
+  FloatImage::SpacingType spacing;
+  FloatImage::RegionType fine;
+  for (int a = 0; a < 3; ++a) {
+    spacing[a] = h[a] / double(factor[a]);
+    fine.SetSize(a, itk::SizeValueType(m[a]));
+  }
+  FloatImage::PointType origin;
+  field.TransformIndexToPhysicalPoint(region.GetIndex(), origin);
+  out->SetSpacing(spacing);
+  out->SetOrigin(origin);
+  out->SetRegions(fine);
+  out->Allocate();
+  const float* src = field.GetBufferPointer();
+  float* dst = out->GetBufferPointer();
+  auto at = [&](long i, long j, long k) { return src[i + n[0] * (j + n[1] * k)]; };
+  for (long k = 0; k < m[2]; ++k) {
+    const long k0 = std::min(k / factor[2], n[2] - 2 < 0 ? 0 : n[2] - 2);
+    const float fk = n[2] > 1 ? float(k - k0 * factor[2]) / float(factor[2]) : 0.0f;
+    for (long j = 0; j < m[1]; ++j) {
+      const long j0 = std::min(j / factor[1], n[1] - 2 < 0 ? 0 : n[1] - 2);
+      const float fj = n[1] > 1 ? float(j - j0 * factor[1]) / float(factor[1]) : 0.0f;
+      for (long i = 0; i < m[0]; ++i) {
+        const long i0 = std::min(i / factor[0], n[0] - 2 < 0 ? 0 : n[0] - 2);
+        const float fi = n[0] > 1 ? float(i - i0 * factor[0]) / float(factor[0]) : 0.0f;
+        const long i1 = std::min(i0 + 1, n[0] - 1), j1 = std::min(j0 + 1, n[1] - 1), k1 = std::min(k0 + 1, n[2] - 1);
+        const float c00 = at(i0, j0, k0) * (1 - fi) + at(i1, j0, k0) * fi;
+        const float c10 = at(i0, j1, k0) * (1 - fi) + at(i1, j1, k0) * fi;
+        const float c01 = at(i0, j0, k1) * (1 - fi) + at(i1, j0, k1) * fi;
+        const float c11 = at(i0, j1, k1) * (1 - fi) + at(i1, j1, k1) * fi;
+        const float c0 = c00 * (1 - fj) + c10 * fj, c1 = c01 * (1 - fj) + c11 * fj;
+        dst[i + m[0] * (j + m[1] * k)] = c0 * (1 - fk) + c1 * fk;
+      }
+    }
+  }
+  return out;
+}
+
 // 0.5, or lower for structures so thin that smoothing keeps them below 0.5.
 double IsoLevel(const FloatImage& field) {
   const float* first = field.GetBufferPointer();
@@ -142,7 +204,7 @@ double IsoLevel(const FloatImage& field) {
   return std::min(0.5, 0.5 * double(peak));
 }
 
-// The iso-surface of `field` at `level`, vertices moved to LPS millimetres.
+// The iso-surface of `field` at `level`, in buffer index coordinates.
 vtkSmartPointer<vtkPolyData> IsoSurface(const FloatImage& field, double level) {
   const auto region = field.GetBufferedRegion();
   auto volume = vtkSmartPointer<vtkImageData>::New();
@@ -156,17 +218,66 @@ vtkSmartPointer<vtkPolyData> IsoSurface(const FloatImage& field, double level) {
   edges->ComputeGradientsOff();
   edges->ComputeScalarsOff();
   edges->Update();
-  vtkSmartPointer<vtkPolyData> surface = edges->GetOutput();
-  vtkPoints* points = surface->GetPoints();
-  for (vtkIdType i = 0; points != nullptr && i < points->GetNumberOfPoints(); ++i) {
-    double* v = points->GetPoint(i);  // buffer index coordinates
+  return edges->GetOutput();
+}
+
+// The mesh in the crop's local frame (millimetres along the grid axes).
+LocalMesh ToLocal(vtkPolyData& surface, const FloatImage::SpacingType& spacing) {
+  LocalMesh mesh;
+  vtkPoints* points = surface.GetPoints();
+  if (points == nullptr) return mesh;
+  mesh.points.resize(std::size_t(points->GetNumberOfPoints()));
+  for (vtkIdType i = 0; i < points->GetNumberOfPoints(); ++i) {
+    const double* v = points->GetPoint(i);
+    mesh.points[std::size_t(i)] = {v[0] * spacing[0], v[1] * spacing[1], v[2] * spacing[2]};
+  }
+  vtkCellArray* triangles = surface.GetPolys();
+  triangles->InitTraversal();
+  vtkIdType n = 0;
+  const vtkIdType* ids = nullptr;
+  while (triangles->GetNextCell(n, ids)) {
+    if (n == 3) mesh.triangles.push_back({int(ids[0]), int(ids[1]), int(ids[2])});
+  }
+  return mesh;
+}
+
+// Six times the enclosed volume: positive when the winding faces outwards.
+double SignedVolume6(const LocalMesh& mesh) {
+  double sum = 0.0;
+  for (const auto& t : mesh.triangles) {
+    const Vec3 &a = mesh.points[std::size_t(t[0])], &b = mesh.points[std::size_t(t[1])],
+               &c = mesh.points[std::size_t(t[2])];
+    sum += a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0]) + a[2] * (b[0] * c[1] - b[1] * c[0]);
+  }
+  return sum;
+}
+
+// Writes the local mesh's points into `surface` as LPS millimetres.
+void ToWorld(const LocalMesh& mesh, const FloatImage& field, vtkPolyData& surface) {
+  const auto region = field.GetBufferedRegion();
+  vtkPoints* points = surface.GetPoints();
+  for (std::size_t i = 0; i < mesh.points.size(); ++i) {
     itk::ContinuousIndex<double, 3> ci;
-    for (int a = 0; a < 3; ++a) ci[a] = v[a] + double(region.GetIndex(a));
+    for (int a = 0; a < 3; ++a) ci[a] = mesh.points[i][a] / field.GetSpacing()[a] + double(region.GetIndex(a));
     FloatImage::PointType p;
     field.TransformContinuousIndexToPhysicalPoint(ci, p);
-    points->SetPoint(i, p[0], p[1], p[2]);
+    points->SetPoint(vtkIdType(i), p[0], p[1], p[2]);
   }
-  return surface;
+}
+
+// Outward unit normals per vertex, turned into LPS directions.
+std::vector<Vec3> OutwardNormals(const LocalMesh& mesh, const FloatImage& field) {
+  std::vector<Vec3> normals = VertexNormals(mesh);
+  const double sense = SignedVolume6(mesh) < 0.0 ? -1.0 : 1.0;
+  const auto& d = field.GetDirection();
+  for (Vec3& n : normals) {
+    Vec3 w{0, 0, 0};
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) w[r] += sense * d[r][c] * n[c];
+    }
+    n = w;
+  }
+  return normals;
 }
 
 SurfaceSamples SamplesOf(vtkPolyData& surface) {
@@ -222,13 +333,22 @@ std::map<std::uint16_t, itk::ImageRegion<3>> LabelRegions(const LabelImage& labe
   return out;
 }
 
-double ClosestDistance2(Surface::Impl& impl, const double x[3]);
+struct Closest {
+  double distance2 = 0.0;
+  Vec3 outward{0, 0, 0};  // surface normal there, interpolated from the vertices
+  Vec3 point{0, 0, 0};
+};
+Closest ClosestPoint(Surface::Impl& impl, const double x[3]);
 
 struct Surface::Impl {
   bool touches_edge = false;
   FloatImage::Pointer field;
   double level = 0.5;
-  vtkSmartPointer<vtkPolyData> mesh;
+  vtkSmartPointer<vtkPolyData> mesh;  // LPS millimetres
+  std::vector<Vec3> normals;          // outward, per vertex
+  // Within this distance the mesh (faired) and the smoothed field may
+  // disagree on inside or outside; the mesh's normal decides there.
+  double sign_from_mesh_within_mm = 0.0;
   itk::LinearInterpolateImageFunction<FloatImage, double>::Pointer interpolator;
   vtkSmartPointer<vtkKdTreePointLocator> vertices;  // nearest mesh vertices
   vtkSmartPointer<vtkGenericCell> cell;               // scratch (one thread)
@@ -243,9 +363,21 @@ namespace {
 std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool touches_edge) {
   auto impl = std::make_unique<Surface::Impl>();
   impl->touches_edge = touches_edge;
+  const auto& h = cropped->GetSpacing();
+  const bool coarse_slices = std::max({h[0], h[1], h[2]}) >= kFairFromAnisotropy * std::min({h[0], h[1], h[2]});
   impl->field = Smooth(*cropped);
+  if (coarse_slices) impl->field = RefineCoarseAxes(impl->field);
   impl->level = IsoLevel(*impl->field);
   impl->mesh = IsoSurface(*impl->field, impl->level);
+  LocalMesh local = ToLocal(*impl->mesh, impl->field->GetSpacing());
+  if (coarse_slices) {
+    impl->sign_from_mesh_within_mm = std::max({h[0], h[1], h[2]});
+    const auto size = cropped->GetBufferedRegion().GetSize();
+    FairWithinBand(local, MaskBand(cropped->GetBufferPointer(), {long(size[0]), long(size[1]), long(size[2])},
+                                   {h[0], h[1], h[2]}));
+  }
+  ToWorld(local, *impl->field, *impl->mesh);
+  impl->normals = OutwardNormals(local, *impl->field);
   impl->interpolator = itk::LinearInterpolateImageFunction<FloatImage, double>::New();
   impl->interpolator->SetInputImage(impl->field);
   impl->mesh->BuildLinks();
@@ -286,21 +418,26 @@ bool Surface::Inside(const Vec3& point_mm) const {
 
 double Surface::SignedMm(const Vec3& point_mm) const {
   double x[3] = {point_mm[0], point_mm[1], point_mm[2]};
-  const double unsigned_mm = std::sqrt(ClosestDistance2(*impl_, x));
-  return Inside(point_mm) ? unsigned_mm : -unsigned_mm;
+  const Closest c = ClosestPoint(*impl_, x);
+  const double unsigned_mm = std::sqrt(c.distance2);
+  if (unsigned_mm > impl_->sign_from_mesh_within_mm) return Inside(point_mm) ? unsigned_mm : -unsigned_mm;
+  const double outward = (x[0] - c.point[0]) * c.outward[0] + (x[1] - c.point[1]) * c.outward[1] +
+                         (x[2] - c.point[2]) * c.outward[2];
+  return outward > 0.0 ? -unsigned_mm : unsigned_mm;
 }
 
 bool Surface::TouchesImageEdge() const { return impl_->touches_edge; }
 
-// Squared distance from x to the mesh: the triangles around its nearest
+// The closest point of the mesh to x: on the triangles around its nearest
 // vertices. On a mesh this fine (edges under a voxel) and smooth, the closest
 // point lies on a triangle touching one of the nearest vertices; a k-d tree
 // finds those in logarithmic time, where a cell-bucket search grows with the
 // cube of the distance.
-double ClosestDistance2(Surface::Impl& impl, const double x[3]) {
+Closest ClosestPoint(Surface::Impl& impl, const double x[3]) {
   constexpr int kNearestVertices = 4;
   impl.vertices->FindClosestNPoints(kNearestVertices, x, impl.near);
-  double best = std::numeric_limits<double>::infinity();
+  Closest best;
+  best.distance2 = std::numeric_limits<double>::infinity();
   for (vtkIdType k = 0; k < impl.near->GetNumberOfIds(); ++k) {
     vtkIdType count = 0;
     vtkIdType* cells = nullptr;
@@ -310,7 +447,14 @@ double ClosestDistance2(Surface::Impl& impl, const double x[3]) {
       double closest[3], pcoords[3], weights[3], distance2 = 0.0;
       int sub_id = 0;
       impl.cell->EvaluatePosition(x, closest, sub_id, pcoords, distance2, weights);
-      best = std::min(best, distance2);
+      if (distance2 >= best.distance2) continue;
+      best.distance2 = distance2;
+      best.point = {closest[0], closest[1], closest[2]};
+      best.outward = {0, 0, 0};
+      for (int v = 0; v < 3; ++v) {
+        const Vec3& n = impl.normals[std::size_t(impl.cell->GetPointId(v))];
+        for (int a = 0; a < 3; ++a) best.outward[a] += weights[v] * n[a];
+      }
     }
   }
   return best;

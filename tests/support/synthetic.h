@@ -27,4 +27,8 @@ void Paint(TImage& image, const std::function<bool(const Vec3&)>& inside,
 
 std::function<bool(const Vec3&)> Sphere(const Vec3& centre_mm, double radius_mm);
 
+// An ellipsoid with semi-axes `semi_axes_mm` along its own axes, turned by
+// `angles_deg` about x, then y, then z (world = Rz Ry Rx * local).
+std::function<bool(const Vec3&)> Ellipsoid(const Vec3& centre_mm, const Vec3& semi_axes_mm, const Vec3& angles_deg);
+
 }  // namespace margo::testing
