@@ -13,11 +13,11 @@ namespace {
 
 using nlohmann::json;
 
-// Error bound: the surface kernel's limit on binary masks, 0.65 x the largest
-// spacing (2.5 mm, tests/unit/margin/tumour_margin_test.cpp), plus 0.5 mm for
+// Error bound: the surface kernel's bound on binary masks, 0.5 x the largest
+// spacing (2.5 mm, tests/unit/margin/analytic_shapes_test.cpp), plus 0.5 mm for
 // the rigid registration (tests/unit/registration/rigid_test.cpp: < 1 mm
 // anywhere in the liver, far less at the tumours).
-constexpr double kToleranceMm = 0.65 * 2.5 + 0.5;
+constexpr double kToleranceMm = 0.5 * 2.5 + 0.5;
 
 class AssessPhantomTest : public testing::PhantomSuite {
  protected:
