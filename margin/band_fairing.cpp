@@ -48,21 +48,29 @@ Vec3 ClampToBand(const MaskBand& band, const Vec3& from, const Vec3& to) {
   return Add(from, Add(to, from, -1.0), lo);
 }
 
-// Uniform umbrella Laplacian: (L p)_i = mean of i's neighbours - p_i.
-Eigen::SparseMatrix<double> UmbrellaLaplacian(const LocalMesh& mesh) {
-  const std::size_t n = mesh.points.size();
-  std::vector<std::vector<int>> neighbours(n);
+// Each vertex's neighbours (sharing an edge), sorted, without repeats.
+std::vector<std::vector<int>> Neighbours(const LocalMesh& mesh) {
+  std::vector<std::vector<int>> neighbours(mesh.points.size());
   for (const auto& t : mesh.triangles) {
     for (int k = 0; k < 3; ++k) {
       neighbours[std::size_t(t[k])].push_back(t[(k + 1) % 3]);
       neighbours[std::size_t(t[k])].push_back(t[(k + 2) % 3]);
     }
   }
-  std::vector<Eigen::Triplet<double>> entries;
-  for (std::size_t i = 0; i < n; ++i) {
-    auto& nb = neighbours[i];
+  for (auto& nb : neighbours) {
     std::sort(nb.begin(), nb.end());
     nb.erase(std::unique(nb.begin(), nb.end()), nb.end());
+  }
+  return neighbours;
+}
+
+// Uniform umbrella Laplacian: (L p)_i = mean of i's neighbours - p_i.
+Eigen::SparseMatrix<double> UmbrellaLaplacian(const LocalMesh& mesh) {
+  const std::size_t n = mesh.points.size();
+  const std::vector<std::vector<int>> neighbours = Neighbours(mesh);
+  std::vector<Eigen::Triplet<double>> entries;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& nb = neighbours[i];
     entries.emplace_back(int(i), int(i), nb.empty() ? 0.0 : -1.0);
     for (int j : nb) entries.emplace_back(int(i), j, 1.0 / double(nb.size()));
   }
@@ -109,7 +117,32 @@ std::vector<Vec3> SolveBending(const LocalMesh& mesh, const std::vector<int>& mo
   return out;
 }
 
+// One umbrella step: p += factor * (mean of neighbours - p).
+void UmbrellaStep(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, double factor) {
+  std::vector<Vec3> next = mesh.points;
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    const auto& nb = neighbours[i];
+    if (nb.empty()) continue;
+    Vec3 mean{0, 0, 0};
+    for (int j : nb) mean = Add(mean, mesh.points[std::size_t(j)], 1.0 / double(nb.size()));
+    next[i] = Add(mesh.points[i], Add(mean, mesh.points[i], -1.0), factor);
+  }
+  mesh.points.swap(next);
+}
+
 }  // namespace
+
+void TaubinSmooth(LocalMesh& mesh, int iterations) {
+  // Taubin (1995): a shrinking step then a slightly larger inflating one, a
+  // low-pass filter that removes the voxel ripple without the shrinkage of
+  // plain Laplacian smoothing. Pass band k_PB = 1/lambda + 1/mu = 0.1.
+  constexpr double kLambda = 0.5, kMu = -0.5263;
+  const std::vector<std::vector<int>> neighbours = Neighbours(mesh);
+  for (int i = 0; i < iterations; ++i) {
+    UmbrellaStep(mesh, neighbours, kLambda);
+    UmbrellaStep(mesh, neighbours, kMu);
+  }
+}
 
 MaskBand::MaskBand(const float* data, const std::array<long, 3>& size, const Vec3& spacing_mm)
     : data_(data), size_(size), spacing_(spacing_mm) {}

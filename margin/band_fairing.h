@@ -44,6 +44,10 @@ struct FairingStats {
 
 FairingStats FairWithinBand(LocalMesh& mesh, const MaskBand& band);
 
+// Low-pass filter of the vertex positions that does not shrink (Taubin's
+// lambda/mu smoothing): removes what is left of the voxel staircase.
+void TaubinSmooth(LocalMesh& mesh, int iterations);
+
 // Area-weighted vertex normals, unit length, in the mesh's winding sense.
 std::vector<Vec3> VertexNormals(const LocalMesh& mesh);
 

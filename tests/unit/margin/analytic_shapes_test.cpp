@@ -131,9 +131,9 @@ struct Row {
 };
 
 // Surface coverage: the issue asks for 0.03 per point of the curve. Measured
-// (2026-11-28): mean 0.007, 12 of 126 points above 0.03, at most 0.097,
+// (2026-11-28): mean 0.005, 3 of 126 points above 0.03 (0.072, 0.033, 0.030),
 // where the curve is steep (a flat ellipsoid on 2.5 mm slices at 8 mm: a
-// 0.2 mm bias moves its share by 0.1). Asserted: each point within 0.1, the
+// 0.1 mm bias moves its share by 0.05). Asserted: each point within 0.1, the
 // mean within 0.015.
 constexpr double kCoveragePointTolerance = 0.1, kCoverageMeanTolerance = 0.015;
 
@@ -168,6 +168,7 @@ Row MeasureCase(const ShapeCase& c, const Vec3& spacing, const std::vector<doubl
     const auto [d, share] = truth.coverage[k];
     const double error = out[0].surface_coverage.at(k).second - share;
     coverage_errors.push_back(std::abs(error));
+    if (std::abs(error) > 0.03) std::printf("  coverage at %g mm off by %+.3f: %s\n", d, error, name);
     EXPECT_LE(std::abs(error), kCoveragePointTolerance) << name << ": coverage at " << d << " mm";
   }
   const double uncertainty = out[0].uncertainty_mm;

@@ -147,11 +147,11 @@ TEST(MarginDistributionTest, ResidualVolumeOfATumourLeavingItsZone) {
 }
 
 TEST(MarginDistributionTest, BorderlineNearAThresholdOnly) {
-  // Margins 5.2 (within the 0.65 mm uncertainty of 5) and 7.5 (not).
+  // Margins 5.2 (within the 0.5 mm uncertainty of 5 on this 1 mm grid) and 7.5 (not).
   EXPECT_TRUE(MeasureOffsetSpheres(6, 11.2, 0.0).borderline);
   const TumourMargin clear = MeasureOffsetSpheres(6, 13.5, 0.0);
   EXPECT_FALSE(clear.borderline);
-  EXPECT_NEAR(clear.uncertainty_mm, 0.65, 1e-9);
+  EXPECT_NEAR(clear.uncertainty_mm, 0.5, 1e-9);
 }
 
 TEST(MarginDistributionTest, ConfigurableCoverageDistances) {
