@@ -1,13 +1,12 @@
 #include "margin/surface.h"
 
 #include "margin/band_fairing.h"
+#include "margin/closest_on_triangle.h"
 
 #include <itkLinearInterpolateImageFunction.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
-#include <vtkGenericCell.h>
-#include <vtkIdList.h>
-#include <vtkKdTreePointLocator.h>
+#include <vtkStaticPointLocator.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
 
@@ -39,26 +38,34 @@ constexpr int kTaubinIterations = 10;
 // cost (tests/unit/margin/analytic_shapes_test.cpp, bench/).
 constexpr double kFairFromAnisotropy = 2.0;
 
-// Calls visit(index, pixel) for every voxel of `region` (inside the image's
-// buffer), row by row over the raw buffer: the hot loops of this file.
+// Calls visit(index, pixel) for every non-zero voxel of `region` (inside the
+// image's buffer), row by row over the raw buffer, skipping rows that are all
+// zero with one vectorisable pass: the hot loops of this file.
 template <typename TImage, typename Visit>
-void ForEachVoxel(const TImage& image, const itk::ImageRegion<3>& region, Visit visit) {
+void ForEachNonZeroVoxel(const TImage& image, const itk::ImageRegion<3>& region, Visit visit) {
+  using Pixel = typename TImage::PixelType;
   const auto buffer = image.GetBufferedRegion();
   const long n0 = long(buffer.GetSize(0)), n1 = long(buffer.GetSize(1));
-  const typename TImage::PixelType* data = image.GetBufferPointer();
+  const Pixel* data = image.GetBufferPointer();
+  const long i0 = region.GetIndex(0), length = long(region.GetSize(0));
   itk::Index<3> index;
   for (index[2] = region.GetIndex(2); index[2] < region.GetIndex(2) + long(region.GetSize(2)); ++index[2]) {
     for (index[1] = region.GetIndex(1); index[1] < region.GetIndex(1) + long(region.GetSize(1)); ++index[1]) {
-      const long row = (index[1] - buffer.GetIndex(1)) * n0 + (index[2] - buffer.GetIndex(2)) * n0 * n1;
-      const long i0 = region.GetIndex(0);
-      for (index[0] = i0; index[0] < i0 + long(region.GetSize(0)); ++index[0]) {
-        visit(index, data[row + index[0] - buffer.GetIndex(0)]);
+      const Pixel* row = data + (index[1] - buffer.GetIndex(1)) * n0 + (index[2] - buffer.GetIndex(2)) * n0 * n1 +
+                         (i0 - buffer.GetIndex(0));
+      Pixel any = 0;
+      for (long i = 0; i < length; ++i) any |= row[i];
+      if (any == 0) continue;
+      for (long i = 0; i < length; ++i) {
+        if (row[i] == 0) continue;
+        index[0] = i0 + i;
+        visit(index, row[i]);
       }
     }
   }
 }
 
-// The voxels where `inside` holds (looked for within `search`), cropped to
+// The voxels where `inside` holds (never at 0; looked for within `search`), cropped to
 // their bounding box grown by kPadVoxels (zero padding beyond the image) as
 // a 0/1 float image.
 template <typename TImage, typename Inside>
@@ -68,7 +75,7 @@ FloatImage::Pointer CropMask(const TImage& image, Inside inside, const itk::Imag
   itk::Index<3> lo, hi;
   lo.Fill(itk::NumericTraits<itk::IndexValueType>::max());
   hi.Fill(itk::NumericTraits<itk::IndexValueType>::min());
-  ForEachVoxel(image, search, [&](const itk::Index<3>& index, typename TImage::PixelType v) {
+  ForEachNonZeroVoxel(image, search, [&](const itk::Index<3>& index, typename TImage::PixelType v) {
     if (!inside(v)) return;
     for (int a = 0; a < 3; ++a) {
       lo[a] = std::min(lo[a], index[a]);
@@ -90,8 +97,8 @@ FloatImage::Pointer CropMask(const TImage& image, Inside inside, const itk::Imag
   mask->Allocate();
   mask->FillBuffer(0.0f);
   itk::ImageRegion<3> inner = region;
-  inner.Crop(whole);
-  ForEachVoxel(image, inner, [&](const itk::Index<3>& index, typename TImage::PixelType v) {
+  inner.Crop(image.GetBufferedRegion());
+  ForEachNonZeroVoxel(image, inner, [&](const itk::Index<3>& index, typename TImage::PixelType v) {
     if (inside(v)) mask->SetPixel(index, 1.0f);
   });
   return mask;
@@ -269,6 +276,19 @@ void ToWorld(const LocalMesh& mesh, const FloatImage& field, vtkPolyData& surfac
   }
 }
 
+// The VTK mesh's points (LPS mm) with the triangles.
+LocalMesh ToWorldMesh(vtkPolyData& surface, std::vector<std::array<int, 3>> triangles) {
+  LocalMesh mesh;
+  vtkPoints* points = surface.GetPoints();
+  mesh.points.resize(points == nullptr ? 0 : std::size_t(points->GetNumberOfPoints()));
+  for (std::size_t i = 0; i < mesh.points.size(); ++i) {
+    const double* v = points->GetPoint(vtkIdType(i));
+    mesh.points[i] = {v[0], v[1], v[2]};
+  }
+  mesh.triangles = std::move(triangles);
+  return mesh;
+}
+
 // Outward unit normals per vertex, turned into LPS directions.
 std::vector<Vec3> OutwardNormals(const LocalMesh& mesh, const FloatImage& field) {
   std::vector<Vec3> normals = VertexNormals(mesh);
@@ -315,8 +335,7 @@ SurfaceSamples SamplesOf(vtkPolyData& surface) {
 
 std::map<std::uint16_t, itk::ImageRegion<3>> LabelRegions(const LabelImage& labels) {
   std::map<std::uint16_t, std::pair<itk::Index<3>, itk::Index<3>>> box;
-  ForEachVoxel(labels, labels.GetLargestPossibleRegion(), [&box](const itk::Index<3>& index, std::uint16_t v) {
-    if (v == 0) return;
+  ForEachNonZeroVoxel(labels, labels.GetBufferedRegion(), [&box](const itk::Index<3>& index, std::uint16_t v) {
     auto found = box.find(v);
     if (found == box.end()) {
       box[v] = {index, index};
@@ -354,9 +373,9 @@ struct Surface::Impl {
   // disagree on inside or outside; the mesh's normal decides there.
   double sign_from_mesh_within_mm = 0.0;
   itk::LinearInterpolateImageFunction<FloatImage, double>::Pointer interpolator;
-  vtkSmartPointer<vtkKdTreePointLocator> vertices;  // nearest mesh vertices
-  vtkSmartPointer<vtkGenericCell> cell;               // scratch (one thread)
-  vtkSmartPointer<vtkIdList> near;                    // scratch
+  vtkSmartPointer<vtkStaticPointLocator> vertices;  // nearest mesh vertices
+  LocalMesh world;                                    // the mesh's points (LPS mm) and triangles
+  std::vector<std::vector<int>> vertex_triangles;     // triangles around each vertex
 };
 
 Surface::Surface(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -385,12 +404,14 @@ std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool to
   impl->normals = OutwardNormals(local, *impl->field);
   impl->interpolator = itk::LinearInterpolateImageFunction<FloatImage, double>::New();
   impl->interpolator->SetInputImage(impl->field);
-  impl->mesh->BuildLinks();
-  impl->vertices = vtkSmartPointer<vtkKdTreePointLocator>::New();
+  impl->world = ToWorldMesh(*impl->mesh, std::move(local.triangles));
+  impl->vertex_triangles.assign(impl->world.points.size(), {});
+  for (std::size_t t = 0; t < impl->world.triangles.size(); ++t) {
+    for (int v : impl->world.triangles[t]) impl->vertex_triangles[std::size_t(v)].push_back(int(t));
+  }
+  impl->vertices = vtkSmartPointer<vtkStaticPointLocator>::New();
   impl->vertices->SetDataSet(impl->mesh);
   impl->vertices->BuildLocator();
-  impl->cell = vtkSmartPointer<vtkGenericCell>::New();
-  impl->near = vtkSmartPointer<vtkIdList>::New();
   return impl;
 }
 
@@ -408,7 +429,7 @@ std::unique_ptr<Surface> Surface::OfLabel(const LabelImage& labels, std::uint16_
 std::unique_ptr<Surface> Surface::OfMask(const MaskImage& mask) {
   bool touches_edge = false;
   const FloatImage::Pointer cropped = CropMask(mask, [](std::uint8_t v) { return v != 0; },
-                                               mask.GetLargestPossibleRegion(), touches_edge);
+                                               mask.GetBufferedRegion(), touches_edge);
   if (!cropped) return nullptr;
   return std::unique_ptr<Surface>(new Surface(Build(cropped, touches_edge)));
 }
@@ -434,32 +455,40 @@ double Surface::SignedMm(const Vec3& point_mm) const {
 bool Surface::TouchesImageEdge() const { return impl_->touches_edge; }
 
 // The closest point of the mesh to x: on the triangles around its nearest
-// vertices. On a mesh this fine (edges under a voxel) and smooth, the closest
-// point lies on a triangle touching one of the nearest vertices; a k-d tree
-// finds those in logarithmic time, where a cell-bucket search grows with the
-// cube of the distance.
+// vertex or that vertex's neighbours. On a mesh this fine (edges under a
+// voxel) and smooth, the foot of x lies within an edge of its nearest vertex;
+// a k-d tree finds that vertex in logarithmic time, where a cell-bucket
+// search grows with the cube of the distance.
 Closest ClosestPoint(Surface::Impl& impl, const double x[3]) {
-  constexpr int kNearestVertices = 4;
-  impl.vertices->FindClosestNPoints(kNearestVertices, x, impl.near);
+  const vtkIdType nearest = impl.vertices->FindClosestPoint(x);
+  const Vec3 p{x[0], x[1], x[2]};
   Closest best;
   best.distance2 = std::numeric_limits<double>::infinity();
-  for (vtkIdType k = 0; k < impl.near->GetNumberOfIds(); ++k) {
-    vtkIdType count = 0;
-    vtkIdType* cells = nullptr;
-    impl.mesh->GetPointCells(impl.near->GetId(k), count, cells);
-    for (vtkIdType c = 0; c < count; ++c) {
-      impl.mesh->GetCell(cells[c], impl.cell);
-      double closest[3], pcoords[3], weights[3], distance2 = 0.0;
-      int sub_id = 0;
-      impl.cell->EvaluatePosition(x, closest, sub_id, pcoords, distance2, weights);
-      if (distance2 >= best.distance2) continue;
-      best.distance2 = distance2;
-      best.point = {closest[0], closest[1], closest[2]};
+  auto try_triangles_of = [&](int vertex) {
+    for (int t : impl.vertex_triangles[std::size_t(vertex)]) {
+      const auto& tri = impl.world.triangles[std::size_t(t)];
+      const TrianglePoint q = ClosestOnTriangle(p, impl.world.points[std::size_t(tri[0])],
+                                                impl.world.points[std::size_t(tri[1])],
+                                                impl.world.points[std::size_t(tri[2])]);
+      const double d2 = (p[0] - q.point[0]) * (p[0] - q.point[0]) + (p[1] - q.point[1]) * (p[1] - q.point[1]) +
+                        (p[2] - q.point[2]) * (p[2] - q.point[2]);
+      if (d2 >= best.distance2) continue;
+      best.distance2 = d2;
+      best.point = q.point;
       best.outward = {0, 0, 0};
-      for (int v = 0; v < 3; ++v) {
-        const Vec3& n = impl.normals[std::size_t(impl.cell->GetPointId(v))];
-        for (int a = 0; a < 3; ++a) best.outward[a] += weights[v] * n[a];
+      for (int k = 0; k < 3; ++k) {
+        const Vec3& n = impl.normals[std::size_t(tri[k])];
+        for (int a = 0; a < 3; ++a) best.outward[a] += q.weights[std::size_t(k)] * n[a];
       }
+    }
+  };
+  if (nearest < 0) return best;
+  // The triangles around the nearest vertex and around its neighbours: on a
+  // fine, smooth mesh the closest point lies on one of them.
+  try_triangles_of(int(nearest));
+  for (int t : impl.vertex_triangles[std::size_t(nearest)]) {
+    for (int v : impl.world.triangles[std::size_t(t)]) {
+      if (v != int(nearest)) try_triangles_of(v);
     }
   }
   return best;

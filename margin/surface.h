@@ -27,7 +27,8 @@ class Surface {
   // nullptr if there are none.
   static std::unique_ptr<Surface> OfLabel(const LabelImage& labels, std::uint16_t label,
                                           const itk::ImageRegion<3>& bounds);
-  // The non-zero voxels of `mask`; nullptr if there are none.
+  // The non-zero voxels of `mask` (its buffered region, which may be part of
+  // its extent); nullptr if there are none.
   static std::unique_ptr<Surface> OfMask(const MaskImage& mask);
   ~Surface();
   Surface(const Surface&) = delete;

@@ -6,13 +6,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <array>
 #include <limits>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
 #include "margin/margin_stats.h"
 #include "margin/surface.h"
 #include "margin/tumour_volume.h"
+#include "margin/zone_near_tumour.h"
 
 namespace margo {
 namespace {
@@ -125,14 +128,13 @@ void Classify(const MarginInputs& in, TumourMargin& m) {
   }
 }
 
-TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, const MarginInputs& in,
+TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, const MarginInputs& in,
                      const Context& context) {
   const Surface& zone = context.zone;
   TumourMargin m;
   m.label = label;
-  if (bounds == nullptr) return NotAssessable(m, "tumour lies outside the " + in.space_name + " field of view");
-  m.volume_ml = VolumeMl(*in.tumours, label, *bounds);
-  const std::unique_ptr<Surface> tumour = Surface::OfLabel(*in.tumours, label, *bounds);
+  m.volume_ml = VolumeMl(*in.tumours, label, bounds);
+  const std::unique_ptr<Surface> tumour = Surface::OfLabel(*in.tumours, label, bounds);
   const SurfaceSamples samples = tumour->Samples();
   if (tumour->TouchesImageEdge()) {
     return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");
@@ -159,7 +161,7 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>* bounds, con
     return NotAssessable(m, buf);
   }
   const VolumeCoverage volume =
-      MeasureVolumeCoverage(*in.tumours, label, *bounds, zone, in.to_measuring, in.options.shell_mm);
+      MeasureVolumeCoverage(*in.tumours, label, bounds, zone, in.to_measuring, in.options.shell_mm);
   m.residual_ml = volume.residual_ml;
   m.residual_percent = m.volume_ml > 0 ? 100.0 * volume.residual_ml / m.volume_ml : 0.0;
   m.shell_coverage = volume.shells;
@@ -198,40 +200,68 @@ MaskImage::Pointer SelectedMask(const LabelImage& labels, const std::vector<std:
 
 namespace {
 
-// The zone surface each tumour is measured against: the union by default,
-// or the zones its entry in `zones_for_tumour` names (built once per set).
+bool HasVoxel(const MaskImage& mask) {
+  const std::uint8_t* first = mask.GetBufferPointer();
+  const std::uint8_t* last = first + mask.GetBufferedRegion().GetNumberOfPixels();
+  return std::any_of(first, last, [](std::uint8_t v) { return v != 0; });
+}
+
+// How far from a tumour the zone matters: every distance the options ask
+// about, plus room for the surface's smoothing.
+double ReachMm(const MarginOptions& options) {
+  double reach = std::max(options.thresholds.a0_above_mm, 0.0);
+  for (double d : options.coverage_mm) reach = std::max(reach, std::abs(d));
+  for (double d : options.shell_mm) reach = std::max(reach, d);
+  return reach + 5.0;
+}
+
+// The zone surface each tumour is measured against: the pieces of the union
+// of zones (or of the zones its entry in `zones_for_tumour` names) that come
+// within reach of it (zone_near_tumour.h), or the whole set when none does.
 class ZoneSurfaces {
  public:
   explicit ZoneSurfaces(const MarginInputs& in) : in_(in) {}
-  const Surface& For(std::uint16_t tumour) {
+  const Surface& For(std::uint16_t tumour, const itk::ImageRegion<3>& bounds) {
     const auto mapped = in_.zones_for_tumour.find(tumour);
-    const std::vector<std::uint16_t> key = mapped == in_.zones_for_tumour.end() ? std::vector<std::uint16_t>{}
-                                                                                  : mapped->second;
+    const std::vector<std::uint16_t> zone_labels =
+        mapped == in_.zones_for_tumour.end() ? std::vector<std::uint16_t>{} : mapped->second;
+    const MaskImage& zones = MaskOf(zone_labels, tumour);
+    const WorldBox box = MappedBox(*in_.tumours, bounds, in_.to_measuring);
+    const MaskImage::Pointer near = ZonePiecesNear(zones, box, ReachMm(in_.options));
+    // Tumours sharing the same pieces share their surface.
+    const auto held = (near ? *near : zones).GetBufferedRegion();
+    const Key key{zone_labels, {held.GetIndex(0), held.GetIndex(1), held.GetIndex(2), long(held.GetSize(0)),
+                                long(held.GetSize(1)), long(held.GetSize(2))}};
     std::unique_ptr<Surface>& surface = cache_[key];
-    if (!surface) surface = Build(key, tumour);
+    if (!surface) surface = Surface::OfMask(near ? *near : zones);
     return *surface;
   }
 
  private:
-  std::unique_ptr<Surface> Build(const std::vector<std::uint16_t>& zones, std::uint16_t tumour) const {
+  using Key = std::pair<std::vector<std::uint16_t>, std::array<long, 6>>;
+
+  const MaskImage& MaskOf(const std::vector<std::uint16_t>& zones, std::uint16_t tumour) {
     if (zones.empty()) {
-      std::unique_ptr<Surface> all = Surface::OfMask(*in_.ablation);
-      if (!all) throw Error(ErrorKind::kSegmentationInvalid, "ablation zone: no labelled voxel");
-      return all;
+      if (!any_voxel_) any_voxel_ = HasVoxel(*in_.ablation);
+      if (!*any_voxel_) throw Error(ErrorKind::kSegmentationInvalid, "ablation zone: no labelled voxel");
+      return *in_.ablation;
     }
-    std::unique_ptr<Surface> some = Surface::OfMask(*SelectedMask(*in_.ablation_labels, zones));
-    if (!some) {
+    MaskImage::Pointer& mask = selected_[zones];
+    if (!mask) mask = SelectedMask(*in_.ablation_labels, zones);
+    if (!HasVoxel(*mask)) {
       std::string list;
       for (std::uint16_t z : zones) list += (list.empty() ? "" : "+") + std::to_string(z);
       throw Error(ErrorKind::kSegmentationInvalid, "zone map: tumour " + std::to_string(tumour) +
                                                        " is mapped to zone label(s) " + list +
                                                        ", which have no voxel in the ablation label map");
     }
-    return some;
+    return *mask;
   }
 
   const MarginInputs& in_;
-  std::map<std::vector<std::uint16_t>, std::unique_ptr<Surface>> cache_;
+  std::optional<bool> any_voxel_;
+  std::map<std::vector<std::uint16_t>, MaskImage::Pointer> selected_;
+  std::map<Key, std::unique_ptr<Surface>> cache_;
 };
 
 }  // namespace
@@ -254,8 +284,13 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   std::vector<TumourMargin> out;
   for (std::uint16_t label : labels) {
     const auto found = regions.find(label);
-    const Context context{zones.For(label), liver.get()};
-    out.push_back(Measure(label, found == regions.end() ? nullptr : &found->second, inputs, context));
+    if (found == regions.end()) {
+      TumourMargin m;
+      m.label = label;
+      out.push_back(NotAssessable(m, "tumour lies outside the " + inputs.space_name + " field of view"));
+      continue;
+    }
+    out.push_back(Measure(label, found->second, inputs, Context{zones.For(label, found->second), liver.get()}));
   }
   return out;
 }
