@@ -2,10 +2,8 @@
 
 #include <itkCommand.h>
 #include <itkImageRegistrationMethodv4.h>
-#include <itkIntensityWindowingImageFilter.h>
 #include <itkLinearInterpolateImageFunction.h>
 #include <itkMattesMutualInformationImageToImageMetricv4.h>
-#include <itkRegionOfInterestImageFilter.h>
 #include <itkRegistrationParameterScalesFromPhysicalShift.h>
 #include <itkRegularStepGradientDescentOptimizerv4.h>
 
@@ -15,7 +13,9 @@
 #include <random>
 
 #include "core/error.h"
+#include "registration/image_prep.h"
 #include "registration/itk_transform.h"
+#include "registration/progress_observer.h"
 
 namespace margo {
 namespace {
@@ -26,66 +26,6 @@ using Registration = itk::ImageRegistrationMethodv4<CtImage, CtImage, ItkRigid>;
 
 constexpr double kMaxRotationDeg = 30.0;
 constexpr double kMaxTranslationMm = 150.0;
-
-CtImage::Pointer Window(const CtImage& image, const RigidParams& p) {
-  auto filter = itk::IntensityWindowingImageFilter<CtImage, CtImage>::New();
-  filter->SetInput(&image);
-  filter->SetWindowMinimum(p.window_low_hu);
-  filter->SetWindowMaximum(p.window_high_hu);
-  filter->SetOutputMinimum(0.0f);
-  filter->SetOutputMaximum(1.0f);
-  filter->Update();
-  CtImage::Pointer out = filter->GetOutput();
-  out->DisconnectPipeline();
-  return out;
-}
-
-CtImage::RegionType RegionForBox(const CtImage& image, const WorldBox& box) {
-  const CtImage::RegionType whole = image.GetLargestPossibleRegion();
-  itk::ContinuousIndex<double, 3> lo, hi;
-  for (int a = 0; a < 3; ++a) {
-    lo[a] = std::numeric_limits<double>::max();
-    hi[a] = std::numeric_limits<double>::lowest();
-  }
-  for (int corner = 0; corner < 8; ++corner) {
-    CtImage::PointType p;
-    for (int a = 0; a < 3; ++a) p[a] = (corner >> a & 1) ? box.max_mm[a] : box.min_mm[a];
-    itk::ContinuousIndex<double, 3> ci;
-    image.TransformPhysicalPointToContinuousIndex(p, ci);
-    for (int a = 0; a < 3; ++a) {
-      lo[a] = std::min(lo[a], ci[a]);
-      hi[a] = std::max(hi[a], ci[a]);
-    }
-  }
-  CtImage::RegionType region;
-  for (int a = 0; a < 3; ++a) {
-    const long first = std::max<long>(whole.GetIndex(a), std::lround(std::floor(lo[a])));
-    const long last = std::min<long>(whole.GetIndex(a) + long(whole.GetSize(a)) - 1, std::lround(std::ceil(hi[a])));
-    region.SetIndex(a, first);
-    region.SetSize(a, last >= first ? static_cast<unsigned long>(last - first + 1) : 0);
-  }
-  return region;
-}
-
-CtImage::Pointer Crop(const CtImage& image, const std::optional<WorldBox>& roi, double margin_mm) {
-  if (!roi) return const_cast<CtImage*>(&image);
-  WorldBox grown = *roi;
-  for (int a = 0; a < 3; ++a) {
-    grown.min_mm[a] -= margin_mm;
-    grown.max_mm[a] += margin_mm;
-  }
-  const CtImage::RegionType region = RegionForBox(image, grown);
-  for (int a = 0; a < 3; ++a) {
-    if (region.GetSize(a) < 8) return const_cast<CtImage*>(&image);  // too thin: use all
-  }
-  auto filter = itk::RegionOfInterestImageFilter<CtImage, CtImage>::New();
-  filter->SetInput(&image);
-  filter->SetRegionOfInterest(region);
-  filter->Update();
-  CtImage::Pointer out = filter->GetOutput();
-  out->DisconnectPipeline();
-  return out;
-}
 
 // How far (mm) the moving image is kept beyond the fixed region, on top of the
 // largest starting translation: the rigid motion the optimiser may find.
@@ -140,37 +80,6 @@ class Scorer {
 
  private:
   Metric::Pointer metric_;
-};
-
-class ProgressObserver : public itk::Command {
- public:
-  using Self = ProgressObserver;
-  using Superclass = itk::Command;
-  using Pointer = itk::SmartPointer<Self>;
-  itkNewMacro(Self);
-  void Setup(Log* log, Registration* registration, unsigned levels) {
-    log_ = log;
-    registration_ = registration;
-    levels_ = levels;
-  }
-  void Execute(itk::Object* caller, const itk::EventObject& event) override {
-    Execute(static_cast<const itk::Object*>(caller), event);
-  }
-  void Execute(const itk::Object* caller, const itk::EventObject& event) override {
-    if (!itk::IterationEvent().CheckEvent(&event)) return;
-    const auto* optimizer = dynamic_cast<const Optimizer*>(caller);
-    if (optimizer == nullptr) return;
-    char buf[160];
-      std::snprintf(buf, sizeof buf, "level %lu/%u, iteration %lu, metric %.4f",
-                  static_cast<unsigned long>(registration_->GetCurrentLevel() + 1), levels_,
-                  static_cast<unsigned long>(optimizer->GetCurrentIteration()), optimizer->GetValue());
-    log_->Progress("rigid registration", buf);
-  }
-
- private:
-  Log* log_ = nullptr;
-  Registration* registration_ = nullptr;
-  unsigned levels_ = 0;
 };
 
 Vec3 BoxCentre(const WorldBox& b) {
@@ -261,9 +170,11 @@ void CheckPlausible(const RigidResult& r) {
 
 RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, const RigidHints& hints,
                           const RigidParams& p, Log& log) {
-  const CtImage::Pointer fixed = Window(*Crop(fixed_post, hints.fixed_roi, p.roi_margin_mm), p);
-  const CtImage::Pointer moving = Window(*Crop(moving_pre, WorldBounds(GeometryOf(*fixed)),
-                                               kMaxMovingReachMm + LargestStart(hints)), p);
+  const CtImage::Pointer fixed =
+      WindowHu(*Crop(fixed_post, hints.fixed_roi, p.roi_margin_mm), p.window_low_hu, p.window_high_hu);
+  const CtImage::Pointer moving = WindowHu(
+      *Crop(moving_pre, WorldBounds(GeometryOf(*fixed)), kMaxMovingReachMm + LargestStart(hints)), p.window_low_hu,
+      p.window_high_hu);
   log.Info("rigid registration: fixed region " + Describe(GeometryOf(*fixed)));
 
   const Vec3 centre = BoxCentre(WorldBounds(GeometryOf(*fixed)));
@@ -299,8 +210,8 @@ RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, 
   ConfigureLevels(*registration, *fixed, p);
   ConfigureSampling(*registration, *fixed, p);
 
-  ProgressObserver::Pointer observer = ProgressObserver::New();
-  observer->Setup(&log, registration, static_cast<unsigned>(p.level_spacing_mm.size()));
+  auto observer = ProgressObserver<Registration, Optimizer>::New();
+  observer->Setup(&log, registration, static_cast<unsigned>(p.level_spacing_mm.size()), "rigid registration");
   optimizer->AddObserver(itk::IterationEvent(), observer);
   try {
     registration->Update();

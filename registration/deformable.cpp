@@ -1,0 +1,364 @@
+#include "registration/deformable.h"
+
+#include <itkBSplineTransform.h>
+#include <itkBSplineTransformInitializer.h>
+#include <itkCompositeTransform.h>
+#include <itkImageMaskSpatialObject.h>
+#include <itkImageRegionIteratorWithIndex.h>
+#include <itkImageRegistrationMethodv4.h>
+#include <itkGradientDescentOptimizerv4.h>
+#include <itkMattesMutualInformationImageToImageMetricv4.h>
+#include <itkRegistrationParameterScalesFromPhysicalShift.h>
+#include <itkSignedMaurerDistanceMapImageFilter.h>
+#include <itkTransformFileWriter.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.h"
+#include "registration/image_prep.h"
+#include "registration/itk_transform.h"
+#include "registration/progress_observer.h"
+
+namespace margo {
+
+using BSpline = itk::BSplineTransform<double, 3, 3>;
+
+struct DeformableMap::Impl {
+  BSpline::Pointer bspline;  // post -> post + b(post)
+  RigidTransform rigid;
+};
+
+DeformableMap::DeformableMap() : impl_(nullptr) {}
+DeformableMap::DeformableMap(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+DeformableMap::~DeformableMap() = default;
+DeformableMap::DeformableMap(const DeformableMap&) = default;
+DeformableMap& DeformableMap::operator=(const DeformableMap&) = default;
+
+Vec3 DeformableMap::Displacement(const Vec3& post) const {
+  if (!impl_) return {0, 0, 0};
+  BSpline::InputPointType p;
+  for (int a = 0; a < 3; ++a) p[a] = post[a];
+  const BSpline::OutputPointType q = impl_->bspline->TransformPoint(p);
+  return {q[0] - post[0], q[1] - post[1], q[2] - post[2]};
+}
+
+Vec3 DeformableMap::PostToPre(const Vec3& post) const {
+  const Vec3 b = Displacement(post);
+  const Vec3 moved{post[0] + b[0], post[1] + b[1], post[2] + b[2]};
+  return impl_ ? impl_->rigid.Apply(moved) : moved;
+}
+
+Vec3 DeformableMap::PreToPost(const Vec3& pre) const {
+  const Vec3 target = impl_ ? impl_->rigid.ApplyInverse(pre) : pre;
+  // Solve q + b(q) = target: q <- target - b(q) converges while |grad b| < 1.
+  Vec3 q = target;
+  for (int i = 0; i < 50; ++i) {
+    const Vec3 b = Displacement(q);
+    const Vec3 next{target[0] - b[0], target[1] - b[1], target[2] - b[2]};
+    const double step = std::hypot(next[0] - q[0], next[1] - q[1], next[2] - q[2]);
+    q = next;
+    if (step < 1e-4) break;
+  }
+  return q;
+}
+
+double DeformableMap::JacobianDeterminant(const Vec3& post) const {
+  constexpr double h = 0.5;  // mm
+  double j[3][3];
+  for (int c = 0; c < 3; ++c) {
+    Vec3 lo = post, hi = post;
+    lo[c] -= h;
+    hi[c] += h;
+    const Vec3 bl = Displacement(lo), bh = Displacement(hi);
+    for (int r = 0; r < 3; ++r) j[r][c] = (r == c ? 1.0 : 0.0) + (bh[r] - bl[r]) / (2 * h);
+  }
+  return j[0][0] * (j[1][1] * j[2][2] - j[1][2] * j[2][1]) - j[0][1] * (j[1][0] * j[2][2] - j[1][2] * j[2][0]) +
+         j[0][2] * (j[1][0] * j[2][1] - j[1][1] * j[2][0]);
+}
+
+const RigidTransform& DeformableMap::rigid() const {
+  static const RigidTransform kIdentity{};
+  return impl_ ? impl_->rigid : kIdentity;
+}
+
+void DeformableMap::Write(const std::string& path) const {
+  if (!impl_) throw Error(ErrorKind::kInternal, "no deformable map to write");
+  // ITK applies a composite's transforms last-added first: rigid(b(p)).
+  auto composite = itk::CompositeTransform<double, 3>::New();
+  composite->AddTransform(ToItk(impl_->rigid));
+  composite->AddTransform(impl_->bspline);
+  auto writer = itk::TransformFileWriterTemplate<double>::New();
+  writer->SetInput(composite);
+  writer->SetFileName(path);
+  try {
+    writer->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw Error(ErrorKind::kOutputFailed, path + ": cannot write the transform: " + e.GetDescription());
+  }
+}
+
+namespace {
+
+using Metric = itk::MattesMutualInformationImageToImageMetricv4<CtImage, CtImage>;
+using Optimizer = itk::GradientDescentOptimizerv4;
+using Registration = itk::ImageRegistrationMethodv4<CtImage, CtImage, BSpline>;
+using MaskObject = itk::ImageMaskSpatialObject<3, std::uint8_t>;
+
+// Largest control-point move (mm) of the first step of each level; later
+// steps shrink with the gradient. Measured on the synthetic abdomen
+// (tests/unit/registration/deformable_test.cpp): 0.5 converges slowly, 3
+// overshoots (mean error 1.17 mm against 0.71 mm at 1.5).
+constexpr double kMaxStepMm = 1.5;
+
+// 1 on `grid` except within `margin_mm` of the non-zero voxels of `exclude`
+// (looked up at each voxel centre, on its own grid): where the metric looks.
+MaskObject::Pointer MetricMask(const CtImage& grid, const MaskImage* exclude, double margin_mm) {
+  auto on_grid = MaskImage::New();
+  on_grid->CopyInformation(&grid);
+  on_grid->SetRegions(grid.GetLargestPossibleRegion());
+  on_grid->Allocate();
+  on_grid->FillBuffer(0);
+  bool any = false;
+  if (exclude != nullptr) {
+    itk::ImageRegionIteratorWithIndex<MaskImage> it(on_grid, on_grid->GetLargestPossibleRegion());
+    for (; !it.IsAtEnd(); ++it) {
+      MaskImage::PointType p;
+      on_grid->TransformIndexToPhysicalPoint(it.GetIndex(), p);
+      MaskImage::IndexType i;
+      if (exclude->TransformPhysicalPointToIndex(p, i) && exclude->GetPixel(i) != 0) {
+        it.Set(1);
+        any = true;
+      }
+    }
+  }
+  auto keep = MaskImage::New();
+  keep->CopyInformation(&grid);
+  keep->SetRegions(grid.GetLargestPossibleRegion());
+  keep->Allocate();
+  keep->FillBuffer(1);
+  if (any) {
+    auto distance = itk::SignedMaurerDistanceMapImageFilter<MaskImage, FloatImage>::New();
+    distance->SetInput(on_grid);
+    distance->SetBackgroundValue(0);
+    distance->SetInsideIsPositive(false);
+    distance->SetSquaredDistance(false);
+    distance->SetUseImageSpacing(true);
+    distance->Update();
+    const float* d = distance->GetOutput()->GetBufferPointer();
+    std::uint8_t* k = keep->GetBufferPointer();
+    const std::size_t n = keep->GetBufferedRegion().GetNumberOfPixels();
+    for (std::size_t v = 0; v < n; ++v) k[v] = d[v] > margin_mm ? 1 : 0;
+  }
+  auto object = MaskObject::New();
+  object->SetImage(keep);
+  object->Update();
+  return object;
+}
+
+// The box of `box`'s 8 corners carried through `map`.
+template <typename Map>
+WorldBox MapBox(const WorldBox& box, Map map) {
+  WorldBox out{{HUGE_VAL, HUGE_VAL, HUGE_VAL}, {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL}};
+  for (int corner = 0; corner < 8; ++corner) {
+    Vec3 p;
+    for (int a = 0; a < 3; ++a) p[a] = (corner >> a & 1) ? box.max_mm[a] : box.min_mm[a];
+    const Vec3 q = map(p);
+    for (int a = 0; a < 3; ++a) {
+      out.min_mm[a] = std::min(out.min_mm[a], q[a]);
+      out.max_mm[a] = std::max(out.max_mm[a], q[a]);
+    }
+  }
+  return out;
+}
+
+BSpline::Pointer InitialBSpline(const CtImage& fixed, double control_spacing_mm) {
+  auto bspline = BSpline::New();
+  auto initializer = itk::BSplineTransformInitializer<BSpline, CtImage>::New();
+  initializer->SetTransform(bspline);
+  initializer->SetImage(&fixed);
+  BSpline::MeshSizeType mesh;
+  const auto size = fixed.GetLargestPossibleRegion().GetSize();
+  for (int a = 0; a < 3; ++a) {
+    const double extent = double(size[a]) * fixed.GetSpacing()[a];
+    mesh[a] = static_cast<unsigned>(std::max(1L, std::lround(extent / control_spacing_mm)));
+  }
+  initializer->SetTransformDomainMeshSize(mesh);
+  initializer->InitializeTransform();
+  bspline->SetIdentity();
+  return bspline;
+}
+
+struct Attempt {
+  BSpline::Pointer bspline;
+  double metric_initial = 0.0, metric_final = 0.0;
+  std::string stop_condition;
+};
+
+Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskObject& fixed_mask, const MaskObject& moving_mask,
+            const RigidTransform& rigid, const DeformableParams& p, double control_spacing_mm, Log& log) {
+  Attempt out;
+  out.bspline = InitialBSpline(fixed, control_spacing_mm);
+  auto metric = Metric::New();
+  metric->SetNumberOfHistogramBins(p.histogram_bins);
+  metric->SetUseFixedImageGradientFilter(false);
+  metric->SetUseMovingImageGradientFilter(false);
+  metric->SetFixedImageMask(&fixed_mask);
+  metric->SetMovingImageMask(&moving_mask);
+
+  // Steps bounded in millimetres (kMaxStepMm): the map cannot jump into a fold.
+  auto optimizer = Optimizer::New();
+  auto scales = itk::RegistrationParameterScalesFromPhysicalShift<Metric>::New();
+  scales->SetMetric(metric);
+  optimizer->SetScalesEstimator(scales);
+  optimizer->SetMaximumStepSizeInPhysicalUnits(kMaxStepMm);
+  // A B-spline's parameters are displacements in mm: unit scales. The step
+  // size is estimated at each iteration.
+  Optimizer::ScalesType ones(out.bspline->GetNumberOfParameters());
+  ones.Fill(1.0);
+  optimizer->SetScales(ones);
+  optimizer->SetDoEstimateScales(false);
+  optimizer->SetDoEstimateLearningRateOnce(true);
+  optimizer->SetDoEstimateLearningRateAtEachIteration(false);
+  optimizer->SetNumberOfIterations(p.max_iterations);
+  optimizer->SetMinimumConvergenceValue(1e-6);
+  optimizer->SetConvergenceWindowSize(10);
+
+  auto registration = Registration::New();
+  registration->SetFixedImage(&fixed);
+  registration->SetMovingImage(&moving);
+  registration->SetMetric(metric);
+  registration->SetOptimizer(optimizer);
+  registration->SetMovingInitialTransform(ToItk(rigid));
+  registration->SetInitialTransform(out.bspline);
+  registration->InPlaceOn();
+  const std::size_t levels = p.level_spacing_mm.size();
+  Registration::ShrinkFactorsArrayType shrink(levels);
+  Registration::SmoothingSigmasArrayType sigmas(levels);
+  const double finest = std::min({fixed.GetSpacing()[0], fixed.GetSpacing()[1], fixed.GetSpacing()[2]});
+  for (std::size_t l = 0; l < levels; ++l) {
+    shrink[l] = std::max(1L, std::lround(p.level_spacing_mm[l] / finest));
+    sigmas[l] = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
+  }
+  registration->SetNumberOfLevels(levels);
+  registration->SetShrinkFactorsPerLevel(shrink);
+  registration->SetSmoothingSigmasPerLevel(sigmas);
+  registration->SetSmoothingSigmasAreSpecifiedInPhysicalUnits(true);
+  const double voxels = double(fixed.GetLargestPossibleRegion().GetNumberOfPixels());
+  registration->SetMetricSamplingStrategy(Registration::MetricSamplingStrategyType::RANDOM);
+  registration->SetMetricSamplingPercentage(std::min(1.0, double(p.samples_per_level) / voxels));
+  registration->MetricSamplingReinitializeSeed(int(p.random_seed));
+
+  // Metric before, at full resolution over the masked region, rigid only.
+  auto probe = Metric::New();
+  probe->SetNumberOfHistogramBins(p.histogram_bins);
+  probe->SetUseFixedImageGradientFilter(false);
+  probe->SetUseMovingImageGradientFilter(false);
+  probe->SetFixedImageMask(&fixed_mask);
+  probe->SetMovingImageMask(&moving_mask);
+  probe->SetFixedImage(&fixed);
+  probe->SetMovingImage(&moving);
+  auto composite = itk::CompositeTransform<double, 3>::New();
+  composite->AddTransform(ToItk(rigid));
+  auto identity = InitialBSpline(fixed, control_spacing_mm);
+  composite->AddTransform(identity);
+  probe->SetMovingTransform(composite);
+  probe->Initialize();
+  out.metric_initial = probe->GetValue();
+
+  auto observer = ProgressObserver<Registration, Optimizer>::New();
+  observer->Setup(&log, registration, unsigned(levels), "deformable registration");
+  optimizer->AddObserver(itk::IterationEvent(), observer);
+  try {
+    registration->Update();
+    log.EndProgress();
+  } catch (const itk::ExceptionObject& e) {
+    log.EndProgress();
+    throw Error(ErrorKind::kRegistrationFailed,
+                std::string("deformable registration: ITK stopped: ") + e.GetDescription());
+  }
+  out.stop_condition = optimizer->GetStopConditionDescription();
+  identity->SetParameters(out.bspline->GetParameters());
+  probe->Initialize();
+  out.metric_final = probe->GetValue();
+  return out;
+}
+
+// Jacobian range and largest displacement over the box, on a 4 mm lattice,
+// kept 2 mm inside it: at the edge of the B-spline's domain its displacement
+// drops to zero, which differences would read as a fold.
+void Survey(const DeformableMap& map, WorldBox box, DeformableResult& r) {
+  constexpr double kStepMm = 4.0, kInsetMm = 2.0;
+  for (int a = 0; a < 3; ++a) {
+    box.min_mm[a] += kInsetMm;
+    box.max_mm[a] -= kInsetMm;
+  }
+  r.jacobian_min = HUGE_VAL;
+  r.jacobian_max = -HUGE_VAL;
+  r.max_displacement_mm = 0.0;
+  for (double z = box.min_mm[2]; z <= box.max_mm[2]; z += kStepMm) {
+    for (double y = box.min_mm[1]; y <= box.max_mm[1]; y += kStepMm) {
+      for (double x = box.min_mm[0]; x <= box.max_mm[0]; x += kStepMm) {
+        const double j = map.JacobianDeterminant({x, y, z});
+        r.jacobian_min = std::min(r.jacobian_min, j);
+        r.jacobian_max = std::max(r.jacobian_max, j);
+        const Vec3 b = map.Displacement({x, y, z});
+        r.max_displacement_mm = std::max(r.max_displacement_mm, std::hypot(b[0], b[1], b[2]));
+      }
+    }
+  }
+}
+
+// Folding, or a metric worse than the rigid map's.
+bool Failed(const DeformableResult& r) { return r.jacobian_min <= 0.0 || r.metric_final > r.metric_initial; }
+
+}  // namespace
+
+DeformableResult RegisterDeformable(const DeformableInputs& in, const DeformableParams& p, Log& log) {
+  const CtImage::Pointer fixed =
+      WindowHu(*Crop(*in.fixed_post, in.roi_post, p.roi_margin_mm), p.window_low_hu, p.window_high_hu);
+  const WorldBox fixed_box = WorldBounds(GeometryOf(*fixed));
+  const WorldBox moving_box = MapBox(fixed_box, [&](const Vec3& q) { return in.rigid.Apply(q); });
+  // The moving crop reaches beyond the mapped region by what the B-spline may add.
+  const CtImage::Pointer moving =
+      WindowHu(*Crop(*in.moving_pre, moving_box, 30.0), p.window_low_hu, p.window_high_hu);
+  const MaskObject::Pointer fixed_mask = MetricMask(*fixed, in.exclude_post, p.exclude_margin_mm);
+  const MaskObject::Pointer moving_mask = MetricMask(*moving, in.exclude_pre, p.exclude_margin_mm);
+  log.Info("deformable registration: region " + Describe(GeometryOf(*fixed)));
+
+  DeformableResult result;
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    // The retry is stiffer: control points twice as far apart.
+    const double spacing = p.control_spacing_mm * (attempt == 1 ? 1.0 : 2.0);
+    log.Info("deformable registration: B-spline, control points every " + std::to_string(int(spacing)) + " mm");
+    const Attempt a = Run(*fixed, *moving, *fixed_mask, *moving_mask, in.rigid, p, spacing, log);
+    auto impl = std::make_shared<DeformableMap::Impl>();
+    impl->bspline = a.bspline;
+    impl->rigid = in.rigid;
+    result.map = DeformableMap(impl);
+    result.metric_initial = a.metric_initial;
+    result.metric_final = a.metric_final;
+    result.stop_condition = a.stop_condition;
+    result.attempt = attempt;
+    Survey(result.map, fixed_box, result);
+    char buf[240];
+    std::snprintf(buf, sizeof buf,
+                  "deformable registration (attempt %d): metric %.4f -> %.4f, Jacobian %.3f..%.3f, "
+                  "largest displacement %.1f mm",
+                  attempt, result.metric_initial, result.metric_final, result.jacobian_min, result.jacobian_max,
+                  result.max_displacement_mm);
+    log.Info(buf);
+    if (!Failed(result)) return result;
+    log.Warn(std::string(result.jacobian_min <= 0.0 ? "the deformation folds" : "the metric got worse") +
+             (attempt == 1 ? "; retrying with control points twice as far apart" : ""));
+  }
+  char buf[200];
+  std::snprintf(buf, sizeof buf,
+                "deformable registration failed twice: Jacobian minimum %.3f (expected > 0), metric %.4f "
+                "(rigid %.4f); use --registration rigid to measure with the rigid map",
+                result.jacobian_min, result.metric_final, result.metric_initial);
+  throw Error(ErrorKind::kRegistrationFailed, buf);
+}
+
+}  // namespace margo

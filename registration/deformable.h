@@ -1,0 +1,91 @@
+// Deformable registration on top of the rigid stage: a cubic B-spline
+// (ITK v4, Mattes mutual information, gradient descent with steps bounded
+// in millimetres) estimated over a region of
+// interest of the post CT (the liver, or the lesions' neighbourhood), with
+// the tumours (pre) and the ablation zone (post) left out of the metric:
+// they differ between the scans by design, and fitting them would squeeze
+// the tumour into the zone. The control grid is coarse (40 mm by default),
+// which keeps a tumour's few centimetres nearly rigid.
+//
+// The map runs as ITK resamples: post point -> pre point,
+//   p_pre = rigid(p_post + b(p_post)),
+// with b the B-spline displacement.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/geometry.h"
+#include "core/image_types.h"
+#include "core/log.h"
+#include "registration/rigid_transform.h"
+
+namespace margo {
+
+struct DeformableParams {
+  double control_spacing_mm = 40.0;  // B-spline control points. Default: 40
+  // Image resolution (mm) per level, coarse to fine, and smoothing (mm).
+  std::vector<double> level_spacing_mm{4.0, 2.0};
+  std::vector<double> smoothing_mm{2.0, 1.0};
+  int histogram_bins = 32;             // Default: 32
+  unsigned samples_per_level = 20000;  // random metric samples. Default: 20000
+  unsigned max_iterations = 50;        // per level. Default: 50
+  double window_low_hu = -250.0, window_high_hu = 350.0;  // soft-tissue window of the metric
+  double exclude_margin_mm = 5.0;      // lesions grown by this are left out of the metric
+  double roi_margin_mm = 15.0;         // the region of interest grown by this
+  unsigned random_seed = 20261128;     // same inputs + seed + threads = same result
+};
+
+struct DeformableInputs {
+  const CtImage* fixed_post = nullptr;       // REQUIRED
+  const CtImage* moving_pre = nullptr;       // REQUIRED
+  RigidTransform rigid;                      // post -> pre, from the rigid stage
+  WorldBox roi_post;                         // REQUIRED: where to estimate the deformation (post LPS)
+  const MaskImage* exclude_post = nullptr;   // ablation zone, post grid (optional)
+  const MaskImage* exclude_pre = nullptr;    // tumours, pre grid (optional)
+};
+
+// The estimated map (copyable, cheap: shares its B-spline).
+class DeformableMap {
+ public:
+  DeformableMap();
+  ~DeformableMap();
+  DeformableMap(const DeformableMap&);
+  DeformableMap& operator=(const DeformableMap&);
+
+  Vec3 PostToPre(const Vec3& post) const;
+  // The inverse, by fixed-point iteration (the displacement's gradient is
+  // small); REQUIRES the map to be invertible (positive Jacobian).
+  Vec3 PreToPost(const Vec3& pre) const;
+  // Displacement b(p) of the B-spline part (mm), before the rigid map.
+  Vec3 Displacement(const Vec3& post) const;
+  // Determinant of d(p + b(p))/dp, by central differences.
+  double JacobianDeterminant(const Vec3& post) const;
+  const RigidTransform& rigid() const;
+  // Writes the map as ITK transforms: the B-spline then the rigid one
+  // (one composite .h5 or .tfm file; docs/REGISTRATION.md).
+  void Write(const std::string& path) const;
+
+  struct Impl;
+  explicit DeformableMap(std::shared_ptr<const Impl> impl);
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+struct DeformableResult {
+  DeformableMap map;
+  double metric_initial = 0.0;  // Mattes MI over the masked region, rigid only
+  double metric_final = 0.0;    // after the B-spline
+  double jacobian_min = 1.0, jacobian_max = 1.0;  // over the region of interest
+  double max_displacement_mm = 0.0;               // of the B-spline part, over the region
+  std::string stop_condition;
+  int attempt = 1;  // 2 when the first settings failed and the relaxed retry was kept
+};
+
+// Throws Error(kRegistrationFailed) when ITK fails, or when even the relaxed
+// retry folds (Jacobian <= 0) or leaves the metric worse than the rigid map.
+DeformableResult RegisterDeformable(const DeformableInputs& inputs, const DeformableParams& params, Log& log);
+
+}  // namespace margo
