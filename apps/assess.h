@@ -4,11 +4,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "apps/clinical.h"
+#include "apps/report_images.h"
 #include "core/log.h"
 #include "io/image_reader.h"
 #include "margin/category.h"
@@ -49,6 +51,7 @@ struct MarginParams {
 struct InputRecord {
   std::string role;  // "pre_ct", "tumours", ...
   LoadReport report;
+  std::string sha256;  // of the file, or of a DICOM folder's files (core/sha256.h)
 };
 
 struct Assessment {
@@ -60,6 +63,11 @@ struct Assessment {
   std::vector<TumourMargin> tumours;
   MarginOptions margin;
   std::optional<ClinicalInputs> clinical;
+  // The parameters the run was given (exactly one is set), for the report.
+  std::optional<AssessParams> assess_params;
+  std::optional<MarginParams> margin_params;
+  // Images for pictures and exported surfaces; set by RunAssess and RunMargin.
+  std::shared_ptr<const ReportImages> images;
 
   std::size_t NotAssessable() const;
 };
