@@ -121,8 +121,11 @@ Picture RenderMarginView(const MarginMesh& tumour, const MarginMesh* zone, const
       }
     }
   }
-  if (!tumour.points_mm.empty()) {
-    const Vec3 m = camera.Project(tumour.points_mm[tumour.MinIndex()]);
+  // The minimal-margin point, when it is not hidden behind the tumour.
+  const Vec3 m = tumour.points_mm.empty() ? Vec3{-1, -1, 0} : camera.Project(tumour.points_mm[tumour.MinIndex()]);
+  const int mx = int(std::floor(m[0])), my = int(std::floor(m[1]));
+  if (mx >= 0 && my >= 0 && mx < o.pixels && my < o.pixels &&
+      m[2] >= solid.depth[std::size_t(my) * std::size_t(o.pixels) + std::size_t(mx)] - 1.0) {
     picture.Ring(m[0], m[1], 8.0, 4.0, {0, 0, 0});
     picture.Ring(m[0], m[1], 8.0, 2.0, {255, 255, 255});
   }
