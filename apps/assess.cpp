@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "apps/label_selection.h"
+#include "apps/registration_quality.h"
 #include "core/error.h"
 #include "core/sha256.h"
 #include "io/label_grid.h"
@@ -168,6 +169,12 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     LogRegistration(*a.registration, log);
     post_to_pre = a.registration->post_to_pre;
   }
+  if (pre_liver.image && post_liver.image) {
+    a.liver_dice_before = LiverDice(*pre_liver.image, *post_liver.image, RigidTransform{});
+    a.liver_dice_after = LiverDice(*pre_liver.image, *post_liver.image, post_to_pre);
+    log.Info("liver Dice " + std::to_string(*a.liver_dice_before) + " before, " +
+             std::to_string(*a.liver_dice_after) + " after registration");
+  }
 
   // Distances are measured against the ablation zone on its own grid, with
   // each tumour-surface point carried through the map: no resampling. A
@@ -187,6 +194,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   images->tumours = tumours.original;
   images->zones = ablation.original;
   images->post_liver = post_liver.image;
+  images->pre_liver = pre_liver.image;
   images->post_to_pre = post_to_pre;
   images->zone_map = p.zone_map;
   a.images = images;

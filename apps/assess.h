@@ -58,6 +58,9 @@ struct Assessment {
   std::vector<InputRecord> inputs;
   std::optional<RigidResult> registration;  // absent when not registered
   std::string registration_method;          // "rigid", "none"
+  // Dice of the post liver and the pre liver carried into it, before (the
+  // scans' own coordinates) and after registration; set when both masks are given.
+  std::optional<double> liver_dice_before, liver_dice_after;
   std::string measuring_space;              // "post", "pre", "tumour label grid"
   std::vector<std::uint16_t> tumour_labels;  // every label of the input tumour label map
   std::vector<TumourMargin> tumours;

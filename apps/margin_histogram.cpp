@@ -55,7 +55,7 @@ std::string MarginHistogramSvg(const MarginMesh& mesh, const CategoryThresholds&
   for (const HistogramBin& b : bins) peak = std::max(peak, b.share);
   peak = std::max(peak, 1e-6);
   const double bar = plot_w / double(std::max<std::size_t>(bins.size(), 1));
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"340\" height=\"340\" font-size=\"11\" "
+  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 340 340\" width=\"340\" height=\"340\" font-size=\"11\" "
                     "font-family=\"Helvetica,Arial,sans-serif\"><rect width=\"340\" height=\"340\" fill=\"#fff\"/>";
   for (std::size_t i = 0; i < bins.size(); ++i) {
     const double h = plot_h * bins[i].share / peak;

@@ -33,6 +33,10 @@ json InputJson(const InputRecord& in) {
 
 json RegistrationJson(const Assessment& a) {
   json j = {{"method", a.registration_method}};
+  if (a.liver_dice_after) {
+    j["liver_dice_before"] = *a.liver_dice_before;
+    j["liver_dice_after"] = *a.liver_dice_after;
+  }
   if (!a.registration) return j;
   const RigidResult& r = *a.registration;
   const RigidTransform& t = r.post_to_pre;

@@ -20,8 +20,8 @@ body{font-family:Helvetica,Arial,sans-serif;margin:20px;color:#1a1a1a;max-width:
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:26px 0 6px;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #bbb;padding:4px 9px;text-align:right}
 th{background:#eee}td.l,th.l{text-align:left}.badge{color:#fff;font-weight:bold;padding:2px 8px;border-radius:3px}
-.pics{display:flex;flex-wrap:wrap;gap:12px}.pics figure{margin:0}.pics img{width:340px;height:340px;display:block}
-figcaption{font-size:12px;color:#444;max-width:340px}.small{font-size:12px;color:#555}.warn{color:#b91c1c;font-weight:bold}
+.pics{display:flex;flex-wrap:wrap;gap:12px}.pics figure{margin:0}.pics img,.pics svg{width:276px;height:276px;display:block}
+figcaption{font-size:12px;color:#444;max-width:276px}.wide img{width:420px;height:420px}.small{font-size:12px;color:#555}.warn{color:#b91c1c;font-weight:bold}
 .legend span{display:inline-block;width:14px;height:14px;vertical-align:middle;margin:0 4px 0 12px}
 code{font-size:12px;word-break:break-all}
 </style>)";
@@ -118,15 +118,16 @@ std::string Figure(const std::function<Picture()>& draw, const std::string& capt
   }
 }
 
-double ZoneExtentMm(const MarginMaps& maps) {
-  if (!maps.zone || maps.zone->points_mm.empty()) return 60.0;
+// Side (mm) of the slices: the tumour and 30 mm around it, within 50..160 mm.
+double SliceFieldMm(const MarginMesh* tumour) {
+  if (tumour == nullptr || tumour->points_mm.empty()) return 100.0;
   double extent = 0.0;
   for (int a = 0; a < 3; ++a) {
     double lo = HUGE_VAL, hi = -HUGE_VAL;
-    for (const Vec3& p : maps.zone->points_mm) lo = std::min(lo, p[a]), hi = std::max(hi, p[a]);
+    for (const Vec3& p : tumour->points_mm) lo = std::min(lo, p[a]), hi = std::max(hi, p[a]);
     extent = std::max(extent, hi - lo);
   }
-  return extent;
+  return std::clamp(extent + 60.0, 50.0, 160.0);
 }
 
 Vec3 PostSpacePoint(const Assessment& a, const Vec3& reported) {
@@ -148,7 +149,7 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
        Fixed(t.uncertainty_mm) + " mm" + (t.borderline ? " <span class=\"warn\">(borderline)</span>" : "") + ".</p>\n";
   s += "<div class=\"pics\">\n";
   const Vec3 at = PostSpacePoint(a, t.min_point_lps_mm);
-  const double field = std::clamp(1.6 * ZoneExtentMm(maps), 60.0, 200.0);
+  const double field = SliceFieldMm(mesh != maps.tumours.end() ? &*mesh : nullptr);
   const ReportImages& images = *a.images;
   for (SlicePlane plane : {SlicePlane::kAxial, SlicePlane::kCoronal}) {
     const bool axial = plane == SlicePlane::kAxial;
@@ -190,7 +191,12 @@ std::string RegistrationSection(const Assessment& a, std::vector<std::string>& n
   const RigidTransform& t = r.post_to_pre;
   s += "<p>Rigid, Mattes mutual information " + Fixed(r.metric_initial, 4) + " &rarr; " + Fixed(r.metric_final, 4) +
        " (lower is better); rotation " + Fixed(t.RotationDeg(), 2) + "&deg;, translation " + Point(t.translation_mm) +
-       " mm (post &rarr; pre). Stop: " + Escape(r.stop_condition) + ".</p>\n";
+       " mm (post &rarr; pre). Stop: " + Escape(r.stop_condition) + ".";
+  if (a.liver_dice_after) {
+    s += " Liver overlap (Dice): " + Fixed(*a.liver_dice_before, 3) + " before, <b>" + Fixed(*a.liver_dice_after, 3) +
+         "</b> after registration.";
+  }
+  s += "</p>\n";
   const ReportImages& images = *a.images;
   if (!images.post_ct || !images.pre_ct) return s;
   // Centre on the liver when given, else on the ablation zone.
@@ -205,7 +211,7 @@ std::string RegistrationSection(const Assessment& a, std::vector<std::string>& n
   const double field = std::min(ct.max_mm[0] - ct.min_mm[0], ct.max_mm[1] - ct.min_mm[1]);
   for (int k = 0; k < 2; ++k) centre[k] = 0.5 * (ct.min_mm[k] + ct.max_mm[k]);
   const SliceView view{SlicePlane::kAxial, centre, field, 400};
-  s += "<div class=\"pics\">" +
+  s += "<div class=\"pics wide\">" +
        Figure([&] { return RegistrationCheckerboard(images, view, 20.0); },
               "Checkerboard of the post CT and the registered pre CT (20 mm squares), axial at S = " +
                   Fixed(centre[2]) + " mm: organ edges run straight across the squares when the registration is good.",

@@ -68,6 +68,10 @@ TEST_F(AssessPhantomTest, PreSpaceAndLiverMasksGiveTheSameCategories) {
   const json report = testing::ReadJson(out / "report.json");
   EXPECT_EQ(report["measuring_space"], "pre");
   ExpectMatchesTruth(report);
+  // The liver masks also check the registration: their overlap improves.
+  const json& r = report["registration"];
+  EXPECT_GT(r["liver_dice_after"].get<double>(), 0.9);
+  EXPECT_GT(r["liver_dice_after"].get<double>(), r["liver_dice_before"].get<double>() + 0.05);
 }
 
 TEST_F(AssessPhantomTest, WithoutRegistrationTheMisalignedPairGivesWrongMargins) {
