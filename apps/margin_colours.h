@@ -28,10 +28,14 @@ inline Rgb MarginColour(double margin_mm, const CategoryThresholds& t) {
 // The colour of a category: the colour of margins in its range.
 inline Rgb CategoryColour(MarginCategory c) {
   switch (c) {
-    case MarginCategory::kA0: return kMarginBlue;
-    case MarginCategory::kA1: return kMarginGreen;
-    case MarginCategory::kA2: return kMarginYellow;
-    case MarginCategory::kIncomplete: break;
+    case MarginCategory::kA0:
+      return kMarginBlue;
+    case MarginCategory::kA1:
+      return kMarginGreen;
+    case MarginCategory::kA2:
+      return kMarginYellow;
+    case MarginCategory::kIncomplete:
+      break;
   }
   return kMarginRed;
 }

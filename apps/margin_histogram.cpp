@@ -55,8 +55,10 @@ std::string MarginHistogramSvg(const MarginMesh& mesh, const CategoryThresholds&
   for (const HistogramBin& b : bins) peak = std::max(peak, b.share);
   peak = std::max(peak, 1e-6);
   const double bar = plot_w / double(std::max<std::size_t>(bins.size(), 1));
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 340 340\" width=\"340\" height=\"340\" font-size=\"11\" "
-                    "font-family=\"Helvetica,Arial,sans-serif\"><rect width=\"340\" height=\"340\" fill=\"#fff\"/>";
+  std::string svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 340 340\" width=\"340\" height=\"340\" "
+      "font-size=\"11\" "
+      "font-family=\"Helvetica,Arial,sans-serif\"><rect width=\"340\" height=\"340\" fill=\"#fff\"/>";
   for (std::size_t i = 0; i < bins.size(); ++i) {
     const double h = plot_h * bins[i].share / peak;
     svg += "<rect x=\"" + Num(left + bar * double(i)) + "\" y=\"" + Num(top + plot_h - h) + "\" width=\"" +
@@ -64,9 +66,9 @@ std::string MarginHistogramSvg(const MarginMesh& mesh, const CategoryThresholds&
            CssColour(MarginColour(bins[i].from_mm + 0.5, thresholds)) + "\"/>";
   }
   // Axes, the peak share and every few bins' margin.
-  svg += "<line x1=\"" + Num(left) + "\" y1=\"" + Num(top + plot_h) + "\" x2=\"" + Num(left + plot_w) + "\" y2=\"" +
-         Num(top + plot_h) + "\" stroke=\"#333\"/><line x1=\"" + Num(left) + "\" y1=\"" + Num(top) + "\" x2=\"" +
-         Num(left) + "\" y2=\"" + Num(top + plot_h) + "\" stroke=\"#333\"/>";
+  svg += "<line x1=\"" + Num(left) + "\" y1=\"" + Num(top + plot_h) + "\" x2=\"" + Num(left + plot_w) +
+         "\" y2=\"" + Num(top + plot_h) + "\" stroke=\"#333\"/><line x1=\"" + Num(left) + "\" y1=\"" +
+         Num(top) + "\" x2=\"" + Num(left) + "\" y2=\"" + Num(top + plot_h) + "\" stroke=\"#333\"/>";
   svg += "<text x=\"" + Num(left - 4) + "\" y=\"" + Num(top + 8) + "\" text-anchor=\"end\">" +
          Num(100.0 * peak) + "%</text><text x=\"" + Num(left - 4) + "\" y=\"" + Num(top + plot_h) +
          "\" text-anchor=\"end\">0</text>";

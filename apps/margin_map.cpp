@@ -4,6 +4,7 @@
 #include <limits>
 #include <memory>
 
+#include "core/error.h"
 #include "margin/surface.h"
 
 namespace margo {
@@ -18,11 +19,14 @@ const Surface& ZoneFor(std::uint16_t label, const ReportImages& images,
   std::unique_ptr<Surface>& surface = cache[key];
   if (!surface) {
     surface = Surface::OfMask(key.empty() ? *UnionMask(*images.zones) : *SelectedMask(*images.zones, key));
+    if (!surface)
+      throw Error(ErrorKind::kInternal, "margin map: an ablation zone the kernel measured has no surface");
   }
   return *surface;
 }
 
-MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const Surface& zone, const PointMap& pre_to_post) {
+MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const Surface& zone,
+                      const PointMap& pre_to_post) {
   MarginMesh mesh;
   mesh.label = label;
   mesh.triangles = tumour.Triangles();

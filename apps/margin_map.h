@@ -15,8 +15,8 @@
 namespace margo {
 
 struct MarginMesh {
-  std::uint16_t label = 0;                         // tumour label; 0 for the ablation zone
-  std::vector<Vec3> points_mm;                     // LPS, post-CT (zone) world
+  std::uint16_t label = 0;      // tumour label; 0 for the ablation zone
+  std::vector<Vec3> points_mm;  // LPS, post-CT (zone) world
   std::vector<std::array<std::size_t, 3>> triangles;
   // Tumour: the signed margin (docs/MARGINS.md), positive inside the zone.
   // Zone: distance to the nearest tumour surface, negative inside a tumour.

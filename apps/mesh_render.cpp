@@ -39,7 +39,8 @@ Camera CameraFor(const MarginMesh& tumour, const MarginViewOptions& o) {
     for (int a = 0; a < 3; ++a) c.centre[a] += p[a] / double(tumour.points_mm.size());
   }
   double radius = 0.0;
-  for (const Vec3& p : tumour.points_mm) radius = std::max(radius, std::sqrt(Dot(Sub(p, c.centre), Sub(p, c.centre))));
+  for (const Vec3& p : tumour.points_mm)
+    radius = std::max(radius, std::sqrt(Dot(Sub(p, c.centre), Sub(p, c.centre))));
   c.toward = Unit(o.toward_viewer);
   // Superior up unless looking along S; then anterior up.
   const Vec3 up = std::abs(c.toward[2]) < 0.9 ? Vec3{0, 0, 1} : Vec3{0, -1, 0};
@@ -89,7 +90,8 @@ void Rasterise(const MarginMesh& mesh, const Camera& camera, int pixels, Layer& 
         layer.depth[i] = depth;
         layer.shade[i] = shade;
         if (has_margin) {
-          layer.margin[i] = wa * mesh.margin_mm[tri[0]] + wb * mesh.margin_mm[tri[1]] + wc * mesh.margin_mm[tri[2]];
+          layer.margin[i] =
+              wa * mesh.margin_mm[tri[0]] + wb * mesh.margin_mm[tri[1]] + wc * mesh.margin_mm[tri[2]];
         }
       }
     }
@@ -102,13 +104,14 @@ Rgb Shaded(Rgb c, double shade) {
 
 }  // namespace
 
-Picture RenderMarginView(const MarginMesh& tumour, const MarginMesh* zone, const CategoryThresholds& thresholds,
-                         const MarginViewOptions& o) {
+Picture RenderMarginView(const MarginMesh& tumour, const MarginMesh* zone,
+                         const CategoryThresholds& thresholds, const MarginViewOptions& o) {
   const Camera camera = CameraFor(tumour, o);
   const std::size_t n = std::size_t(o.pixels) * std::size_t(o.pixels);
   Layer solid(n), shell(n);
   Rasterise(tumour, camera, o.pixels, solid);
-  if (zone != nullptr) Rasterise(MarginMesh{0, zone->points_mm, zone->triangles, {}}, camera, o.pixels, shell);
+  if (zone != nullptr)
+    Rasterise(MarginMesh{0, zone->points_mm, zone->triangles, {}}, camera, o.pixels, shell);
   Picture picture(o.pixels, o.pixels, kBackground);
   for (int y = 0; y < o.pixels; ++y) {
     for (int x = 0; x < o.pixels; ++x) {
@@ -122,7 +125,8 @@ Picture RenderMarginView(const MarginMesh& tumour, const MarginMesh* zone, const
     }
   }
   // The minimal-margin point, when it is not hidden behind the tumour.
-  const Vec3 m = tumour.points_mm.empty() ? Vec3{-1, -1, 0} : camera.Project(tumour.points_mm[tumour.MinIndex()]);
+  const Vec3 m =
+      tumour.points_mm.empty() ? Vec3{-1, -1, 0} : camera.Project(tumour.points_mm[tumour.MinIndex()]);
   const int mx = int(std::floor(m[0])), my = int(std::floor(m[1]));
   if (mx >= 0 && my >= 0 && mx < o.pixels && my < o.pixels &&
       m[2] >= solid.depth[std::size_t(my) * std::size_t(o.pixels) + std::size_t(mx)] - 1.0) {

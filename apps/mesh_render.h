@@ -13,14 +13,14 @@
 namespace margo {
 
 struct MarginViewOptions {
-  int pixels = 400;                 // side of the square picture
-  Vec3 toward_viewer{0, -1, 0};     // unit vector from the tumour toward the eye (default: anterior)
-  double zone_opacity = 0.28;       // of the ablation zone's surface
-  double surroundings_mm = 15.0;    // shown around the tumour
+  int pixels = 400;               // side of the square picture
+  Vec3 toward_viewer{0, -1, 0};   // unit vector from the tumour toward the eye (default: anterior)
+  double zone_opacity = 0.28;     // of the ablation zone's surface
+  double surroundings_mm = 15.0;  // shown around the tumour
 };
 
 // `zone` may be null. The tumour's minimal-margin vertex is ringed.
-Picture RenderMarginView(const MarginMesh& tumour, const MarginMesh* zone, const CategoryThresholds& thresholds,
-                         const MarginViewOptions& options);
+Picture RenderMarginView(const MarginMesh& tumour, const MarginMesh* zone,
+                         const CategoryThresholds& thresholds, const MarginViewOptions& options);
 
 }  // namespace margo

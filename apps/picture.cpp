@@ -51,9 +51,7 @@ void Picture::Blend(int x, int y, Rgb c, double alpha) {
   Set(x, y, {mix(old.r, c.r), mix(old.g, c.g), mix(old.b, c.b)});
 }
 
-void Picture::Disc(double cx, double cy, double radius, Rgb c) {
-  Ring(cx, cy, radius / 2, radius, c);
-}
+void Picture::Disc(double cx, double cy, double radius, Rgb c) { Ring(cx, cy, radius / 2, radius, c); }
 
 void Picture::Ring(double cx, double cy, double radius, double thickness, Rgb c) {
   const double outer = radius + thickness / 2, inner = std::max(0.0, radius - thickness / 2);
@@ -81,8 +79,8 @@ std::string EncodePng(const Picture& picture) {
   auto* data = static_cast<unsigned char*>(image->GetScalarPointer());
   const std::size_t row = std::size_t(picture.width()) * 3;
   for (int y = 0; y < picture.height(); ++y) {
-    std::memcpy(data + std::size_t(picture.height() - 1 - y) * row, picture.rgb().data() + std::size_t(y) * row,
-                row);
+    std::memcpy(data + std::size_t(picture.height() - 1 - y) * row,
+                picture.rgb().data() + std::size_t(y) * row, row);
   }
   auto writer = vtkSmartPointer<vtkPNGWriter>::New();
   writer->SetInputData(image);
@@ -92,7 +90,8 @@ std::string EncodePng(const Picture& picture) {
   if (result == nullptr || result->GetNumberOfTuples() == 0) {
     throw Error(ErrorKind::kOutputFailed, "report picture: PNG encoding failed");
   }
-  return std::string(reinterpret_cast<const char*>(result->GetPointer(0)), std::size_t(result->GetNumberOfTuples()));
+  return std::string(reinterpret_cast<const char*>(result->GetPointer(0)),
+                     std::size_t(result->GetNumberOfTuples()));
 }
 
 std::string Base64(const std::string& bytes) {
@@ -108,6 +107,8 @@ std::string Base64(const std::string& bytes) {
   return out;
 }
 
-std::string PngDataUri(const Picture& picture) { return "data:image/png;base64," + Base64(EncodePng(picture)); }
+std::string PngDataUri(const Picture& picture) {
+  return "data:image/png;base64," + Base64(EncodePng(picture));
+}
 
 }  // namespace margo

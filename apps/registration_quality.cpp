@@ -4,7 +4,8 @@
 
 namespace margo {
 
-double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver, const RigidTransform& post_to_pre) {
+double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
+                 const RigidTransform& post_to_pre) {
   std::size_t post = 0, pre = 0, both = 0;
   const auto pre_region = pre_liver.GetLargestPossibleRegion();
   itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&post_liver, post_liver.GetLargestPossibleRegion());

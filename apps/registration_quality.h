@@ -9,6 +9,7 @@ namespace margo {
 
 // Dice (0..1) of `post_liver` (non-zero voxels) and `pre_liver` sampled, by
 // nearest voxel, at each post voxel's centre carried by `post_to_pre`.
-double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver, const RigidTransform& post_to_pre);
+double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
+                 const RigidTransform& post_to_pre);
 
 }  // namespace margo

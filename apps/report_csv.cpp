@@ -10,7 +10,8 @@ namespace {
 
 const char* kHeader =
     "label,assessable,volume_ml,min_margin_mm,p1_mm,p5_mm,p25_mm,p50_mm,surface_coverage_5mm,"
-    "surface_coverage_10mm,shell_coverage_3mm,shell_coverage_6mm,residual_unablated_ml,residual_unablated_percent,"
+    "surface_coverage_10mm,shell_coverage_3mm,shell_coverage_6mm,residual_unablated_ml,residual_unablated_"
+    "percent,"
     "category,borderline,uncertainty_mm,target_mm,target_met,min_point_l_mm,min_point_p_mm,min_point_s_mm,"
     "thinnest_l,thinnest_p,thinnest_s,not_assessable_reason\n";
 
@@ -31,7 +32,8 @@ std::string Optional(const std::optional<double>& v) { return v ? Number(*v) : "
 
 std::vector<std::string> Row(const Assessment& a, const TumourMargin& t) {
   const std::optional<TargetAssessment> target = TargetOf(a, t);
-  std::vector<std::string> row = {std::to_string(t.label), t.assessable ? "true" : "false", Number(t.volume_ml)};
+  std::vector<std::string> row = {std::to_string(t.label), t.assessable ? "true" : "false",
+                                  Number(t.volume_ml)};
   if (!t.assessable) {
     row.resize(25);
     if (target && target->target_mm) row[17] = Number(*target->target_mm);

@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "apps/headline.h"
+#include "apps/margin_histogram.h"
 #include "apps/mesh_render.h"
 #include "apps/picture.h"
 #include "apps/slice_picture.h"
-#include "apps/margin_histogram.h"
 
 namespace margo {
 namespace {
@@ -30,11 +30,20 @@ std::string Escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -46,7 +55,9 @@ std::string Fixed(double v, int digits = 1) {
   return buf;
 }
 
-std::string Percent(const std::optional<double>& share) { return share ? Fixed(100.0 * *share, 0) + " %" : "-"; }
+std::string Percent(const std::optional<double>& share) {
+  return share ? Fixed(100.0 * *share, 0) + " %" : "-";
+}
 
 std::string Point(const Vec3& p) { return "(" + Fixed(p[0]) + ", " + Fixed(p[1]) + ", " + Fixed(p[2]) + ")"; }
 
@@ -79,8 +90,9 @@ std::string SummaryRows(const Assessment& a) {
     }
     const std::string target = TargetText(TargetOf(a, t));
     rows += "<td><b>" + Fixed(t.min_margin_mm) + "</b></td><td>" + Fixed(t.p5_mm) + "</td><td>" +
-            Percent(CoverageAt(t.surface_coverage, 5.0)) + "</td><td>" + Percent(CoverageAt(t.surface_coverage, 10.0)) +
-            "</td><td class=\"l\">" + DirectionWords(t.thinnest_direction) + "</td><td>" + Badge(t) + "</td><td" +
+            Percent(CoverageAt(t.surface_coverage, 5.0)) + "</td><td>" +
+            Percent(CoverageAt(t.surface_coverage, 10.0)) + "</td><td class=\"l\">" +
+            DirectionWords(t.thinnest_direction) + "</td><td>" + Badge(t) + "</td><td" +
             (target == "not met" ? " class=\"warn\"" : "") + ">" + target + "</td><td>" +
             (t.borderline ? "<span class=\"warn\">yes</span>" : "no") + "</td></tr>\n";
   }
@@ -89,7 +101,8 @@ std::string SummaryRows(const Assessment& a) {
 
 std::string SummaryTableHtml(const Assessment& a) {
   return "<table id=\"summary\"><tr><th>tumour</th><th>volume (mL)</th><th>minimal margin (mm)</th>"
-         "<th>p5 (mm)</th><th>coverage &ge; 5 mm</th><th>coverage &ge; 10 mm</th><th class=\"l\">thinnest toward</th>"
+         "<th>p5 (mm)</th><th>coverage &ge; 5 mm</th><th>coverage &ge; 10 mm</th><th class=\"l\">thinnest "
+         "toward</th>"
          "<th>category</th><th>target</th><th>borderline</th></tr>\n" +
          SummaryRows(a) + "</table>\n";
 }
@@ -101,20 +114,21 @@ std::string Legend(const CategoryThresholds& t) {
   return "<p class=\"legend small\">Margin colours:" + item(kMarginRed, "&lt; 0 mm") +
          item(kMarginYellow, "0 to " + Fixed(t.a1_from_mm, 0) + " mm") +
          item(kMarginGreen, Fixed(t.a1_from_mm, 0) + " to " + Fixed(t.a0_above_mm, 0) + " mm") +
-         item(kMarginBlue, "&gt; " + Fixed(t.a0_above_mm, 0) + " mm") + ". Slices: " +
-         item(kTumourContour, "tumour (carried into the post CT)") + item(kZoneContour, "ablation zone") +
-         ", white ring: minimal-margin point.</p>\n";
+         item(kMarginBlue, "&gt; " + Fixed(t.a0_above_mm, 0) + " mm") +
+         ". Slices: " + item(kTumourContour, "tumour (carried into the post CT)") +
+         item(kZoneContour, "ablation zone") + ", white ring: minimal-margin point.</p>\n";
 }
 
 // A picture, or a note saying why there is none; never an exception.
 std::string Figure(const std::function<Picture()>& draw, const std::string& caption, const std::string& what,
                    std::vector<std::string>& notes) {
   try {
-    return "<figure><img alt=\"" + Escape(what) + "\" src=\"" + PngDataUri(draw()) + "\"><figcaption>" + caption +
-           "</figcaption></figure>\n";
+    return "<figure><img alt=\"" + Escape(what) + "\" src=\"" + PngDataUri(draw()) + "\"><figcaption>" +
+           caption + "</figcaption></figure>\n";
   } catch (const std::exception& e) {
     notes.push_back(what + ": not drawn: " + e.what());
-    return "<figure><p class=\"warn\">" + Escape(what) + " not available: " + Escape(e.what()) + "</p></figure>\n";
+    return "<figure><p class=\"warn\">" + Escape(what) + " not available: " + Escape(e.what()) +
+           "</p></figure>\n";
   }
 }
 
@@ -141,12 +155,14 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
   const auto mesh = std::find_if(maps.tumours.begin(), maps.tumours.end(),
                                  [&t](const MarginMesh& m) { return m.label == t.label; });
   s += "<p>Minimal margin <b>" + Fixed(t.min_margin_mm) + " mm</b> at " + Point(t.min_point_lps_mm) +
-       " mm (LPS, " + Escape(a.measuring_space) + " space), thinnest toward <b>" + DirectionWords(t.thinnest_direction) +
-       "</b>. Percentiles p1/p5/p25/p50: " + Fixed(t.p1_mm) + " / " + Fixed(t.p5_mm) + " / " + Fixed(t.p25_mm) +
-       " / " + Fixed(t.p50_mm) + " mm. Shell coverage 3 mm: " + Percent(CoverageAt(t.shell_coverage, 3.0)) +
-       ", 6 mm: " + Percent(CoverageAt(t.shell_coverage, 6.0)) + ". Residual unablated tumour: " +
-       Fixed(t.residual_ml, 2) + " mL (" + Fixed(t.residual_percent) + " %). Uncertainty &plusmn;" +
-       Fixed(t.uncertainty_mm) + " mm" + (t.borderline ? " <span class=\"warn\">(borderline)</span>" : "") + ".</p>\n";
+       " mm (LPS, " + Escape(a.measuring_space) + " space), thinnest toward <b>" +
+       DirectionWords(t.thinnest_direction) + "</b>. Percentiles p1/p5/p25/p50: " + Fixed(t.p1_mm) + " / " +
+       Fixed(t.p5_mm) + " / " + Fixed(t.p25_mm) + " / " + Fixed(t.p50_mm) +
+       " mm. Shell coverage 3 mm: " + Percent(CoverageAt(t.shell_coverage, 3.0)) +
+       ", 6 mm: " + Percent(CoverageAt(t.shell_coverage, 6.0)) +
+       ". Residual unablated tumour: " + Fixed(t.residual_ml, 2) + " mL (" + Fixed(t.residual_percent) +
+       " %). Uncertainty &plusmn;" + Fixed(t.uncertainty_mm) + " mm" +
+       (t.borderline ? " <span class=\"warn\">(borderline)</span>" : "") + ".</p>\n";
   s += "<div class=\"pics\">\n";
   const Vec3 at = PostSpacePoint(a, t.min_point_lps_mm);
   const double field = SliceFieldMm(mesh != maps.tumours.end() ? &*mesh : nullptr);
@@ -156,9 +172,10 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
     const SliceView view{plane, at, field, 400};
     s += Figure([&] { return TumourSlice(images, t.label, view, at); },
                 std::string(axial ? "Axial" : "Coronal") + " post CT through the minimal-margin point; " +
-                    (axial ? "anterior up" : "superior up") + ", patient's left on the right; " + Fixed(field, 0) +
-                    " mm across.",
-                std::string(axial ? "axial" : "coronal") + " slice of tumour " + std::to_string(t.label), notes);
+                    (axial ? "anterior up" : "superior up") + ", patient's left on the right; " +
+                    Fixed(field, 0) + " mm across.",
+                std::string(axial ? "axial" : "coronal") + " slice of tumour " + std::to_string(t.label),
+                notes);
   }
   if (mesh != maps.tumours.end()) {
     MarginViewOptions options;
@@ -169,12 +186,15 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
     }
     for (int k = 0; k < 3; ++k) options.toward_viewer[k] = min_point[k] - centre[k];
     const MarginMesh* zone = maps.zone ? &*maps.zone : nullptr;
-    s += Figure([&] { return RenderMarginView(*mesh, zone, a.margin.thresholds, options); },
-                "3D: tumour surface coloured by margin inside the translucent ablation zone, seen from its thinnest "
-                "side (" + DirectionWords(t.thinnest_direction) + "); ring: minimal-margin point.",
-                "3D view of tumour " + std::to_string(t.label), notes);
+    s += Figure(
+        [&] { return RenderMarginView(*mesh, zone, a.margin.thresholds, options); },
+        "3D: tumour surface coloured by margin inside the translucent ablation zone, seen from its thinnest "
+        "side (" +
+            DirectionWords(t.thinnest_direction) + "); ring: minimal-margin point.",
+        "3D view of tumour " + std::to_string(t.label), notes);
     s += "<figure>" + MarginHistogramSvg(*mesh, a.margin.thresholds) +
-         "<figcaption>Share of the tumour surface by margin (1 mm bins, area-weighted).</figcaption></figure>\n";
+         "<figcaption>Share of the tumour surface by margin (1 mm bins, "
+         "area-weighted).</figcaption></figure>\n";
   } else {
     notes.push_back("3D view of tumour " + std::to_string(t.label) + ": no surface mesh");
   }
@@ -189,12 +209,13 @@ std::string RegistrationSection(const Assessment& a, std::vector<std::string>& n
   }
   const RigidResult& r = *a.registration;
   const RigidTransform& t = r.post_to_pre;
-  s += "<p>Rigid, Mattes mutual information " + Fixed(r.metric_initial, 4) + " &rarr; " + Fixed(r.metric_final, 4) +
-       " (lower is better); rotation " + Fixed(t.RotationDeg(), 2) + "&deg;, translation " + Point(t.translation_mm) +
+  s += "<p>Rigid, Mattes mutual information " + Fixed(r.metric_initial, 4) + " &rarr; " +
+       Fixed(r.metric_final, 4) + " (lower is better); rotation " + Fixed(t.RotationDeg(), 2) +
+       "&deg;, translation " + Point(t.translation_mm) +
        " mm (post &rarr; pre). Stop: " + Escape(r.stop_condition) + ".";
   if (a.liver_dice_after) {
-    s += " Liver overlap (Dice): " + Fixed(*a.liver_dice_before, 3) + " before, <b>" + Fixed(*a.liver_dice_after, 3) +
-         "</b> after registration.";
+    s += " Liver overlap (Dice): " + Fixed(*a.liver_dice_before, 3) + " before, <b>" +
+         Fixed(*a.liver_dice_after, 3) + "</b> after registration.";
   }
   s += "</p>\n";
   const ReportImages& images = *a.images;
@@ -214,21 +235,24 @@ std::string RegistrationSection(const Assessment& a, std::vector<std::string>& n
   s += "<div class=\"pics wide\">" +
        Figure([&] { return RegistrationCheckerboard(images, view, 20.0); },
               "Checkerboard of the post CT and the registered pre CT (20 mm squares), axial at S = " +
-                  Fixed(centre[2]) + " mm: organ edges run straight across the squares when the registration is good.",
+                  Fixed(centre[2]) +
+                  " mm: organ edges run straight across the squares when the registration is good.",
               "registration checkerboard", notes) +
        "</div>\n";
   return s;
 }
 
 std::string InputsSection(const Assessment& a, const VersionInfo& v, const std::string& command_line) {
-  std::string s = "<h2>Inputs and software</h2>\n<table><tr><th class=\"l\">input</th><th class=\"l\">path</th>"
-                  "<th class=\"l\">SHA-256</th></tr>\n";
+  std::string s =
+      "<h2>Inputs and software</h2>\n<table><tr><th class=\"l\">input</th><th class=\"l\">path</th>"
+      "<th class=\"l\">SHA-256</th></tr>\n";
   for (const InputRecord& in : a.inputs) {
     s += "<tr><td class=\"l\">" + Escape(in.role) + "</td><td class=\"l\"><code>" + Escape(in.report.path) +
          "</code></td><td class=\"l\"><code>" + in.sha256 + "</code></td></tr>\n";
   }
-  s += "</table>\n<p class=\"small\">Command: <code>" + Escape(command_line) + "</code><br>margo " + Escape(v.margo) +
-       " (git " + Escape(v.git_revision) + "), ITK " + Escape(v.itk) + ", VTK " + Escape(v.vtk) +
+  s += "</table>\n<p class=\"small\">Command: <code>" + Escape(command_line) + "</code><br>margo " +
+       Escape(v.margo) + " (git " + Escape(v.git_revision) + "), ITK " + Escape(v.itk) + ", VTK " +
+       Escape(v.vtk) +
        ". Margins: signed distance from each vertex of the tumour's smoothed surface to the ablation zone's "
        "(docs/MARGINS.md). Full numbers: report.json, tumours.csv.</p>\n";
   return s;
@@ -239,11 +263,12 @@ std::string InputsSection(const Assessment& a, const VersionInfo& v, const std::
 HtmlReport ReportHtml(const Assessment& a, const MarginMaps& maps, const VersionInfo& version,
                       const std::string& command_line) {
   HtmlReport out;
-  std::string body = "<h1>Ablation margin report</h1>\n<p class=\"small\">" + std::to_string(a.tumours.size()) +
-                     " tumour(s); categories: A0 &gt; " + Fixed(a.margin.thresholds.a0_above_mm, 0) + " mm, A1 " +
-                     Fixed(a.margin.thresholds.a1_from_mm, 0) + "&ndash;" + Fixed(a.margin.thresholds.a0_above_mm, 0) +
-                     " mm, A2 0&ndash;" + Fixed(a.margin.thresholds.a1_from_mm, 0) +
-                     " mm, incomplete &lt; 0 mm.</p>\n" + SummaryTableHtml(a) + Legend(a.margin.thresholds);
+  std::string body =
+      "<h1>Ablation margin report</h1>\n<p class=\"small\">" + std::to_string(a.tumours.size()) +
+      " tumour(s); categories: A0 &gt; " + Fixed(a.margin.thresholds.a0_above_mm, 0) + " mm, A1 " +
+      Fixed(a.margin.thresholds.a1_from_mm, 0) + "&ndash;" + Fixed(a.margin.thresholds.a0_above_mm, 0) +
+      " mm, A2 0&ndash;" + Fixed(a.margin.thresholds.a1_from_mm, 0) + " mm, incomplete &lt; 0 mm.</p>\n" +
+      SummaryTableHtml(a) + Legend(a.margin.thresholds);
   for (const TumourMargin& t : a.tumours) body += TumourSection(a, t, maps, out.notes);
   body += RegistrationSection(a, out.notes);
   body += InputsSection(a, version, command_line);
@@ -252,8 +277,10 @@ HtmlReport ReportHtml(const Assessment& a, const MarginMaps& maps, const Version
     for (const std::string& n : out.notes) body += "<li>" + Escape(n) + "</li>";
     body += "</ul>\n";
   }
-  out.html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>margo: ablation margin "
-             "report</title>\n" + std::string(kStyle) + "</head><body>\n" + body + "</body></html>\n";
+  out.html =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>margo: ablation margin "
+      "report</title>\n" +
+      std::string(kStyle) + "</head><body>\n" + body + "</body></html>\n";
   return out;
 }
 

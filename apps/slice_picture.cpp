@@ -52,7 +52,8 @@ std::vector<double> SampleCt(const CtImage* ct, const SliceView& view, Map map) 
       const Vec3 p = map(f.At(x, y));
       CtImage::PointType q;
       for (int a = 0; a < 3; ++a) q[a] = p[a];
-      if (interpolate->IsInsideBuffer(q)) hu[std::size_t(y) * std::size_t(view.pixels) + std::size_t(x)] = interpolate->Evaluate(q);
+      if (interpolate->IsInsideBuffer(q))
+        hu[std::size_t(y) * std::size_t(view.pixels) + std::size_t(x)] = interpolate->Evaluate(q);
     }
   }
   return hu;
@@ -60,7 +61,8 @@ std::vector<double> SampleCt(const CtImage* ct, const SliceView& view, Map map) 
 
 // 1 where the label image (nearest voxel) holds a wanted value.
 template <typename Map, typename Wanted>
-std::vector<std::uint8_t> SampleMask(const LabelImage& labels, const SliceView& view, Map map, Wanted wanted) {
+std::vector<std::uint8_t> SampleMask(const LabelImage& labels, const SliceView& view, Map map,
+                                     Wanted wanted) {
   std::vector<std::uint8_t> mask(std::size_t(view.pixels) * std::size_t(view.pixels), 0);
   const PlaneFrame f = FrameOf(view);
   const auto region = labels.GetLargestPossibleRegion();
@@ -81,7 +83,9 @@ std::vector<std::uint8_t> SampleMask(const LabelImage& labels, const SliceView& 
 // Pixels of the mask with a pixel outside it within one pixel: a 2-3 pixel line.
 void DrawContour(Picture& picture, const std::vector<std::uint8_t>& mask, Rgb colour) {
   const int n = picture.width();
-  auto at = [&](int x, int y) { return x >= 0 && y >= 0 && x < n && y < n && mask[std::size_t(y * n + x)] != 0; };
+  auto at = [&](int x, int y) {
+    return x >= 0 && y >= 0 && x < n && y < n && mask[std::size_t(y * n + x)] != 0;
+  };
   for (int y = 0; y < n; ++y) {
     for (int x = 0; x < n; ++x) {
       bool edge = false;
@@ -108,20 +112,23 @@ Vec3 Identity(const Vec3& p) { return p; }
 
 }  // namespace
 
-Picture TumourSlice(const ReportImages& images, std::uint16_t label, const SliceView& view, const Vec3& marker_mm) {
+Picture TumourSlice(const ReportImages& images, std::uint16_t label, const SliceView& view,
+                    const Vec3& marker_mm) {
   Picture picture = GreyPicture(SampleCt(images.post_ct.GetPointer(), view, Identity), view.pixels);
   const RigidTransform& t = images.post_to_pre;
   DrawContour(picture, SampleMask(*images.zones, view, Identity, [](std::uint16_t v) { return v != 0; }),
               kZoneContour);
   DrawContour(picture,
-              SampleMask(*images.tumours, view, [&t](const Vec3& p) { return t.Apply(p); },
-                         [label](std::uint16_t v) { return v == label; }),
+              SampleMask(
+                  *images.tumours, view, [&t](const Vec3& p) { return t.Apply(p); },
+                  [label](std::uint16_t v) { return v == label; }),
               kTumourContour);
   // The marker in pixels, drawn when it lies within 1 mm of the plane.
   const PlaneFrame f = FrameOf(view);
   const Vec3 d{marker_mm[0] - f.origin[0], marker_mm[1] - f.origin[1], marker_mm[2] - f.origin[2]};
   auto along = [&d](const Vec3& step) {
-    return (d[0] * step[0] + d[1] * step[1] + d[2] * step[2]) / (step[0] * step[0] + step[1] * step[1] + step[2] * step[2]);
+    return (d[0] * step[0] + d[1] * step[1] + d[2] * step[2]) /
+           (step[0] * step[0] + step[1] * step[1] + step[2] * step[2]);
   };
   const int normal_axis = view.plane == SlicePlane::kAxial ? 2 : 1;
   if (std::abs(marker_mm[normal_axis] - view.centre_mm[normal_axis]) < 1.0) {
@@ -142,7 +149,8 @@ Picture RegistrationCheckerboard(const ReportImages& images, const SliceView& vi
   std::vector<double> mixed(post.size());
   for (int y = 0; y < view.pixels; ++y) {
     for (int x = 0; x < view.pixels; ++x) {
-      const bool from_pre = (int(std::floor(x * step / square_mm)) + int(std::floor(y * step / square_mm))) % 2 != 0;
+      const bool from_pre =
+          (int(std::floor(x * step / square_mm)) + int(std::floor(y * step / square_mm))) % 2 != 0;
       const std::size_t i = std::size_t(y) * std::size_t(view.pixels) + std::size_t(x);
       mixed[i] = from_pre ? pre[i] : post[i];
     }

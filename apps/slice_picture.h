@@ -17,9 +17,9 @@ enum class SlicePlane { kAxial, kCoronal };
 
 struct SliceView {
   SlicePlane plane = SlicePlane::kAxial;
-  Vec3 centre_mm{};        // LPS point of the post CT's world at the picture's centre
-  double field_mm = 100;   // side of the square shown
-  int pixels = 400;        // side of the picture
+  Vec3 centre_mm{};       // LPS point of the post CT's world at the picture's centre
+  double field_mm = 100;  // side of the square shown
+  int pixels = 400;       // side of the picture
 };
 
 inline constexpr Rgb kTumourContour{255, 0, 255};  // magenta
@@ -29,7 +29,8 @@ inline constexpr Rgb kMinPointMarker{255, 255, 255};
 // The post CT (soft-tissue window; black without a CT) with the contour of
 // tumour `label` carried into the post CT's world, the ablation zone's
 // contour, and a ring at `marker_mm` when it lies near the plane.
-Picture TumourSlice(const ReportImages& images, std::uint16_t label, const SliceView& view, const Vec3& marker_mm);
+Picture TumourSlice(const ReportImages& images, std::uint16_t label, const SliceView& view,
+                    const Vec3& marker_mm);
 
 // Checkerboard of the post CT and the registered pre CT (squares of
 // `square_mm`), to judge the registration by eye at the squares' edges.

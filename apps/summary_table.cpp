@@ -11,10 +11,14 @@ const char* kReset = "\033[0m";
 
 const char* AnsiFor(MarginCategory c) {
   switch (c) {
-    case MarginCategory::kA0: return "\033[1;34m";
-    case MarginCategory::kA1: return "\033[1;32m";
-    case MarginCategory::kA2: return "\033[1;33m";
-    case MarginCategory::kIncomplete: break;
+    case MarginCategory::kA0:
+      return "\033[1;34m";
+    case MarginCategory::kA1:
+      return "\033[1;32m";
+    case MarginCategory::kA2:
+      return "\033[1;33m";
+    case MarginCategory::kIncomplete:
+      break;
   }
   return "\033[1;31m";
 }
@@ -32,7 +36,9 @@ std::string Number(double v, const char* format = "%.2f") {
   return buf;
 }
 
-std::string Percent(const std::optional<double>& share) { return share ? Number(100.0 * *share, "%.0f") : "-"; }
+std::string Percent(const std::optional<double>& share) {
+  return share ? Number(100.0 * *share, "%.0f") : "-";
+}
 
 }  // namespace
 
@@ -43,12 +49,14 @@ std::string SummaryTable(const Assessment& a, bool colour) {
   std::string out = row;
   for (const TumourMargin& t : a.tumours) {
     if (!t.assessable) {
-      std::snprintf(row, sizeof row, "%5u  %9.2f  %13s  %6s  %6s  %7s  ", t.label, t.volume_ml, "-", "-", "-", "-");
-      out += row + Cell("not assessable: " + t.not_assessable_reason, 0, colour ? "\033[1;31m" : nullptr) + "\n";
+      std::snprintf(row, sizeof row, "%5u  %9.2f  %13s  %6s  %6s  %7s  ", t.label, t.volume_ml, "-", "-", "-",
+                    "-");
+      out +=
+          row + Cell("not assessable: " + t.not_assessable_reason, 0, colour ? "\033[1;31m" : nullptr) + "\n";
       continue;
     }
-    std::snprintf(row, sizeof row, "%5u  %9.2f  %13.2f  %6.2f  %6s  %7s  ", t.label, t.volume_ml, t.min_margin_mm,
-                  t.p5_mm, Percent(CoverageAt(t.surface_coverage, 5.0)).c_str(),
+    std::snprintf(row, sizeof row, "%5u  %9.2f  %13.2f  %6.2f  %6s  %7s  ", t.label, t.volume_ml,
+                  t.min_margin_mm, t.p5_mm, Percent(CoverageAt(t.surface_coverage, 5.0)).c_str(),
                   Percent(CoverageAt(t.surface_coverage, 10.0)).c_str());
     const std::string target = TargetText(TargetOf(a, t));
     out += row + Cell(CategoryName(t.category), 10, colour ? AnsiFor(t.category) : nullptr) + "  " +

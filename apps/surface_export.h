@@ -18,6 +18,7 @@ namespace margo {
 void WriteTumourSurfaces(const MarginMaps& maps, const CategoryThresholds& thresholds,
                          const std::filesystem::path& path);
 // The ablation zone's mesh. REQUIRES: maps.zone.
-void WriteZoneSurface(const MarginMaps& maps, const CategoryThresholds& thresholds, const std::filesystem::path& path);
+void WriteZoneSurface(const MarginMaps& maps, const CategoryThresholds& thresholds,
+                      const std::filesystem::path& path);
 
 }  // namespace margo

@@ -97,7 +97,8 @@ void HashFile(const std::filesystem::path& path, Sha256& hash) {
     hash.Update(reinterpret_cast<const unsigned char*>(buffer.data()), std::size_t(in.gcount()));
   }
   if (in.bad() || !in.eof()) {
-    throw Error(ErrorKind::kInputUnreadable, "input " + path.string() + ": cannot read it to compute its SHA-256");
+    throw Error(ErrorKind::kInputUnreadable,
+                "input " + path.string() + ": cannot read it to compute its SHA-256");
   }
 }
 

@@ -3,6 +3,7 @@
 // them: the JSON against its schema, the .vtp surfaces with VTK's reader, the
 // warped labels with margo's loader, the HTML in headless Chromium.
 #include <gtest/gtest.h>
+#include <itkImageRegionConstIterator.h>
 #include <sys/wait.h>
 #include <vtkImageData.h>
 #include <vtkPNGReader.h>
@@ -11,7 +12,6 @@
 #include <vtkSmartPointer.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkXMLPolyDataReader.h>
-#include <itkImageRegionConstIterator.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -57,9 +57,10 @@ class ReportOutputsTest : public testing::PhantomSuite {
     const std::string saved = display != nullptr ? display : "";
     ::unsetenv("DISPLAY");
     ::unsetenv("WAYLAND_DISPLAY");
-    run_ = new testing::CliRun(testing::Run(
-        {"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"), "--tumours",
-         In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out", out_->path().string(), "--quiet"}));
+    run_ = new testing::CliRun(
+        testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
+                      "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
+                      out_->path().string(), "--quiet"}));
     if (display != nullptr) ::setenv("DISPLAY", saved.c_str(), 1);
   }
   static void TearDownTestSuite() {
@@ -143,14 +144,15 @@ TEST_F(ReportOutputsTest, HeadlessRunWritesEveryOutput) {
 
 // python3-jsonschema validates; exit 3 means it is not installed.
 int Validate(const std::string& document) {
-  return Shell("python3 " + kSource + "/tests/support/validate_json.py " + kSource + "/docs/report.schema.json " +
-               document + " >&2");
+  return Shell("python3 " + kSource + "/tests/support/validate_json.py " + kSource +
+               "/docs/report.schema.json " + document + " >&2");
 }
 
 TEST_F(ReportOutputsTest, ReportValidatesAgainstItsSchema) {
   ASSERT_EQ(run_->exit_code, 0) << run_->err;
   const int valid = Validate(Out("report.json"));
-  if (valid == 3 || valid == 127) GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
+  if (valid == 3 || valid == 127)
+    GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
   EXPECT_EQ(valid, 0);
   EXPECT_EQ(Report()["schema_version"], "0.3.0");
   // The schema can fail: a margin as text, an undocumented field, a short hash.
@@ -218,7 +220,8 @@ TEST_F(ReportOutputsTest, SurfacesAndLabelsForOtherToolsAgreeWithTheReport) {
   const double voxel_ml = warped.report.geometry.VoxelVolumeMm3() / 1000.0;
   for (const json& t : r["tumours"]) {
     const int label = t["label"].get<int>();
-    EXPECT_NEAR(double(voxels[label]) * voxel_ml, t["volume_ml"].get<double>(), 0.25 * t["volume_ml"].get<double>())
+    EXPECT_NEAR(double(voxels[label]) * voxel_ml, t["volume_ml"].get<double>(),
+                0.25 * t["volume_ml"].get<double>())
         << "tumour " << label;
   }
 }
@@ -233,10 +236,13 @@ std::string Chromium() {
 TEST_F(ReportOutputsTest, HtmlRendersInHeadlessChromium) {
   ASSERT_EQ(run_->exit_code, 0) << run_->err;
   const std::string chromium = Chromium();
-  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed (Debian package chromium; .ci/setup test installs it)";
+  if (chromium.empty())
+    GTEST_SKIP() << "chromium is not installed (Debian package chromium; .ci/setup test installs it)";
   testing::TempDir dir;
-  const std::string common = "timeout 120 " + chromium + " --headless --no-sandbox --disable-gpu --hide-scrollbars "
-                             "--user-data-dir=" + dir / "profile" + " --window-size=1200,2000 ";
+  const std::string common = "timeout 120 " + chromium +
+                             " --headless --no-sandbox --disable-gpu --hide-scrollbars "
+                             "--user-data-dir=" +
+                             dir / "profile" + " --window-size=1200,2000 ";
   const std::string url = "file://" + Out("report.html");
   ASSERT_EQ(Shell(common + "--screenshot=" + dir / "shot.png " + url + " >/dev/null 2>&1"), 0);
   ASSERT_EQ(Shell(common + "--dump-dom " + url + " >" + dir / "dom.html 2>/dev/null"), 0);
@@ -256,7 +262,8 @@ TEST_F(ReportOutputsTest, HtmlRendersInHeadlessChromium) {
     for (int x = 0; x < shot->GetDimensions()[0]; ++x) {
       auto* p = static_cast<unsigned char*>(shot->GetScalarPointer(x, y, 0));
       colours.insert(p[0] << 16 | p[1] << 8 | p[2]);
-      red_badge += std::abs(p[0] - kMarginRed.r) + std::abs(p[1] - kMarginRed.g) + std::abs(p[2] - kMarginRed.b) < 6;
+      red_badge +=
+          std::abs(p[0] - kMarginRed.r) + std::abs(p[1] - kMarginRed.g) + std::abs(p[2] - kMarginRed.b) < 6;
     }
   }
   EXPECT_GT(colours.size(), 500u);
@@ -268,8 +275,8 @@ class ReportOptionsTest : public testing::PhantomSuite {};
 TEST_F(ReportOptionsTest, PreSpaceSurfacesAndNoHtml) {
   testing::TempDir out;
   const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
-                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--space",
-                                 "pre", "--no-html", "--out", out.path().string(), "--quiet"});
+                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                                 "--space", "pre", "--no-html", "--out", out.path().string(), "--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_FALSE(std::filesystem::exists(out / "report.html"));
   const json report = testing::ReadJson(out / "report.json");

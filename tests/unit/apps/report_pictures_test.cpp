@@ -65,7 +65,8 @@ TEST(MeshRenderTest, TheSideFacingTheViewerSetsTheColour) {
     // 20 pixels above the centre, clear of the minimal-margin ring (at the
     // centre or hidden behind): margin about +-17.6 mm.
     const Rgb centre = picture.Get(50, 30);
-    const double shade = double(centre.r + centre.g + centre.b) / (c.expected.r + c.expected.g + c.expected.b);
+    const double shade =
+        double(centre.r + centre.g + centre.b) / (c.expected.r + c.expected.g + c.expected.b);
     EXPECT_GT(shade, 0.6) << "lit face";
     EXPECT_NEAR(centre.r, c.expected.r * shade, 12.0);
     EXPECT_NEAR(centre.b, c.expected.b * shade, 12.0);

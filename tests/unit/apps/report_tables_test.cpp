@@ -85,7 +85,8 @@ TEST(TumoursCsvTest, OneRowPerTumourWithEveryColumn) {
   EXPECT_EQ(commas(lines[1]), commas(lines[0]));
   EXPECT_EQ(commas(lines[2]), commas(lines[0]));
   EXPECT_EQ(lines[1].rfind("2,true,2.5,-1.25,", 0), 0u) << lines[1];
-  EXPECT_NE(lines[1].find(",0.4,0.05,0.8,,"), std::string::npos) << "coverage 5/10 mm, shell 3 mm, no 6 mm shell";
+  EXPECT_NE(lines[1].find(",0.4,0.05,0.8,,"), std::string::npos)
+      << "coverage 5/10 mm, shell 3 mm, no 6 mm shell";
   EXPECT_NE(lines[2].find(",\"tumour reaches the edge, \"\"cut\"\"\""), std::string::npos) << lines[2];
 }
 
