@@ -301,3 +301,25 @@ TEST_F(ReportOptionsTest, PreSpaceSurfacesAndNoHtml) {
 
 }  // namespace
 }  // namespace margo
+
+namespace margo {
+namespace {
+
+TEST_F(ReportOptionsTest, AFileThatCannotBeWrittenFailsWithoutReport) {
+  testing::TempDir out;
+  // A folder (not empty, so not removed as a stale output) where report.html goes.
+  std::filesystem::create_directories(out / "report.html/keep");
+  const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
+                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
+                                 out.path().string(), "--quiet"});
+  EXPECT_EQ(run.exit_code, 7) << run.err;
+  EXPECT_EQ(testing::CountLines(run.err, "error: "), 1) << run.err;
+  EXPECT_NE(run.err.find("report.html"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(out / "report.json"));
+  for (const auto& entry : std::filesystem::directory_iterator(out.path())) {
+    EXPECT_NE(entry.path().filename().string()[0], '.') << "temporary left behind: " << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace margo
