@@ -234,7 +234,7 @@ std::string RegistrationSection(const Assessment& a, std::vector<std::string>& n
   const SliceView view{SlicePlane::kAxial, centre, field, 400};
   s += "<div class=\"pics wide\">" +
        Figure([&] { return RegistrationCheckerboard(images, view, 20.0); },
-              "Checkerboard of the post CT and the registered pre CT (20 mm squares), axial at S = " +
+              "Checkerboard of the post CT (grey) and the registered pre CT (warm tint), 20 mm squares, axial at S = " +
                   Fixed(centre[2]) +
                   " mm: organ edges run straight across the squares when the registration is good.",
               "registration checkerboard", notes) +

@@ -146,16 +146,17 @@ Picture RegistrationCheckerboard(const ReportImages& images, const SliceView& vi
   const std::vector<double> pre =
       SampleCt(images.pre_ct.GetPointer(), view, [&t](const Vec3& p) { return t.Apply(p); });
   const double step = view.field_mm / view.pixels;
-  std::vector<double> mixed(post.size());
+  Picture picture = GreyPicture(post, view.pixels);
+  // The pre CT's squares in a warm tint, so the squares can be told apart
+  // where the two scans agree.
   for (int y = 0; y < view.pixels; ++y) {
     for (int x = 0; x < view.pixels; ++x) {
-      const bool from_pre =
-          (int(std::floor(x * step / square_mm)) + int(std::floor(y * step / square_mm))) % 2 != 0;
-      const std::size_t i = std::size_t(y) * std::size_t(view.pixels) + std::size_t(x);
-      mixed[i] = from_pre ? pre[i] : post[i];
+      if ((int(std::floor(x * step / square_mm)) + int(std::floor(y * step / square_mm))) % 2 == 0) continue;
+      const std::uint8_t g = Grey(pre[std::size_t(y) * std::size_t(view.pixels) + std::size_t(x)]);
+      picture.Set(x, y, {g, std::uint8_t(0.9 * g), std::uint8_t(0.75 * g)});
     }
   }
-  return GreyPicture(mixed, view.pixels);
+  return picture;
 }
 
 }  // namespace margo
