@@ -2,10 +2,12 @@
 
 #include <vtkCellArray.h>
 #include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
+#include <vtkStringArray.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkUnsignedShortArray.h>
 #include <vtkXMLPolyDataWriter.h>
@@ -62,6 +64,12 @@ void Write(const Arrays& arrays, bool with_labels, const std::filesystem::path& 
     poly->GetPointData()->SetActiveScalars("margin_mm");
   }
   if (with_labels) poly->GetPointData()->AddArray(arrays.label);
+  // 3D Slicer reads a .vtp's coordinate system from this field (its model
+  // storage node writes the same); without it Slicer guesses.
+  auto space = vtkSmartPointer<vtkStringArray>::New();
+  space->SetName("SPACE");
+  space->InsertNextValue("LPS");
+  poly->GetFieldData()->AddArray(space);
   const std::filesystem::path temporary = TemporarySibling(path);
   auto writer = vtkSmartPointer<vtkXMLPolyDataWriter>::New();
   writer->SetInputData(poly);

@@ -4,7 +4,8 @@
 //   margin_rgb   the report's colour for that margin (3 x uint8; ParaView:
 //                untick "Map Scalars"; Slicer: scalar colour "direct"),
 //   tumour_label the tumour's label value (tumours file only).
-// Written atomically.
+// Field data SPACE = "LPS" tells 3D Slicer the coordinate system. Written
+// atomically.
 #pragma once
 
 #include <filesystem>

@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 #include <itkImageRegionConstIterator.h>
 #include <sys/wait.h>
+#include <vtkFieldData.h>
 #include <vtkImageData.h>
 #include <vtkPNGReader.h>
 #include <vtkPointData.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
+#include <vtkStringArray.h>
 #include <vtkUnsignedCharArray.h>
 #include <vtkXMLPolyDataReader.h>
 
@@ -186,6 +188,9 @@ TEST_F(ReportOutputsTest, SurfacesAndLabelsForOtherToolsAgreeWithTheReport) {
   ASSERT_NE(label, nullptr);
   ASSERT_NE(rgb, nullptr);
   ASSERT_GT(tumours->GetNumberOfPolys(), 100);
+  auto* space = vtkStringArray::SafeDownCast(tumours->GetFieldData()->GetAbstractArray("SPACE"));
+  ASSERT_NE(space, nullptr) << "3D Slicer's coordinate-system field";
+  EXPECT_EQ(space->GetValue(0), "LPS");
   const json report = Report();
   for (const json& t : report["tumours"]) {
     vtkIdType at = -1;
@@ -310,8 +315,8 @@ TEST_F(ReportOptionsTest, AFileThatCannotBeWrittenFailsWithoutReport) {
   // A folder (not empty, so not removed as a stale output) where report.html goes.
   std::filesystem::create_directories(out / "report.html/keep");
   const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
-                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
-                                 out.path().string(), "--quiet"});
+                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                                 "--out", out.path().string(), "--quiet"});
   EXPECT_EQ(run.exit_code, 7) << run.err;
   EXPECT_EQ(testing::CountLines(run.err, "error: "), 1) << run.err;
   EXPECT_NE(run.err.find("report.html"), std::string::npos) << run.err;
