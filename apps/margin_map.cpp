@@ -62,9 +62,10 @@ MarginMaps BuildMarginMaps(const Assessment& a) {
   MarginMesh zone_mesh;
   zone_mesh.triangles = zone.Triangles();
   zone_mesh.points_mm = zone.Samples().points_mm;
+  const PointMap post_to_pre = images.post_to_pre.PostToPre();
   for (const Vec3& p : zone_mesh.points_mm) {
     if (tumour_surfaces.empty()) break;  // no tumour to measure from: no margin array
-    const Vec3 in_pre = images.post_to_pre.Apply(p);
+    const Vec3 in_pre = post_to_pre(p);
     double margin = std::numeric_limits<double>::infinity();
     for (const auto& tumour : tumour_surfaces) margin = std::min(margin, -tumour->SignedMm(in_pre));
     zone_mesh.margin_mm.push_back(margin);
@@ -74,8 +75,9 @@ MarginMaps BuildMarginMaps(const Assessment& a) {
 }
 
 void MoveToPreSpace(MarginMaps& maps, const RigidTransform& post_to_pre) {
-  auto move = [&post_to_pre](MarginMesh& mesh) {
-    for (Vec3& p : mesh.points_mm) p = post_to_pre.Apply(p);
+  const PointMap map = post_to_pre.PostToPre();
+  auto move = [&map](MarginMesh& mesh) {
+    for (Vec3& p : mesh.points_mm) p = map(p);
   };
   for (MarginMesh& mesh : maps.tumours) move(mesh);
   if (maps.zone) move(*maps.zone);

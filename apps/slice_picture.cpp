@@ -115,13 +115,11 @@ Vec3 Identity(const Vec3& p) { return p; }
 Picture TumourSlice(const ReportImages& images, std::uint16_t label, const SliceView& view,
                     const Vec3& marker_mm) {
   Picture picture = GreyPicture(SampleCt(images.post_ct.GetPointer(), view, Identity), view.pixels);
-  const RigidTransform& t = images.post_to_pre;
+  const auto to_pre = images.post_to_pre.PostToPre();
   DrawContour(picture, SampleMask(*images.zones, view, Identity, [](std::uint16_t v) { return v != 0; }),
               kZoneContour);
   DrawContour(picture,
-              SampleMask(
-                  *images.tumours, view, [&t](const Vec3& p) { return t.Apply(p); },
-                  [label](std::uint16_t v) { return v == label; }),
+              SampleMask(*images.tumours, view, to_pre, [label](std::uint16_t v) { return v == label; }),
               kTumourContour);
   // The marker in pixels, drawn when it lies within 1 mm of the plane.
   const PlaneFrame f = FrameOf(view);
@@ -142,9 +140,7 @@ Picture TumourSlice(const ReportImages& images, std::uint16_t label, const Slice
 
 Picture RegistrationCheckerboard(const ReportImages& images, const SliceView& view, double square_mm) {
   const std::vector<double> post = SampleCt(images.post_ct.GetPointer(), view, Identity);
-  const RigidTransform& t = images.post_to_pre;
-  const std::vector<double> pre =
-      SampleCt(images.pre_ct.GetPointer(), view, [&t](const Vec3& p) { return t.Apply(p); });
+  const std::vector<double> pre = SampleCt(images.pre_ct.GetPointer(), view, images.post_to_pre.PostToPre());
   const double step = view.field_mm / view.pixels;
   Picture picture = GreyPicture(post, view.pixels);
   // The pre CT's squares in a warm tint, so the squares can be told apart
