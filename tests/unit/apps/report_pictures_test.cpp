@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "apps/margin_histogram.h"
@@ -112,6 +114,32 @@ TEST(PictureTest, Base64AndPngEncoding) {
   ASSERT_GT(png.size(), 8u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
   EXPECT_EQ(PngDataUri(p).rfind("data:image/png;base64,iVBORw0KGgo", 0), 0u);
+}
+
+}  // namespace
+}  // namespace margo
+
+namespace margo {
+namespace {
+
+// The ParaView preset in docs/ must show what the report shows.
+TEST(MarginColoursTest, ParaViewPresetMatchesTheReport) {
+  std::ifstream in(std::string(MARGO_SOURCE_DIR) + "/docs/paraview_margin_colours.json");
+  ASSERT_TRUE(in) << "docs/paraview_margin_colours.json";
+  const nlohmann::json preset = nlohmann::json::parse(in);
+  const std::vector<double> points = preset[0]["RGBPoints"].get<std::vector<double>>();
+  ASSERT_EQ(points.size() % 4, 0u);
+  for (double margin : {-20.0, -0.5, 0.0, 2.5, 4.9, 5.0, 7.5, 10.0, 10.5, 30.0}) {
+    // The step the preset gives `margin`: the last point at or below it.
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < points.size(); i += 4) {
+      if (points[i] <= margin) at = i;
+    }
+    const Rgb expected = MarginColour(margin, {});
+    EXPECT_NEAR(points[at + 1] * 255, expected.r, 0.5) << margin << " mm";
+    EXPECT_NEAR(points[at + 2] * 255, expected.g, 0.5) << margin << " mm";
+    EXPECT_NEAR(points[at + 3] * 255, expected.b, 0.5) << margin << " mm";
+  }
 }
 
 }  // namespace
