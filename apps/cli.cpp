@@ -50,7 +50,8 @@ void AddCommon(CLI::App& cmd, CommonOptions& c) {
                  "and tumour labels on the post CT")
       ->required();
   cmd.add_flag("--no-html", c.no_html, "Do not write report.html (its pictures take the longest)");
-  cmd.add_flag("--no-surfaces", c.no_surfaces, "Do not write the .vtp surfaces and the tumour labels on the post CT");
+  cmd.add_flag("--no-surfaces", c.no_surfaces,
+               "Do not write the .vtp surfaces and the tumour labels on the post CT");
   cmd.add_option("--clinical", c.clinical,
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   cmd.add_option("--tumour-labels", c.tumour_labels,
