@@ -46,8 +46,8 @@ struct Commands {
 
 void AddCommon(CLI::App& cmd, CommonOptions& c) {
   cmd.add_option("--out", c.out_dir,
-                 "Output folder (created if needed) for report.json, tumours.csv, report.html, surfaces (.vtp) "
-                 "and tumour labels on the post CT")
+                 "Output folder (created if needed) for report.json, tumours.csv, report.html, "
+                 "surfaces (.vtp) and tumour labels on the post CT")
       ->required();
   cmd.add_flag("--no-html", c.no_html, "Do not write report.html (its pictures take the longest)");
   cmd.add_flag("--no-surfaces", c.no_surfaces,

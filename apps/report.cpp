@@ -20,7 +20,8 @@ json GeometryJson(const ImageGeometry& g) {
 
 json InputJson(const InputRecord& in) {
   const LoadReport& r = in.report;
-  json j = {{"path", r.path}, {"sha256", in.sha256}, {"format", r.format}, {"geometry", GeometryJson(r.geometry)}};
+  json j = {{"path", r.path}, {"sha256", in.sha256}, {"format", r.format},
+            {"geometry", GeometryJson(r.geometry)}};
   if (r.format == "DICOM series") {
     j["series_instance_uid"] = r.series_uid;
     j["frame_of_reference_uid"] = r.frame_of_reference;

@@ -152,8 +152,9 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
                           std::vector<std::string>& notes) {
   std::string s = "<h2>Tumour " + std::to_string(t.label) + " " + Badge(t) + "</h2>\n";
   if (!t.assessable) return s + "<p>Not assessable: " + Escape(t.not_assessable_reason) + "</p>\n";
-  const auto mesh = std::find_if(maps.tumours.begin(), maps.tumours.end(),
-                                 [&t](const MarginMesh& m) { return m.label == t.label; });
+  const auto mesh = std::find_if(maps.tumours.begin(), maps.tumours.end(), [&t](const MarginMesh& m) {
+    return m.label == t.label && !m.points_mm.empty();
+  });
   s += "<p>Minimal margin <b>" + Fixed(t.min_margin_mm) + " mm</b> at " + Point(t.min_point_lps_mm) +
        " mm (LPS, " + Escape(a.measuring_space) + " space), thinnest toward <b>" +
        DirectionWords(t.thinnest_direction) + "</b>. Percentiles p1/p5/p25/p50: " + Fixed(t.p1_mm) + " / " +
@@ -234,7 +235,8 @@ std::string RegistrationSection(const Assessment& a, std::vector<std::string>& n
   const SliceView view{SlicePlane::kAxial, centre, field, 400};
   s += "<div class=\"pics wide\">" +
        Figure([&] { return RegistrationCheckerboard(images, view, 20.0); },
-              "Checkerboard of the post CT (grey) and the registered pre CT (warm tint), 20 mm squares, axial at S = " +
+              "Checkerboard of the post CT (grey) and the registered pre CT (warm tint), 20 mm squares, "
+              "axial at S = " +
                   Fixed(centre[2]) +
                   " mm: organ edges run straight across the squares when the registration is good.",
               "registration checkerboard", notes) +
