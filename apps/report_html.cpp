@@ -164,6 +164,13 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
        ". Residual unablated tumour: " + Fixed(t.residual_ml, 2) + " mL (" + Fixed(t.residual_percent) +
        " %). Uncertainty &plusmn;" + Fixed(t.uncertainty_mm) + " mm" +
        (t.borderline ? " <span class=\"warn\">(borderline)</span>" : "") + ".</p>\n";
+  if (const std::optional<TargetAssessment> target = TargetOf(a, t)) {
+    s += "<p>Clinical target: " +
+         (target->target_mm ? Fixed(*target->target_mm, 0) + " mm" : std::string("undecided")) + " (" +
+         Escape(target->risk) + " risk: " + Escape(target->reason) + "): <b" +
+         (TargetText(target) == "not met" ? " class=\"warn\"" : "") + ">" + TargetText(target) +
+         "</b>.</p>\n";
+  }
   s += "<div class=\"pics\">\n";
   const Vec3 at = PostSpacePoint(a, t.min_point_lps_mm);
   const double field = SliceFieldMm(mesh != maps.tumours.end() ? &*mesh : nullptr);

@@ -279,12 +279,37 @@ class ReportOptionsTest : public testing::PhantomSuite {};
 
 TEST_F(ReportOptionsTest, PreSpaceSurfacesAndNoHtml) {
   testing::TempDir out;
-  const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
-                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
-                                 "--space", "pre", "--no-html", "--out", out.path().string(), "--quiet"});
+  // Also every optional part of report.json: clinical targets, liver Dice.
+  std::ofstream(out / "clinical.json") << R"({"patient": {"ras_mutant": false, "braf_mutant": false,
+      "right_sided_primary": false, "prior_hepatectomy": true}, "tumours": {"2": {"ras_mutant": true}}})";
+  const auto run = testing::Run({"assess",
+                                 "--pre-ct",
+                                 In("pre_ct.nii.gz"),
+                                 "--post-ct",
+                                 In("post_ct.nii.gz"),
+                                 "--tumours",
+                                 In("tumours.nii.gz"),
+                                 "--ablation",
+                                 In("ablation.nii.gz"),
+                                 "--pre-liver",
+                                 In("pre_liver.nii.gz"),
+                                 "--post-liver",
+                                 In("post_liver.nii.gz"),
+                                 "--clinical",
+                                 out / "clinical.json",
+                                 "--space",
+                                 "pre",
+                                 "--no-html",
+                                 "--out",
+                                 out.path().string(),
+                                 "--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_FALSE(std::filesystem::exists(out / "report.html"));
+  const int valid = Validate(out / "report.json");
+  EXPECT_TRUE(valid == 0 || valid == 3 || valid == 127) << "schema validation: " << valid;
   const json report = testing::ReadJson(out / "report.json");
+  EXPECT_EQ(report["tumours"][0]["target"]["target_mm"], 10.0);
+  EXPECT_EQ(report["tumours"][1]["target"]["target_mm"], 5.0);
   for (const json& o : report["outputs"]) EXPECT_NE(o["file"], "report.html");
   // Points follow --space: the minimal-margin vertex sits at the reported (pre) point.
   const vtkSmartPointer<vtkPolyData> tumours = ReadVtp(out / "tumour_surfaces.vtp");
