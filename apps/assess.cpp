@@ -193,8 +193,6 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   images->pre_ct = pre.image;
   images->tumours = tumours.original;
   images->zones = ablation.original;
-  images->post_liver = post_liver.image;
-  images->pre_liver = pre_liver.image;
   images->post_to_pre = post_to_pre;
   images->zone_map = p.zone_map;
   a.images = images;

@@ -9,18 +9,6 @@
 namespace margo {
 namespace {
 
-std::vector<double> VertexAreas(const MarginMesh& mesh) {
-  std::vector<double> area(mesh.points_mm.size(), 0.0);
-  for (const auto& t : mesh.triangles) {
-    const Vec3 &a = mesh.points_mm[t[0]], &b = mesh.points_mm[t[1]], &c = mesh.points_mm[t[2]];
-    const Vec3 u{b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w{c[0] - a[0], c[1] - a[1], c[2] - a[2]};
-    const Vec3 x{u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
-    const double third = std::sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]) / 6.0;
-    for (std::size_t k : t) area[k] += third;
-  }
-  return area;
-}
-
 std::string Num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
@@ -36,7 +24,7 @@ std::vector<HistogramBin> MarginHistogram(const MarginMesh& mesh) {
   const double first = std::floor(*lo);
   const std::size_t count = std::max<std::size_t>(1, std::size_t(std::ceil(*hi) - first));
   for (std::size_t i = 0; i < count; ++i) bins.push_back({first + double(i), 0.0});
-  const std::vector<double> area = VertexAreas(mesh);
+  const std::vector<double> area = mesh.VertexAreasMm2();
   double total = 0.0;
   for (std::size_t i = 0; i < area.size(); ++i) {
     const std::size_t bin = std::min(count - 1, std::size_t(std::floor(mesh.margin_mm[i] - first)));

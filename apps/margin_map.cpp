@@ -1,6 +1,7 @@
 #include "apps/margin_map.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <memory>
 
@@ -41,6 +42,26 @@ MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const Surface&
 
 std::size_t MarginMesh::MinIndex() const {
   return std::size_t(std::min_element(margin_mm.begin(), margin_mm.end()) - margin_mm.begin());
+}
+
+Vec3 MarginMesh::Centroid() const {
+  Vec3 c{};
+  for (const Vec3& p : points_mm) {
+    for (int a = 0; a < 3; ++a) c[a] += p[a] / double(points_mm.size());
+  }
+  return c;
+}
+
+std::vector<double> MarginMesh::VertexAreasMm2() const {
+  std::vector<double> area(points_mm.size(), 0.0);
+  for (const auto& t : triangles) {
+    const Vec3 &a = points_mm[t[0]], &b = points_mm[t[1]], &c = points_mm[t[2]];
+    const Vec3 u{b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w{c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+    const Vec3 x{u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
+    const double third = std::sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]) / 6.0;
+    for (std::size_t k : t) area[k] += third;
+  }
+  return area;
 }
 
 MarginMaps BuildMarginMaps(const Assessment& a) {

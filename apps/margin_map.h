@@ -23,6 +23,9 @@ struct MarginMesh {
   std::vector<double> margin_mm;
 
   std::size_t MinIndex() const;  // vertex with the smallest margin; REQUIRES: not empty
+  Vec3 Centroid() const;         // mean of the vertices; REQUIRES: not empty
+  // The area each vertex stands for: a third of its triangles' (as the kernel weighs margins).
+  std::vector<double> VertexAreasMm2() const;
 };
 
 struct MarginMaps {

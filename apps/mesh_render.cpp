@@ -35,9 +35,7 @@ struct Camera {
 
 Camera CameraFor(const MarginMesh& tumour, const MarginViewOptions& o) {
   Camera c;
-  for (const Vec3& p : tumour.points_mm) {
-    for (int a = 0; a < 3; ++a) c.centre[a] += p[a] / double(tumour.points_mm.size());
-  }
+  c.centre = tumour.Centroid();
   double radius = 0.0;
   for (const Vec3& p : tumour.points_mm)
     radius = std::max(radius, std::sqrt(Dot(Sub(p, c.centre), Sub(p, c.centre))));

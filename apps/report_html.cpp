@@ -188,10 +188,7 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
   if (mesh != maps.tumours.end()) {
     MarginViewOptions options;
     const Vec3 min_point = mesh->points_mm[mesh->MinIndex()];
-    Vec3 centre{};
-    for (const Vec3& p : mesh->points_mm) {
-      for (int k = 0; k < 3; ++k) centre[k] += p[k] / double(mesh->points_mm.size());
-    }
+    const Vec3 centre = mesh->Centroid();
     for (int k = 0; k < 3; ++k) options.toward_viewer[k] = min_point[k] - centre[k];
     const MarginMesh* zone = maps.zone ? &*maps.zone : nullptr;
     s += Figure(
@@ -228,17 +225,15 @@ std::string RegistrationSection(const Assessment& a, std::vector<std::string>& n
   s += "</p>\n";
   const ReportImages& images = *a.images;
   if (!images.post_ct || !images.pre_ct) return s;
-  // Centre on the liver when given, else on the ablation zone.
-  const LabelImage& focus = images.post_liver ? *images.post_liver : *images.zones;
-  const WorldBox box = WorldBounds(GeometryOf(focus));
-  Vec3 centre{};
-  for (int k = 0; k < 3; ++k) centre[k] = 0.5 * (box.min_mm[k] + box.max_mm[k]);
-  if (!a.tumours.empty() && a.tumours.front().assessable) {
-    centre[2] = PostSpacePoint(a, a.tumours.front().min_point_lps_mm)[2];
-  }
+  // The whole axial extent of the post CT (liver included), at the first
+  // assessable tumour's minimal-margin point, else mid-scan.
   const WorldBox ct = WorldBounds(GeometryOf(*images.post_ct));
-  const double field = std::min(ct.max_mm[0] - ct.min_mm[0], ct.max_mm[1] - ct.min_mm[1]);
-  for (int k = 0; k < 2; ++k) centre[k] = 0.5 * (ct.min_mm[k] + ct.max_mm[k]);
+  Vec3 centre{};
+  for (int k = 0; k < 3; ++k) centre[k] = 0.5 * (ct.min_mm[k] + ct.max_mm[k]);
+  const auto first =
+      std::find_if(a.tumours.begin(), a.tumours.end(), [](const TumourMargin& t) { return t.assessable; });
+  if (first != a.tumours.end()) centre[2] = PostSpacePoint(a, first->min_point_lps_mm)[2];
+  const double field = std::max(ct.max_mm[0] - ct.min_mm[0], ct.max_mm[1] - ct.min_mm[1]);
   const SliceView view{SlicePlane::kAxial, centre, field, 400};
   s += "<div class=\"pics wide\">" +
        Figure([&] { return RegistrationCheckerboard(images, view, 20.0); },

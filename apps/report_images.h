@@ -17,8 +17,6 @@ struct ReportImages {
   CtImage::Pointer pre_ct;         // null for `margo margin`
   LabelImage::Pointer tumours;     // tumour labels as loaded (after label selection), pre space
   LabelImage::Pointer zones;       // ablation labels as loaded (after label selection), post space
-  LabelImage::Pointer post_liver;  // liver mask on the post CT's grid, or null
-  LabelImage::Pointer pre_liver;   // liver mask on the pre CT's grid, or null
   RigidTransform post_to_pre;      // identity when not registered
   std::map<std::uint16_t, std::vector<std::uint16_t>> zone_map;  // tumour -> zone labels; empty: union
 };
