@@ -5,7 +5,9 @@
 #include <cstdio>
 
 #include "apps/label_selection.h"
+#include "apps/registration_quality.h"
 #include "core/error.h"
+#include "core/sha256.h"
 #include "io/label_grid.h"
 
 namespace margo {
@@ -29,7 +31,7 @@ LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const st
     what += buf;
   }
   log.Info(role + ": " + what + ", " + Describe(ct.report.geometry));
-  inputs.push_back({key, ct.report});
+  inputs.push_back({key, ct.report, Sha256OfPath(path)});
   return ct;
 }
 
@@ -38,7 +40,7 @@ LabelsOnGrid LoadLabelsOn(const std::string& path, const std::string& role, cons
                           std::vector<InputRecord>& inputs, const std::string& key) {
   LoadedLabels loaded = LoadLabels(path, role);
   log.Info(role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
-  inputs.push_back({key, loaded.report});
+  inputs.push_back({key, loaded.report, Sha256OfPath(path)});
   ApplySelection(*loaded.image, selection);
   LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {role, path}, grid, grid_input, log), loaded.image,
                    loaded.report};
@@ -167,6 +169,12 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     LogRegistration(*a.registration, log);
     post_to_pre = a.registration->post_to_pre;
   }
+  if (pre_liver.image && post_liver.image) {
+    a.liver_dice_before = LiverDice(*pre_liver.image, *post_liver.image, RigidTransform{});
+    a.liver_dice_after = LiverDice(*pre_liver.image, *post_liver.image, post_to_pre);
+    log.Info("liver Dice " + std::to_string(*a.liver_dice_before) + " before, " +
+             std::to_string(*a.liver_dice_after) + " after registration");
+  }
 
   // Distances are measured against the ablation zone on its own grid, with
   // each tumour-surface point carried through the map: no resampling. A
@@ -179,6 +187,15 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   if (p.space == MeasureSpace::kPre) {
     for (TumourMargin& t : a.tumours) t.min_point_lps_mm = post_to_pre.Apply(t.min_point_lps_mm);
   }
+  a.assess_params = p;
+  auto images = std::make_shared<ReportImages>();
+  images->post_ct = post.image;
+  images->pre_ct = pre.image;
+  images->tumours = tumours.original;
+  images->zones = ablation.original;
+  images->post_to_pre = post_to_pre;
+  images->zone_map = p.zone_map;
+  a.images = images;
   return a;
 }
 
@@ -190,7 +207,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   a.measuring_space = "tumour label grid";
   LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels");
   log.Info("tumour labels: " + tumours.report.format + ", " + Describe(tumours.report.geometry));
-  a.inputs.push_back({"tumours", tumours.report});
+  a.inputs.push_back({"tumours", tumours.report, Sha256OfPath(p.tumours)});
   ApplySelection(*tumours.image, p.tumour_labels);
   RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
   const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *tumours.image,
@@ -204,6 +221,12 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   }
   a.tumours = MeasureAgainstZones(a, *tumours.image, *ablation.original, liver.GetPointer(), p.zone_map, {},
                                   "tumour label map");
+  a.margin_params = p;
+  auto images = std::make_shared<ReportImages>();
+  images->tumours = tumours.image;
+  images->zones = ablation.original;
+  images->zone_map = p.zone_map;
+  a.images = images;
   return a;
 }
 

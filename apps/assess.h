@@ -4,11 +4,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "apps/clinical.h"
+#include "apps/report_images.h"
 #include "core/log.h"
 #include "io/image_reader.h"
 #include "margin/category.h"
@@ -49,17 +51,26 @@ struct MarginParams {
 struct InputRecord {
   std::string role;  // "pre_ct", "tumours", ...
   LoadReport report;
+  std::string sha256;  // of the file, or of a DICOM folder's files (core/sha256.h)
 };
 
 struct Assessment {
   std::vector<InputRecord> inputs;
   std::optional<RigidResult> registration;  // absent when not registered
   std::string registration_method;          // "rigid", "none"
+  // Dice of the post liver and the pre liver carried into it, before (the
+  // scans' own coordinates) and after registration; set when both masks are given.
+  std::optional<double> liver_dice_before, liver_dice_after;
   std::string measuring_space;              // "post", "pre", "tumour label grid"
   std::vector<std::uint16_t> tumour_labels;  // every label of the input tumour label map
   std::vector<TumourMargin> tumours;
   MarginOptions margin;
   std::optional<ClinicalInputs> clinical;
+  // The parameters the run was given (exactly one is set), for the report.
+  std::optional<AssessParams> assess_params;
+  std::optional<MarginParams> margin_params;
+  // Images for pictures and exported surfaces; set by RunAssess and RunMargin.
+  std::shared_ptr<const ReportImages> images;
 
   std::size_t NotAssessable() const;
 };

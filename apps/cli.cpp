@@ -8,6 +8,8 @@
 
 #include "apps/label_selection.h"
 #include "apps/report.h"
+#include "apps/report_files.h"
+#include "apps/summary_table.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/version.h"
@@ -29,6 +31,8 @@ struct CommonOptions {
   std::string zone_map;
   std::string tumour_labels, ablation_labels;
   MarginOptions margin;
+  bool no_html = false, no_surfaces = false;
+  bool colour = false;  // stdout is a terminal: colour the summary
 };
 
 struct Commands {
@@ -41,8 +45,13 @@ struct Commands {
 };
 
 void AddCommon(CLI::App& cmd, CommonOptions& c) {
-  cmd.add_option("--out", c.out_dir, "Output folder (created if needed); report.json is written there")
+  cmd.add_option("--out", c.out_dir,
+                 "Output folder (created if needed) for report.json, tumours.csv, report.html, "
+                 "surfaces (.vtp) and tumour labels on the post CT")
       ->required();
+  cmd.add_flag("--no-html", c.no_html, "Do not write report.html (its pictures take the longest)");
+  cmd.add_flag("--no-surfaces", c.no_surfaces,
+               "Do not write the .vtp surfaces and the tumour labels on the post CT");
   cmd.add_option("--clinical", c.clinical,
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   cmd.add_option("--tumour-labels", c.tumour_labels,
@@ -119,11 +128,16 @@ void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelecti
 
 int Finish(const Assessment& a, const CommonOptions& c, const std::string& command_line, std::ostream& out,
            Log& log) {
-  const std::filesystem::path report = std::filesystem::path(c.out_dir) / "report.json";
-  WriteFileAtomically(report, ReportJson(a, GetVersionInfo(), command_line).dump(2) + "\n");
-  out << SummaryTable(a);
+  const std::filesystem::path dir(c.out_dir);
+  const VersionInfo version = GetVersionInfo();
+  // report.json last: it lists the other files, and a failure before it leaves none.
+  const std::vector<OutputFile> files =
+      WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces}, version, command_line, log);
+  const std::filesystem::path report = dir / "report.json";
+  WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
+  out << SummaryTable(a, c.colour);
   out.flush();
-  log.Info("report written to " + report.string());
+  log.Info("report written to " + report.string() + " (and " + std::to_string(files.size()) + " more files)");
   if (a.NotAssessable() > 0) {
     log.Warn(std::to_string(a.NotAssessable()) + " of " + std::to_string(a.tumours.size()) +
              " tumours could not be assessed; see report.json");
@@ -132,13 +146,15 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   return 0;
 }
 
-// Creates the output folder and removes a report left by an earlier run, so
+// Creates the output folder and removes the outputs of an earlier run, so
 // that a failure leaves no report.json behind, stale or half-written.
 void PrepareOutput(const std::string& dir, Log& log) {
   EnsureWritableDirectory(dir);
-  const std::filesystem::path old = std::filesystem::path(dir) / "report.json";
-  std::error_code ec;
-  if (std::filesystem::remove(old, ec)) log.Info("removed the previous " + old.string());
+  for (const std::string& name : ReportFileNames()) {
+    const std::filesystem::path old = std::filesystem::path(dir) / name;
+    std::error_code ec;
+    if (std::filesystem::remove(old, ec)) log.Info("removed the previous " + old.string());
+  }
 }
 
 int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
@@ -164,7 +180,8 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
 
 }  // namespace
 
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool err_is_terminal,
+           bool out_is_terminal) {
   CLI::App app{"margo: 3D ablative-margin confirmation for liver tumours (pre/post-ablation CT)", "margo"};
   app.fallthrough();
   GlobalOptions g;
@@ -173,6 +190,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   app.add_flag("-v,--verbose", g.verbose, "Debug messages on stderr");
   app.add_option("--log-file", g.log_file, "Also write every message, with timestamps, to this file");
   Commands c;
+  c.assess_common.colour = c.margin_common.colour = out_is_terminal;
   DeclareAssess(app, c);
   DeclareMargin(app, c);
 

@@ -10,7 +10,8 @@ namespace margo {
 
 // args: without the program name. out: results only (summary table, version).
 // err: messages, progress (redrawn in place only if err_is_terminal).
+// out_is_terminal: colour the summary table.
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-           bool err_is_terminal = false);
+           bool err_is_terminal = false, bool out_is_terminal = false);
 
 }  // namespace margo

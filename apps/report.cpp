@@ -18,8 +18,10 @@ json GeometryJson(const ImageGeometry& g) {
           {"direction", direction}};
 }
 
-json InputJson(const LoadReport& r) {
-  json j = {{"path", r.path}, {"format", r.format}, {"geometry", GeometryJson(r.geometry)}};
+json InputJson(const InputRecord& in) {
+  const LoadReport& r = in.report;
+  json j = {{"path", r.path}, {"sha256", in.sha256}, {"format", r.format},
+            {"geometry", GeometryJson(r.geometry)}};
   if (r.format == "DICOM series") {
     j["series_instance_uid"] = r.series_uid;
     j["frame_of_reference_uid"] = r.frame_of_reference;
@@ -32,6 +34,10 @@ json InputJson(const LoadReport& r) {
 
 json RegistrationJson(const Assessment& a) {
   json j = {{"method", a.registration_method}};
+  if (a.liver_dice_after) {
+    j["liver_dice_before"] = *a.liver_dice_before;
+    j["liver_dice_after"] = *a.liver_dice_after;
+  }
   if (!a.registration) return j;
   const RigidResult& r = *a.registration;
   const RigidTransform& t = r.post_to_pre;
@@ -48,6 +54,46 @@ json RegistrationJson(const Assessment& a) {
   j["metric_final"] = r.metric_final;
   j["start_translation_mm"] = Json(r.chosen_start_mm);
   j["stop_condition"] = r.stop_condition;
+  return j;
+}
+
+json Labels(const LabelSelection& s) { return s.empty() ? json("all") : json(s); }
+
+json ZoneMapJson(const std::map<std::uint16_t, LabelSelection>& zone_map) {
+  json j = json::object();
+  for (const auto& [tumour, zones] : zone_map) j[std::to_string(tumour)] = zones;
+  return j;
+}
+
+json MarginOptionsJson(const MarginOptions& m) {
+  return {{"a0_threshold_mm", m.thresholds.a0_above_mm}, {"a1_threshold_mm", m.thresholds.a1_from_mm},
+          {"coverage_mm", m.coverage_mm}, {"shell_mm", m.shell_mm}, {"subcapsular_mm", m.subcapsular_mm}};
+}
+
+json RigidParamsJson(const RigidParams& r) {
+  return {{"level_spacing_mm", r.level_spacing_mm}, {"smoothing_mm", r.smoothing_mm},
+          {"histogram_bins", r.histogram_bins}, {"samples_per_level", r.samples_per_level},
+          {"max_iterations", r.max_iterations}, {"initial_step_mm", r.initial_step_mm},
+          {"min_step_mm", r.min_step_mm}, {"window_hu", {r.window_low_hu, r.window_high_hu}},
+          {"roi_margin_mm", r.roi_margin_mm}, {"random_seed", r.random_seed}};
+}
+
+// Every parameter in force, defaults included (the command line shows only those given).
+json ParametersJson(const Assessment& a) {
+  json j = {{"command", a.assess_params ? "assess" : "margin"}, {"margin", MarginOptionsJson(a.margin)}};
+  if (a.assess_params) {
+    const AssessParams& p = *a.assess_params;
+    j["tumour_labels"] = Labels(p.tumour_labels);
+    j["ablation_labels"] = Labels(p.ablation_labels);
+    j["zone_map"] = ZoneMapJson(p.zone_map);
+    j["space"] = p.space == MeasureSpace::kPre ? "pre" : "post";
+    j["registration"] = p.registration == RegistrationMode::kRigid ? "rigid" : "none";
+    if (p.registration == RegistrationMode::kRigid) j["rigid"] = RigidParamsJson(p.rigid);
+  } else if (a.margin_params) {
+    j["tumour_labels"] = Labels(a.margin_params->tumour_labels);
+    j["ablation_labels"] = Labels(a.margin_params->ablation_labels);
+    j["zone_map"] = ZoneMapJson(a.margin_params->zone_map);
+  }
   return j;
 }
 
@@ -94,14 +140,16 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
 
 }  // namespace
 
-json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& command_line) {
+json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& command_line,
+                const std::vector<OutputFile>& outputs) {
   json j;
   j["schema_version"] = kReportSchemaVersion;
   j["software"] = {{"margo", v.margo}, {"git_revision", v.git_revision}, {"itk", v.itk}, {"vtk", v.vtk},
                    {"compiler", v.compiler}};
   j["command_line"] = command_line;
+  j["parameters"] = ParametersJson(a);
   j["inputs"] = json::object();
-  for (const InputRecord& in : a.inputs) j["inputs"][in.role] = InputJson(in.report);
+  for (const InputRecord& in : a.inputs) j["inputs"][in.role] = InputJson(in);
   j["registration"] = RegistrationJson(a);
   j["measuring_space"] = a.measuring_space;
   j["margin_method"] = "surface: signed distance from each vertex of the tumour's smoothed iso-surface to the ablation zone's smoothed iso-surface";
@@ -111,28 +159,18 @@ json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& co
   j["tumours"] = json::array();
   for (const TumourMargin& t : a.tumours) j["tumours"].push_back(TumourJson(t, a));
   j["not_assessable_count"] = a.NotAssessable();
+  j["outputs"] = json::array();
+  for (const OutputFile& o : outputs) {
+    json entry = {{"file", o.file}, {"content", o.content}};
+    if (!o.note.empty()) entry["note"] = o.note;
+    j["outputs"].push_back(entry);
+  }
   if (a.clinical) {
     const std::optional<int> score = ClinicalRiskScore(a.clinical->patient);
     j["clinical"] = {{"path", a.clinical->path},
                      {"clinical_risk_score", score ? json(*score) : json(nullptr)}};
   }
   return j;
-}
-
-std::string SummaryTable(const Assessment& a) {
-  std::string out = "label  volume_ml  min_margin_mm  category\n";
-  char row[200];
-  for (const TumourMargin& t : a.tumours) {
-    if (t.assessable) {
-      std::snprintf(row, sizeof row, "%5u  %9.2f  %13.2f  %s\n", t.label, t.volume_ml, t.min_margin_mm,
-                    CategoryName(t.category));
-    } else {
-      std::snprintf(row, sizeof row, "%5u  %9.2f  %13s  not assessable: %s\n", t.label, t.volume_ml, "-",
-                    t.not_assessable_reason.c_str());
-    }
-    out += row;
-  }
-  return out;
 }
 
 }  // namespace margo

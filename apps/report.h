@@ -1,21 +1,27 @@
-// What a run produces: report.json (machine-readable, versioned) and the
-// terminal summary on stdout (one row per tumour).
+// report.json: machine-readable, versioned; its schema is docs/report.schema.json.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "apps/assess.h"
 #include "core/version.h"
 
 namespace margo {
 
-// Bumped on any change to report.json's fields; documented in docs/REPORT.md.
-inline constexpr const char* kReportSchemaVersion = "0.2.0";
+// Bumped on any change to report.json's fields; documented in docs/REPORT.md
+// and docs/report.schema.json.
+inline constexpr const char* kReportSchemaVersion = "0.3.0";
 
-nlohmann::json ReportJson(const Assessment& a, const VersionInfo& version, const std::string& command_line);
+// A file written next to report.json.
+struct OutputFile {
+  std::string file;     // name inside the output folder
+  std::string content;  // what it holds
+  std::string note;     // e.g. why a picture is missing; empty when none
+};
 
-// "label  volume_ml  min_margin_mm  category" rows, aligned.
-std::string SummaryTable(const Assessment& a);
+nlohmann::json ReportJson(const Assessment& a, const VersionInfo& version, const std::string& command_line,
+                          const std::vector<OutputFile>& outputs = {});
 
 }  // namespace margo

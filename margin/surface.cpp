@@ -436,6 +436,19 @@ std::unique_ptr<Surface> Surface::OfMask(const MaskImage& mask) {
 
 SurfaceSamples Surface::Samples() const { return SamplesOf(*impl_->mesh); }
 
+std::vector<std::array<std::size_t, 3>> Surface::Triangles() const {
+  std::vector<std::array<std::size_t, 3>> out;
+  vtkCellArray* polys = impl_->mesh->GetPolys();
+  if (polys == nullptr) return out;
+  polys->InitTraversal();
+  vtkIdType n = 0;
+  const vtkIdType* ids = nullptr;
+  while (polys->GetNextCell(n, ids)) {
+    if (n == 3) out.push_back({std::size_t(ids[0]), std::size_t(ids[1]), std::size_t(ids[2])});
+  }
+  return out;
+}
+
 bool Surface::Inside(const Vec3& point_mm) const {
   FloatImage::PointType p;
   for (int a = 0; a < 3; ++a) p[a] = point_mm[a];

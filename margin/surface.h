@@ -3,6 +3,7 @@
 // edges), which removes the voxel staircase. Points are LPS millimetres.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -35,6 +36,9 @@ class Surface {
   Surface& operator=(const Surface&) = delete;
 
   SurfaceSamples Samples() const;
+  // The mesh's triangles, as indices into Samples().points_mm (for pictures
+  // and exported surfaces; the margin kernel does not need them).
+  std::vector<std::array<std::size_t, 3>> Triangles() const;
   // Signed distance (mm) to the surface: positive inside, negative outside
   // (margo's convention, docs/MARGINS.md).
   double SignedMm(const Vec3& point_mm) const;

@@ -47,6 +47,14 @@ std::function<Vec3(const Vec3&)> RigidTransform::PreToPost() const {
   };
 }
 
+std::function<Vec3(const Vec3&)> RigidTransform::PostToPre() const {
+  ItkRigid::Pointer forward = ToItk(*this);
+  return [forward](const Vec3& p) {
+    const auto out = forward->TransformPoint(ItkRigid::InputPointType(p.data()));
+    return Vec3{out[0], out[1], out[2]};
+  };
+}
+
 std::array<Vec3, 3> RigidTransform::Matrix() const {
   const auto m = ToItk(*this)->GetMatrix();
   std::array<Vec3, 3> out;

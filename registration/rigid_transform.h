@@ -23,6 +23,8 @@ struct RigidTransform {
   double RotationDeg() const;                       // angle of R about its axis
   // The inverse map as a function, built once (for mapping many points).
   std::function<Vec3(const Vec3&)> PreToPost() const;
+  // The map itself as a function, built once (Apply builds it at every call).
+  std::function<Vec3(const Vec3&)> PostToPre() const;
 };
 
 }  // namespace margo

@@ -45,7 +45,7 @@ TEST_F(AssessPhantomTest, RigidAssessMatchesClosedFormMarginsInPostSpace) {
                                  "--out", out.path().string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json report = testing::ReadJson(out / "report.json");
-  EXPECT_EQ(report["schema_version"], "0.2.0");
+  EXPECT_EQ(report["schema_version"], "0.3.0");
   EXPECT_EQ(report["registration"]["method"], "rigid");
   EXPECT_LT(report["registration"]["metric_final"].get<double>(),
             report["registration"]["metric_initial"].get<double>());
@@ -68,6 +68,10 @@ TEST_F(AssessPhantomTest, PreSpaceAndLiverMasksGiveTheSameCategories) {
   const json report = testing::ReadJson(out / "report.json");
   EXPECT_EQ(report["measuring_space"], "pre");
   ExpectMatchesTruth(report);
+  // The liver masks also check the registration: their overlap improves.
+  const json& r = report["registration"];
+  EXPECT_GT(r["liver_dice_after"].get<double>(), 0.9);
+  EXPECT_GT(r["liver_dice_after"].get<double>(), r["liver_dice_before"].get<double>() + 0.05);
 }
 
 TEST_F(AssessPhantomTest, WithoutRegistrationTheMisalignedPairGivesWrongMargins) {

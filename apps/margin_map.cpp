@@ -1,0 +1,107 @@
+#include "apps/margin_map.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "core/error.h"
+#include "margin/surface.h"
+
+namespace margo {
+namespace {
+
+// The zone surface a tumour is measured against: the union, or its zone-map labels.
+const Surface& ZoneFor(std::uint16_t label, const ReportImages& images,
+                       std::map<std::vector<std::uint16_t>, std::unique_ptr<Surface>>& cache) {
+  const auto mapped = images.zone_map.find(label);
+  const std::vector<std::uint16_t> key =
+      mapped == images.zone_map.end() ? std::vector<std::uint16_t>{} : mapped->second;
+  std::unique_ptr<Surface>& surface = cache[key];
+  if (!surface) {
+    surface = Surface::OfMask(key.empty() ? *UnionMask(*images.zones) : *SelectedMask(*images.zones, key));
+    if (!surface)
+      throw Error(ErrorKind::kInternal, "margin map: an ablation zone the kernel measured has no surface");
+  }
+  return *surface;
+}
+
+MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const Surface& zone,
+                      const PointMap& pre_to_post) {
+  MarginMesh mesh;
+  mesh.label = label;
+  mesh.triangles = tumour.Triangles();
+  for (const Vec3& p : tumour.Samples().points_mm) {
+    mesh.points_mm.push_back(pre_to_post(p));
+    mesh.margin_mm.push_back(zone.SignedMm(mesh.points_mm.back()));
+  }
+  return mesh;
+}
+
+}  // namespace
+
+std::size_t MarginMesh::MinIndex() const {
+  return std::size_t(std::min_element(margin_mm.begin(), margin_mm.end()) - margin_mm.begin());
+}
+
+Vec3 MarginMesh::Centroid() const {
+  Vec3 c{};
+  for (const Vec3& p : points_mm) {
+    for (int a = 0; a < 3; ++a) c[a] += p[a] / double(points_mm.size());
+  }
+  return c;
+}
+
+std::vector<double> MarginMesh::VertexAreasMm2() const {
+  std::vector<double> area(points_mm.size(), 0.0);
+  for (const auto& t : triangles) {
+    const Vec3 &a = points_mm[t[0]], &b = points_mm[t[1]], &c = points_mm[t[2]];
+    const Vec3 u{b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w{c[0] - a[0], c[1] - a[1], c[2] - a[2]};
+    const Vec3 x{u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
+    const double third = std::sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]) / 6.0;
+    for (std::size_t k : t) area[k] += third;
+  }
+  return area;
+}
+
+MarginMaps BuildMarginMaps(const Assessment& a) {
+  const ReportImages& images = *a.images;
+  const PointMap pre_to_post = images.post_to_pre.PreToPost();
+  const auto regions = LabelRegions(*images.tumours);
+  std::map<std::vector<std::uint16_t>, std::unique_ptr<Surface>> zones;
+  std::vector<std::unique_ptr<Surface>> tumour_surfaces;
+  MarginMaps maps;
+  for (const TumourMargin& t : a.tumours) {
+    const auto region = regions.find(t.label);
+    if (!t.assessable || region == regions.end()) continue;
+    std::unique_ptr<Surface> tumour = Surface::OfLabel(*images.tumours, t.label, region->second);
+    if (!tumour) continue;
+    maps.tumours.push_back(TumourMesh(t.label, *tumour, ZoneFor(t.label, images, zones), pre_to_post));
+    tumour_surfaces.push_back(std::move(tumour));
+  }
+  const Surface& zone = ZoneFor(0, images, zones);  // label 0 is never in the zone map: the union
+  MarginMesh zone_mesh;
+  zone_mesh.triangles = zone.Triangles();
+  zone_mesh.points_mm = zone.Samples().points_mm;
+  const PointMap post_to_pre = images.post_to_pre.PostToPre();
+  for (const Vec3& p : zone_mesh.points_mm) {
+    if (tumour_surfaces.empty()) break;  // no tumour to measure from: no margin array
+    const Vec3 in_pre = post_to_pre(p);
+    double margin = std::numeric_limits<double>::infinity();
+    for (const auto& tumour : tumour_surfaces) margin = std::min(margin, -tumour->SignedMm(in_pre));
+    zone_mesh.margin_mm.push_back(margin);
+  }
+  maps.zone = std::move(zone_mesh);
+  return maps;
+}
+
+void MoveToPreSpace(MarginMaps& maps, const RigidTransform& post_to_pre) {
+  const PointMap map = post_to_pre.PostToPre();
+  auto move = [&map](MarginMesh& mesh) {
+    for (Vec3& p : mesh.points_mm) p = map(p);
+  };
+  for (MarginMesh& mesh : maps.tumours) move(mesh);
+  if (maps.zone) move(*maps.zone);
+}
+
+}  // namespace margo

@@ -1,0 +1,28 @@
+#include "apps/registration_quality.h"
+
+#include <itkImageRegionConstIteratorWithIndex.h>
+
+namespace margo {
+
+double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
+                 const RigidTransform& post_to_pre) {
+  std::size_t post = 0, pre = 0, both = 0;
+  const auto pre_region = pre_liver.GetLargestPossibleRegion();
+  const auto map = post_to_pre.PostToPre();
+  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&post_liver, post_liver.GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) {
+    LabelImage::PointType p;
+    post_liver.TransformIndexToPhysicalPoint(it.GetIndex(), p);
+    const Vec3 q = map({p[0], p[1], p[2]});
+    for (int a = 0; a < 3; ++a) p[a] = q[a];
+    const itk::Index<3> index = pre_liver.TransformPhysicalPointToIndex(p);
+    const bool in_pre = pre_region.IsInside(index) && pre_liver.GetPixel(index) != 0;
+    const bool in_post = it.Get() != 0;
+    post += in_post;
+    pre += in_pre;
+    both += in_pre && in_post;
+  }
+  return post + pre > 0 ? 2.0 * double(both) / double(post + pre) : 0.0;
+}
+
+}  // namespace margo

@@ -1,0 +1,24 @@
+// What the picture and file writers need beyond the numbers: the images a
+// run measured on and the map between the scans. Filled by RunAssess and
+// RunMargin; the report writers only read it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "core/image_types.h"
+#include "registration/rigid_transform.h"
+
+namespace margo {
+
+struct ReportImages {
+  CtImage::Pointer post_ct;        // null for `margo margin` (no CT)
+  CtImage::Pointer pre_ct;         // null for `margo margin`
+  LabelImage::Pointer tumours;     // tumour labels as loaded (after label selection), pre space
+  LabelImage::Pointer zones;       // ablation labels as loaded (after label selection), post space
+  RigidTransform post_to_pre;      // identity when not registered
+  std::map<std::uint16_t, std::vector<std::uint16_t>> zone_map;  // tumour -> zone labels; empty: union
+};
+
+}  // namespace margo

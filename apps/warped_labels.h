@@ -1,0 +1,14 @@
+// The tumour label map carried into the post CT (nearest neighbour through the
+// registration), for viewing tumours and ablation zone together in 3D Slicer.
+#pragma once
+
+#include <string>
+
+#include "apps/report_images.h"
+
+namespace margo {
+
+// REQUIRES: images.post_ct. Written atomically as NIfTI (RAS on disk; ITK converts).
+void WriteTumoursOnPostCt(const ReportImages& images, const std::string& path);
+
+}  // namespace margo
