@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <cmath>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "core/atomic_file.h"
 #include "core/log.h"
@@ -108,15 +110,21 @@ void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log) {
   ValidateCase(spec);
   EnsureWritableDirectory(dir);
   const auto start = std::chrono::steady_clock::now();
+  // The pre scan's files are compressed and written while the post scan renders.
+  std::vector<std::future<void>> writes;
   for (bool post : {false, true}) {
     const ImageGeometry& g = post ? spec.post_grid : spec.pre_grid;
     const std::string scan = post ? "post" : "pre";
     log.Progress("phantom", "rendering the " + scan + " CT (" + Describe(g) + ")");
     const Rendered r = Render(spec, g, post);
-    WriteImage(*ToCt(spec, g, r.hu, post ? 2 : 1), dir + "/" + scan + "_ct.nii.gz");
-    WriteImage(*r.lesions, dir + (post ? "/ablation.nii.gz" : "/tumours.nii.gz"));
-    WriteImage(*r.liver, dir + "/" + scan + "_liver.nii.gz");
+    const ShortImage::Pointer ct = ToCt(spec, g, r.hu, post ? 2 : 1);
+    writes.push_back(std::async(std::launch::async, [r, ct, dir, scan, post] {
+      WriteImage(*ct, dir + "/" + scan + "_ct.nii.gz");
+      WriteImage(*r.lesions, dir + (post ? "/ablation.nii.gz" : "/tumours.nii.gz"));
+      WriteImage(*r.liver, dir + "/" + scan + "_liver.nii.gz");
+    }));
   }
+  for (auto& w : writes) w.get();
   log.EndProgress();
   log.Info("phantom images written in " + std::to_string(SecondsSince(start)) + " s");
   log.Progress("phantom", "computing the truth");
