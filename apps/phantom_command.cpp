@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "testdata/generator/case_writer.h"
+#include "testdata/generator/hybrid_case.h"
 #include "testdata/generator/phantom_case.h"
 
 namespace margo {
@@ -17,10 +18,32 @@ CLI::App* AddPhantomCommand(CLI::App& app, PhantomParams& p) {
   cmd->add_option("--preset", p.preset, "Grids and motion: " + names)->capture_default_str();
   cmd->add_option("--seed", p.seed, "Random seed for noise and gas bubbles (the truth does not depend on it)")
       ->capture_default_str();
+  cmd->add_option("--hybrid-ct", p.hybrid_ct,
+                  "Hybrid mode: a real CT (DICOM folder or image) as the pre CT; the post CT is it warped, with "
+                  "simulated ablation zones (needs --hybrid-labels)");
+  cmd->add_option("--hybrid-labels", p.hybrid_labels,
+                  "Hybrid mode: label map on the real CT's grid (liver label, then one label per tumour)");
+  cmd->add_option("--liver-label", p.liver_label, "Hybrid mode: the liver's label value")->capture_default_str();
   return cmd;
 }
 
 int RunPhantomCommand(const PhantomParams& p, std::ostream& out, Log& log) {
+  if (p.hybrid_ct.empty() != p.hybrid_labels.empty()) {
+    throw Error(ErrorKind::kUsage, "hybrid mode needs both --hybrid-ct and --hybrid-labels; got only " +
+                                       std::string(p.hybrid_ct.empty() ? "--hybrid-labels" : "--hybrid-ct"));
+  }
+  if (!p.hybrid_ct.empty()) {
+    HybridParams h;
+    h.ct = p.hybrid_ct;
+    h.labels = p.hybrid_labels;
+    h.liver_label = static_cast<std::uint16_t>(p.liver_label);
+    h.preset = p.preset;
+    h.seed = p.seed;
+    PresetSpec(p.preset, p.seed);  // a usage error for an unknown preset, before any loading
+    WriteHybridCase(h, p.out_dir, log);
+    out << p.out_dir << "\n";
+    return 0;
+  }
   const CaseSpec spec = PresetSpec(p.preset, p.seed);
   WriteCase(spec, p.out_dir, log);
   out << p.out_dir << "\n";

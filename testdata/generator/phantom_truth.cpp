@@ -25,8 +25,14 @@ double UnsignedDistanceMm(const std::vector<std::unique_ptr<MeshDistance>>& zone
   return best;
 }
 
-// Area-weighted statistics of per-vertex margins.
-SurfaceTruth Summarise(const std::vector<Vec3>& points, const std::vector<double>& margins,
+SurfaceMesh Mapped(SurfaceMesh mesh, const PhantomMap& map) {
+  for (Vec3& v : mesh.vertices) v = map.PreToPost(v);
+  return mesh;
+}
+
+}  // namespace
+
+SurfaceTruth SummariseMargins(const std::vector<Vec3>& points, const std::vector<double>& margins,
                        const std::vector<double>& areas, const TruthOptions& options) {
   SurfaceTruth s;
   std::vector<std::size_t> order(margins.size());
@@ -53,43 +59,6 @@ SurfaceTruth Summarise(const std::vector<Vec3>& points, const std::vector<double
   s.category = TruthCategory(s.min_margin_mm);
   return s;
 }
-
-SurfaceMesh Mapped(SurfaceMesh mesh, const PhantomMap& map) {
-  for (Vec3& v : mesh.vertices) v = map.PreToPost(v);
-  return mesh;
-}
-
-nlohmann::json Json(const Vec3& v) { return {v[0], v[1], v[2]}; }
-
-nlohmann::json Json(const SurfaceTruth& s) {
-  nlohmann::json coverage = nlohmann::json::array();
-  for (const auto& [d, share] : s.coverage) coverage.push_back({{"distance_mm", d}, {"share", share}});
-  return {{"min_margin_mm", s.min_margin_mm}, {"min_margin_point_lps_mm", Json(s.min_point_mm)},
-          {"p5_mm", s.p5_mm},                 {"p50_mm", s.p50_mm},
-          {"surface_coverage", coverage},      {"surface_area_mm2", s.area_mm2},
-          {"category", s.category}};
-}
-
-nlohmann::json Json(const StarShape& s) {
-  nlohmann::json j = {{"kind", ShapeKindName(s.kind)}, {"centre_lps_mm", Json(s.centre_mm)}};
-  if (s.kind == ShapeKind::kSphere) j["radius_mm"] = s.semi_axes_mm[0];
-  if (s.kind == ShapeKind::kEllipsoid) j["semi_axes_mm"] = Json(s.semi_axes_mm);
-  if (s.kind == ShapeKind::kLobulated) {
-    j["base_radius_mm"] = s.semi_axes_mm[0];
-    j["lobe_amplitude"] = s.lobe_amplitude;
-  }
-  if (s.kind != ShapeKind::kSphere) j["angles_rad"] = Json(s.angles_rad);
-  return j;
-}
-
-nlohmann::json Json(const ImageGeometry& g) {
-  return {{"size", {g.size[0], g.size[1], g.size[2]}},
-          {"spacing_mm", Json(g.spacing_mm)},
-          {"origin_lps_mm", Json(g.origin_mm)},
-          {"direction", {Json(g.direction[0]), Json(g.direction[1]), Json(g.direction[2])}}};
-}
-
-}  // namespace
 
 std::string TruthCategory(double m) {
   if (m > 10.0) return "A0";
@@ -124,11 +93,55 @@ std::vector<TumourTruth> ComputeTruth(const CaseSpec& spec, const TruthOptions& 
     tt.shape = ShapeKindName(t.tumour.kind);
     tt.zone_shape = ShapeKindName(t.zone.kind);
     tt.volume_ml = EnclosedVolumeMm3(pre) / 1000.0;
-    tt.pre = Summarise(pre.vertices, pre_margin, VertexAreasMm2(pre), options);
-    tt.post = Summarise(post.vertices, post_margin, VertexAreasMm2(post), options);
+    tt.pre = SummariseMargins(pre.vertices, pre_margin, VertexAreasMm2(pre), options);
+    tt.post = SummariseMargins(post.vertices, post_margin, VertexAreasMm2(post), options);
     out.push_back(tt);
   }
   return out;
+}
+
+nlohmann::json ToJson(const Vec3& v) { return {v[0], v[1], v[2]}; }
+
+nlohmann::json ToJson(const SurfaceTruth& s) {
+  nlohmann::json coverage = nlohmann::json::array();
+  for (const auto& [d, share] : s.coverage) coverage.push_back({{"distance_mm", d}, {"share", share}});
+  return {{"min_margin_mm", s.min_margin_mm}, {"min_margin_point_lps_mm", ToJson(s.min_point_mm)},
+          {"p5_mm", s.p5_mm},                 {"p50_mm", s.p50_mm},
+          {"surface_coverage", coverage},      {"surface_area_mm2", s.area_mm2},
+          {"category", s.category}};
+}
+
+nlohmann::json ToJson(const ImageGeometry& g) {
+  return {{"size", {g.size[0], g.size[1], g.size[2]}},
+          {"spacing_mm", ToJson(g.spacing_mm)},
+          {"origin_lps_mm", ToJson(g.origin_mm)},
+          {"direction", {ToJson(g.direction[0]), ToJson(g.direction[1]), ToJson(g.direction[2])}}};
+}
+
+nlohmann::json ToJson(const RigidTransform& rigid, const BreathingDeformation& breathing) {
+  return {{"rigid",
+           {{"angles_rad", ToJson(rigid.angles_rad)},
+            {"translation_mm", ToJson(rigid.translation_mm)},
+            {"centre_mm", ToJson(rigid.centre_mm)},
+            {"convention", "q = R(p_post - centre) + centre + translation, itk::Euler3DTransform angles"}}},
+          {"breathing",
+           {{"amplitude_mm", breathing.amplitude_mm},
+            {"centre_mm", ToJson(breathing.centre_mm)},
+            {"sigma_mm", ToJson(breathing.sigma_mm)},
+            {"direction", ToJson(breathing.direction)},
+            {"convention", "p_pre = q + amplitude * exp(-sum_i ((q_i - centre_i) / sigma_i)^2 / 2) * direction"}}}};
+}
+
+nlohmann::json ToJson(const StarShape& s) {
+  nlohmann::json j = {{"kind", ShapeKindName(s.kind)}, {"centre_lps_mm", ToJson(s.centre_mm)}};
+  if (s.kind == ShapeKind::kSphere) j["radius_mm"] = s.semi_axes_mm[0];
+  if (s.kind == ShapeKind::kEllipsoid) j["semi_axes_mm"] = ToJson(s.semi_axes_mm);
+  if (s.kind == ShapeKind::kLobulated) {
+    j["base_radius_mm"] = s.semi_axes_mm[0];
+    j["lobe_amplitude"] = s.lobe_amplitude;
+  }
+  if (s.kind != ShapeKind::kSphere) j["angles_rad"] = ToJson(s.angles_rad);
+  return j;
 }
 
 std::string CaseTruthJson(const CaseSpec& spec, const std::vector<TumourTruth>& truth) {
@@ -137,29 +150,18 @@ std::string CaseTruthJson(const CaseSpec& spec, const std::vector<TumourTruth>& 
   j["description"] = "margo phantom case with known truth (docs/PHANTOM.md)";
   j["preset"] = spec.preset;
   j["seed"] = spec.seed;
-  j["pre_grid"] = Json(spec.pre_grid);
-  j["post_grid"] = Json(spec.post_grid);
-  j["transform_post_to_pre"] = {
-      {"rigid",
-       {{"angles_rad", Json(spec.rigid.angles_rad)},
-        {"translation_mm", Json(spec.rigid.translation_mm)},
-        {"centre_mm", Json(spec.rigid.centre_mm)},
-        {"convention", "q = R(p_post - centre) + centre + translation, itk::Euler3DTransform angles"}}},
-      {"breathing",
-       {{"amplitude_mm", spec.breathing.amplitude_mm},
-        {"centre_mm", Json(spec.breathing.centre_mm)},
-        {"sigma_mm", Json(spec.breathing.sigma_mm)},
-        {"direction", Json(spec.breathing.direction)},
-        {"convention", "p_pre = q + amplitude * exp(-sum_i ((q_i - centre_i) / sigma_i)^2 / 2) * direction"}}}};
+  j["pre_grid"] = ToJson(spec.pre_grid);
+  j["post_grid"] = ToJson(spec.post_grid);
+  j["transform_post_to_pre"] = ToJson(spec.rigid, spec.breathing);
   for (std::size_t i = 0; i < truth.size(); ++i) {
     const TumourTruth& t = truth[i];
     j["tumours"].push_back({{"label", t.label},
                             {"zone_label", spec.tumours[i].zone_label},
-                            {"shape", Json(spec.tumours[i].tumour)},
-                            {"zone", Json(spec.tumours[i].zone)},
+                            {"shape", ToJson(spec.tumours[i].tumour)},
+                            {"zone", ToJson(spec.tumours[i].zone)},
                             {"volume_ml", t.volume_ml},
-                            {"pre", Json(t.pre)},
-                            {"post", Json(t.post)},
+                            {"pre", ToJson(t.pre)},
+                            {"post", ToJson(t.post)},
                             {"min_margin_mm", t.post.min_margin_mm},
                             {"category", t.post.category}});
   }

@@ -8,6 +8,8 @@
 // so deformation is included. Vertices are weighted by the area they stand for.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -45,6 +47,16 @@ std::vector<TumourTruth> ComputeTruth(const CaseSpec& spec, const TruthOptions& 
 // Category from a minimal margin, thresholds of BRIEF.md (written here, not
 // taken from margin/, so the truth does not share code with what it checks).
 std::string TruthCategory(double min_margin_mm);
+
+// Area-weighted statistics of per-sample signed margins (REQUIRES: not empty).
+SurfaceTruth SummariseMargins(const std::vector<Vec3>& points, const std::vector<double>& margins,
+                              const std::vector<double>& areas, const TruthOptions& options);
+
+nlohmann::json ToJson(const Vec3& v);
+nlohmann::json ToJson(const SurfaceTruth& s);
+nlohmann::json ToJson(const ImageGeometry& g);
+nlohmann::json ToJson(const StarShape& s);
+nlohmann::json ToJson(const RigidTransform& rigid, const BreathingDeformation& breathing);
 
 // truth.json (format: docs/PHANTOM.md).
 std::string CaseTruthJson(const CaseSpec& spec, const std::vector<TumourTruth>& truth);

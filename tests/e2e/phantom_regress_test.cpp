@@ -80,5 +80,36 @@ TEST(RegressCommandTest, MissingOrEmptySuiteIsUnreadableInput) {
   EXPECT_NE(empty.err.find("no case found"), std::string::npos) << empty.err;
 }
 
+// Hybrid mode on real anatomy (3D-IRCADb-01 patient 1, 2x downsampled; read
+// from ../shared, never copied): zones sized for target margins, so the
+// pre-space truth on the real voxel-face surface is known; the post-space
+// truth is computed independently through the map and must agree (rigid map).
+TEST(HybridPhantomTest, RealTumoursGetTheirTargetMarginsAndMargoMeasuresThem) {
+  const std::string shared = testing::SharedDataDir();
+  if (shared.empty()) GTEST_SKIP() << "real data folder absent (MARGO_SHARED_DATA_DIR); hybrid test skipped";
+  const std::string ct = shared + "/ircadb1.1/ct_2x.nii.gz", labels = shared + "/ircadb1.1/labels_liver_tumours_2x.nii.gz";
+  if (!fs::exists(ct) || !fs::exists(labels)) GTEST_SKIP() << ct << " or " << labels << " absent; skipped";
+  testing::TempDir dir;
+  const auto made = testing::Run({"phantom", "--out", dir / "hybrid", "--preset", "rigid", "--hybrid-ct", ct,
+                                  "--hybrid-labels", labels, "--quiet"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const json truth = testing::ReadJson(dir / "hybrid/truth.json");
+  ASSERT_GE(truth["tumours"].size(), 4u);
+  for (const json& t : truth["tumours"]) {
+    const double target = t["target_min_margin_mm"].get<double>();
+    EXPECT_NEAR(t["pre"]["min_margin_mm"].get<double>(), target, 0.01) << "tumour " << t["label"];
+    EXPECT_NEAR(t["post"]["min_margin_mm"].get<double>(), target, 0.01) << "tumour " << t["label"];
+  }
+  const auto regress = testing::Run({"regress", dir / "hybrid"});
+  EXPECT_EQ(regress.exit_code, 0) << regress.out << regress.err;
+}
+
+TEST(HybridPhantomTest, OneHybridInputWithoutTheOtherIsAUsageError) {
+  testing::TempDir dir;
+  const auto run = testing::Run({"phantom", "--out", dir / "h", "--hybrid-ct", dir / "ct.nii.gz"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--hybrid-labels"), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace margo
