@@ -15,33 +15,13 @@
 #include "core/log.h"
 #include "io/image_writer.h"
 #include "testdata/generator/abdomen.h"
+#include "testdata/generator/phantom_image.h"
 #include "testdata/generator/phantom_truth.h"
 
 namespace margo {
 namespace {
 
 using ShortImage = itk::Image<std::int16_t, 3>;
-
-template <typename TImage>
-typename TImage::Pointer Allocate(const ImageGeometry& g) {
-  auto image = TImage::New();
-  typename TImage::RegionType region;
-  typename TImage::SpacingType spacing;
-  typename TImage::PointType origin;
-  typename TImage::DirectionType direction;
-  for (int a = 0; a < 3; ++a) {
-    region.SetSize(a, g.size[a]);
-    spacing[a] = g.spacing_mm[a];
-    origin[a] = g.origin_mm[a];
-    for (int c = 0; c < 3; ++c) direction[a][c] = g.direction[a][c];
-  }
-  image->SetRegions(region);
-  image->SetSpacing(spacing);
-  image->SetOrigin(origin);
-  image->SetDirection(direction);
-  image->Allocate();
-  return image;
-}
 
 // What one grid shows: noiseless HU and two label maps.
 struct Rendered {
@@ -51,7 +31,7 @@ struct Rendered {
 
 // Evaluates every voxel's pre-world point, slices shared between two threads.
 Rendered Render(const CaseSpec& spec, const ImageGeometry& g, bool post) {
-  Rendered r{Allocate<CtImage>(g), Allocate<LabelImage>(g), Allocate<LabelImage>(g)};
+  Rendered r{AllocateOn<CtImage>(g), AllocateOn<LabelImage>(g), AllocateOn<LabelImage>(g)};
   const PhantomMap map = spec.Map();
   float* hu = r.hu->GetBufferPointer();
   std::uint16_t* lesions = r.lesions->GetBufferPointer();
@@ -88,7 +68,7 @@ ShortImage::Pointer ToCt(const CaseSpec& spec, const ImageGeometry& g, const CtI
   blur->SetSigma(spec.blur_mm);
   blur->SetNumberOfWorkUnits(2);
   blur->Update();
-  ShortImage::Pointer ct = Allocate<ShortImage>(g);
+  ShortImage::Pointer ct = AllocateOn<ShortImage>(g);
   std::mt19937 rng(spec.seed * 1000003u + stream);
   std::normal_distribution<float> noise(0.0f, static_cast<float>(spec.noise_hu));
   const float* in = blur->GetOutput()->GetBufferPointer();

@@ -16,6 +16,7 @@
 #include "io/image_writer.h"
 #include "testdata/generator/closest_point.h"
 #include "testdata/generator/phantom_case.h"
+#include "testdata/generator/phantom_image.h"
 #include "testdata/generator/phantom_truth.h"
 
 namespace margo {
@@ -176,24 +177,6 @@ ImageGeometry PostGrid(const ImageGeometry& pre) {
   return g;
 }
 
-template <typename TImage>
-typename TImage::Pointer Allocate(const ImageGeometry& g) {
-  auto image = TImage::New();
-  typename TImage::RegionType region;
-  typename TImage::SpacingType spacing;
-  typename TImage::PointType origin;
-  for (int a = 0; a < 3; ++a) {
-    region.SetSize(a, g.size[a]);
-    spacing[a] = g.spacing_mm[a];
-    origin[a] = g.origin_mm[a];
-  }
-  image->SetRegions(region);
-  image->SetSpacing(spacing);
-  image->SetOrigin(origin);
-  image->Allocate();
-  return image;
-}
-
 struct PostImages {
   itk::Image<std::int16_t, 3>::Pointer ct;
   LabelImage::Pointer zones, liver;
@@ -201,7 +184,7 @@ struct PostImages {
 
 PostImages RenderPost(const CtImage::Pointer& pre_ct, const LabelImage& labels, const HybridParams& p,
                       const std::vector<HybridTumour>& tumours, const ImageGeometry& g, const PhantomMap& map) {
-  PostImages out{Allocate<itk::Image<std::int16_t, 3>>(g), Allocate<LabelImage>(g), Allocate<LabelImage>(g)};
+  PostImages out{AllocateOn<itk::Image<std::int16_t, 3>>(g), AllocateOn<LabelImage>(g), AllocateOn<LabelImage>(g)};
   auto interpolate = itk::LinearInterpolateImageFunction<CtImage, double>::New();
   interpolate->SetInputImage(pre_ct);
   auto render = [&](std::size_t k0, std::size_t k1) {
