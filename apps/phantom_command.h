@@ -20,7 +20,7 @@ struct PhantomParams {
   unsigned seed = 1;             // Default: 1. Noise and gas bubbles only; the truth does not depend on it
   // Hybrid mode (both or neither): real CT and its label map; --preset then only chooses the motion.
   std::string hybrid_ct, hybrid_labels;
-  unsigned liver_label = 1;      // Default: 1 (3D-IRCADb)
+  unsigned liver_label = 1;  // Default: 1 (3D-IRCADb)
 };
 
 CLI::App* AddPhantomCommand(CLI::App& app, PhantomParams& params);

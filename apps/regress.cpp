@@ -1,13 +1,12 @@
 #include "apps/regress.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 
@@ -45,7 +44,8 @@ std::vector<TruthTumour> TruthTumours(const nlohmann::json& truth, MeasureSpace 
     }
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorKind::kInputUnreadable,
-                "truth " + path.string() + ": expected tumours[] with label, min_margin_mm and category: " + e.what());
+                "truth " + path.string() +
+                    ": expected tumours[] with label, min_margin_mm and category: " + e.what());
   }
   return out;
 }
@@ -104,9 +104,10 @@ void RunCase(const std::string& dir, const RegressParams& params, Log& log, Regr
   a.registration = params.registration;
   const auto truth = TruthTumours(ReadTruth(d / "truth.json"), a.space, d / "truth.json");
   const Assessment assessment = RunAssess(a, log);
-  const double tolerance = params.tolerance_mm >= 0.0
-                               ? params.tolerance_mm
-                               : kKernelLimitPerVoxel * LargestLabelSpacingMm(assessment) + kRegistrationAllowanceMm;
+  const double tolerance =
+      params.tolerance_mm >= 0.0
+          ? params.tolerance_mm
+          : kKernelLimitPerVoxel * LargestLabelSpacingMm(assessment) + kRegistrationAllowanceMm;
   std::map<std::uint16_t, const TumourMargin*> by_label;
   for (const TumourMargin& m : assessment.tumours) by_label[m.label] = &m;
   for (const TruthTumour& t : truth) {
@@ -131,17 +132,20 @@ std::vector<std::string> FindCases(const std::string& suite) {
   const fs::path root(suite);
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
-    throw Error(ErrorKind::kInputUnreadable, "suite " + suite + ": no such folder; expected a folder of case folders");
+    throw Error(ErrorKind::kInputUnreadable,
+                "suite " + suite + ": no such folder; expected a folder of case folders");
   }
   if (fs::exists(root / "truth.json")) return {root.string()};
   std::vector<std::string> cases;
   for (const auto& entry : fs::directory_iterator(root)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "truth.json")) cases.push_back(entry.path().string());
+    if (entry.is_directory() && fs::exists(entry.path() / "truth.json"))
+      cases.push_back(entry.path().string());
   }
   std::sort(cases.begin(), cases.end());
   if (cases.empty()) {
-    throw Error(ErrorKind::kInputUnreadable,
-                "suite " + suite + ": no case found; expected sub-folders holding truth.json and the case images");
+    throw Error(
+        ErrorKind::kInputUnreadable,
+        "suite " + suite + ": no case found; expected sub-folders holding truth.json and the case images");
   }
   return cases;
 }
@@ -163,17 +167,20 @@ RegressResult RunRegress(const RegressParams& params, Log& log) {
 }
 
 std::string RegressTable(const RegressResult& r) {
-  std::string out = "case                  label  truth_mm  measured_mm  error_mm  tol_mm  truth_cat   measured_cat  result\n";
+  std::string out =
+      "case                  label  truth_mm  measured_mm  error_mm  tol_mm  truth_cat   measured_cat  "
+      "result\n";
   double worst = 0.0, sum_abs = 0.0;
   std::size_t measured = 0, passed = 0;
   for (const RegressRow& row : r.rows) {
     char buf[256];
     const bool has = row.measured_category != "-";
     const double error = row.measured_mm - row.truth_mm;
-    std::snprintf(buf, sizeof buf, "%-20s %6u %9.2f %12s %9s %7.2f  %-10s  %-12s  %s%s%s\n", row.case_name.c_str(),
-                  unsigned(row.label), row.truth_mm, has ? Format("%.2f", row.measured_mm, 0, 0).c_str() : "-",
-                  has ? Format("%+.2f", error, 0, 0).c_str() : "-", row.tolerance_mm, row.truth_category.c_str(),
-                  row.measured_category.c_str(), row.pass ? "ok" : "FAIL",
+    std::snprintf(buf, sizeof buf, "%-20s %6u %9.2f %12s %9s %7.2f  %-10s  %-12s  %s%s%s\n",
+                  row.case_name.c_str(), unsigned(row.label), row.truth_mm,
+                  has ? Format("%.2f", row.measured_mm, 0, 0).c_str() : "-",
+                  has ? Format("%+.2f", error, 0, 0).c_str() : "-", row.tolerance_mm,
+                  row.truth_category.c_str(), row.measured_category.c_str(), row.pass ? "ok" : "FAIL",
                   row.problem.empty() ? "" : ": ", row.problem.c_str());
     out += buf;
     if (row.borderline && row.pass && row.measured_category != row.truth_category) {
@@ -188,10 +195,11 @@ std::string RegressTable(const RegressResult& r) {
   }
   for (const std::string& e : r.case_errors) out += "case failed: " + e + "\n";
   char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "summary: %zu cases, %zu tumours, %zu passed, %zu failed; |error| mean %.2f mm, max %.2f mm: %s\n",
-                r.cases, r.rows.size(), passed, r.rows.size() - passed + r.case_errors.size(),
-                measured ? sum_abs / measured : 0.0, worst, r.Passed() ? "PASS" : "FAIL");
+  std::snprintf(
+      buf, sizeof buf,
+      "summary: %zu cases, %zu tumours, %zu passed, %zu failed; |error| mean %.2f mm, max %.2f mm: %s\n",
+      r.cases, r.rows.size(), passed, r.rows.size() - passed + r.case_errors.size(),
+      measured ? sum_abs / measured : 0.0, worst, r.Passed() ? "PASS" : "FAIL");
   return out + buf;
 }
 

@@ -37,7 +37,7 @@ struct RegressRow {
   std::string truth_category, measured_category;
   bool borderline = false;  // truth within the tolerance of a category threshold: category may differ
   bool pass = false;
-  std::string problem;      // why it failed, when it did
+  std::string problem;  // why it failed, when it did
 };
 
 struct RegressResult {

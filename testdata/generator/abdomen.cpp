@@ -35,10 +35,10 @@ struct Vessel {
 };
 // Portal vein and its branches, hepatic veins towards the IVC.
 const Vessel kLiverVessels[] = {
-    {{-20, 5, -30}, {-45, -5, -5}, 6.5},   {{-45, -5, -5}, {-80, -15, 10}, 4.5},
-    {{-45, -5, -5}, {-55, 25, -25}, 4.0},  {{-45, -5, -5}, {-10, -35, 15}, 4.0},
-    {{-18, 30, 40}, {-60, -25, 35}, 4.0},  {{-18, 30, 40}, {-95, 10, 20}, 3.5},
-    {{-18, 30, 40}, {-40, 40, 0}, 3.0},    {{-80, -15, 10}, {-95, -35, -10}, 2.5},
+    {{-20, 5, -30}, {-45, -5, -5}, 6.5},  {{-45, -5, -5}, {-80, -15, 10}, 4.5},
+    {{-45, -5, -5}, {-55, 25, -25}, 4.0}, {{-45, -5, -5}, {-10, -35, 15}, 4.0},
+    {{-18, 30, 40}, {-60, -25, 35}, 4.0}, {{-18, 30, 40}, {-95, 10, 20}, 3.5},
+    {{-18, 30, 40}, {-40, 40, 0}, 3.0},   {{-80, -15, 10}, {-95, -35, -10}, 2.5},
 };
 
 double LiverHu(const Vec3& p) {
@@ -56,15 +56,16 @@ double SpineHu(const Vec3& p) {
   if (body <= 1.0) return disc ? 90.0 : (body > 0.7 ? 650.0 : 240.0);
   const double canal = Level2(x, y, 0.0, 74.0, 7.0, 7.0);
   if (canal <= 1.0) return 15.0;
-  if (!disc && Level2(x, y, 0.0, 76.0, 14.0, 12.0) <= 1.0) return 550.0;  // arch
-  if (!disc && std::fabs(y - 82.0) < 4.0 && std::fabs(x) < 9.0) return 550.0;  // spinous process
+  if (!disc && Level2(x, y, 0.0, 76.0, 14.0, 12.0) <= 1.0) return 550.0;        // arch
+  if (!disc && std::fabs(y - 82.0) < 4.0 && std::fabs(x) < 9.0) return 550.0;   // spinous process
   if (!disc && std::fabs(y - 62.0) < 3.5 && std::fabs(x) < 32.0) return 500.0;  // transverse processes
-  return -10000.0;  // not spine
+  return -10000.0;                                                              // not spine
 }
 
 double OrgansHu(const Vec3& p) {
   const double x = p[0], y = p[1];
-  if (Level2(x, y, 20.0, 36.0, 11.0, 11.0) <= 1.0) return Level2(x, y, 20.0, 36.0, 9.5, 9.5) <= 1.0 ? 175.0 : 60.0;
+  if (Level2(x, y, 20.0, 36.0, 11.0, 11.0) <= 1.0)
+    return Level2(x, y, 20.0, 36.0, 9.5, 9.5) <= 1.0 ? 175.0 : 60.0;
   if (Level2(x, y, -18.0, 32.0, 12.0, 9.0) <= 1.0) return 140.0;  // IVC
   if (InAbdomenLiver(p)) return LiverHu(p);
   for (double side : {-1.0, 1.0}) {  // kidneys: cortex, medulla, sinus fat
@@ -74,13 +75,14 @@ double OrgansHu(const Vec3& p) {
   if (Level(p, {78.0, 25.0, 25.0}, {26.0, 40.0, 45.0}) <= 1.0) return 115.0;  // spleen
   const double stomach = Level(p, {45.0, -35.0, 25.0}, {32.0, 22.0, 28.0});
   if (stomach <= 1.0) {
-    if (stomach > 0.8) return 45.0;            // wall
-    return y < -42.0 ? -950.0 : 15.0;          // air above the fluid level (supine: anterior)
+    if (stomach > 0.8) return 45.0;    // wall
+    return y < -42.0 ? -950.0 : 15.0;  // air above the fluid level (supine: anterior)
   }
   // Bowel loops: a lattice of small tubes in the lower abdomen.
   if (x > -40.0 && y < 30.0 && p[2] < 0.0 &&
       std::hypot(std::fmod(x + 300.0, 26.0) - 13.0, std::fmod(y + 300.0, 22.0) - 11.0) < 8.0) {
-    return std::hypot(std::fmod(x + 300.0, 26.0) - 13.0, std::fmod(y + 300.0, 22.0) - 11.0) < 5.5 ? -20.0 : 50.0;
+    return std::hypot(std::fmod(x + 300.0, 26.0) - 13.0, std::fmod(y + 300.0, 22.0) - 11.0) < 5.5 ? -20.0
+                                                                                                  : 50.0;
   }
   return -95.0;  // intra-abdominal fat
 }
@@ -124,7 +126,7 @@ double CaseHu(const CaseSpec& spec, const Vec3& p, bool post) {
       }
       return outside_mm > -3.0 ? 42.0 : 30.0;  // ablated: hypodense, slightly denser periphery
     }
-    if (t.tumour.Contains(p)) return 52.0;      // tumour left outside its zone
+    if (t.tumour.Contains(p)) return 52.0;                     // tumour left outside its zone
     if (outside_mm <= 2.0 && InAbdomenLiver(p)) return 135.0;  // hyperaemic rim
   }
   return AbdomenHu(p);

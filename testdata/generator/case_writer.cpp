@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <cmath>
+#include <future>
 #include <random>
 #include <thread>
 #include <vector>
@@ -62,7 +62,8 @@ Rendered Render(const CaseSpec& spec, const ImageGeometry& g, bool post) {
 }
 
 // Scanner resolution (Gaussian blur) and noise, then whole HU in int16.
-ShortImage::Pointer ToCt(const CaseSpec& spec, const ImageGeometry& g, const CtImage::Pointer& hu, unsigned stream) {
+ShortImage::Pointer ToCt(const CaseSpec& spec, const ImageGeometry& g, const CtImage::Pointer& hu,
+                         unsigned stream) {
   auto blur = itk::SmoothingRecursiveGaussianImageFilter<CtImage, CtImage>::New();
   blur->SetInput(hu);
   blur->SetSigma(spec.blur_mm);
@@ -113,7 +114,8 @@ void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log) {
   log.Progress("phantom", "computing the truth");
   WriteFileAtomically(dir + "/truth.json", CaseTruthJson(spec, truth.get()));
   log.EndProgress();
-  log.Info("phantom '" + spec.preset + "' written to " + dir + " in " + std::to_string(SecondsSince(start)) + " s");
+  log.Info("phantom '" + spec.preset + "' written to " + dir + " in " + std::to_string(SecondsSince(start)) +
+           " s");
 }
 
 }  // namespace margo

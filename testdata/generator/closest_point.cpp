@@ -33,7 +33,8 @@ double PointTriangleDistanceMm(const Vec3& p, const Vec3& a, const Vec3& b, cons
 }
 
 MeshDistance::MeshDistance(SurfaceMesh mesh, double coarse_spacing_mm, double fine_spacing_mm)
-    : mesh_(std::move(mesh)), stride_(std::max(1, static_cast<int>(std::lround(coarse_spacing_mm / fine_spacing_mm)))) {
+    : mesh_(std::move(mesh)),
+      stride_(std::max(1, static_cast<int>(std::lround(coarse_spacing_mm / fine_spacing_mm)))) {
   const int n = static_cast<int>(mesh_.vertices.size());
   coarse_ = {0, n - 1};
   for (int ring = stride_; ring < mesh_.rings; ring += stride_) {
@@ -101,7 +102,8 @@ double MeshDistance::DistanceMm(const Vec3& p) const {
     const int v = NearestFineVertex(p, candidate.second);
     for (int i = first_triangle_[v]; i < first_triangle_[v + 1]; ++i) {
       const auto& t = mesh_.triangles[vertex_triangles_[i]];
-      d = std::min(d, PointTriangleDistanceMm(p, mesh_.vertices[t[0]], mesh_.vertices[t[1]], mesh_.vertices[t[2]]));
+      d = std::min(
+          d, PointTriangleDistanceMm(p, mesh_.vertices[t[0]], mesh_.vertices[t[1]], mesh_.vertices[t[2]]));
     }
   }
   return d;

@@ -115,7 +115,8 @@ std::vector<HybridTumour> ChooseTumours(std::map<std::uint16_t, Samples> faces, 
     t.zone = StarShape::Sphere(c, reach + t.target_mm);
     t.surface = std::move(samples);
     const bool clash = std::any_of(chosen.begin(), chosen.end(), [&t](const HybridTumour& o) {
-      return Distance(o.zone.centre_mm, t.zone.centre_mm) <= o.zone.MaxRadiusMm() + t.zone.MaxRadiusMm() + 1.0;
+      return Distance(o.zone.centre_mm, t.zone.centre_mm) <=
+             o.zone.MaxRadiusMm() + t.zone.MaxRadiusMm() + 1.0;
     });
     if (clash) {
       log.Info("hybrid: tumour " + std::to_string(label) + " left out (its zone would touch another)");
@@ -126,8 +127,9 @@ std::vector<HybridTumour> ChooseTumours(std::map<std::uint16_t, Samples> faces, 
   }
   if (chosen.empty()) {
     throw Error(ErrorKind::kSegmentationInvalid,
-                "hybrid labels " + p.labels + ": no tumour label (other than liver " + std::to_string(p.liver_label) +
-                    ") of at least " + std::to_string(p.min_tumour_ml) + " mL away from the image edge");
+                "hybrid labels " + p.labels + ": no tumour label (other than liver " +
+                    std::to_string(p.liver_label) + ") of at least " + std::to_string(p.min_tumour_ml) +
+                    " mL away from the image edge");
   }
   return chosen;
 }
@@ -183,8 +185,10 @@ struct PostImages {
 };
 
 PostImages RenderPost(const CtImage::Pointer& pre_ct, const LabelImage& labels, const HybridParams& p,
-                      const std::vector<HybridTumour>& tumours, const ImageGeometry& g, const PhantomMap& map) {
-  PostImages out{AllocateOn<itk::Image<std::int16_t, 3>>(g), AllocateOn<LabelImage>(g), AllocateOn<LabelImage>(g)};
+                      const std::vector<HybridTumour>& tumours, const ImageGeometry& g,
+                      const PhantomMap& map) {
+  PostImages out{AllocateOn<itk::Image<std::int16_t, 3>>(g), AllocateOn<LabelImage>(g),
+                 AllocateOn<LabelImage>(g)};
   auto interpolate = itk::LinearInterpolateImageFunction<CtImage, double>::New();
   interpolate->SetInputImage(pre_ct);
   auto render = [&](std::size_t k0, std::size_t k1) {
@@ -210,8 +214,10 @@ PostImages RenderPost(const CtImage::Pointer& pre_ct, const LabelImage& labels, 
               hu = 135.0;
             }
           }
+          if (zone != 0) hu += 2.3 * noise(rng);  // painted tissue gets the real CT's grain (about 15 HU)
           const std::size_t at = i + g.size[0] * (j + g.size[1] * k);
-          out.ct->GetBufferPointer()[at] = static_cast<std::int16_t>(std::lround(std::clamp(hu + noise(rng), -1024.0, 3071.0)));
+          out.ct->GetBufferPointer()[at] =
+              static_cast<std::int16_t>(std::lround(std::clamp(hu + noise(rng), -1024.0, 3071.0)));
           out.zones->GetBufferPointer()[at] = zone;
           out.liver->GetBufferPointer()[at] = l != 0 ? 1 : 0;
         }
@@ -225,13 +231,13 @@ PostImages RenderPost(const CtImage::Pointer& pre_ct, const LabelImage& labels, 
 }  // namespace
 
 void WriteHybridCase(const HybridParams& p, const std::string& dir, Log& log) {
-  EnsureWritableDirectory(dir);
   const LoadedCt ct = LoadCt(p.ct, "hybrid CT");
   const LoadedLabels labels = LoadLabels(p.labels, "hybrid labels");
+  EnsureWritableDirectory(dir);
   if (!SameGrid(ct.report.geometry, labels.report.geometry, 0.01)) {
     throw Error(ErrorKind::kGeometryInvalid, "hybrid labels " + p.labels + ": grid " +
-                                                 Describe(labels.report.geometry) + "; expected the CT's grid " +
-                                                 Describe(ct.report.geometry));
+                                                 Describe(labels.report.geometry) +
+                                                 "; expected the CT's grid " + Describe(ct.report.geometry));
   }
   const ImageGeometry& pre = ct.report.geometry;
   log.Info("hybrid CT: " + Describe(pre));
@@ -241,7 +247,8 @@ void WriteHybridCase(const HybridParams& p, const std::string& dir, Log& log) {
                 "hybrid labels " + p.labels + ": no liver label " + std::to_string(p.liver_label));
   }
   const Vec3 liver_centre = Centroid(faces[p.liver_label]);
-  const std::vector<HybridTumour> tumours = ChooseTumours(std::move(faces), p, pre.VoxelVolumeMm3() / 1000.0, log);
+  const std::vector<HybridTumour> tumours =
+      ChooseTumours(std::move(faces), p, pre.VoxelVolumeMm3() / 1000.0, log);
 
   CaseSpec motion = PresetSpec(p.preset, p.seed);
   motion.rigid.centre_mm = liver_centre;
@@ -262,7 +269,8 @@ void WriteHybridCase(const HybridParams& p, const std::string& dir, Log& log) {
   const std::size_t n = labels.image->GetLargestPossibleRegion().GetNumberOfPixels();
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint16_t l = labels.image->GetBufferPointer()[i];
-    const bool chosen = std::any_of(tumours.begin(), tumours.end(), [l](const HybridTumour& t) { return t.label == l; });
+    const bool chosen =
+        std::any_of(tumours.begin(), tumours.end(), [l](const HybridTumour& t) { return t.label == l; });
     tumour_map->GetBufferPointer()[i] = chosen ? l : 0;
     pre_liver->GetBufferPointer()[i] = l != 0 ? 1 : 0;
   }

@@ -22,8 +22,8 @@ namespace margo {
 class Log;
 
 struct HybridParams {
-  std::string ct;      // REQUIRED: real CT (DICOM folder or image file)
-  std::string labels;  // REQUIRED: label map on the CT's grid
+  std::string ct;                 // REQUIRED: real CT (DICOM folder or image file)
+  std::string labels;             // REQUIRED: label map on the CT's grid
   std::uint16_t liver_label = 1;  // Default: 1 (3D-IRCADb convention)
   double min_tumour_ml = 1.0;     // Default: 1 mL; smaller tumours are left out
   std::string preset = "small";   // motion taken from this preset (PresetSpec)

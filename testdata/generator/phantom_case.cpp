@@ -27,14 +27,15 @@ ImageGeometry Grid(std::array<std::size_t, 3> size, const Vec3& spacing, const V
 std::vector<CaseTumour> StandardTumours() {
   using S = StarShape;
   return {
-      {2, S::Sphere({-62, -14, 10}, 8.0), S::Sphere({-61, -14, 10}, 21.0), 1},                 // 12 mm: A0
+      {2, S::Sphere({-62, -14, 10}, 8.0), S::Sphere({-61, -14, 10}, 21.0), 1},  // 12 mm: A0
       {3, S::Ellipsoid({-20, -30, -18}, {9, 6, 5}, {20, 10, 30}),
-       S::Ellipsoid({-20, -30, -18}, {17, 14, 13}, {20, 10, 30}), 2},                            // A1
+       S::Ellipsoid({-20, -30, -18}, {17, 14, 13}, {20, 10, 30}), 2},                                // A1
       {4, S::Lobulated({-75, 15, -22}, 7.0, 0.25, {0, 30, 0}), S::Sphere({-75, 14, -22}, 12.5), 3},  // A2
-      {5, S::Sphere({-34, 22, 24}, 6.0), S::Sphere({-34, 16, 24}, 9.0), 4},                    // -3 mm: incomplete
-      {6, S::Ellipsoid({-75, -25, -22}, {8, 5, 5}, {0, 0, 45}), S::Sphere({-70, -25, -22}, 10.0), 5},  // incomplete
+      {5, S::Sphere({-34, 22, 24}, 6.0), S::Sphere({-34, 16, 24}, 9.0), 4},  // -3 mm: incomplete
+      {6, S::Ellipsoid({-75, -25, -22}, {8, 5, 5}, {0, 0, 45}), S::Sphere({-70, -25, -22}, 10.0),
+       5},  // incomplete
       {7, S::Lobulated({-30, 5, -5}, 6.5, 0.2, {30, 0, 60}),
-       S::Ellipsoid({-30, 5, -5}, {16, 14, 13}, {0, 20, 10}), 6},                               // A1
+       S::Ellipsoid({-30, 5, -5}, {16, 14, 13}, {0, 20, 10}), 6},  // A1
   };
 }
 
@@ -59,10 +60,12 @@ std::vector<GasBubble> GasFor(const std::vector<CaseTumour>& tumours, unsigned s
   std::uniform_real_distribution<double> unit(-1.0, 1.0), radius(0.8, 1.8);
   std::vector<GasBubble> gas;
   for (const CaseTumour& t : tumours) {
-    const double reach = 0.45 * std::min({t.zone.semi_axes_mm[0], t.zone.semi_axes_mm[1], t.zone.semi_axes_mm[2]});
+    const double reach =
+        0.45 * std::min({t.zone.semi_axes_mm[0], t.zone.semi_axes_mm[1], t.zone.semi_axes_mm[2]});
     const int count = 3 + static_cast<int>(rng() % 2);
     for (int i = 0; i < count; ++i) {
-      gas.push_back({Add(t.zone.centre_mm, {reach * unit(rng), reach * unit(rng), reach * unit(rng)}), radius(rng)});
+      gas.push_back(
+          {Add(t.zone.centre_mm, {reach * unit(rng), reach * unit(rng), reach * unit(rng)}), radius(rng)});
     }
   }
   return gas;

@@ -32,12 +32,12 @@ struct CaseSpec {
   std::string preset;
   unsigned seed = 1;
   ImageGeometry pre_grid, post_grid;
-  RigidTransform rigid;           // post -> pre, before the breathing deformation
+  RigidTransform rigid;            // post -> pre, before the breathing deformation
   BreathingDeformation breathing;  // amplitude 0 = rigid only
   std::vector<CaseTumour> tumours;
-  std::vector<GasBubble> gas;     // in the ablation zones (post CT only); from the seed
-  double noise_hu = 15.0;         // standard deviation of the Gaussian image noise
-  double blur_mm = 0.6;           // Gaussian blur (scanner resolution) before noise
+  std::vector<GasBubble> gas;  // in the ablation zones (post CT only); from the seed
+  double noise_hu = 15.0;      // standard deviation of the Gaussian image noise
+  double blur_mm = 0.6;        // Gaussian blur (scanner resolution) before noise
 
   PhantomMap Map() const { return PhantomMap(rigid, breathing); }
 };

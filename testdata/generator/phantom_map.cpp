@@ -17,7 +17,8 @@ PhantomMap::PhantomMap(const RigidTransform& rigid, const BreathingDeformation& 
     : rigid_(rigid), breathing_(breathing), rotation_(EulerMatrix(rigid.angles_rad)) {}
 
 Vec3 PhantomMap::PostToPre(const Vec3& p_post) const {
-  const Vec3 q = Add(Add(Mul(rotation_, Sub(p_post, rigid_.centre_mm)), rigid_.centre_mm), rigid_.translation_mm);
+  const Vec3 q =
+      Add(Add(Mul(rotation_, Sub(p_post, rigid_.centre_mm)), rigid_.centre_mm), rigid_.translation_mm);
   return Add(q, breathing_.DisplacementMm(q));
 }
 
@@ -29,7 +30,8 @@ Vec3 PhantomMap::PreToPost(const Vec3& p_pre) const {
     q = next;
     if (step < 1e-9) break;
   }
-  return Add(MulTransposed(rotation_, Sub(Sub(q, rigid_.centre_mm), rigid_.translation_mm)), rigid_.centre_mm);
+  return Add(MulTransposed(rotation_, Sub(Sub(q, rigid_.centre_mm), rigid_.translation_mm)),
+             rigid_.centre_mm);
 }
 
 }  // namespace margo

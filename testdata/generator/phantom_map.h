@@ -13,10 +13,11 @@
 namespace margo {
 
 struct BreathingDeformation {
-  double amplitude_mm = 0.0;     // 0 = none; the displacement never exceeds it
-  Vec3 centre_mm{};              // where the displacement is largest (pre world, after the rigid map)
+  double amplitude_mm = 0.0;  // 0 = none; the displacement never exceeds it
+  Vec3 centre_mm{};           // where the displacement is largest (pre world, after the rigid map)
   Vec3 sigma_mm{60.0, 60.0, 80.0};
-  Vec3 direction{0.0, 0.3, 0.954};  // normalised when used: mostly cranio-caudal (S) with an antero-posterior part
+  Vec3 direction{0.0, 0.3,
+                 0.954};  // normalised when used: mostly cranio-caudal (S) with an antero-posterior part
 
   Vec3 DisplacementMm(const Vec3& q) const;
 };

@@ -1,11 +1,10 @@
 #include "testdata/generator/phantom_truth.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "testdata/generator/closest_point.h"
@@ -33,11 +32,12 @@ SurfaceMesh Mapped(SurfaceMesh mesh, const PhantomMap& map) {
 }  // namespace
 
 SurfaceTruth SummariseMargins(const std::vector<Vec3>& points, const std::vector<double>& margins,
-                       const std::vector<double>& areas, const TruthOptions& options) {
+                              const std::vector<double>& areas, const TruthOptions& options) {
   SurfaceTruth s;
   std::vector<std::size_t> order(margins.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return margins[a] < margins[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return margins[a] < margins[b]; });
   s.area_mm2 = std::accumulate(areas.begin(), areas.end(), 0.0);
   s.min_margin_mm = margins[order.front()];
   s.min_point_mm = points[order.front()];
@@ -105,9 +105,12 @@ nlohmann::json ToJson(const Vec3& v) { return {v[0], v[1], v[2]}; }
 nlohmann::json ToJson(const SurfaceTruth& s) {
   nlohmann::json coverage = nlohmann::json::array();
   for (const auto& [d, share] : s.coverage) coverage.push_back({{"distance_mm", d}, {"share", share}});
-  return {{"min_margin_mm", s.min_margin_mm}, {"min_margin_point_lps_mm", ToJson(s.min_point_mm)},
-          {"p5_mm", s.p5_mm},                 {"p50_mm", s.p50_mm},
-          {"surface_coverage", coverage},      {"surface_area_mm2", s.area_mm2},
+  return {{"min_margin_mm", s.min_margin_mm},
+          {"min_margin_point_lps_mm", ToJson(s.min_point_mm)},
+          {"p5_mm", s.p5_mm},
+          {"p50_mm", s.p50_mm},
+          {"surface_coverage", coverage},
+          {"surface_area_mm2", s.area_mm2},
           {"category", s.category}};
 }
 
@@ -129,7 +132,8 @@ nlohmann::json ToJson(const RigidTransform& rigid, const BreathingDeformation& b
             {"centre_mm", ToJson(breathing.centre_mm)},
             {"sigma_mm", ToJson(breathing.sigma_mm)},
             {"direction", ToJson(breathing.direction)},
-            {"convention", "p_pre = q + amplitude * exp(-sum_i ((q_i - centre_i) / sigma_i)^2 / 2) * direction"}}}};
+            {"convention",
+             "p_pre = q + amplitude * exp(-sum_i ((q_i - centre_i) / sigma_i)^2 / 2) * direction"}}}};
 }
 
 nlohmann::json ToJson(const StarShape& s) {

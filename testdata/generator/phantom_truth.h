@@ -8,9 +8,8 @@
 // so deformation is included. Vertices are weighted by the area they stand for.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>

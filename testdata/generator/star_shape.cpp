@@ -29,9 +29,12 @@ Mat3 EulerMatrix(const Vec3& a) {
 
 const char* ShapeKindName(ShapeKind kind) {
   switch (kind) {
-    case ShapeKind::kSphere: return "sphere";
-    case ShapeKind::kEllipsoid: return "ellipsoid";
-    case ShapeKind::kLobulated: return "lobulated";
+    case ShapeKind::kSphere:
+      return "sphere";
+    case ShapeKind::kEllipsoid:
+      return "ellipsoid";
+    case ShapeKind::kLobulated:
+      return "lobulated";
   }
   return "?";
 }
@@ -53,7 +56,8 @@ StarShape StarShape::Ellipsoid(const Vec3& centre, const Vec3& semi_axes_mm, con
   return s;
 }
 
-StarShape StarShape::Lobulated(const Vec3& centre, double radius_mm, double amplitude, const Vec3& angles_deg) {
+StarShape StarShape::Lobulated(const Vec3& centre, double radius_mm, double amplitude,
+                               const Vec3& angles_deg) {
   StarShape s;
   s.kind = ShapeKind::kLobulated;
   s.centre_mm = centre;
@@ -69,7 +73,8 @@ double StarShape::RadiusMm(const Vec3& u) const {
     case ShapeKind::kSphere:
       return semi_axes_mm[0];
     case ShapeKind::kEllipsoid:
-      return 1.0 / std::sqrt(Sq(u[0] / semi_axes_mm[0]) + Sq(u[1] / semi_axes_mm[1]) + Sq(u[2] / semi_axes_mm[2]));
+      return 1.0 /
+             std::sqrt(Sq(u[0] / semi_axes_mm[0]) + Sq(u[1] / semi_axes_mm[1]) + Sq(u[2] / semi_axes_mm[2]));
     case ShapeKind::kLobulated: {
       // A degree-3 harmonic in the equator plus a Legendre P3 along the axis: |f| <= 1.
       const double f = 0.6 * (u[0] * u[0] * u[0] - 3.0 * u[0] * u[1] * u[1]) +

@@ -21,9 +21,9 @@ const char* ShapeKindName(ShapeKind kind);
 
 struct StarShape {
   ShapeKind kind = ShapeKind::kSphere;
-  Vec3 centre_mm{};        // pre world, LPS
-  Vec3 semi_axes_mm{};     // sphere: radius in [0]; ellipsoid: a, b, c; lobulated: base radius in [0]
-  Vec3 angles_rad{};       // orientation (ellipsoid, lobulated)
+  Vec3 centre_mm{};             // pre world, LPS
+  Vec3 semi_axes_mm{};          // sphere: radius in [0]; ellipsoid: a, b, c; lobulated: base radius in [0]
+  Vec3 angles_rad{};            // orientation (ellipsoid, lobulated)
   double lobe_amplitude = 0.0;  // lobulated: r = r0 (1 + amplitude * f(u)), |f| <= 1
   phantom::Mat3 rotation{{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};  // from angles_rad, set by the factories
 

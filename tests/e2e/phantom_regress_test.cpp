@@ -18,10 +18,11 @@ const std::string kSuite = std::string(MARGO_SOURCE_DIR) + "/testdata/regression
 
 TEST(PhantomCommandTest, RigidPresetReproducesTheCommittedCase) {
   testing::TempDir dir;
-  const auto run = testing::Run({"phantom", "--out", dir / "case", "--preset", "rigid", "--seed", "1", "--quiet"});
+  const auto run =
+      testing::Run({"phantom", "--out", dir / "case", "--preset", "rigid", "--seed", "1", "--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  for (const char* f : {"pre_ct.nii.gz", "post_ct.nii.gz", "tumours.nii.gz", "ablation.nii.gz", "pre_liver.nii.gz",
-                        "post_liver.nii.gz", "truth.json"}) {
+  for (const char* f : {"pre_ct.nii.gz", "post_ct.nii.gz", "tumours.nii.gz", "ablation.nii.gz",
+                        "pre_liver.nii.gz", "post_liver.nii.gz", "truth.json"}) {
     EXPECT_TRUE(fs::exists(dir / ("case/" + std::string(f)))) << f;
   }
   const json made = testing::ReadJson(dir / "case/truth.json");
@@ -62,7 +63,8 @@ TEST(RegressCommandTest, AWrongTruthFailsWithExitCode9AndNamesTheTumour) {
   testing::TempDir dir;
   fs::copy(kSuite + "/rigid", dir / "rigid");
   json truth = testing::ReadJson(dir / "rigid/truth.json");
-  truth["tumours"][0]["post"]["min_margin_mm"] = truth["tumours"][0]["post"]["min_margin_mm"].get<double>() + 4.0;
+  truth["tumours"][0]["post"]["min_margin_mm"] =
+      truth["tumours"][0]["post"]["min_margin_mm"].get<double>() + 4.0;
   std::ofstream(dir / "rigid/truth.json") << truth.dump(2);
   const auto run = testing::Run({"regress", dir.path().string()});
   EXPECT_EQ(run.exit_code, 9) << run.out << run.err;
@@ -87,7 +89,8 @@ TEST(RegressCommandTest, MissingOrEmptySuiteIsUnreadableInput) {
 TEST(HybridPhantomTest, RealTumoursGetTheirTargetMarginsAndMargoMeasuresThem) {
   const std::string shared = testing::SharedDataDir();
   if (shared.empty()) GTEST_SKIP() << "real data folder absent (MARGO_SHARED_DATA_DIR); hybrid test skipped";
-  const std::string ct = shared + "/ircadb1.1/ct_2x.nii.gz", labels = shared + "/ircadb1.1/labels_liver_tumours_2x.nii.gz";
+  const std::string ct = shared + "/ircadb1.1/ct_2x.nii.gz",
+                    labels = shared + "/ircadb1.1/labels_liver_tumours_2x.nii.gz";
   if (!fs::exists(ct) || !fs::exists(labels)) GTEST_SKIP() << ct << " or " << labels << " absent; skipped";
   testing::TempDir dir;
   const auto made = testing::Run({"phantom", "--out", dir / "hybrid", "--preset", "rigid", "--hybrid-ct", ct,

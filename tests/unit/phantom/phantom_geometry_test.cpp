@@ -48,12 +48,14 @@ TEST(StarShapeTest, MeshVolumeMatchesTheInsideTest) {
     std::size_t inside = 0;
     for (double x = -r; x <= r; x += h)
       for (double y = -r; y <= r; y += h)
-        for (double z = -r; z <= r; z += h) inside += s.Contains(phantom::Add(s.centre_mm, {x, y, z})) ? 1 : 0;
+        for (double z = -r; z <= r; z += h)
+          inside += s.Contains(phantom::Add(s.centre_mm, {x, y, z})) ? 1 : 0;
     const double counted = inside * h * h * h;
     EXPECT_NEAR(EnclosedVolumeMm3(MeshOf(s, 0.3)), counted, 0.01 * counted) << ShapeKindName(s.kind);
   }
   const StarShape e = StarShape::Ellipsoid({0, 0, 0}, {9, 6, 5}, {20, 10, 30});
-  EXPECT_NEAR(EnclosedVolumeMm3(MeshOf(e, 0.3)), 4.0 / 3.0 * M_PI * 9 * 6 * 5, 0.002 * 4.0 / 3.0 * M_PI * 270);
+  EXPECT_NEAR(EnclosedVolumeMm3(MeshOf(e, 0.3)), 4.0 / 3.0 * M_PI * 9 * 6 * 5,
+              0.002 * 4.0 / 3.0 * M_PI * 270);
 }
 
 TEST(StarShapeTest, MeshVerticesLieOnTheSurface) {

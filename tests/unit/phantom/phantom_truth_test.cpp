@@ -2,6 +2,8 @@
 // whose margin at the tumour-surface point at angle a from the offset d is
 //   m(a) = R - sqrt(r^2 + d^2 + 2 r d cos a),
 // with the surface area uniform in cos a.
+#include "testdata/generator/phantom_truth.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include "core/error.h"
 #include "testdata/generator/phantom_case.h"
 #include "testdata/generator/phantom_math.h"
-#include "testdata/generator/phantom_truth.h"
 #include "tests/support/expect_error.h"
 
 namespace margo {
