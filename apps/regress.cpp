@@ -115,9 +115,11 @@ void RunCase(const std::string& dir, const RegressParams& params, Log& log, Regr
   }
 }
 
-std::string Format(const char* fmt, double a, double b, double c) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, a, b, c);
+// "-" when the tumour has no measurement.
+std::string Mm(const char* fmt, double value, bool has) {
+  if (!has) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, fmt, value);
   return buf;
 }
 
@@ -178,8 +180,7 @@ std::string RegressTable(const RegressResult& r) {
     const double error = row.measured_mm - row.truth_mm;
     std::snprintf(buf, sizeof buf, "%-20s %6u %9.2f %12s %9s %7.2f  %-10s  %-12s  %s%s%s\n",
                   row.case_name.c_str(), unsigned(row.label), row.truth_mm,
-                  has ? Format("%.2f", row.measured_mm, 0, 0).c_str() : "-",
-                  has ? Format("%+.2f", error, 0, 0).c_str() : "-", row.tolerance_mm,
+                  Mm("%.2f", row.measured_mm, has).c_str(), Mm("%+.2f", error, has).c_str(), row.tolerance_mm,
                   row.truth_category.c_str(), row.measured_category.c_str(), row.pass ? "ok" : "FAIL",
                   row.problem.empty() ? "" : ": ", row.problem.c_str());
     out += buf;
