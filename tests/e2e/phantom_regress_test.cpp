@@ -2,6 +2,7 @@
 // regression suite, and `margo regress` checks margo against it.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -38,6 +39,27 @@ TEST(PhantomCommandTest, RigidPresetReproducesTheCommittedCase) {
       EXPECT_EQ(m["category"], c["category"]) << i << space;
     }
   }
+}
+
+TEST(PhantomTruthFileTest, SphereInSphereMarginsInTruthJsonAreTheClosedForm) {
+  // Read from the committed truth.json itself: R - |d| - r from its own shape fields.
+  const json truth = testing::ReadJson(kSuite + "/rigid/truth.json");
+  int spheres = 0;
+  for (const json& t : truth["tumours"]) {
+    if (t["shape"]["kind"] != "sphere" || t["zone"]["kind"] != "sphere") continue;
+    ++spheres;
+    double d2 = 0.0;
+    for (int a = 0; a < 3; ++a) {
+      d2 += std::pow(
+          t["shape"]["centre_lps_mm"][a].get<double>() - t["zone"]["centre_lps_mm"][a].get<double>(), 2);
+    }
+    const double closed =
+        t["zone"]["radius_mm"].get<double>() - std::sqrt(d2) - t["shape"]["radius_mm"].get<double>();
+    EXPECT_NEAR(t["pre"]["min_margin_mm"].get<double>(), closed, 0.01) << "tumour " << t["label"];
+    EXPECT_NEAR(t["post"]["min_margin_mm"].get<double>(), closed, 0.01)
+        << "tumour " << t["label"] << " (rigid map)";
+  }
+  EXPECT_EQ(spheres, 2);
 }
 
 TEST(PhantomCommandTest, UnknownPresetIsAUsageError) {
