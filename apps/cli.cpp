@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "apps/label_selection.h"
+#include "apps/phantom_command.h"
 #include "apps/report.h"
 #include "apps/report_files.h"
 #include "apps/summary_table.h"
@@ -193,6 +194,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   c.assess_common.colour = c.margin_common.colour = out_is_terminal;
   DeclareAssess(app, c);
   DeclareMargin(app, c);
+  PhantomParams phantom;
+  RegressOptions regress;
+  CLI::App* phantom_cmd = AddPhantomCommand(app, phantom);
+  CLI::App* regress_cmd = AddRegressCommand(app, regress);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -209,8 +214,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     out << VersionText(GetVersionInfo());
     return 0;
   }
-  if (!c.assess->parsed() && !c.margin->parsed()) {
-    err << "error: no command given; expected 'assess' or 'margin'\n" << app.help();
+  if (!c.assess->parsed() && !c.margin->parsed() && !phantom_cmd->parsed() && !regress_cmd->parsed()) {
+    err << "error: no command given; expected 'assess', 'margin', 'phantom' or 'regress'\n" << app.help();
     return ExitCode(ErrorKind::kUsage);
   }
 
@@ -221,6 +226,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   itk::Object::SetGlobalWarningDisplay(g.verbose);
   try {
     if (!g.log_file.empty()) log.OpenFile(g.log_file);
+    if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
+    if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
+    if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
     return RunParsed(c, CommandLine(args), out, log);
   } catch (const Error& e) {
     log.Error(e.what());

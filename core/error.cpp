@@ -14,6 +14,7 @@ const char* ErrorKindName(ErrorKind kind) {
     case ErrorKind::kRegistrationFailed: return "registration failed";
     case ErrorKind::kOutputFailed: return "output failed";
     case ErrorKind::kPartialResult: return "partial result";
+    case ErrorKind::kRegressionFailed: return "regression failed";
   }
   return "unknown error";
 }

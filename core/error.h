@@ -16,6 +16,7 @@ enum class ErrorKind {
   kRegistrationFailed = 6,   // registration did not converge to a usable result
   kOutputFailed = 7,         // output folder or file could not be written
   kPartialResult = 8,        // report written, but some tumours were not assessable
+  kRegressionFailed = 9,     // margo regress: a measured margin or category disagrees with the truth
 };
 
 int ExitCode(ErrorKind kind);

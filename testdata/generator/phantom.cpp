@@ -10,6 +10,7 @@
 #include "io/image_writer.h"
 #include "margin/category.h"
 #include "testdata/generator/phantom_anatomy.h"
+#include "testdata/generator/phantom_image.h"
 
 namespace margo {
 namespace {
@@ -18,20 +19,12 @@ using ShortImage = itk::Image<std::int16_t, 3>;
 
 template <typename TImage>
 typename TImage::Pointer Allocate(const PhantomGrid& grid) {
-  auto image = TImage::New();
-  typename TImage::RegionType region;
-  typename TImage::SpacingType spacing;
-  typename TImage::PointType origin;
-  for (int a = 0; a < 3; ++a) {
-    region.SetSize(a, grid.size[a]);
-    spacing[a] = grid.spacing_mm[a];
-    origin[a] = grid.origin_mm[a];
-  }
-  image->SetRegions(region);
-  image->SetSpacing(spacing);
-  image->SetOrigin(origin);
-  image->Allocate();
-  return image;
+  ImageGeometry g;
+  g.size = grid.size;
+  g.spacing_mm = grid.spacing_mm;
+  g.origin_mm = grid.origin_mm;
+  g.direction = {Vec3{1, 0, 0}, Vec3{0, 1, 0}, Vec3{0, 0, 1}};
+  return AllocateOn<TImage>(g);
 }
 
 // Fills `image` with value(pre-world point) over every voxel of `grid`;

@@ -1,0 +1,83 @@
+#include "apps/phantom_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include "core/error.h"
+#include "testdata/generator/case_writer.h"
+#include "testdata/generator/hybrid_case.h"
+#include "testdata/generator/phantom_case.h"
+
+namespace margo {
+
+CLI::App* AddPhantomCommand(CLI::App& app, PhantomParams& p) {
+  CLI::App* cmd = app.add_subcommand(
+      "phantom",
+      "Write a synthetic pre/post-ablation CT case with known truth (truth.json, docs/PHANTOM.md)");
+  cmd->add_option("--out", p.out_dir, "Case folder to write (created if needed)")->required();
+  std::string names;
+  for (const std::string& n : PresetNames()) names += (names.empty() ? "" : ", ") + n;
+  cmd->add_option("--preset", p.preset, "Grids and motion: " + names)->capture_default_str();
+  cmd->add_option("--seed", p.seed, "Random seed for noise and gas bubbles (the truth does not depend on it)")
+      ->capture_default_str();
+  cmd->add_option(
+      "--hybrid-ct", p.hybrid_ct,
+      "Hybrid mode: a real CT (DICOM folder or image) as the pre CT; the post CT is it warped, with "
+      "simulated ablation zones (needs --hybrid-labels)");
+  cmd->add_option("--hybrid-labels", p.hybrid_labels,
+                  "Hybrid mode: label map on the real CT's grid (liver label, then one label per tumour)");
+  cmd->add_option("--liver-label", p.liver_label, "Hybrid mode: the liver's label value")
+      ->capture_default_str();
+  return cmd;
+}
+
+int RunPhantomCommand(const PhantomParams& p, std::ostream& out, Log& log) {
+  if (p.hybrid_ct.empty() != p.hybrid_labels.empty()) {
+    throw Error(ErrorKind::kUsage, "hybrid mode needs both --hybrid-ct and --hybrid-labels; got only " +
+                                       std::string(p.hybrid_ct.empty() ? "--hybrid-labels" : "--hybrid-ct"));
+  }
+  if (!p.hybrid_ct.empty()) {
+    HybridParams h;
+    h.ct = p.hybrid_ct;
+    h.labels = p.hybrid_labels;
+    h.liver_label = static_cast<std::uint16_t>(p.liver_label);
+    h.preset = p.preset;
+    h.seed = p.seed;
+    PresetSpec(p.preset, p.seed);  // a usage error for an unknown preset, before any loading
+    WriteHybridCase(h, p.out_dir, log);
+    out << p.out_dir << "\n";
+    return 0;
+  }
+  const CaseSpec spec = PresetSpec(p.preset, p.seed);
+  WriteCase(spec, p.out_dir, log);
+  out << p.out_dir << "\n";
+  return 0;
+}
+
+CLI::App* AddRegressCommand(CLI::App& app, RegressOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "regress",
+      "Assess every case of a phantom suite and compare with its truth.json (exit 9 on any failure)");
+  cmd->add_option("suite", o.params.suite,
+                  "Folder of case folders (each with truth.json), or one case folder")
+      ->required();
+  cmd->add_option("--tolerance-mm", o.params.tolerance_mm,
+                  "Allowed |measured - true| minimal margin (mm); default per case: 0.65 x the largest voxel "
+                  "spacing of the label maps + 0.5 mm for registration")
+      ->check(CLI::Range(0.0, 50.0));
+  cmd->add_option("--registration", o.registration, "rigid, or none for cases already aligned")
+      ->check(CLI::IsMember({"rigid", "none"}))
+      ->capture_default_str();
+  return cmd;
+}
+
+int RunRegressCommand(RegressOptions& o, std::ostream& out, Log& log) {
+  o.params.registration = o.registration == "none" ? RegistrationMode::kNone : RegistrationMode::kRigid;
+  const RegressResult result = RunRegress(o.params, log);
+  out << RegressTable(result);
+  out.flush();
+  if (result.Passed()) return 0;
+  log.Error("regression failed: see the rows marked FAIL");
+  return ExitCode(ErrorKind::kRegressionFailed);
+}
+
+}  // namespace margo

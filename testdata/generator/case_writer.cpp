@@ -1,0 +1,121 @@
+#include "testdata/generator/case_writer.h"
+
+#include <itkImageRegionIteratorWithIndex.h>
+#include <itkSmoothingRecursiveGaussianImageFilter.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <future>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "core/atomic_file.h"
+#include "core/log.h"
+#include "io/image_writer.h"
+#include "testdata/generator/abdomen.h"
+#include "testdata/generator/phantom_image.h"
+#include "testdata/generator/phantom_truth.h"
+
+namespace margo {
+namespace {
+
+using ShortImage = itk::Image<std::int16_t, 3>;
+
+// What one grid shows: noiseless HU and two label maps.
+struct Rendered {
+  CtImage::Pointer hu;
+  LabelImage::Pointer lesions, liver;
+};
+
+// Evaluates every voxel's pre-world point, slices shared between two threads.
+Rendered Render(const CaseSpec& spec, const ImageGeometry& g, bool post) {
+  Rendered r{AllocateOn<CtImage>(g), AllocateOn<LabelImage>(g), AllocateOn<LabelImage>(g)};
+  const PhantomMap map = spec.Map();
+  float* hu = r.hu->GetBufferPointer();
+  std::uint16_t* lesions = r.lesions->GetBufferPointer();
+  std::uint16_t* liver = r.liver->GetBufferPointer();
+  auto slices = [&](std::size_t k_begin, std::size_t k_end) {
+    for (std::size_t k = k_begin; k < k_end; ++k) {
+      for (std::size_t j = 0; j < g.size[1]; ++j) {
+        for (std::size_t i = 0; i < g.size[0]; ++i) {
+          const Vec3 world = g.IndexToPoint({double(i), double(j), double(k)});
+          const Vec3 p = post ? map.PostToPre(world) : world;
+          const std::size_t at = i + g.size[0] * (j + g.size[1] * k);
+          hu[at] = static_cast<float>(CaseHu(spec, p, post));
+          std::uint16_t lesion = 0;
+          for (const CaseTumour& t : spec.tumours) {
+            if (post ? t.zone.Contains(p) : t.tumour.Contains(p)) lesion = post ? t.zone_label : t.label;
+          }
+          lesions[at] = lesion;
+          liver[at] = InAbdomenLiver(p) ? 1 : 0;
+        }
+      }
+    }
+  };
+  const std::size_t half = g.size[2] / 2;
+  std::thread other(slices, half, g.size[2]);
+  slices(0, half);
+  other.join();
+  return r;
+}
+
+// Scanner resolution (Gaussian blur) and noise, then whole HU in int16.
+ShortImage::Pointer ToCt(const CaseSpec& spec, const ImageGeometry& g, const CtImage::Pointer& hu,
+                         unsigned stream) {
+  auto blur = itk::SmoothingRecursiveGaussianImageFilter<CtImage, CtImage>::New();
+  blur->SetInput(hu);
+  blur->SetSigma(spec.blur_mm);
+  blur->SetNumberOfWorkUnits(2);
+  blur->Update();
+  ShortImage::Pointer ct = AllocateOn<ShortImage>(g);
+  std::mt19937 rng(spec.seed * 1000003u + stream);
+  std::normal_distribution<float> noise(0.0f, static_cast<float>(spec.noise_hu));
+  const float* in = blur->GetOutput()->GetBufferPointer();
+  std::int16_t* out = ct->GetBufferPointer();
+  const std::size_t n = ct->GetLargestPossibleRegion().GetNumberOfPixels();
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = static_cast<std::int16_t>(std::lround(std::clamp(in[i] + noise(rng), -1024.0f, 3071.0f)));
+  }
+  return ct;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log) {
+  ValidateCase(spec);
+  EnsureWritableDirectory(dir);
+  const auto start = std::chrono::steady_clock::now();
+  // The truth needs no image: computed alongside, written last (a folder with
+  // truth.json is a complete case).
+  auto truth = std::async(std::launch::async, [&spec] { return ComputeTruth(spec); });
+  // The pre scan's files are compressed and written while the post scan renders.
+  std::vector<std::future<void>> writes;
+  for (bool post : {false, true}) {
+    const ImageGeometry& g = post ? spec.post_grid : spec.pre_grid;
+    const std::string scan = post ? "post" : "pre";
+    log.Progress("phantom", "rendering the " + scan + " CT (" + Describe(g) + ")");
+    const Rendered r = Render(spec, g, post);
+    const ShortImage::Pointer ct = ToCt(spec, g, r.hu, post ? 2 : 1);
+    writes.push_back(std::async(std::launch::async, [r, ct, dir, scan, post] {
+      WriteImage(*ct, dir + "/" + scan + "_ct.nii.gz");
+      WriteImage(*r.lesions, dir + (post ? "/ablation.nii.gz" : "/tumours.nii.gz"));
+      WriteImage(*r.liver, dir + "/" + scan + "_liver.nii.gz");
+    }));
+  }
+  for (auto& w : writes) w.get();
+  log.EndProgress();
+  log.Info("phantom images written in " + std::to_string(SecondsSince(start)) + " s");
+  log.Progress("phantom", "computing the truth");
+  WriteFileAtomically(dir + "/truth.json", CaseTruthJson(spec, truth.get()));
+  log.EndProgress();
+  log.Info("phantom '" + spec.preset + "' written to " + dir + " in " + std::to_string(SecondsSince(start)) +
+           " s");
+}
+
+}  // namespace margo

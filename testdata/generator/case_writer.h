@@ -1,0 +1,22 @@
+// Writes a phantom case folder (the file names margo's quick start and
+// `margo regress` expect):
+//   pre_ct.nii.gz, post_ct.nii.gz   int16 HU, blurred, with Gaussian noise
+//   tumours.nii.gz                  pre grid, one label per tumour
+//   ablation.nii.gz                 post grid, one label per zone (zone_label)
+//   pre_liver.nii.gz, post_liver.nii.gz
+//   truth.json                      phantom_truth.h, format in docs/PHANTOM.md
+// Labels are rasterised by voxel-centre test: a post voxel carries a zone or
+// liver label when its centre's pre image (through the known map) lies inside.
+#pragma once
+
+#include <string>
+
+#include "testdata/generator/phantom_case.h"
+
+namespace margo {
+
+class Log;
+
+void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log);
+
+}  // namespace margo
