@@ -61,7 +61,7 @@ CLI::App* AddRegressCommand(CLI::App& app, RegressOptions& o) {
                   "Folder of case folders (each with truth.json), or one case folder")
       ->required();
   cmd->add_option("--tolerance-mm", o.params.tolerance_mm,
-                  "Allowed |measured - true| minimal margin (mm); default per case: 0.65 x the largest voxel "
+                  "Allowed |measured - true| minimal margin (mm); default per case: 0.5 x the largest voxel "
                   "spacing of the label maps + 0.5 mm for registration")
       ->check(CLI::Range(0.0, 50.0));
   cmd->add_option("--registration", o.registration, "rigid, or none for cases already aligned")

@@ -107,7 +107,7 @@ void RunCase(const std::string& dir, const RegressParams& params, Log& log, Regr
   const double tolerance =
       params.tolerance_mm >= 0.0
           ? params.tolerance_mm
-          : kKernelLimitPerVoxel * LargestLabelSpacingMm(assessment) + kRegistrationAllowanceMm;
+          : kKernelErrorBoundVoxels * LargestLabelSpacingMm(assessment) + kRegistrationAllowanceMm;
   std::map<std::uint16_t, const TumourMargin*> by_label;
   for (const TumourMargin& m : assessment.tumours) by_label[m.label] = &m;
   for (const TruthTumour& t : truth) {

@@ -18,7 +18,7 @@ namespace margo {
 struct RegressParams {
   std::string suite;  // REQUIRED: folder of case folders, or one case folder
   // Tolerance on the minimal margin (mm). Default (< 0): per case, the margin
-  // kernel's limit 0.65 x the largest voxel spacing of the two label maps,
+  // kernel's bound kKernelErrorBoundVoxels x the largest voxel spacing of the two label maps,
   // plus kRegistrationAllowanceMm.
   double tolerance_mm = -1.0;
   RegistrationMode registration = RegistrationMode::kRigid;  // Default: rigid
@@ -28,7 +28,6 @@ struct RegressParams {
 // tests/unit/registration/rigid_test.cpp finds < 1 mm anywhere in the liver,
 // far less at the tumours.
 inline constexpr double kRegistrationAllowanceMm = 0.5;
-inline constexpr double kKernelLimitPerVoxel = 0.65;
 
 struct RegressRow {
   std::string case_name;

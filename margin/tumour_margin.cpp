@@ -23,10 +23,6 @@ namespace {
 // A zone cut by the image edge is closed along the edge; a margin within this
 // slack of the edge distance may be the cut's, not the zone's.
 constexpr double kEdgeSlackMm = 1.0;
-// The kernel's error bound on binary masks, in largest voxel spacings
-// (tests/unit/margin/analytic_shapes_test.cpp asserts it; measured at most
-// 0.39): the borderline uncertainty.
-constexpr double kKernelLimitVoxels = 0.5;
 
 // Distance (mm) from p to the nearest face of the image's extent; negative
 // when p lies outside it.
@@ -122,7 +118,7 @@ void Summarise(const MappedSurface& s, const MarginOptions& options, TumourMargi
 void Classify(const MarginInputs& in, TumourMargin& m) {
   const CategoryThresholds& t = in.options.thresholds;
   m.category = Categorize(m.min_margin_mm, t);
-  m.uncertainty_mm = kKernelLimitVoxels * std::max(LargestSpacing(*in.tumours), LargestSpacing(*in.ablation));
+  m.uncertainty_mm = kKernelErrorBoundVoxels * std::max(LargestSpacing(*in.tumours), LargestSpacing(*in.ablation));
   for (double threshold : {0.0, t.a1_from_mm, t.a0_above_mm}) {
     m.borderline |= std::abs(m.min_margin_mm - threshold) <= m.uncertainty_mm;
   }

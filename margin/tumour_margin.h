@@ -42,6 +42,11 @@ struct TumourMargin {
   double visible_surface_share = 0.0;  // share of surface area inside the measuring image (0..1)
 };
 
+// The kernel's error bound on binary masks, in largest voxel spacings of the
+// two label maps: tests/unit/margin/analytic_shapes_test.cpp asserts it
+// (measured at most 0.39). Used as the borderline uncertainty.
+inline constexpr double kKernelErrorBoundVoxels = 0.5;
+
 // Maps a point of the tumours' space to the measuring space (LPS mm).
 using PointMap = std::function<Vec3(const Vec3&)>;
 
