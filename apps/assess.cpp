@@ -13,6 +13,12 @@
 namespace margo {
 namespace {
 
+// Verdict thresholds (docs/REGISTRATION.md).
+constexpr double kJacobianWarnLow = 0.5, kJacobianWarnHigh = 2.0;
+constexpr double kLiverDiceWarn = 0.85;
+// Without a liver mask, the deformable stage looks this far around the zone.
+constexpr double kLesionNeighbourhoodMm = 45.0;
+
 struct LabelsOnGrid {
   LabelImage::Pointer image;     // on the CT's grid
   LabelImage::Pointer original;  // as loaded (after label selection)
@@ -125,7 +131,77 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
   return MeasureMargins(m);
 }
 
+// The region the deformable stage works on: the post liver when given, else
+// the ablation zone's neighbourhood (BRIEF.md: 50 to 70 mm around it).
+WorldBox DeformableRoi(const LabelImage& ablation_post, const LabelImage* liver_post) {
+  if (liver_post != nullptr) return ExtentOf(*liver_post).box;
+  WorldBox box = ExtentOf(ablation_post).box;
+  for (int a = 0; a < 3; ++a) {
+    box.min_mm[a] -= kLesionNeighbourhoodMm;
+    box.max_mm[a] += kLesionNeighbourhoodMm;
+  }
+  return box;
+}
+
+DeformableResult RegisterDeformableStage(const RigidResult& rigid, const LoadedCt& post, const LoadedCt& pre,
+                                         const LabelsOnGrid& tumours, const LabelsOnGrid& ablation,
+                                         const LabelsOnGrid& post_liver, const AssessParams& p, Log& log) {
+  const MaskImage::Pointer zone = UnionMask(*ablation.image);
+  const MaskImage::Pointer tumour = UnionMask(*tumours.image);
+  DeformableInputs in;
+  in.fixed_post = post.image.GetPointer();
+  in.moving_pre = pre.image.GetPointer();
+  in.rigid = rigid.post_to_pre;
+  in.roi_post = DeformableRoi(*ablation.image, post_liver.image.GetPointer());
+  in.exclude_post = zone.GetPointer();
+  in.exclude_pre = tumour.GetPointer();
+  return RegisterDeformable(in, p.deformable, log);
+}
+
+RegistrationVerdict Judge(const Assessment& a) {
+  RegistrationVerdict v;
+  auto warn = [&v](const std::string& reason) {
+    v.verdict = "warn";
+    v.reasons.push_back(reason);
+  };
+  char buf[200];
+  if (a.deformable) {
+    const DeformableResult& d = *a.deformable;
+    if (d.attempt > 1) warn("the first deformable attempt folded; the stiffer retry was kept");
+    if (d.jacobian_min < kJacobianWarnLow || d.jacobian_max > kJacobianWarnHigh) {
+      std::snprintf(buf, sizeof buf, "Jacobian determinant %.2f..%.2f over the region (expected %.1f..%.1f)",
+                    d.jacobian_min, d.jacobian_max, kJacobianWarnLow, kJacobianWarnHigh);
+      warn(buf);
+    }
+  }
+  if (a.liver_dice_after && *a.liver_dice_after < kLiverDiceWarn) {
+    std::snprintf(buf, sizeof buf, "liver Dice after registration %.3f (expected >= %.2f)", *a.liver_dice_after,
+                  kLiverDiceWarn);
+    warn(buf);
+  }
+  if (a.liver_dice_after && a.liver_dice_before && *a.liver_dice_after < *a.liver_dice_before) {
+    warn("the liver masks overlap less after registration than before");
+  }
+  return v;
+}
+
 }  // namespace
+
+const char* RegistrationModeName(RegistrationMode mode) {
+  switch (mode) {
+    case RegistrationMode::kDeformable: return "deformable";
+    case RegistrationMode::kRigid: return "rigid";
+    case RegistrationMode::kNone: return "none";
+  }
+  return "none";
+}
+
+RegistrationMode ParseRegistrationMode(const std::string& name) {
+  for (RegistrationMode m : {RegistrationMode::kDeformable, RegistrationMode::kRigid, RegistrationMode::kNone}) {
+    if (name == RegistrationModeName(m)) return m;
+  }
+  throw Error(ErrorKind::kUsage, "--registration " + name + ": expected deformable, rigid or none");
+}
 
 std::size_t Assessment::NotAssessable() const {
   std::size_t n = 0;
@@ -160,26 +236,31 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     log.Warn("only one liver mask given; registration uses liver masks only when both are given");
   }
 
-  RigidTransform post_to_pre;
-  a.registration_method = p.registration == RegistrationMode::kRigid ? "rigid" : "none";
-  if (p.registration == RegistrationMode::kRigid) {
+  ScanMap post_to_pre;
+  a.registration_method = RegistrationModeName(p.registration);
+  if (p.registration != RegistrationMode::kNone) {
     const RigidHints hints = HintsFor(*tumours.image, *ablation.image, pre_liver.image.GetPointer(),
                                       post_liver.image.GetPointer());
     a.registration = RegisterRigid(*post.image, *pre.image, hints, p.rigid, log);
     LogRegistration(*a.registration, log);
-    post_to_pre = a.registration->post_to_pre;
+    post_to_pre = ScanMap(a.registration->post_to_pre);
+  }
+  if (p.registration == RegistrationMode::kDeformable) {
+    a.deformable = RegisterDeformableStage(*a.registration, post, pre, tumours, ablation, post_liver, p, log);
+    if (a.deformable->improved) post_to_pre = ScanMap(a.deformable->map);
   }
   if (pre_liver.image && post_liver.image) {
-    a.liver_dice_before = LiverDice(*pre_liver.image, *post_liver.image, RigidTransform{});
+    a.liver_dice_before = LiverDice(*pre_liver.image, *post_liver.image, ScanMap{});
     a.liver_dice_after = LiverDice(*pre_liver.image, *post_liver.image, post_to_pre);
     log.Info("liver Dice " + std::to_string(*a.liver_dice_before) + " before, " +
              std::to_string(*a.liver_dice_after) + " after registration");
   }
 
+  if (a.registration) a.verdict = Judge(a);
   // Distances are measured against the ablation zone on its own grid, with
-  // each tumour-surface point carried through the map: no resampling. A
-  // rigid map preserves distances, so --space only chooses the coordinates
-  // in which points are reported.
+  // each tumour-surface point carried through the map (rigid, or rigid and
+  // B-spline): no resampling. --space only chooses the coordinates in which
+  // points are reported.
   log.Info("measuring margins against the ablation zone on the post CT grid");
   a.tumours = MeasureAgainstZones(a, *tumours.original, *ablation.original, post_liver.image.GetPointer(),
                                   p.zone_map, post_to_pre.PreToPost(), "post CT");

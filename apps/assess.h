@@ -15,12 +15,23 @@
 #include "io/image_reader.h"
 #include "margin/category.h"
 #include "margin/tumour_margin.h"
+#include "registration/deformable.h"
 #include "registration/rigid.h"
 
 namespace margo {
 
 enum class MeasureSpace { kPost, kPre };
-enum class RegistrationMode { kRigid, kNone };
+enum class RegistrationMode { kDeformable, kRigid, kNone };
+
+// "deformable", "rigid", "none"; Parse throws Error(kUsage) on anything else.
+const char* RegistrationModeName(RegistrationMode mode);
+RegistrationMode ParseRegistrationMode(const std::string& name);
+
+// The registration's verdict (docs/REGISTRATION.md): pass, warn or fail, and why.
+struct RegistrationVerdict {
+  std::string verdict = "pass";
+  std::vector<std::string> reasons;
+};
 
 // Which label values of a multi-structure map to use; empty = every non-zero label.
 using LabelSelection = std::vector<std::uint16_t>;
@@ -34,9 +45,10 @@ struct AssessParams {
   std::map<std::uint16_t, LabelSelection> zone_map;  // tumour -> its zone labels; default: union
   std::string clinical;               // optional clinical inputs (docs/CLINICAL.md)
   MeasureSpace space = MeasureSpace::kPost;  // Default: post (the ablation zone stays untouched)
-  RegistrationMode registration = RegistrationMode::kRigid;  // Default: rigid
+  RegistrationMode registration = RegistrationMode::kDeformable;  // Default: deformable
   MarginOptions margin;
   RigidParams rigid;
+  DeformableParams deformable;
 };
 
 struct MarginParams {
@@ -57,7 +69,9 @@ struct InputRecord {
 struct Assessment {
   std::vector<InputRecord> inputs;
   std::optional<RigidResult> registration;  // absent when not registered
-  std::string registration_method;          // "rigid", "none"
+  std::optional<DeformableResult> deformable;  // the deformable stage, when run
+  std::optional<RegistrationVerdict> verdict;  // when registered
+  std::string registration_method;          // "deformable", "rigid", "none"
   // Dice of the post liver and the pre liver carried into it, before (the
   // scans' own coordinates) and after registration; set when both masks are given.
   std::optional<double> liver_dice_before, liver_dice_after;

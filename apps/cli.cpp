@@ -42,7 +42,7 @@ struct Commands {
   AssessParams assess_params;
   MarginParams margin_params;
   CommonOptions assess_common, margin_common;
-  std::string space = "post", registration = "rigid";
+  std::string space = "post", registration = "deformable";
 };
 
 void AddCommon(CLI::App& cmd, CommonOptions& c) {
@@ -91,8 +91,10 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   cmd.add_option("--post-series-uid", p.post_series_uid, "Series Instance UID when the post CT folder holds several");
   cmd.add_option("--space", c.space, "Coordinates for reported points (a rigid map leaves margins unchanged)")
       ->check(CLI::IsMember({"post", "pre"}))->capture_default_str();
-  cmd.add_option("--registration", c.registration, "rigid, or none when the scans are already aligned")
-      ->check(CLI::IsMember({"rigid", "none"}))->capture_default_str();
+  cmd.add_option("--registration", c.registration,
+                 "deformable (rigid, then a B-spline with the lesions left out), rigid, or none when the "
+                 "scans are already aligned")
+      ->check(CLI::IsMember({"deformable", "rigid", "none"}))->capture_default_str();
   AddCommon(cmd, c.assess_common);
 }
 
@@ -167,7 +169,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     p.margin = c.assess_common.margin;
     p.clinical = c.assess_common.clinical;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
-    p.registration = c.registration == "none" ? RegistrationMode::kNone : RegistrationMode::kRigid;
+    p.registration = ParseRegistrationMode(c.registration);
     PrepareOutput(c.assess_common.out_dir, log);
     return Finish(RunAssess(p, log), c.assess_common, command_line, out, log);
   }

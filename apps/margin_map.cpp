@@ -95,7 +95,7 @@ MarginMaps BuildMarginMaps(const Assessment& a) {
   return maps;
 }
 
-void MoveToPreSpace(MarginMaps& maps, const RigidTransform& post_to_pre) {
+void MoveToPreSpace(MarginMaps& maps, const ScanMap& post_to_pre) {
   const PointMap map = post_to_pre.PostToPre();
   auto move = [&map](MarginMesh& mesh) {
     for (Vec3& p : mesh.points_mm) p = map(p);

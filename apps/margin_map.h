@@ -37,6 +37,6 @@ struct MarginMaps {
 MarginMaps BuildMarginMaps(const Assessment& a);
 
 // The same meshes with points carried into the pre CT's world (`--space pre`).
-void MoveToPreSpace(MarginMaps& maps, const RigidTransform& post_to_pre);
+void MoveToPreSpace(MarginMaps& maps, const ScanMap& post_to_pre);
 
 }  // namespace margo

@@ -64,14 +64,15 @@ CLI::App* AddRegressCommand(CLI::App& app, RegressOptions& o) {
                   "Allowed |measured - true| minimal margin (mm); default per case: 0.5 x the largest voxel "
                   "spacing of the label maps + 0.5 mm for registration")
       ->check(CLI::Range(0.0, 50.0));
-  cmd->add_option("--registration", o.registration, "rigid, or none for cases already aligned")
-      ->check(CLI::IsMember({"rigid", "none"}))
+  cmd->add_option("--registration", o.registration,
+                  "deformable (rigid, then B-spline), rigid, or none for cases already aligned")
+      ->check(CLI::IsMember({"deformable", "rigid", "none"}))
       ->capture_default_str();
   return cmd;
 }
 
 int RunRegressCommand(RegressOptions& o, std::ostream& out, Log& log) {
-  o.params.registration = o.registration == "none" ? RegistrationMode::kNone : RegistrationMode::kRigid;
+  o.params.registration = ParseRegistrationMode(o.registration);
   const RegressResult result = RunRegress(o.params, log);
   out << RegressTable(result);
   out.flush();

@@ -28,7 +28,7 @@ int RunPhantomCommand(const PhantomParams& params, std::ostream& out, Log& log);
 
 struct RegressOptions {
   RegressParams params;
-  std::string registration = "rigid";
+  std::string registration = "deformable";
 };
 
 CLI::App* AddRegressCommand(CLI::App& app, RegressOptions& options);

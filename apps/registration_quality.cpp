@@ -5,7 +5,7 @@
 namespace margo {
 
 double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
-                 const RigidTransform& post_to_pre) {
+                 const ScanMap& post_to_pre) {
   std::size_t post = 0, pre = 0, both = 0;
   const auto pre_region = pre_liver.GetLargestPossibleRegion();
   const auto map = post_to_pre.PostToPre();

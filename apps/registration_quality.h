@@ -3,13 +3,13 @@
 #pragma once
 
 #include "core/image_types.h"
-#include "registration/rigid_transform.h"
+#include "registration/scan_map.h"
 
 namespace margo {
 
 // Dice (0..1) of `post_liver` (non-zero voxels) and `pre_liver` sampled, by
 // nearest voxel, at each post voxel's centre carried by `post_to_pre`.
 double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
-                 const RigidTransform& post_to_pre);
+                 const ScanMap& post_to_pre);
 
 }  // namespace margo

@@ -21,7 +21,7 @@ struct RegressParams {
   // kernel's bound kKernelErrorBoundVoxels x the largest voxel spacing of the two label maps,
   // plus kRegistrationAllowanceMm.
   double tolerance_mm = -1.0;
-  RegistrationMode registration = RegistrationMode::kRigid;  // Default: rigid
+  RegistrationMode registration = RegistrationMode::kDeformable;  // Default: deformable
 };
 
 // What rigid registration adds to the error budget on the phantoms (mm):

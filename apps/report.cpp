@@ -54,6 +54,19 @@ json RegistrationJson(const Assessment& a) {
   j["metric_final"] = r.metric_final;
   j["start_translation_mm"] = Json(r.chosen_start_mm);
   j["stop_condition"] = r.stop_condition;
+  if (a.deformable) {
+    const DeformableResult& d = *a.deformable;
+    j["deformable"] = {{"type", "BSplineTransform (cubic), applied before the rigid map"},
+                       {"metric_initial", d.metric_initial},
+                       {"metric_final", d.metric_final},
+                       {"jacobian_determinant_min", d.jacobian_min},
+                       {"jacobian_determinant_max", d.jacobian_max},
+                       {"max_displacement_mm", d.max_displacement_mm},
+                       {"attempt", d.attempt},
+                       {"used", d.improved},
+                       {"stop_condition", d.stop_condition}};
+  }
+  if (a.verdict) j["verdict"] = {{"verdict", a.verdict->verdict}, {"reasons", a.verdict->reasons}};
   return j;
 }
 
@@ -78,6 +91,14 @@ json RigidParamsJson(const RigidParams& r) {
           {"roi_margin_mm", r.roi_margin_mm}, {"random_seed", r.random_seed}};
 }
 
+json DeformableParamsJson(const DeformableParams& d) {
+  return {{"control_spacing_mm", d.control_spacing_mm}, {"level_spacing_mm", d.level_spacing_mm},
+          {"smoothing_mm", d.smoothing_mm}, {"histogram_bins", d.histogram_bins},
+          {"samples_per_level", d.samples_per_level}, {"max_iterations", d.max_iterations},
+          {"window_hu", {d.window_low_hu, d.window_high_hu}}, {"exclude_margin_mm", d.exclude_margin_mm},
+          {"roi_margin_mm", d.roi_margin_mm}, {"random_seed", d.random_seed}};
+}
+
 // Every parameter in force, defaults included (the command line shows only those given).
 json ParametersJson(const Assessment& a) {
   json j = {{"command", a.assess_params ? "assess" : "margin"}, {"margin", MarginOptionsJson(a.margin)}};
@@ -87,8 +108,9 @@ json ParametersJson(const Assessment& a) {
     j["ablation_labels"] = Labels(p.ablation_labels);
     j["zone_map"] = ZoneMapJson(p.zone_map);
     j["space"] = p.space == MeasureSpace::kPre ? "pre" : "post";
-    j["registration"] = p.registration == RegistrationMode::kRigid ? "rigid" : "none";
-    if (p.registration == RegistrationMode::kRigid) j["rigid"] = RigidParamsJson(p.rigid);
+    j["registration"] = RegistrationModeName(p.registration);
+    if (p.registration != RegistrationMode::kNone) j["rigid"] = RigidParamsJson(p.rigid);
+    if (p.registration == RegistrationMode::kDeformable) j["deformable"] = DeformableParamsJson(p.deformable);
   } else if (a.margin_params) {
     j["tumour_labels"] = Labels(a.margin_params->tumour_labels);
     j["ablation_labels"] = Labels(a.margin_params->ablation_labels);

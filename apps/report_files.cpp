@@ -9,6 +9,7 @@
 #include "apps/surface_export.h"
 #include "apps/warped_labels.h"
 #include "core/atomic_file.h"
+#include "registration/transform_file.h"
 
 namespace margo {
 namespace {
@@ -75,7 +76,7 @@ void WriteHtml(const Assessment& a, const MarginMaps& maps, const std::string& m
 }  // namespace
 
 std::vector<std::string> ReportFileNames() {
-  return {"report.json", kCsvFile, kHtmlFile, kTumourSurfacesFile, kZoneSurfaceFile, kWarpedTumoursFile};
+  return {"report.json", kCsvFile, kHtmlFile, kTumourSurfacesFile, kZoneSurfaceFile, kWarpedTumoursFile, kTransformFile};
 }
 
 std::vector<OutputFile> WriteReportFiles(const Assessment& a, const std::filesystem::path& dir,
@@ -84,6 +85,14 @@ std::vector<OutputFile> WriteReportFiles(const Assessment& a, const std::filesys
   std::vector<OutputFile> written;
   WriteFileAtomically(dir / kCsvFile, TumoursCsv(a));
   written.push_back({kCsvFile, "one row per tumour: the headline metrics", ""});
+  if (a.registration && a.images) {
+    WriteTransformFile(a.images->post_to_pre, (dir / kTransformFile).string());
+    written.push_back({kTransformFile,
+                       std::string("ITK transform post -> pre (") +
+                           (a.images->post_to_pre.deformable() ? "rigid after B-spline" : "rigid") +
+                           "): resamples the pre CT and its labels onto the post CT",
+                       ""});
+  }
   if (!a.images || (!options.html && !options.surfaces)) return written;
 
   std::string maps_problem;

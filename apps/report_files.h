@@ -23,6 +23,7 @@ inline constexpr const char* kHtmlFile = "report.html";
 inline constexpr const char* kTumourSurfacesFile = "tumour_surfaces.vtp";
 inline constexpr const char* kZoneSurfaceFile = "ablation_zone_surface.vtp";
 inline constexpr const char* kWarpedTumoursFile = "tumours_on_post_ct.nii.gz";
+inline constexpr const char* kTransformFile = "transform_post_to_pre.tfm";
 
 // Every file name a run may write in its output folder, report.json included
 // (a new run removes them first, so none is left from an earlier run).

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/image_types.h"
-#include "registration/rigid_transform.h"
+#include "registration/scan_map.h"
 
 namespace margo {
 
@@ -17,7 +17,7 @@ struct ReportImages {
   CtImage::Pointer pre_ct;         // null for `margo margin`
   LabelImage::Pointer tumours;     // tumour labels as loaded (after label selection), pre space
   LabelImage::Pointer zones;       // ablation labels as loaded (after label selection), post space
-  RigidTransform post_to_pre;      // identity when not registered
+  ScanMap post_to_pre;             // identity when not registered
   std::map<std::uint16_t, std::vector<std::uint16_t>> zone_map;  // tumour -> zone labels; empty: union
 };
 

@@ -310,9 +310,6 @@ void Survey(const DeformableMap& map, WorldBox box, DeformableResult& r) {
   }
 }
 
-// Folding, or a metric worse than the rigid map's.
-bool Failed(const DeformableResult& r) { return r.jacobian_min <= 0.0 || r.metric_final > r.metric_initial; }
-
 }  // namespace
 
 DeformableResult RegisterDeformable(const DeformableInputs& in, const DeformableParams& p, Log& log) {
@@ -349,15 +346,18 @@ DeformableResult RegisterDeformable(const DeformableInputs& in, const Deformable
                   attempt, result.metric_initial, result.metric_final, result.jacobian_min, result.jacobian_max,
                   result.max_displacement_mm);
     log.Info(buf);
-    if (!Failed(result)) return result;
-    log.Warn(std::string(result.jacobian_min <= 0.0 ? "the deformation folds" : "the metric got worse") +
-             (attempt == 1 ? "; retrying with control points twice as far apart" : ""));
+    if (result.jacobian_min > 0.0) {
+      result.improved = result.metric_final < result.metric_initial;
+      if (!result.improved) log.Info("the deformable stage did not improve on the rigid map; the rigid map is kept");
+      return result;
+    }
+    if (attempt == 1) log.Warn("the deformation folds; retrying with control points twice as far apart");
   }
   char buf[200];
   std::snprintf(buf, sizeof buf,
-                "deformable registration failed twice: Jacobian minimum %.3f (expected > 0), metric %.4f "
-                "(rigid %.4f); use --registration rigid to measure with the rigid map",
-                result.jacobian_min, result.metric_final, result.metric_initial);
+                "deformable registration folds (Jacobian minimum %.3f, expected > 0) even with control points "
+                "%.0f mm apart; use --registration rigid to measure with the rigid map",
+                result.jacobian_min, 2 * p.control_spacing_mm);
   throw Error(ErrorKind::kRegistrationFailed, buf);
 }
 

@@ -81,11 +81,14 @@ struct DeformableResult {
   double jacobian_min = 1.0, jacobian_max = 1.0;  // over the region of interest
   double max_displacement_mm = 0.0;               // of the B-spline part, over the region
   std::string stop_condition;
-  int attempt = 1;  // 2 when the first settings failed and the relaxed retry was kept
+  int attempt = 1;  // 2 when the first settings folded and the stiffer retry was kept
+  // The metric improved on the rigid map's. When not, callers keep the rigid
+  // map (a scan pair that needs no deformation ends here).
+  bool improved = false;
 };
 
-// Throws Error(kRegistrationFailed) when ITK fails, or when even the relaxed
-// retry folds (Jacobian <= 0) or leaves the metric worse than the rigid map.
+// Throws Error(kRegistrationFailed) when ITK fails, or when even the
+// stiffer retry folds (Jacobian <= 0).
 DeformableResult RegisterDeformable(const DeformableInputs& inputs, const DeformableParams& params, Log& log);
 
 }  // namespace margo

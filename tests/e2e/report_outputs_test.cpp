@@ -85,7 +85,8 @@ testing::CliRun* ReportOutputsTest::run_ = nullptr;
 void ExpectInputsAndParameters(const json& r) {
   EXPECT_EQ(r["inputs"]["tumours"]["sha256"].get<std::string>().size(), 64u);
   EXPECT_NE(r["inputs"]["pre_ct"]["sha256"], r["inputs"]["post_ct"]["sha256"]);
-  EXPECT_EQ(r["parameters"]["registration"], "rigid");
+  EXPECT_EQ(r["parameters"]["registration"], "deformable");
+  EXPECT_EQ(r["parameters"]["deformable"]["control_spacing_mm"], 40.0);
   EXPECT_EQ(r["parameters"]["margin"]["a0_threshold_mm"], 10.0);
   EXPECT_EQ(r["parameters"]["rigid"]["histogram_bins"], 32);
 }
@@ -129,7 +130,7 @@ TEST_F(ReportOutputsTest, HeadlessRunWritesEveryOutput) {
     listed.insert(o["file"].get<std::string>());
     EXPECT_FALSE(o.contains("note")) << o.dump();
   }
-  EXPECT_EQ(listed, (std::set<std::string>{"tumours.csv", "report.html", "tumour_surfaces.vtp",
+  EXPECT_EQ(listed, (std::set<std::string>{"tumours.csv", "report.html", "transform_post_to_pre.tfm", "tumour_surfaces.vtp",
                                            "ablation_zone_surface.vtp", "tumours_on_post_ct.nii.gz"}));
   for (const std::string& file : listed) EXPECT_TRUE(std::filesystem::exists(Out(file))) << file;
   for (const auto& entry : std::filesystem::directory_iterator(out_->path())) {
@@ -156,7 +157,7 @@ TEST_F(ReportOutputsTest, ReportValidatesAgainstItsSchema) {
   if (valid == 3 || valid == 127)
     GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
   EXPECT_EQ(valid, 0);
-  EXPECT_EQ(Report()["schema_version"], "0.3.0");
+  EXPECT_EQ(Report()["schema_version"], "0.4.0");
   // The schema can fail: a margin as text, an undocumented field, a short hash.
   testing::TempDir dir;
   for (const auto& [name, breakage] : std::map<std::string, std::function<void(json&)>>{

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <itkImageRegionIteratorWithIndex.h>
+#include <itkTransform.h>
+#include <itkTransformFactoryBase.h>
+#include <itkTransformFileReader.h>
+#include <itkTxtTransformIOFactory.h>
 
 #include <cmath>
 #include <cstdint>
@@ -14,6 +18,9 @@
 #include <iostream>
 #include <sstream>
 #include <vector>
+
+#include "registration/transform_file.h"
+#include "tests/support/temp_dir.h"
 
 namespace margo {
 namespace {
@@ -159,6 +166,23 @@ TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
   EXPECT_LE(sum / n, 1.0);
   EXPECT_GT(r.jacobian_min, 0.0);
   EXPECT_LT(r.metric_final, r.metric_initial);
+  // The transform file maps as the map does (what 3D Slicer will load).
+  testing::TempDir dir;
+  const std::string tfm = dir / "map.tfm";
+  WriteTransformFile(ScanMap(r.map), tfm);
+  itk::TxtTransformIOFactory::RegisterOneFactory();
+  itk::TransformFactoryBase::RegisterDefaultTransforms();
+  auto reader = itk::TransformFileReaderTemplate<double>::New();
+  reader->SetFileName(tfm);
+  reader->Update();
+  ASSERT_EQ(reader->GetTransformList()->size(), 1u);
+  const auto* read = dynamic_cast<const itk::Transform<double, 3, 3>*>(reader->GetTransformList()->front().GetPointer());
+  ASSERT_NE(read, nullptr);
+  for (const Vec3& p : {Vec3{-50, -10, 5}, Vec3{-80, 10, -20}, Vec3{0, -30, 30}}) {
+    const auto q = read->TransformPoint(itk::Point<double, 3>(p.data()));
+    const Vec3 expected = r.map.PostToPre(p);
+    EXPECT_LT(Norm(Sub(Vec3{q[0], q[1], q[2]}, expected)), 1e-3) << "transform file at " << p[0] << "," << p[1];
+  }
   // The tumour's own neighbourhood moves nearly rigidly.
   const Vec3 tumour_post = r.map.PreToPost(body.tumour_c_);
   EXPECT_NEAR(r.map.JacobianDeterminant(tumour_post), 1.0, 0.1);

@@ -1,0 +1,45 @@
+// The map between the two scans that margins are measured through: the
+// rigid map alone, or the rigid map with the deformable stage on top
+// (deformable.h). Same direction as ITK resamples: post point -> pre point.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "core/geometry.h"
+#include "registration/deformable.h"
+#include "registration/rigid_transform.h"
+
+namespace margo {
+
+class ScanMap {
+ public:
+  ScanMap() = default;  // identity
+  explicit ScanMap(const RigidTransform& rigid) : rigid_(rigid) {}
+  explicit ScanMap(const DeformableMap& map) : rigid_(map.rigid()), deformable_(map) {}
+
+  Vec3 Apply(const Vec3& post) const { return deformable_ ? deformable_->PostToPre(post) : rigid_.Apply(post); }
+  Vec3 ApplyInverse(const Vec3& pre) const {
+    return deformable_ ? deformable_->PreToPost(pre) : rigid_.ApplyInverse(pre);
+  }
+  // The maps as functions, for many points.
+  std::function<Vec3(const Vec3&)> PostToPre() const {
+    if (!deformable_) return rigid_.PostToPre();
+    const DeformableMap map = *deformable_;
+    return [map](const Vec3& p) { return map.PostToPre(p); };
+  }
+  std::function<Vec3(const Vec3&)> PreToPost() const {
+    if (!deformable_) return rigid_.PreToPost();
+    const DeformableMap map = *deformable_;
+    return [map](const Vec3& p) { return map.PreToPost(p); };
+  }
+  const RigidTransform& rigid() const { return rigid_; }
+  const std::optional<DeformableMap>& deformable() const { return deformable_; }
+
+ private:
+  RigidTransform rigid_;
+  std::optional<DeformableMap> deformable_;
+};
+
+}  // namespace margo
