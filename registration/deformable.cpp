@@ -196,16 +196,22 @@ struct Attempt {
   std::string stop_condition;
 };
 
-Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskObject& fixed_mask, const MaskObject& moving_mask,
-            const RigidTransform& rigid, const DeformableParams& p, double control_spacing_mm, Log& log) {
-  Attempt out;
-  out.bspline = InitialBSpline(fixed, control_spacing_mm);
+// Mattes MI over the masked regions (the lesions left out), as configured.
+Metric::Pointer MaskedMetric(const MaskObject& fixed_mask, const MaskObject& moving_mask, const DeformableParams& p) {
   auto metric = Metric::New();
   metric->SetNumberOfHistogramBins(p.histogram_bins);
   metric->SetUseFixedImageGradientFilter(false);
   metric->SetUseMovingImageGradientFilter(false);
   metric->SetFixedImageMask(&fixed_mask);
   metric->SetMovingImageMask(&moving_mask);
+  return metric;
+}
+
+Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskObject& fixed_mask, const MaskObject& moving_mask,
+            const RigidTransform& rigid, const DeformableParams& p, double control_spacing_mm, Log& log) {
+  Attempt out;
+  out.bspline = InitialBSpline(fixed, control_spacing_mm);
+  const Metric::Pointer metric = MaskedMetric(fixed_mask, moving_mask, p);
 
   // Steps bounded in millimetres (kMaxStepMm): the map cannot jump into a fold.
   auto optimizer = Optimizer::New();
@@ -251,12 +257,7 @@ Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskObject& fixed
   registration->MetricSamplingReinitializeSeed(int(p.random_seed));
 
   // Metric before, at full resolution over the masked region, rigid only.
-  auto probe = Metric::New();
-  probe->SetNumberOfHistogramBins(p.histogram_bins);
-  probe->SetUseFixedImageGradientFilter(false);
-  probe->SetUseMovingImageGradientFilter(false);
-  probe->SetFixedImageMask(&fixed_mask);
-  probe->SetMovingImageMask(&moving_mask);
+  const Metric::Pointer probe = MaskedMetric(fixed_mask, moving_mask, p);
   probe->SetFixedImage(&fixed);
   probe->SetMovingImage(&moving);
   auto composite = itk::CompositeTransform<double, 3>::New();
