@@ -1,5 +1,7 @@
 #include "margin/zone_near_tumour.h"
 
+#include "registration/image_prep.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -10,28 +12,6 @@ namespace margo {
 namespace {
 
 using Index = itk::Index<3>;
-
-// Voxel-index region of `image` covering a world box, cropped to the image.
-itk::ImageRegion<3> RegionCovering(const MaskImage& image, const WorldBox& box) {
-  Index lo, hi;
-  lo.Fill(itk::NumericTraits<itk::IndexValueType>::max());
-  hi.Fill(itk::NumericTraits<itk::IndexValueType>::min());
-  for (int corner = 0; corner < 8; ++corner) {
-    MaskImage::PointType p;
-    for (int a = 0; a < 3; ++a) p[a] = (corner >> a) & 1 ? box.max_mm[a] : box.min_mm[a];
-    itk::ContinuousIndex<double, 3> ci;
-    image.TransformPhysicalPointToContinuousIndex(p, ci);
-    for (int a = 0; a < 3; ++a) {
-      lo[a] = std::min(lo[a], itk::IndexValueType(std::floor(ci[a])));
-      hi[a] = std::max(hi[a], itk::IndexValueType(std::ceil(ci[a])));
-    }
-  }
-  itk::ImageRegion<3> region;
-  region.SetIndex(lo);
-  for (int a = 0; a < 3; ++a) region.SetSize(a, itk::SizeValueType(std::max<long>(0, hi[a] - lo[a] + 1)));
-  if (!region.Crop(image.GetLargestPossibleRegion())) region.SetSize({{0, 0, 0}});
-  return region;
-}
 
 // Flood fill over the zone's non-zero voxels from every one of them in
 // `seeds`; returns the voxels reached as offsets into the (whole) buffer.
@@ -97,7 +77,7 @@ MaskImage::Pointer ZonePiecesNear(const MaskImage& zone, const WorldBox& box, do
     grown.min_mm[a] -= reach_mm;
     grown.max_mm[a] += reach_mm;
   }
-  const itk::ImageRegion<3> seeds = RegionCovering(zone, grown);
+  const itk::ImageRegion<3> seeds = RegionForBox(zone, grown);
   if (seeds.GetNumberOfPixels() == 0) return nullptr;
   const std::vector<long> reached = PiecesFrom(zone, seeds);
   if (reached.empty()) return nullptr;

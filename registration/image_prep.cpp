@@ -22,15 +22,15 @@ CtImage::Pointer WindowHu(const CtImage& image, double low_hu, double high_hu) {
   return out;
 }
 
-CtImage::RegionType RegionForBox(const CtImage& image, const WorldBox& box) {
-  const CtImage::RegionType whole = image.GetLargestPossibleRegion();
+itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox& box) {
+  const itk::ImageRegion<3> whole = image.GetLargestPossibleRegion();
   itk::ContinuousIndex<double, 3> lo, hi;
   for (int a = 0; a < 3; ++a) {
     lo[a] = std::numeric_limits<double>::max();
     hi[a] = std::numeric_limits<double>::lowest();
   }
   for (int corner = 0; corner < 8; ++corner) {
-    CtImage::PointType p;
+    itk::Point<double, 3> p;
     for (int a = 0; a < 3; ++a) p[a] = (corner >> a & 1) ? box.max_mm[a] : box.min_mm[a];
     itk::ContinuousIndex<double, 3> ci;
     image.TransformPhysicalPointToContinuousIndex(p, ci);
@@ -39,7 +39,7 @@ CtImage::RegionType RegionForBox(const CtImage& image, const WorldBox& box) {
       hi[a] = std::max(hi[a], ci[a]);
     }
   }
-  CtImage::RegionType region;
+  itk::ImageRegion<3> region;
   for (int a = 0; a < 3; ++a) {
     const long first = std::max<long>(whole.GetIndex(a), std::lround(std::floor(lo[a])));
     const long last = std::min<long>(whole.GetIndex(a) + long(whole.GetSize(a)) - 1, std::lround(std::ceil(hi[a])));

@@ -13,7 +13,7 @@ namespace margo {
 CtImage::Pointer WindowHu(const CtImage& image, double low_hu, double high_hu);
 
 // Voxel region of `image` covering `box` (all 8 corners), cropped to the image.
-CtImage::RegionType RegionForBox(const CtImage& image, const WorldBox& box);
+itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox& box);
 
 // `image` cropped to `roi` grown by `margin_mm`; the image itself when there
 // is no roi or the crop would be thinner than 8 voxels along an axis.
