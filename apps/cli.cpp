@@ -1,6 +1,7 @@
 #include "apps/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <itkMultiThreaderBase.h>
 #include <itkObject.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@ struct GlobalOptions {
   bool verbose = false;
   bool version = false;
   std::string log_file;
+  unsigned threads = 0;  // 0: ITK's default (every core, or ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS)
 };
 
 // Options shared by both jobs, as text until validated.
@@ -89,6 +91,10 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
   cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
   cmd.add_option("--post-series-uid", p.post_series_uid, "Series Instance UID when the post CT folder holds several");
+  cmd.add_option("--landmarks-pre", p.landmarks_pre,
+                 "Landmarks on the pre CT (CSV: x,y,z or name,x,y,z in LPS mm), paired in order with --landmarks-post: "
+                 "the registration's target error");
+  cmd.add_option("--landmarks-post", p.landmarks_post, "Landmarks on the post CT, the same points in the same order");
   cmd.add_option("--space", c.space, "Coordinates for reported points (a rigid map leaves margins unchanged)")
       ->check(CLI::IsMember({"post", "pre"}))->capture_default_str();
   cmd.add_option("--registration", c.registration,
@@ -192,6 +198,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "Debug messages on stderr");
   app.add_option("--log-file", g.log_file, "Also write every message, with timestamps, to this file");
+  app.add_option("--threads", g.threads,
+                 "Worker threads (default: every core); the same inputs give the same report at any thread count")
+      ->check(CLI::Range(1u, 256u));
   Commands c;
   c.assess_common.colour = c.margin_common.colour = out_is_terminal;
   DeclareAssess(app, c);
@@ -221,6 +230,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return ExitCode(ErrorKind::kUsage);
   }
 
+  if (g.threads > 0) itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(g.threads);
   Log log(err, err_is_terminal);
   log.SetQuiet(g.quiet);
   log.SetVerbose(g.verbose);

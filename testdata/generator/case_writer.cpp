@@ -16,6 +16,7 @@
 #include "io/image_writer.h"
 #include "testdata/generator/abdomen.h"
 #include "testdata/generator/phantom_image.h"
+#include "testdata/generator/phantom_landmarks.h"
 #include "testdata/generator/phantom_truth.h"
 
 namespace margo {
@@ -111,6 +112,8 @@ void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log) {
   for (auto& w : writes) w.get();
   log.EndProgress();
   log.Info("phantom images written in " + std::to_string(SecondsSince(start)) + " s");
+  const std::size_t landmarks = WriteLandmarkPairs(spec.Map(), spec.post_grid, InAbdomenLiver, dir);
+  log.Info(std::to_string(landmarks) + " landmark pairs in the liver written (landmarks_pre.csv, landmarks_post.csv)");
   log.Progress("phantom", "computing the truth");
   WriteFileAtomically(dir + "/truth.json", CaseTruthJson(spec, truth.get()));
   log.EndProgress();
