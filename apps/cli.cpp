@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "apps/dicomweb_step.h"
 #include "apps/label_selection.h"
 #include "apps/phantom_command.h"
 #include "apps/report.h"
@@ -42,6 +43,7 @@ struct Commands {
   AssessParams assess_params;
   MarginParams margin_params;
   CommonOptions assess_common, margin_common;
+  DicomWebOptions dicomweb;
   std::string space = "post", registration = "deformable";
 };
 
@@ -96,6 +98,7 @@ void DeclareAssess(CLI::App& app, Commands& c) {
                  "scans are already aligned")
       ->check(CLI::IsMember({"deformable", "rigid", "none"}))->capture_default_str();
   AddCommon(cmd, c.assess_common);
+  AddDicomWebOptions(cmd, c.dicomweb);
 }
 
 void DeclareMargin(CLI::App& app, Commands& c) {
@@ -129,8 +132,9 @@ void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelecti
   if (auto problem = ValidateThresholds(c.margin.thresholds)) throw Error(ErrorKind::kUsage, *problem);
 }
 
+// `archive`: when set, the DICOM outputs are stored there after report.json.
 int Finish(const Assessment& a, const CommonOptions& c, const std::string& command_line, std::ostream& out,
-           Log& log) {
+           Log& log, const DicomWebClient* archive = nullptr) {
   const std::filesystem::path dir(c.out_dir);
   const VersionInfo version = GetVersionInfo();
   // report.json last: it lists the other files, and a failure before it leaves none.
@@ -141,6 +145,11 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   out << SummaryTable(a, c.colour);
   out.flush();
   log.Info("report written to " + report.string() + " (and " + std::to_string(files.size()) + " more files)");
+  if (archive) {
+    std::vector<std::string> names;
+    for (const OutputFile& f : files) names.push_back(f.file);
+    StoreDicomOutputs(names, dir, *archive, log);
+  }
   if (a.NotAssessable() > 0) {
     log.Warn(std::to_string(a.NotAssessable()) + " of " + std::to_string(a.tumours.size()) +
              " tumours could not be assessed; see report.json");
@@ -170,8 +179,12 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     p.clinical = c.assess_common.clinical;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
     p.registration = ParseRegistrationMode(c.registration);
+    std::optional<DicomWebClient> archive;
+    if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     PrepareOutput(c.assess_common.out_dir, log);
-    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log);
+    if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
+    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log,
+                  archive && c.dicomweb.store ? &*archive : nullptr);
   }
   MarginParams& p = c.margin_params;
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.liver, "--liver");
