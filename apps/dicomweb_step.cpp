@@ -61,17 +61,20 @@ std::string SeriesList(const std::vector<DicomAttributes>& series) {
 
 // The series of `study` that an input without a series UID means: the only
 // one of the wanted modalities.
-std::string FindSeries(const DicomWebClient& client, const std::string& study, const InputSlot& slot, Log& log) {
+std::string FindSeries(const DicomWebClient& client, const std::string& study, const InputSlot& slot,
+                       Log& log) {
   const std::string path = "studies/" + UrlEncode(study) + "/series";
   const std::vector<std::pair<std::string, std::string>> fields = {{"includefield", kDescriptionTag},
-                                                                    {"includefield", kInstanceCountTag}};
+                                                                   {"includefield", kInstanceCountTag}};
   const std::vector<DicomAttributes> all = client.Search(path, fields);
   if (all.empty()) {
-    throw Error(ErrorKind::kInputUnreadable, std::string(slot.option) + " dicomweb:" + study + ": the archive " +
-                                                 client.config().base_url +
-                                                 " has no series in this study; expected a study with a CT series");
+    throw Error(ErrorKind::kInputUnreadable,
+                std::string(slot.option) + " dicomweb:" + study + ": the archive " +
+                    client.config().base_url +
+                    " has no series in this study; expected a study with a CT series");
   }
-  const std::set<std::string> wanted = slot.ct ? std::set<std::string>{"CT"} : std::set<std::string>{"SEG", "RTSTRUCT"};
+  const std::set<std::string> wanted =
+      slot.ct ? std::set<std::string>{"CT"} : std::set<std::string>{"SEG", "RTSTRUCT"};
   std::vector<DicomAttributes> matches;
   std::set<std::string> modalities;
   for (const DicomAttributes& s : all) {
@@ -82,15 +85,16 @@ std::string FindSeries(const DicomWebClient& client, const std::string& study, c
   if (matches.empty()) {
     std::string found;
     for (const std::string& m : modalities) found += (found.empty() ? "" : ", ") + m;
-    throw Error(ErrorKind::kInputUnreadable, std::string(slot.option) + " dicomweb:" + study + ": the study has no " +
-                                                 expected + " series; found " + std::to_string(all.size()) +
-                                                 " series of modality " + found + "; expected one " + expected +
-                                                 " series");
+    throw Error(ErrorKind::kInputUnreadable, std::string(slot.option) + " dicomweb:" + study +
+                                                 ": the study has no " + expected + " series; found " +
+                                                 std::to_string(all.size()) + " series of modality " + found +
+                                                 "; expected one " + expected + " series");
   }
   if (matches.size() > 1) {
     throw Error(ErrorKind::kUsage, std::string(slot.option) + " dicomweb:" + study + ": the study has " +
                                        std::to_string(matches.size()) + " " + expected + " series (" +
-                                       SeriesList(matches) + "); name one as dicomweb:" + study + "/SERIES_UID");
+                                       SeriesList(matches) + "); name one as dicomweb:" + study +
+                                       "/SERIES_UID");
   }
   log.Info(std::string(slot.role) + ": series " + SeriesList(matches) + " of study " + study);
   return Value(matches.front(), kSeriesUidTag);
@@ -100,21 +104,24 @@ std::string FindSeries(const DicomWebClient& client, const std::string& study, c
 
 void AddDicomWebOptions(CLI::App& cmd, DicomWebOptions& o) {
   const char* group = "PACS (DICOMweb, docs/PACS.md)";
-  cmd.add_option("--dicomweb-url", o.url,
-                 "DICOMweb root of the archive, e.g. https://pacs.example/dicom-web; inputs may then be "
-                 "dicomweb:STUDY_UID[/SERIES_UID]. Credentials: MARGO_DICOMWEB_USER and MARGO_DICOMWEB_PASSWORD "
-                 "or --dicomweb-credentials")
+  cmd.add_option(
+         "--dicomweb-url", o.url,
+         "DICOMweb root of the archive, e.g. https://pacs.example/dicom-web; inputs may then be "
+         "dicomweb:STUDY_UID[/SERIES_UID]. Credentials: MARGO_DICOMWEB_USER and MARGO_DICOMWEB_PASSWORD "
+         "or --dicomweb-credentials")
       ->group(group);
   cmd.add_option("--dicomweb-credentials", o.credentials_file,
                  "File holding user:password (readable by its owner only)")
       ->group(group);
-  cmd.add_flag("--dicomweb-insecure", o.insecure, "Do not check the archive's TLS certificate (warned)")->group(group);
+  cmd.add_flag("--dicomweb-insecure", o.insecure, "Do not check the archive's TLS certificate (warned)")
+      ->group(group);
   cmd.add_option("--dicomweb-timeout-s", o.timeout_s,
                  "Seconds to connect; a transfer that moves nothing for 6 times this long is aborted")
       ->check(CLI::Range(1, 600))
       ->capture_default_str()
       ->group(group);
-  cmd.add_flag("--store", o.store, "Store the DICOM outputs in the archive (STOW-RS) after the report")->group(group);
+  cmd.add_flag("--store", o.store, "Store the DICOM outputs in the archive (STOW-RS) after the report")
+      ->group(group);
 }
 
 std::optional<DicomWebReference> ParseDicomWebReference(const std::string& text, const std::string& option) {
@@ -124,9 +131,10 @@ std::optional<DicomWebReference> ParseDicomWebReference(const std::string& text,
   const std::size_t slash = rest.find('/');
   DicomWebReference ref{rest.substr(0, slash), slash == std::string::npos ? "" : rest.substr(slash + 1)};
   if (!IsUid(ref.study_uid) || (slash != std::string::npos && !IsUid(ref.series_uid))) {
-    throw Error(ErrorKind::kUsage, option + " '" + text +
-                                       "': expected dicomweb:STUDY_UID or dicomweb:STUDY_UID/SERIES_UID, each UID "
-                                       "digits and dots, at most 64 characters");
+    throw Error(ErrorKind::kUsage,
+                option + " '" + text +
+                    "': expected dicomweb:STUDY_UID or dicomweb:STUDY_UID/SERIES_UID, each UID "
+                    "digits and dots, at most 64 characters");
   }
   return ref;
 }
@@ -141,7 +149,8 @@ DicomWebCredentials ReadCredentialsFile(const std::filesystem::path& file) {
     std::snprintf(mode, sizeof mode, "%04o", unsigned(info.st_mode & 07777));
     throw Error(ErrorKind::kUsage, "--dicomweb-credentials " + file.string() + ": mode " + mode +
                                        " lets group or others read the password; expected 0600 or 0400 "
-                                       "(chmod 600 " + file.string() + ")");
+                                       "(chmod 600 " +
+                                       file.string() + ")");
   }
   std::ifstream in(file);
   std::string line;
@@ -174,9 +183,10 @@ DicomWebConfig MakeDicomWebConfig(const DicomWebOptions& o, Log& log) {
   const char* user = std::getenv(kDicomWebUserVariable);
   const char* password = std::getenv(kDicomWebPasswordVariable);
   if ((user && *user) != (password != nullptr)) {
-    throw Error(ErrorKind::kUsage, std::string(user && *user ? kDicomWebPasswordVariable : kDicomWebUserVariable) +
-                                       " is not set; expected both " + kDicomWebUserVariable + " and " +
-                                       kDicomWebPasswordVariable + ", or neither");
+    throw Error(ErrorKind::kUsage,
+                std::string(user && *user ? kDicomWebPasswordVariable : kDicomWebUserVariable) +
+                    " is not set; expected both " + kDicomWebUserVariable + " and " +
+                    kDicomWebPasswordVariable + ", or neither");
   }
   if (user && *user) {
     config.user = user;
@@ -205,8 +215,8 @@ bool UsesDicomWeb(const AssessParams& params, const DicomWebOptions& o, Log& log
   return references || o.store;
 }
 
-void RetrieveDicomWebInputs(AssessParams& params, const DicomWebClient& client, const std::filesystem::path& out_dir,
-                            Log& log) {
+void RetrieveDicomWebInputs(AssessParams& params, const DicomWebClient& client,
+                            const std::filesystem::path& out_dir, Log& log) {
   bool first = true;
   for (const InputSlot& slot : Slots(params)) {
     const std::optional<DicomWebReference> ref = ParseDicomWebReference(*slot.path, slot.option);
@@ -216,10 +226,12 @@ void RetrieveDicomWebInputs(AssessParams& params, const DicomWebClient& client, 
       std::filesystem::remove_all(out_dir / kDicomWebInputFolder, ec);
       first = false;
     }
-    const std::string series = ref->series_uid.empty() ? FindSeries(client, ref->study_uid, slot, log) : ref->series_uid;
+    const std::string series =
+        ref->series_uid.empty() ? FindSeries(client, ref->study_uid, slot, log) : ref->series_uid;
     const std::filesystem::path folder =
         out_dir / kDicomWebInputFolder / SafeFileName(ref->study_uid) / SafeFileName(series);
-    log.Info("retrieving " + std::string(slot.role) + " series " + series + " from " + client.config().base_url);
+    log.Info("retrieving " + std::string(slot.role) + " series " + series + " from " +
+             client.config().base_url);
     const std::vector<std::filesystem::path> files = client.RetrieveSeries(ref->study_uid, series, folder);
     log.Info(std::string(slot.role) + ": " + std::to_string(files.size()) + " instances retrieved into " +
              folder.string());

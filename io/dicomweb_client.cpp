@@ -37,15 +37,24 @@ std::string Joined(const std::string& base, const std::string& path) {
 
 std::string StatusText(long status) {
   switch (status) {
-    case 400: return " Bad Request";
-    case 401: return " Unauthorized";
-    case 403: return " Forbidden";
-    case 404: return " Not Found";
-    case 409: return " Conflict";
-    case 415: return " Unsupported Media Type";
-    case 500: return " Internal Server Error";
-    case 503: return " Service Unavailable";
-    default: return "";
+    case 400:
+      return " Bad Request";
+    case 401:
+      return " Unauthorized";
+    case 403:
+      return " Forbidden";
+    case 404:
+      return " Not Found";
+    case 409:
+      return " Conflict";
+    case 415:
+      return " Unsupported Media Type";
+    case 500:
+      return " Internal Server Error";
+    case 503:
+      return " Service Unavailable";
+    default:
+      return "";
   }
 }
 
@@ -58,7 +67,8 @@ std::string Excerpt(const std::string& body) {
 
 void CheckStatus(const HttpAnswer& a, const std::string& method, const std::string& url, bool authenticated) {
   if (a.status < 400) return;
-  std::string message = "DICOMweb " + method + " " + url + ": HTTP " + std::to_string(a.status) + StatusText(a.status);
+  std::string message =
+      "DICOMweb " + method + " " + url + ": HTTP " + std::to_string(a.status) + StatusText(a.status);
   if (a.status == 401 || a.status == 403) {
     message += authenticated ? "; the archive refused the user name or password"
                              : "; the archive wants credentials and none were given";
@@ -97,7 +107,9 @@ nlohmann::json ParseJson(const HttpAnswer& a, const std::string& url) {
   }
 }
 
-bool IsDicomFile(const std::string& bytes) { return bytes.size() > 132 && bytes.compare(128, 4, "DICM") == 0; }
+bool IsDicomFile(const std::string& bytes) {
+  return bytes.size() > 132 && bytes.compare(128, 4, "DICM") == 0;
+}
 
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -123,9 +135,10 @@ void CheckDicomWebUrl(const std::string& url) {
   }
   const std::string authority = url.substr(scheme_end + 3, url.find('/', scheme_end + 3) - scheme_end - 3);
   if (authority.find('@') != std::string::npos) {
-    throw Error(ErrorKind::kUsage, "--dicomweb-url holds a user name or password; give credentials with "
-                                   "MARGO_DICOMWEB_USER and MARGO_DICOMWEB_PASSWORD or --dicomweb-credentials "
-                                   "FILE, never on the command line");
+    throw Error(ErrorKind::kUsage,
+                "--dicomweb-url holds a user name or password; give credentials with "
+                "MARGO_DICOMWEB_USER and MARGO_DICOMWEB_PASSWORD or --dicomweb-credentials "
+                "FILE, never on the command line");
   }
   if (authority.empty()) throw Error(ErrorKind::kUsage, "--dicomweb-url '" + url + "': no host");
 }
@@ -150,8 +163,9 @@ DicomWebClient::DicomWebClient(DicomWebConfig config) : config_(std::move(config
   GlobalInit();
 }
 
-HttpAnswer DicomWebClient::Request(const std::string& method, const std::string& url, const std::string& accept,
-                                   const std::string& content_type, const std::string& body) const {
+HttpAnswer DicomWebClient::Request(const std::string& method, const std::string& url,
+                                   const std::string& accept, const std::string& content_type,
+                                   const std::string& body) const {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) throw Error(ErrorKind::kInternal, "libcurl could not start a transfer");
   CURL* h = curl.get();
@@ -244,19 +258,22 @@ std::vector<std::filesystem::path> DicomWebClient::RetrieveSeries(const std::str
       Joined(config_.base_url, "studies/" + UrlEncode(study_uid) + "/series/" + UrlEncode(series_uid));
   const HttpAnswer answer =
       Request("GET", url, std::string("multipart/related; type=\"") + kDicomType + "\"", "", "");
-  const std::vector<MimePart> parts = ParseMultipart(answer.body, MultipartBoundary(answer.content_type), url);
+  const std::vector<MimePart> parts =
+      ParseMultipart(answer.body, MultipartBoundary(answer.content_type), url);
   if (parts.empty()) {
     throw Error(ErrorKind::kInputUnreadable, "DICOMweb GET " + url + ": the series holds no instance");
   }
   std::error_code ec;
   std::filesystem::remove_all(folder, ec);
   std::filesystem::create_directories(folder, ec);
-  if (ec) throw Error(ErrorKind::kOutputFailed, folder.string() + ": cannot create the folder (" + ec.message() + ")");
+  if (ec)
+    throw Error(ErrorKind::kOutputFailed,
+                folder.string() + ": cannot create the folder (" + ec.message() + ")");
   std::vector<std::filesystem::path> files;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (!IsDicomFile(parts[i].body)) {
-      throw Error(ErrorKind::kArchiveFailed, "DICOMweb GET " + url + ": part " + std::to_string(i + 1) + " ('" +
-                                                 parts[i].content_type +
+      throw Error(ErrorKind::kArchiveFailed, "DICOMweb GET " + url + ": part " + std::to_string(i + 1) +
+                                                 " ('" + parts[i].content_type +
                                                  "') is not a DICOM file; expected application/dicom with a "
                                                  "'DICM' preamble");
     }
@@ -273,16 +290,17 @@ std::size_t DicomWebClient::Store(const std::vector<std::filesystem::path>& file
   for (const std::filesystem::path& f : files) parts.push_back({kDicomType, ReadFile(f)});
   const std::string boundary = MakeBoundary(parts);
   const std::string url = Joined(config_.base_url, "studies");
-  const std::string type = std::string("multipart/related; type=\"") + kDicomType + "\"; boundary=" + boundary;
+  const std::string type =
+      std::string("multipart/related; type=\"") + kDicomType + "\"; boundary=" + boundary;
   const HttpAnswer answer = Request("POST", url, kDicomJson, type, BuildMultipart(parts, boundary));
   const nlohmann::json result = ParseJson(answer, url);
   // PS3.18 10.5.3: Failed SOP Sequence (0008,1198), Referenced SOP Sequence (0008,1199).
   const auto failed = result.is_object() ? result.find("00081198") : result.end();
   if (failed != result.end() && failed->contains("Value") && !(*failed)["Value"].empty()) {
-    throw Error(ErrorKind::kArchiveFailed, "DICOMweb POST " + url + ": the archive rejected " +
-                                               std::to_string((*failed)["Value"].size()) + " of " +
-                                               std::to_string(files.size()) + " instances (" + result.dump().substr(0, 300) +
-                                               "); expected every instance stored");
+    throw Error(ErrorKind::kArchiveFailed,
+                "DICOMweb POST " + url + ": the archive rejected " +
+                    std::to_string((*failed)["Value"].size()) + " of " + std::to_string(files.size()) +
+                    " instances (" + result.dump().substr(0, 300) + "); expected every instance stored");
   }
   const auto stored = result.is_object() ? result.find("00081199") : result.end();
   const std::size_t count =

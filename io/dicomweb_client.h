@@ -14,9 +14,9 @@
 namespace margo {
 
 struct DicomWebConfig {
-  std::string base_url;        // REQUIRED: http(s)://host:port/dicom-web (no credentials in it)
-  std::string user, password;  // HTTP basic authentication; empty user: none
-  bool verify_tls = true;      // certificate and host name checks (https)
+  std::string base_url;         // REQUIRED: http(s)://host:port/dicom-web (no credentials in it)
+  std::string user, password;   // HTTP basic authentication; empty user: none
+  bool verify_tls = true;       // certificate and host name checks (https)
   long connect_timeout_s = 10;  // Default: 10 s to connect
   long stall_timeout_s = 60;    // Default: abort a transfer that moves no byte for 60 s
 };
@@ -44,7 +44,8 @@ class DicomWebClient {
 
   // WADO-RS: every instance of one series, written to `folder` (created; files
   // it held before are removed) as instance_00001.dcm, ... Returns the paths.
-  std::vector<std::filesystem::path> RetrieveSeries(const std::string& study_uid, const std::string& series_uid,
+  std::vector<std::filesystem::path> RetrieveSeries(const std::string& study_uid,
+                                                    const std::string& series_uid,
                                                     const std::filesystem::path& folder) const;
 
   // STOW-RS: POST <base>/studies with every file as one part. Throws when the

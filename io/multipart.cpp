@@ -37,9 +37,10 @@ std::string ContentTypeOf(const std::string& headers) {
 }
 
 Error Truncated(const std::string& source, const std::string& what) {
-  return Error(ErrorKind::kArchiveFailed, source + ": multipart answer " + what +
-                                              " (a truncated transfer?); expected parts ending with the closing "
-                                              "boundary");
+  return Error(ErrorKind::kArchiveFailed,
+               source + ": multipart answer " + what +
+                   " (a truncated transfer?); expected parts ending with the closing "
+                   "boundary");
 }
 
 }  // namespace
@@ -86,7 +87,7 @@ std::vector<MimePart> ParseMultipart(const std::string& body, const std::string&
   std::vector<MimePart> parts;
   for (;;) {
     pos += dash.size();
-    if (body.compare(pos, 2, "--") == 0) return parts;  // closing delimiter
+    if (body.compare(pos, 2, "--") == 0) return parts;    // closing delimiter
     const std::size_t line_end = body.find("\r\n", pos);  // after optional transport padding
     if (line_end == std::string::npos) throw Truncated(source, "stops after a boundary");
     pos = line_end + 2;

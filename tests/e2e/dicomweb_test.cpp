@@ -32,7 +32,8 @@ Archive ReadArchive() {
   const fs::path server = fs::path(MARGO_ORTHANC_DIR) / "server.json";
   Archive a;
   if (!fs::exists(server)) {
-    a.skip = "no " + server.string() + ": run through ctest, whose fixture starts Orthanc (ctest -R DicomWeb)";
+    a.skip =
+        "no " + server.string() + ": run through ctest, whose fixture starts Orthanc (ctest -R DicomWeb)";
     return a;
   }
   const nlohmann::json j = testing::ReadJson(server.string());
@@ -86,7 +87,8 @@ class DicomWebArchive : public ::testing::Test {
 
   // Writes `ct` as a DICOM series of a new study and stores it with STOW-RS.
   std::string Upload(const CtImage& ct, const std::string& modality, const std::string& description) {
-    testing::DicomSeriesIds ids{testing::NewUid(), testing::NewUid(), testing::NewUid(), modality, description};
+    testing::DicomSeriesIds ids{testing::NewUid(), testing::NewUid(), testing::NewUid(), modality,
+                                description};
     const fs::path folder = scratch_.path() / ids.series_uid;
     const std::size_t n = testing::WriteCtAsDicomSeries(ct, folder.string(), ids);
     std::vector<fs::path> files;
@@ -95,11 +97,26 @@ class DicomWebArchive : public ::testing::Test {
     return ids.study_uid;
   }
 
-  std::vector<std::string> AssessArgs(const std::string& pre, const std::string& post, const std::string& out) {
+  std::vector<std::string> AssessArgs(const std::string& pre, const std::string& post,
+                                      const std::string& out) {
     const std::string p = std::string(MARGO_SOURCE_DIR) + "/testdata/phantom_small/";
-    return {"assess",        "--pre-ct",        pre,         "--post-ct",   post, "--tumours",
-            p + "tumours.nii.gz", "--ablation", p + "ablation.nii.gz", "--registration", "rigid",
-            "--no-html",     "--no-surfaces",   "--out",     out,           "--dicomweb-url", archive_.dicomweb};
+    return {"assess",
+            "--pre-ct",
+            pre,
+            "--post-ct",
+            post,
+            "--tumours",
+            p + "tumours.nii.gz",
+            "--ablation",
+            p + "ablation.nii.gz",
+            "--registration",
+            "rigid",
+            "--no-html",
+            "--no-surfaces",
+            "--out",
+            out,
+            "--dicomweb-url",
+            archive_.dicomweb};
   }
 
   Archive archive_;
@@ -210,8 +227,9 @@ TEST_F(DicomWebArchive, UnknownStudyGivesExit3) {
   ScopedEnv password("MARGO_DICOMWEB_PASSWORD", archive_.password);
   const auto run = testing::Run(AssessArgs("dicomweb:1.2.999.1", "dicomweb:1.2.999.2", scratch_ / "out"));
   EXPECT_EQ(run.exit_code, 3) << run.err;
-  EXPECT_NE(run.err.find("dicomweb:1.2.999.1: the archive " + archive_.dicomweb + " has no series in this study"),
-            std::string::npos)
+  EXPECT_NE(
+      run.err.find("dicomweb:1.2.999.1: the archive " + archive_.dicomweb + " has no series in this study"),
+      std::string::npos)
       << run.err;
 }
 
@@ -232,8 +250,9 @@ TEST(DicomWebUnreachable, ConnectionRefusedGivesExit10Promptly) {
   testing::TempDir dir;
   const std::string url = "http://127.0.0.1:" + std::to_string(ClosedPort()) + "/dicom-web";
   const auto start = std::chrono::steady_clock::now();
-  const auto run = testing::Run({"assess", "--pre-ct", "dicomweb:1.2.3", "--post-ct", "dicomweb:1.2.4", "--tumours",
-                                 "t.nii.gz", "--ablation", "a.nii.gz", "--out", dir / "out", "--dicomweb-url", url});
+  const auto run =
+      testing::Run({"assess", "--pre-ct", "dicomweb:1.2.3", "--post-ct", "dicomweb:1.2.4", "--tumours",
+                    "t.nii.gz", "--ablation", "a.nii.gz", "--out", dir / "out", "--dicomweb-url", url});
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(run.exit_code, 10) << run.err;
   EXPECT_EQ(testing::CountLines(run.err, "error: "), 1) << run.err;
