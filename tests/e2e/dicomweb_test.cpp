@@ -85,10 +85,11 @@ class DicomWebArchive : public ::testing::Test {
     return DicomWebClient(config);
   }
 
-  // Writes `ct` as a DICOM series of a new study and stores it with STOW-RS.
-  std::string Upload(const CtImage& ct, const std::string& modality, const std::string& description) {
-    testing::DicomSeriesIds ids{testing::NewUid(), testing::NewUid(), testing::NewUid(), modality,
-                                description};
+  // Writes `ct` as a DICOM series of `study` (default: a new one) and stores it with STOW-RS.
+  std::string Upload(const CtImage& ct, const std::string& modality, const std::string& description,
+                     std::string study = "") {
+    if (study.empty()) study = testing::NewUid();
+    testing::DicomSeriesIds ids{study, testing::NewUid(), testing::NewUid(), modality, description};
     const fs::path folder = scratch_.path() / ids.series_uid;
     const std::size_t n = testing::WriteCtAsDicomSeries(ct, folder.string(), ids);
     std::vector<fs::path> files;
@@ -220,6 +221,19 @@ TEST_F(DicomWebArchive, StudyWithoutCtGivesExit3NamingTheStudyAndItsModalities) 
       << run.err;
   EXPECT_NE(run.err.find("modality MR"), std::string::npos) << run.err;
   EXPECT_FALSE(fs::exists(out + "/report.json"));
+}
+
+TEST_F(DicomWebArchive, StudyWithTwoCtSeriesAsksForOneListingThem) {
+  const std::string study = Upload(*TinyVolume(), "CT", "arterial");
+  Upload(*TinyVolume(), "CT", "venous", study);
+  ScopedEnv user("MARGO_DICOMWEB_USER", archive_.user);
+  ScopedEnv password("MARGO_DICOMWEB_PASSWORD", archive_.password);
+  const auto run = testing::Run(AssessArgs("dicomweb:" + study, "dicomweb:" + study, scratch_ / "out"));
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("the study has 2 CT series"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("'arterial'"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("'venous'"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("name one as dicomweb:" + study + "/SERIES_UID"), std::string::npos) << run.err;
 }
 
 TEST_F(DicomWebArchive, UnknownStudyGivesExit3) {
