@@ -83,8 +83,8 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")->required();
   cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")
       ->required();
-  cmd.add_option("--tumours", p.tumours, "Tumour label map on the pre CT (one label per tumour)")->required();
-  cmd.add_option("--ablation", p.ablation, "Ablation-zone label map on the post CT")->required();
+  cmd.add_option("--tumours", p.tumours, "Tumour labels on the pre CT: label map (one label per tumour), DICOM SEG (segment n = label n) or RTSTRUCT (ROI number n = label n)")->required();
+  cmd.add_option("--ablation", p.ablation, "Ablation zone on the post CT: label map, DICOM SEG or RTSTRUCT")->required();
   cmd.add_option("--pre-liver", p.pre_liver, "Liver mask on the pre CT (optional; guides registration)");
   cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
   cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
