@@ -32,7 +32,7 @@ struct CommonOptions {
   std::string zone_map;
   std::string tumour_labels, ablation_labels;
   MarginOptions margin;
-  bool no_html = false, no_surfaces = false;
+  bool no_html = false, no_surfaces = false, no_dicom = false;
   bool colour = false;  // stdout is a terminal: colour the summary
 };
 
@@ -53,6 +53,8 @@ void AddCommon(CLI::App& cmd, CommonOptions& c) {
   cmd.add_flag("--no-html", c.no_html, "Do not write report.html (its pictures take the longest)");
   cmd.add_flag("--no-surfaces", c.no_surfaces,
                "Do not write the .vtp surfaces and the tumour labels on the post CT");
+  cmd.add_flag("--no-dicom", c.no_dicom,
+               "Do not write segmentation.dcm and report_sr.dcm (assess, DICOM post CT only)");
   cmd.add_option("--clinical", c.clinical,
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   cmd.add_option("--tumour-labels", c.tumour_labels,
@@ -135,7 +137,7 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   const VersionInfo version = GetVersionInfo();
   // report.json last: it lists the other files, and a failure before it leaves none.
   const std::vector<OutputFile> files =
-      WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces}, version, command_line, log);
+      WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces, !c.no_dicom}, version, command_line, log);
   const std::filesystem::path report = dir / "report.json";
   WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
   out << SummaryTable(a, c.colour);

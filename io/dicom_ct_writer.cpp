@@ -36,6 +36,16 @@ void PutUs(DcmItem& ds, const DcmTagKey& tag, Uint16 value, const std::string& f
 
 }  // namespace
 
+DicomSeriesRef WriteDicomCtSeries(const itk::Image<std::int16_t, 3>& image, const std::string& folder,
+                                  const DicomCtSpec& spec) {
+  auto hu = CtImage::New();
+  hu->CopyInformation(&image);
+  hu->SetRegions(image.GetLargestPossibleRegion());
+  hu->Allocate();
+  std::copy_n(image.GetBufferPointer(), image.GetLargestPossibleRegion().GetNumberOfPixels(), hu->GetBufferPointer());
+  return WriteDicomCtSeries(*hu, folder, spec);
+}
+
 DicomSeriesRef WriteDicomCtSeries(const CtImage& image, const std::string& folder, const DicomCtSpec& spec) {
   dcmtk::QuietLogger();
   EnsureWritableDirectory(folder);

@@ -26,5 +26,7 @@ struct DicomCtSpec {
 // clamped to -32768..32767). SOP Instance UIDs derive from the series UID.
 // Returns what derived objects (SEG) must reference. Throws Error(kOutputFailed).
 DicomSeriesRef WriteDicomCtSeries(const CtImage& image, const std::string& folder, const DicomCtSpec& spec);
+DicomSeriesRef WriteDicomCtSeries(const itk::Image<std::int16_t, 3>& image, const std::string& folder,
+                                  const DicomCtSpec& spec);
 
 }  // namespace margo

@@ -26,7 +26,8 @@ struct DicomSegmentation {
   std::string frame_of_reference;                  // (0020,0052)
   std::vector<std::string> referenced_series_uids;  // Referenced Series Sequence (0008,1115)
   bool fractional = false;  // fractional values are thresholded at half the Maximum Fractional Value
-  ImageGeometry grid;       // the slices the frames lie on, gaps filled with empty slices
+  ImageGeometry grid;       // the slices the frames lie on, gaps filled with empty slices, plus
+                            // one empty slice either side (io/frame_grid.h)
   std::vector<DicomSegment> segments;  // in Segment Number order
 };
 

@@ -39,14 +39,17 @@ void Check(const OFCondition& cond, const std::string& path, const std::string& 
 }
 
 DcmSegment* MakeSegment(const SegmentSpec& s, const std::string& path) {
-  const CodeSequenceMacro category("49755003", "SCT", "Morphologically abnormal structure");
-  const CodeSequenceMacro type = s.kind == SegmentKind::kTumour ? CodeSequenceMacro("108369006", "SCT", "Neoplasm")
-                                                                : CodeSequenceMacro("6574001", "SCT", "Necrosis");
+  const bool liver = s.kind == SegmentKind::kLiver;
+  const CodeSequenceMacro category = liver ? CodeSequenceMacro("91723000", "SCT", "Anatomical structure")
+                                           : CodeSequenceMacro("49755003", "SCT", "Morphologically abnormal structure");
+  const CodeSequenceMacro type = liver                               ? CodeSequenceMacro("10200004", "SCT", "Liver")
+                                 : s.kind == SegmentKind::kTumour ? CodeSequenceMacro("108369006", "SCT", "Neoplasm")
+                                                                  : CodeSequenceMacro("6574001", "SCT", "Necrosis");
   DcmSegment* segment = nullptr;
   Check(DcmSegment::create(segment, s.label.c_str(), category, type, DcmSegTypes::SAT_AUTOMATIC, "margo"), path,
         "segment " + s.label);
   if (!s.description.empty()) segment->setSegmentDescription(s.description.c_str());
-  segment->getGeneralAnatomyCode().getAnatomicRegion().set("10200004", "SCT", "Liver");
+  if (!liver) segment->getGeneralAnatomyCode().getAnatomicRegion().set("10200004", "SCT", "Liver");
   return segment;
 }
 

@@ -15,8 +15,9 @@ namespace margo {
 // Coded meaning of a segment (docs/REPORT.md, "DICOM outputs"):
 // tumour = SCT 108369006 "Neoplasm", ablation zone = SCT 6574001 "Necrosis"
 // (thermal coagulation necrosis), both in the category SCT 49755003
-// "Morphologically abnormal structure", anatomic region SCT 10200004 "Liver".
-enum class SegmentKind { kTumour, kAblationZone };
+// "Morphologically abnormal structure", anatomic region SCT 10200004 "Liver";
+// liver = SCT 10200004 "Liver" in the category SCT 91723000 "Anatomical structure".
+enum class SegmentKind { kTumour, kAblationZone, kLiver };
 
 struct SegmentSpec {
   std::string label;                    // Segment Label, e.g. "Tumour 2"

@@ -115,14 +115,14 @@ FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, un
                                              "expected a whole number of slices",
                                              along_mm, k, spacing));
     }
-    out.slice_of_frame.push_back(static_cast<std::size_t>(k_round));
+    out.slice_of_frame.push_back(static_cast<std::size_t>(k_round) + 1);  // after the empty first slice
     slices = std::max(slices, static_cast<std::size_t>(k_round) + 1);
   }
   ImageGeometry& g = out.geometry;
-  g.size = {columns, rows, slices};
+  g.size = {columns, rows, slices + 2};
   // Pixel Spacing is (between rows, between columns): i runs along a row.
   g.spacing_mm = {first.pixel_spacing_mm[1], first.pixel_spacing_mm[0], spacing};
-  g.origin_mm = origin;
+  for (int a = 0; a < 3; ++a) g.origin_mm[a] = origin[a] - spacing * normal[a];
   for (int r = 0; r < 3; ++r) g.direction[r] = {row[r], col[r], normal[r]};
   return out;
 }

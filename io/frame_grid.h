@@ -1,7 +1,9 @@
 // The grid that a set of planar frames (SEG frames) lie on: their common
 // orientation and pixel spacing, and their positions along the normal put on
 // regular slices. Frames may be unordered, repeated (one per segment) and
-// sparse (slices without a frame stay empty).
+// sparse (slices without a frame stay empty). The grid has one empty slice
+// below the lowest frame and one above the highest: a structure drawn up to
+// its last frame ends there, and its surface is not cut off by the grid's edge.
 #pragma once
 
 #include <array>

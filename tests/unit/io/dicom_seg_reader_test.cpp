@@ -63,9 +63,13 @@ TEST(DicomSegReaderTest, DcmqiLiverLandsOnTheNrrdTruthVoxelForVoxel) {
   const LoadedLabels seg = LoadLabels(Dcmqi() + "/liver.dcm", "liver SEG", {&ct.report, ct.image.GetPointer(), "CT", {}});
   EXPECT_EQ(seg.report.format, "DICOM SEG (binary)");
   EXPECT_EQ(seg.report.references, "frame of reference and referenced series match the CT");
-  // The frames define the CT's own grid: same size, spacing, origin (lowest slice) and direction.
-  EXPECT_TRUE(SameGrid(seg.report.geometry, ct.report.geometry))
-      << Describe(seg.report.geometry) << " vs " << Describe(ct.report.geometry);
+  // The frames define the CT's own grid (same spacing, direction, slice
+  // positions), with one empty slice added either side.
+  ImageGeometry expected = ct.report.geometry;
+  expected.size[2] += 2;
+  expected.origin_mm[2] -= ct.report.geometry.spacing_mm[2];  // identity direction: k runs along z
+  EXPECT_TRUE(SameGrid(seg.report.geometry, expected))
+      << Describe(seg.report.geometry) << " vs " << Describe(expected);
   const LoadedLabels truth = LoadLabels(Dcmqi() + "/liver_seg.nrrd", "truth");
   const Comparison c = Compare(*truth.image, 1, *seg.image);
   EXPECT_EQ(c.truth, 36233u + 35645u + 35220u);  // counted independently from the NRRD file
@@ -80,7 +84,7 @@ TEST(DicomSegReaderTest, DcmqiPartialOverlapsSparseFramesMatchTheirNrrds) {
   const DicomSegmentation seg = ReadDicomSeg(Dcmqi() + "/partial_overlaps.dcm", "SEG");
   ASSERT_EQ(seg.segments.size(), 5u);
   EXPECT_EQ(seg.segments[0].label, "GREEN");
-  EXPECT_EQ(seg.grid.size[2], 3u);
+  EXPECT_EQ(seg.grid.size[2], 3u + 2u);  // frames on 3 slices, one empty slice either side
   std::size_t total = 0;
   for (const std::string part : {"-1", "-2", "-3"}) {
     const LoadedLabels truth = LoadLabels(Dcmqi() + "/partial_overlaps" + part + ".nrrd", "truth");
