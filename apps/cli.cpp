@@ -33,7 +33,7 @@ struct CommonOptions {
   std::string zone_map;
   std::string tumour_labels, ablation_labels;
   MarginOptions margin;
-  bool no_html = false, no_surfaces = false;
+  bool no_html = false, no_surfaces = false, no_dicom = false;
   bool colour = false;  // stdout is a terminal: colour the summary
 };
 
@@ -55,6 +55,8 @@ void AddCommon(CLI::App& cmd, CommonOptions& c) {
   cmd.add_flag("--no-html", c.no_html, "Do not write report.html (its pictures take the longest)");
   cmd.add_flag("--no-surfaces", c.no_surfaces,
                "Do not write the .vtp surfaces and the tumour labels on the post CT");
+  cmd.add_flag("--no-dicom", c.no_dicom,
+               "Do not write segmentation.dcm and report_sr.dcm (assess, DICOM post CT only)");
   cmd.add_option("--clinical", c.clinical,
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   cmd.add_option("--tumour-labels", c.tumour_labels,
@@ -85,8 +87,8 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")->required();
   cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")
       ->required();
-  cmd.add_option("--tumours", p.tumours, "Tumour label map on the pre CT (one label per tumour)")->required();
-  cmd.add_option("--ablation", p.ablation, "Ablation-zone label map on the post CT")->required();
+  cmd.add_option("--tumours", p.tumours, "Tumour labels on the pre CT: label map (one label per tumour), DICOM SEG (segment n = label n) or RTSTRUCT (ROI number n = label n)")->required();
+  cmd.add_option("--ablation", p.ablation, "Ablation zone on the post CT: label map, DICOM SEG or RTSTRUCT")->required();
   cmd.add_option("--pre-liver", p.pre_liver, "Liver mask on the pre CT (optional; guides registration)");
   cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
   cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
@@ -139,7 +141,7 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   const VersionInfo version = GetVersionInfo();
   // report.json last: it lists the other files, and a failure before it leaves none.
   const std::vector<OutputFile> files =
-      WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces}, version, command_line, log);
+      WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces, !c.no_dicom}, version, command_line, log);
   const std::filesystem::path report = dir / "report.json";
   WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
   out << SummaryTable(a, c.colour);
