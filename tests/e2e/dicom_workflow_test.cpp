@@ -9,6 +9,9 @@
 #include <dcmtk/dcmsr/dsrdoc.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -131,6 +134,23 @@ TEST_F(DicomWorkflowTest, StructuredReportCarriesEachTumoursMargins) {
   DcmItem* item = nullptr;
   file.getDataset()->findAndGetSequenceItem(DCM_CurrentRequestedProcedureEvidenceSequence, item, 0);
   EXPECT_NE(item, nullptr);
+}
+
+// report.json with DICOM inputs and outputs still meets its schema
+// (python3-jsonschema; exit 3 from the script: not installed).
+TEST_F(DicomWorkflowTest, ReportWithDicomInputsValidatesAgainstItsSchema) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  const std::string source = MARGO_SOURCE_DIR;
+  const int status = std::system(("python3 " + source + "/tests/support/validate_json.py " + source +
+                                  "/docs/report.schema.json " + Dir("out_dicom/report.json") + " >&2")
+                                     .c_str());
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == 3 || code == 127) GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
+  EXPECT_EQ(code, 0);
+  const auto report = testing::ReadJson(Dir("out_dicom/report.json"));
+  EXPECT_EQ(report["inputs"]["tumours"]["format"], "DICOM SEG (binary)");
+  EXPECT_EQ(report["inputs"]["ablation"]["dicom_references"],
+            "frame of reference and referenced series match the post CT");
 }
 
 TEST_F(DicomWorkflowTest, NiftiInputsGetNoDicomOutputsAndSayWhy) {
