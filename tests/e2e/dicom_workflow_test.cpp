@@ -9,6 +9,9 @@
 #include <dcmtk/dcmsr/dsrdoc.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -28,15 +31,22 @@ class DicomWorkflowTest : public ::testing::Test {
  protected:
   // One aligned phantom in each format, assessed without registration (the
   // DICOM path is under test here, not the registration): a few seconds.
+  // Under ctest the two phantoms come from a fixture (tests/CMakeLists.txt),
+  // generated once for every test of this suite; otherwise they are made here.
   static void SetUpTestSuite() {
     dir_ = new TempDir;
-    for (const std::string format : {"dicom", "nifti"}) {
-      const auto run = testing::Run({"--quiet", "phantom", "--out", *dir_ / format, "--preset", "aligned", "--format", format});
-      ASSERT_EQ(run.exit_code, 0) << run.err;
+    phantoms_ = MARGO_DICOM_WORKFLOW_DIR;
+    if (!fs::exists(phantoms_ + "/dicom/truth.json") || !fs::exists(phantoms_ + "/nifti/truth.json")) {
+      phantoms_ = dir_->path().string();
+      for (const std::string format : {"dicom", "nifti"}) {
+        const auto run = testing::Run(
+            {"--quiet", "phantom", "--out", phantoms_ + "/" + format, "--preset", "aligned", "--format", format});
+        ASSERT_EQ(run.exit_code, 0) << run.err;
+      }
     }
-    dicom_ = testing::Run(Assess(*dir_ / "dicom", "pre_ct", "post_ct", "tumours.dcm", "ablation.dcm", *dir_ / "out_dicom"));
-    nifti_ = testing::Run(Assess(*dir_ / "nifti", "pre_ct.nii.gz", "post_ct.nii.gz", "tumours.nii.gz", "ablation.nii.gz",
-                        *dir_ / "out_nifti"));
+    dicom_ = testing::Run(Assess(Dir("dicom"), "pre_ct", "post_ct", "tumours.dcm", "ablation.dcm", Dir("out_dicom")));
+    nifti_ = testing::Run(Assess(Dir("nifti"), "pre_ct.nii.gz", "post_ct.nii.gz", "tumours.nii.gz",
+                                 "ablation.nii.gz", Dir("out_nifti")));
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -47,13 +57,18 @@ class DicomWorkflowTest : public ::testing::Test {
             "--ablation", d + "/" + ablation, "--registration", "none", "--no-html", "--no-surfaces",
             "--out", out};
   }
-  static std::string Dir(const std::string& name) { return *dir_ / name; }
+  // Phantom inputs from the fixture folder, outputs in this run's own folder.
+  static std::string Dir(const std::string& name) {
+    return name.rfind("out", 0) == 0 ? *dir_ / name : phantoms_ + "/" + name;
+  }
 
   static TempDir* dir_;
+  static std::string phantoms_;
   static testing::CliRun dicom_, nifti_;
 };
 
 TempDir* DicomWorkflowTest::dir_ = nullptr;
+std::string DicomWorkflowTest::phantoms_;
 testing::CliRun DicomWorkflowTest::dicom_, DicomWorkflowTest::nifti_;
 
 TEST_F(DicomWorkflowTest, MarginsEqualThoseOfTheNiftiPhantom) {
@@ -119,6 +134,23 @@ TEST_F(DicomWorkflowTest, StructuredReportCarriesEachTumoursMargins) {
   DcmItem* item = nullptr;
   file.getDataset()->findAndGetSequenceItem(DCM_CurrentRequestedProcedureEvidenceSequence, item, 0);
   EXPECT_NE(item, nullptr);
+}
+
+// report.json with DICOM inputs and outputs still meets its schema
+// (python3-jsonschema; exit 3 from the script: not installed).
+TEST_F(DicomWorkflowTest, ReportWithDicomInputsValidatesAgainstItsSchema) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  const std::string source = MARGO_SOURCE_DIR;
+  const int status = std::system(("python3 " + source + "/tests/support/validate_json.py " + source +
+                                  "/docs/report.schema.json " + Dir("out_dicom/report.json") + " >&2")
+                                     .c_str());
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == 3 || code == 127) GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
+  EXPECT_EQ(code, 0);
+  const auto report = testing::ReadJson(Dir("out_dicom/report.json"));
+  EXPECT_EQ(report["inputs"]["tumours"]["format"], "DICOM SEG (binary)");
+  EXPECT_EQ(report["inputs"]["ablation"]["dicom_references"],
+            "frame of reference and referenced series match the post CT");
 }
 
 TEST_F(DicomWorkflowTest, NiftiInputsGetNoDicomOutputsAndSayWhy) {
