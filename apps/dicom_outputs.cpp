@@ -33,7 +33,8 @@ std::optional<double> Percent(const std::optional<double>& share) {
 }  // namespace
 
 std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesystem::path& dir,
-                                          const VersionInfo& version, const std::string& command_line, Log& log) {
+                                          const VersionInfo& version, const std::string& command_line,
+                                          Log& log) {
   const InputRecord* post = InputOf(a, "post_ct");
   if (!a.images || !a.images->post_ct || post == nullptr || post->report.dicom.Empty()) {
     log.Info(std::string(kSegFile) + " and " + kSrFile +
@@ -58,13 +59,16 @@ std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesy
   seg.series_description = "margo tumours (registered) and ablation zones";
   for (const TumourMargin& t : a.tumours) {
     const std::string n = std::to_string(t.label);
-    seg.segments.push_back({"Tumour " + n, "tumour label " + n + " carried onto the post CT by the registration",
-                            SegmentKind::kTumour, tumours.GetPointer(), {t.label}});
+    seg.segments.push_back({"Tumour " + n,
+                            "tumour label " + n + " carried onto the post CT by the registration",
+                            SegmentKind::kTumour,
+                            tumours.GetPointer(),
+                            {t.label}});
   }
   for (std::uint16_t z : LabelsOf(*zones)) {
     const std::string n = std::to_string(z);
-    seg.segments.push_back({"Ablation zone " + n, "ablation label " + n, SegmentKind::kAblationZone,
-                            zones.GetPointer(), {z}});
+    seg.segments.push_back(
+        {"Ablation zone " + n, "ablation label " + n, SegmentKind::kAblationZone, zones.GetPointer(), {z}});
   }
   const WrittenSeg written = WriteDicomSeg(seg, (dir / kSegFile).string());
 
@@ -90,10 +94,14 @@ std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesy
   }
   WriteMeasurementReport(sr, (dir / kSrFile).string());
   return {{kSegFile,
-           "DICOM SEG on the post CT: " + std::to_string(a.tumours.size()) + " tumour segment(s) carried by the "
-           "registration, then the ablation zone(s)", ""},
-          {kSrFile, "DICOM SR (TID 1500): per tumour minimal margin, p5, surface coverage at 5 and 10 mm, category, "
-                    "registration verdict; references segmentation.dcm and the post CT", ""}};
+           "DICOM SEG on the post CT: " + std::to_string(a.tumours.size()) +
+               " tumour segment(s) carried by the "
+               "registration, then the ablation zone(s)",
+           ""},
+          {kSrFile,
+           "DICOM SR (TID 1500): per tumour minimal margin, p5, surface coverage at 5 and 10 mm, category, "
+           "registration verdict; references segmentation.dcm and the post CT",
+           ""}};
 }
 
 }  // namespace margo

@@ -18,6 +18,7 @@ inline constexpr const char* kSegFile = "segmentation.dcm";
 inline constexpr const char* kSrFile = "report_sr.dcm";
 
 std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesystem::path& dir,
-                                          const VersionInfo& version, const std::string& command_line, Log& log);
+                                          const VersionInfo& version, const std::string& command_line,
+                                          Log& log);
 
 }  // namespace margo

@@ -26,7 +26,9 @@ using Measurements = TID1500_MeasurementReport::TID1411_Measurements;
 constexpr char kScheme[] = "99MARGO";
 
 void Check(const OFCondition& cond, const std::string& path, const std::string& what) {
-  if (cond.bad()) throw Error(ErrorKind::kOutputFailed, path + ": cannot write the structured report (" + what + "): " + cond.text());
+  if (cond.bad())
+    throw Error(ErrorKind::kOutputFailed,
+                path + ": cannot write the structured report (" + what + "): " + cond.text());
 }
 
 std::string Number(double v) {
@@ -35,14 +37,17 @@ std::string Number(double v) {
   return buf;
 }
 
-DSRCodedEntryValue Margo(const char* value, const char* meaning) { return DSRCodedEntryValue(value, kScheme, meaning); }
+DSRCodedEntryValue Margo(const char* value, const char* meaning) {
+  return DSRCodedEntryValue(value, kScheme, meaning);
+}
 
 void AddNumber(Measurements& m, const char* code, const char* meaning, double value, const char* unit,
                const char* unit_meaning, const std::string& path) {
-  const Measurements::MeasurementValue v(
-      Number(value).c_str(), CID7181_AbstractMultiDimensionalImageModelComponentUnits(
-                                 DSRCodedEntryValue(unit, "UCUM", unit_meaning)));
-  Check(m.addMeasurement(CID7469_GenericIntensityAndSizeMeasurements(Margo(code, meaning)), v), path, meaning);
+  const Measurements::MeasurementValue v(Number(value).c_str(),
+                                         CID7181_AbstractMultiDimensionalImageModelComponentUnits(
+                                             DSRCodedEntryValue(unit, "UCUM", unit_meaning)));
+  Check(m.addMeasurement(CID7469_GenericIntensityAndSizeMeasurements(Margo(code, meaning)), v), path,
+        meaning);
 }
 
 DSRCodedEntryValue CategoryCode(const std::string& category) {
@@ -58,7 +63,8 @@ void AddTumour(TID1500_MeasurementReport& report, const SrSpec& spec, DcmItem& s
   Measurements& m = report.getVolumetricROIMeasurements();
   const std::string name = "Tumour " + std::to_string(t.label);
   Check(m.setTrackingIdentifier(name.c_str()), path, "tracking identifier");
-  Check(m.setTrackingUniqueIdentifier(DerivedUid(spec.uid_seed + "/tracking/" + std::to_string(t.label)).c_str()),
+  Check(m.setTrackingUniqueIdentifier(
+            DerivedUid(spec.uid_seed + "/tracking/" + std::to_string(t.label)).c_str()),
         path, "tracking UID");
   Check(m.setFinding(DSRCodedEntryValue("108369006", "SCT", "Neoplasm")), path, "finding");
   Check(m.setReferencedSegment(seg, t.segment_number, OFFalse), path, "referenced segment");
@@ -68,29 +74,32 @@ void AddTumour(TID1500_MeasurementReport& report, const SrSpec& spec, DcmItem& s
     AddNumber(m, "MAM", "Minimal ablative margin", t.min_margin_mm, "mm", "millimeter", path);
     AddNumber(m, "MARGINP5", "Ablative margin 5th percentile", t.p5_mm, "mm", "millimeter", path);
     if (t.coverage_5mm_percent) {
-      AddNumber(m, "COV5", "Tumour surface with margin at least 5 mm", *t.coverage_5mm_percent, "%", "percent", path);
+      AddNumber(m, "COV5", "Tumour surface with margin at least 5 mm", *t.coverage_5mm_percent, "%",
+                "percent", path);
     }
     if (t.coverage_10mm_percent) {
-      AddNumber(m, "COV10", "Tumour surface with margin at least 10 mm", *t.coverage_10mm_percent, "%", "percent",
-                path);
+      AddNumber(m, "COV10", "Tumour surface with margin at least 10 mm", *t.coverage_10mm_percent, "%",
+                "percent", path);
     }
-    Check(m.addQualitativeEvaluation(Margo("CATEGORY", "Ablative margin category"), CategoryCode(t.category)), path,
-          "category");
+    Check(m.addQualitativeEvaluation(Margo("CATEGORY", "Ablative margin category"), CategoryCode(t.category)),
+          path, "category");
   } else {
-    Check(m.addQualitativeEvaluation(Margo("NOTASSESSABLE", "Not assessable"), t.not_assessable_reason.c_str()), path,
-          "not assessable");
+    Check(
+        m.addQualitativeEvaluation(Margo("NOTASSESSABLE", "Not assessable"), t.not_assessable_reason.c_str()),
+        path, "not assessable");
   }
   if (!spec.registration_verdict.empty()) {
-    Check(m.addQualitativeEvaluation(Margo("REGVERDICT", "Registration verdict"), spec.registration_verdict.c_str()),
+    Check(m.addQualitativeEvaluation(Margo("REGVERDICT", "Registration verdict"),
+                                     spec.registration_verdict.c_str()),
           path, "registration verdict");
   }
 }
 
 // Patient and study attributes of the CT, copied so the report files beside it.
 void CopyPatientAndStudy(DcmItem& from, DcmItem& to) {
-  for (const DcmTagKey& tag : {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyDate,
-                               DCM_StudyTime, DCM_StudyID, DCM_AccessionNumber, DCM_ReferringPhysicianName,
-                               DCM_StudyInstanceUID}) {
+  for (const DcmTagKey& tag :
+       {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyDate, DCM_StudyTime,
+        DCM_StudyID, DCM_AccessionNumber, DCM_ReferringPhysicianName, DCM_StudyInstanceUID}) {
     OFString value;
     from.findAndGetOFStringArray(tag, value);
     to.putAndInsertOFStringArray(tag, value);
@@ -108,9 +117,11 @@ WrittenSr WriteMeasurementReport(const SrSpec& spec, const std::string& path) {
 
   TID1500_MeasurementReport report(CID7021_MeasurementReportDocumentTitles::ImagingMeasurementReport);
   Check(report.setLanguage(CID5000_Languages::English), path, "language");
-  Check(report.getObservationContext().addDeviceObserver(DerivedUid("margo device"), "margo", "margo", "margo"),
-        path, "observer");
-  Check(report.addProcedureReported(DSRCodedEntryValue("363679005", "SCT", "Imaging procedure")), path, "procedure");
+  Check(
+      report.getObservationContext().addDeviceObserver(DerivedUid("margo device"), "margo", "margo", "margo"),
+      path, "observer");
+  Check(report.addProcedureReported(DSRCodedEntryValue("363679005", "SCT", "Imaging procedure")), path,
+        "procedure");
   for (const SrTumour& t : spec.tumours) AddTumour(report, spec, seg, t, path);
   if (!report.isValid()) Check(SR_EC_InvalidTemplateStructure, path, "TID 1500 incomplete");
 
@@ -124,10 +135,11 @@ WrittenSr WriteMeasurementReport(const SrSpec& spec, const std::string& path) {
   seg.findAndGetOFString(DCM_SOPInstanceUID, seg_instance);
   seg.findAndGetOFString(DCM_SeriesInstanceUID, seg_series);
   DSRSOPInstanceReferenceList& evidence = doc.getCurrentRequestedProcedureEvidence();
-  Check(evidence.addItem(spec.ct.study_uid.c_str(), seg_series, seg_class, seg_instance), path, "evidence (SEG)");
+  Check(evidence.addItem(spec.ct.study_uid.c_str(), seg_series, seg_class, seg_instance), path,
+        "evidence (SEG)");
   for (const std::string& uid : spec.ct.sop_instance_uids) {
-    Check(evidence.addItem(spec.ct.study_uid.c_str(), spec.ct.series_uid.c_str(), spec.ct.sop_class_uid.c_str(),
-                           uid.c_str()),
+    Check(evidence.addItem(spec.ct.study_uid.c_str(), spec.ct.series_uid.c_str(),
+                           spec.ct.sop_class_uid.c_str(), uid.c_str()),
           path, "evidence (CT)");
   }
 

@@ -20,7 +20,7 @@ struct SrTumour {
   std::string not_assessable_reason;
   double min_margin_mm = 0.0, p5_mm = 0.0;
   std::optional<double> coverage_5mm_percent, coverage_10mm_percent;  // surface coverage
-  std::string category;              // "A0", "A1", "A2", "incomplete"
+  std::string category;                                               // "A0", "A1", "A2", "incomplete"
 };
 
 struct SrSpec {

@@ -5,8 +5,10 @@
 #include <dcmtk/oflog/oflog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -52,6 +54,13 @@ void Check(const OFCondition& cond, const std::string& what) {
   if (cond.bad()) throw Error(ErrorKind::kOutputFailed, what + ": " + cond.text());
 }
 
+std::string Decimal(double v) {
+  if (std::abs(v) < 1e-12) v = 0.0;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
 void SaveAtomically(DcmFileFormat& file, const std::string& path) {
   const std::filesystem::path temporary = TemporarySibling(path);
   const OFCondition cond = file.saveFile(temporary.c_str(), EXS_LittleEndianExplicit);
@@ -87,8 +96,8 @@ DicomObjectInfo ProbeDicomFile(const std::string& path) {
 }
 
 std::string DerivedUid(const std::string& seed) {
-  std::string hex = Sha256Hex(seed).substr(0, 32);  // 128 bits
-  hex[12] = '8';                                                  // UUID version 8 (custom)
+  std::string hex = Sha256Hex(seed).substr(0, 32);                  // 128 bits
+  hex[12] = '8';                                                    // UUID version 8 (custom)
   hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) % 4];  // RFC 4122 variant
   unsigned __int128 value = 0;
   for (char c : hex) value = value * 16 + static_cast<unsigned>(std::isdigit(c) ? c - '0' : c - 'a' + 10);

@@ -24,6 +24,9 @@ std::string Text(DcmItem& item, const DcmTagKey& tag, long pos = 0);
 // Throws Error(kOutputFailed) naming `what` when `cond` is bad.
 void Check(const OFCondition& cond, const std::string& what);
 
+// A decimal string (DS) of at most 16 characters; no "6e-17" for a zero cosine.
+std::string Decimal(double v);
+
 // Saves `file` to `path` atomically (temporary sibling, then rename).
 void SaveAtomically(DcmFileFormat& file, const std::string& path);
 

@@ -19,12 +19,7 @@
 namespace margo {
 namespace {
 
-std::string Decimal(double v) {
-  if (std::abs(v) < 1e-12) v = 0.0;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);  // at most 16 characters, as DS allows
-  return buf;
-}
+using dcmtk::Decimal;
 
 void Put(DcmItem& ds, const DcmTagKey& tag, const std::string& value, const std::string& file) {
   dcmtk::Check(ds.putAndInsertString(tag, value.c_str()), file + ": cannot set " + DcmTag(tag).getTagName());
@@ -42,7 +37,8 @@ DicomSeriesRef WriteDicomCtSeries(const itk::Image<std::int16_t, 3>& image, cons
   hu->CopyInformation(&image);
   hu->SetRegions(image.GetLargestPossibleRegion());
   hu->Allocate();
-  std::copy_n(image.GetBufferPointer(), image.GetLargestPossibleRegion().GetNumberOfPixels(), hu->GetBufferPointer());
+  std::copy_n(image.GetBufferPointer(), image.GetLargestPossibleRegion().GetNumberOfPixels(),
+              hu->GetBufferPointer());
   return WriteDicomCtSeries(*hu, folder, spec);
 }
 
@@ -52,7 +48,8 @@ DicomSeriesRef WriteDicomCtSeries(const CtImage& image, const std::string& folde
   const ImageGeometry g = GeometryOf(image);
   if (g.size[0] > 65535 || g.size[1] > 65535) {
     throw Error(ErrorKind::kOutputFailed, folder + ": slices of " + std::to_string(g.size[0]) + " x " +
-                                              std::to_string(g.size[1]) + " pixels; DICOM allows at most 65535");
+                                              std::to_string(g.size[1]) +
+                                              " pixels; DICOM allows at most 65535");
   }
   const std::string orientation = Decimal(g.direction[0][0]) + "\\" + Decimal(g.direction[1][0]) + "\\" +
                                   Decimal(g.direction[2][0]) + "\\" + Decimal(g.direction[0][1]) + "\\" +

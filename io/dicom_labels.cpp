@@ -19,11 +19,11 @@ struct NamedMask {
 };
 
 // One label map from masks on one grid; two masks sharing a voxel is an error.
-LabelImage::Pointer Combine(const std::vector<NamedMask>& masks, const std::string& what, const std::string& role,
-                            const std::string& path) {
+LabelImage::Pointer Combine(const std::vector<NamedMask>& masks, const std::string& what,
+                            const std::string& role, const std::string& path) {
   if (masks.empty()) {
-    throw Error(ErrorKind::kSegmentationInvalid, role + " " + path + ": " + what +
-                                                     "; expected at least one structure to measure");
+    throw Error(ErrorKind::kSegmentationInvalid,
+                role + " " + path + ": " + what + "; expected at least one structure to measure");
   }
   auto labels = LabelImage::New();
   labels->CopyInformation(masks.front().mask);
@@ -58,25 +58,27 @@ std::string CheckReferences(const std::string& frame_of_reference, const std::ve
   const DicomSeriesRef& ct = ref.ct->dicom;
   if (ct.Empty()) return "not checked: the " + ref.ct_role + " is not a DICOM series";
   if (!frame_of_reference.empty() && frame_of_reference != ct.frame_of_reference) {
-    throw Error(ErrorKind::kGeometryInvalid,
-                role + " " + path + ": Frame of Reference UID (0020,0052) is '" + frame_of_reference +
-                    "'; expected '" + ct.frame_of_reference + "' as in the " + ref.ct_role + " " + ref.ct->path);
+    throw Error(ErrorKind::kGeometryInvalid, role + " " + path + ": Frame of Reference UID (0020,0052) is '" +
+                                                 frame_of_reference + "'; expected '" +
+                                                 ct.frame_of_reference + "' as in the " + ref.ct_role + " " +
+                                                 ref.ct->path);
   }
   if (!series.empty() && std::find(series.begin(), series.end(), ct.series_uid) == series.end()) {
     std::string found;
     for (const std::string& s : series) found += (found.empty() ? "" : ", ") + s;
-    throw Error(ErrorKind::kSegmentationInvalid,
-                role + " " + path + ": references series " + found + "; expected the " + ref.ct_role +
-                    " series " + ct.series_uid + " (" + ref.ct->path + ")");
+    throw Error(ErrorKind::kSegmentationInvalid, role + " " + path + ": references series " + found +
+                                                     "; expected the " + ref.ct_role + " series " +
+                                                     ct.series_uid + " (" + ref.ct->path + ")");
   }
-  return std::string("frame of reference") + (series.empty() ? "" : " and referenced series") + " match the " +
-         ref.ct_role;
+  return std::string("frame of reference") + (series.empty() ? "" : " and referenced series") +
+         " match the " + ref.ct_role;
 }
 
 LoadedLabels FromSeg(const std::string& path, const std::string& role, const LabelReference& ref) {
   DicomSegmentation seg = ReadDicomSeg(path, role, ref.only);
   LoadedLabels out;
-  out.report.references = CheckReferences(seg.frame_of_reference, seg.referenced_series_uids, role, path, ref);
+  out.report.references =
+      CheckReferences(seg.frame_of_reference, seg.referenced_series_uids, role, path, ref);
   std::vector<NamedMask> masks;
   for (const DicomSegment& s : seg.segments) {
     masks.push_back({s.number, "segment " + std::to_string(s.number) + " '" + s.label + "'", s.mask});
@@ -90,31 +92,36 @@ LoadedLabels FromSeg(const std::string& path, const std::string& role, const Lab
 
 LoadedLabels FromRtStruct(const std::string& path, const std::string& role, const LabelReference& ref) {
   if (ref.grid == nullptr) {
-    throw Error(ErrorKind::kUsage, role + " " + path +
-                                       ": an RTSTRUCT holds contours, which need the grid of the CT they were "
-                                       "drawn on; use it with `margo assess`, or give a label map");
+    throw Error(ErrorKind::kUsage,
+                role + " " + path +
+                    ": an RTSTRUCT holds contours, which need the grid of the CT they were "
+                    "drawn on; use it with `margo assess`, or give a label map");
   }
   const RtStructureSet rt = ReadRtStruct(path, role);
   LoadedLabels out;
   out.report.references = CheckReferences(rt.frame_of_reference, rt.referenced_series_uids, role, path, ref);
   std::vector<NamedMask> masks;
   for (const RtRoi& roi : rt.rois) {
-    const bool wanted = ref.only.empty() || std::find(ref.only.begin(), ref.only.end(), roi.number) != ref.only.end();
+    const bool wanted =
+        ref.only.empty() || std::find(ref.only.begin(), ref.only.end(), roi.number) != ref.only.end();
     if (!wanted) continue;
     if (roi.number < 1 || roi.number > 65535) {
-      throw Error(ErrorKind::kSegmentationInvalid,
-                  role + " " + path + ": ROI Number (3006,0022) " + std::to_string(roi.number) + " of '" + roi.name +
-                      "'; expected 1..65535 (it becomes the label value)");
+      throw Error(ErrorKind::kSegmentationInvalid, role + " " + path + ": ROI Number (3006,0022) " +
+                                                       std::to_string(roi.number) + " of '" + roi.name +
+                                                       "'; expected 1..65535 (it becomes the label value)");
     }
     masks.push_back({static_cast<std::uint16_t>(roi.number),
-                     "ROI " + std::to_string(roi.number) + " '" + roi.name + "'", RasteriseRoi(roi, *ref.grid, role, path)});
+                     "ROI " + std::to_string(roi.number) + " '" + roi.name + "'",
+                     RasteriseRoi(roi, *ref.grid, role, path)});
   }
   for (std::uint16_t wanted : ref.only) {
-    if (std::none_of(rt.rois.begin(), rt.rois.end(), [wanted](const RtRoi& r) { return r.number == wanted; })) {
+    if (std::none_of(rt.rois.begin(), rt.rois.end(),
+                     [wanted](const RtRoi& r) { return r.number == wanted; })) {
       std::string numbers;
       for (const RtRoi& r : rt.rois) numbers += (numbers.empty() ? "" : ", ") + std::to_string(r.number);
-      throw Error(ErrorKind::kSegmentationInvalid, role + " " + path + ": has no ROI " + std::to_string(wanted) +
-                                                       "; its ROI numbers are " + numbers);
+      throw Error(
+          ErrorKind::kSegmentationInvalid,
+          role + " " + path + ": has no ROI " + std::to_string(wanted) + "; its ROI numbers are " + numbers);
     }
   }
   out.image = Combine(masks, "holds no ROI", role, path);
@@ -135,8 +142,9 @@ LoadedLabels LoadDicomLabels(const std::string& path, const std::string& role, D
     out = FromRtStruct(path, role, reference);
   } else {
     throw Error(ErrorKind::kInputUnreadable,
-                role + " " + path + ": is a DICOM file but neither a Segmentation (SEG) nor an RT Structure Set "
-                                    "(RTSTRUCT); expected one of those or a label-map file");
+                role + " " + path +
+                    ": is a DICOM file but neither a Segmentation (SEG) nor an RT Structure Set "
+                    "(RTSTRUCT); expected one of those or a label-map file");
   }
   out.report.path = path;
   out.report.geometry = GeometryOf(*out.image);

@@ -28,7 +28,8 @@ struct SegFrame {
   PlanarFrame plane;
 };
 
-[[noreturn]] void Reject(ErrorKind kind, const std::string& role, const std::string& path, const std::string& what) {
+[[noreturn]] void Reject(ErrorKind kind, const std::string& role, const std::string& path,
+                         const std::string& what) {
   throw Error(kind, role + " " + path + ": " + what);
 }
 
@@ -51,8 +52,8 @@ std::vector<SegFrame> ReadFrames(DcmSegmentation& seg, const std::string& role, 
              frame + " has no Referenced Segment Number (0062,000B); expected one per frame");
     }
     PlanarFrame& p = frames[f].plane;
-    if (position == nullptr || position->getImagePositionPatient(p.position_mm[0], p.position_mm[1],
-                                                                 p.position_mm[2]).bad()) {
+    if (position == nullptr ||
+        position->getImagePositionPatient(p.position_mm[0], p.position_mm[1], p.position_mm[2]).bad()) {
       Reject(ErrorKind::kGeometryInvalid, role, path,
              frame + " has no Plane Position (Patient) (0020,0032); expected one per frame");
     }
@@ -140,7 +141,8 @@ DicomSegmentation ReadDicomSeg(const std::string& path, const std::string& role,
   const OFCondition cond = DcmSegmentation::loadDataset(ds, raw);
   std::unique_ptr<DcmSegmentation> seg(raw);
   if (cond.bad() || !seg) {
-    Reject(ErrorKind::kInputUnreadable, role, path, std::string("cannot read the segmentation: ") + cond.text());
+    Reject(ErrorKind::kInputUnreadable, role, path,
+           std::string("cannot read the segmentation: ") + cond.text());
   }
   const std::vector<SegFrame> frames = ReadFrames(*seg, role, path);
   std::vector<PlanarFrame> planes;

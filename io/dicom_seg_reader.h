@@ -15,15 +15,15 @@
 namespace margo {
 
 struct DicomSegment {
-  std::uint16_t number = 0;    // Segment Number (0062,0004), from 1
-  std::string label;           // Segment Label (0062,0005)
-  std::string type_meaning;    // Segmented Property Type, code meaning
-  MaskImage::Pointer mask;     // 0/1 on DicomSegmentation::grid
+  std::uint16_t number = 0;  // Segment Number (0062,0004), from 1
+  std::string label;         // Segment Label (0062,0005)
+  std::string type_meaning;  // Segmented Property Type, code meaning
+  MaskImage::Pointer mask;   // 0/1 on DicomSegmentation::grid
 };
 
 struct DicomSegmentation {
   std::string sop_instance_uid, series_uid, study_uid;
-  std::string frame_of_reference;                  // (0020,0052)
+  std::string frame_of_reference;                   // (0020,0052)
   std::vector<std::string> referenced_series_uids;  // Referenced Series Sequence (0008,1115)
   bool fractional = false;  // fractional values are thresholded at half the Maximum Fractional Value
   ImageGeometry grid;       // the slices the frames lie on, gaps filled with empty slices, plus

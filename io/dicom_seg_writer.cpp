@@ -27,12 +27,7 @@
 namespace margo {
 namespace {
 
-std::string Decimal(double v) {
-  if (std::abs(v) < 1e-12) v = 0.0;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
+using dcmtk::Decimal;
 
 void Check(const OFCondition& cond, const std::string& path, const std::string& what) {
   dcmtk::Check(cond, path + ": cannot write the segmentation (" + what + ")");
@@ -40,14 +35,16 @@ void Check(const OFCondition& cond, const std::string& path, const std::string& 
 
 DcmSegment* MakeSegment(const SegmentSpec& s, const std::string& path) {
   const bool liver = s.kind == SegmentKind::kLiver;
-  const CodeSequenceMacro category = liver ? CodeSequenceMacro("91723000", "SCT", "Anatomical structure")
-                                           : CodeSequenceMacro("49755003", "SCT", "Morphologically abnormal structure");
-  const CodeSequenceMacro type = liver                               ? CodeSequenceMacro("10200004", "SCT", "Liver")
-                                 : s.kind == SegmentKind::kTumour ? CodeSequenceMacro("108369006", "SCT", "Neoplasm")
-                                                                  : CodeSequenceMacro("6574001", "SCT", "Necrosis");
+  const CodeSequenceMacro category =
+      liver ? CodeSequenceMacro("91723000", "SCT", "Anatomical structure")
+            : CodeSequenceMacro("49755003", "SCT", "Morphologically abnormal structure");
+  const CodeSequenceMacro type = liver ? CodeSequenceMacro("10200004", "SCT", "Liver")
+                                 : s.kind == SegmentKind::kTumour
+                                     ? CodeSequenceMacro("108369006", "SCT", "Neoplasm")
+                                     : CodeSequenceMacro("6574001", "SCT", "Necrosis");
   DcmSegment* segment = nullptr;
-  Check(DcmSegment::create(segment, s.label.c_str(), category, type, DcmSegTypes::SAT_AUTOMATIC, "margo"), path,
-        "segment " + s.label);
+  Check(DcmSegment::create(segment, s.label.c_str(), category, type, DcmSegTypes::SAT_AUTOMATIC, "margo"),
+        path, "segment " + s.label);
   if (!s.description.empty()) segment->setSegmentDescription(s.description.c_str());
   if (!liver) segment->getGeneralAnatomyCode().getAnatomicRegion().set("10200004", "SCT", "Liver");
   return segment;
@@ -74,7 +71,8 @@ WrittenSeg WriteDicomSeg(const SegSpec& spec, const std::string& path) {
   CheckGrid(spec);
   const ImageGeometry g = GeometryOf(*spec.grid);
   const Uint16 rows = static_cast<Uint16>(g.size[1]), columns = static_cast<Uint16>(g.size[0]);
-  const IODGeneralEquipmentModule::EquipmentInfo equipment("margo", "margo", "0", spec.software_version.c_str());
+  const IODGeneralEquipmentModule::EquipmentInfo equipment("margo", "margo", "0",
+                                                           spec.software_version.c_str());
   const ContentIdentificationMacro content("1", "MARGO_SEG", spec.series_description.c_str(), "margo^");
   DcmSegmentation* raw = nullptr;
   Check(DcmSegmentation::createBinarySegmentation(raw, rows, columns, equipment, content), path, "create");
@@ -101,14 +99,15 @@ WrittenSeg WriteDicomSeg(const SegSpec& spec, const std::string& path) {
   Check(measures.setSpacingBetweenSlices(Decimal(g.spacing_mm[2]).c_str()), path, "spacing between slices");
   Check(seg->addForAllFrames(measures), path, "pixel measures");
   std::unique_ptr<FGPlaneOrientationPatient> orientation(FGPlaneOrientationPatient::createMinimal(
-      Decimal(g.direction[0][0]).c_str(), Decimal(g.direction[1][0]).c_str(), Decimal(g.direction[2][0]).c_str(),
-      Decimal(g.direction[0][1]).c_str(), Decimal(g.direction[1][1]).c_str(), Decimal(g.direction[2][1]).c_str()));
+      Decimal(g.direction[0][0]).c_str(), Decimal(g.direction[1][0]).c_str(),
+      Decimal(g.direction[2][0]).c_str(), Decimal(g.direction[0][1]).c_str(),
+      Decimal(g.direction[1][1]).c_str(), Decimal(g.direction[2][1]).c_str()));
   Check(seg->addForAllFrames(*orientation), path, "plane orientation");
 
   IODMultiframeDimensionModule& dims = seg->getDimensions();
   const std::string dimension_uid = DerivedUid(spec.uid_seed + "/dimensions");
-  Check(dims.addDimensionIndex(DCM_ReferencedSegmentNumber, dimension_uid.c_str(), DCM_SegmentIdentificationSequence,
-                               "ReferencedSegmentNumber"),
+  Check(dims.addDimensionIndex(DCM_ReferencedSegmentNumber, dimension_uid.c_str(),
+                               DCM_SegmentIdentificationSequence, "ReferencedSegmentNumber"),
         path, "dimension segment number");
   Check(dims.addDimensionIndex(DCM_ImagePositionPatient, dimension_uid.c_str(), DCM_PlanePositionSequence,
                                "ImagePositionPatient"),
@@ -141,7 +140,8 @@ WrittenSeg WriteDicomSeg(const SegSpec& spec, const std::string& path) {
       Check(frame_content.setDimensionIndexValues(static_cast<Uint32>(k + 1), 1), path, "frame content");
       ImageSOPInstanceReferenceMacro source;
       Check(source.setReferencedSOPClassUID(spec.ct.sop_class_uid.c_str()), path, "source class");
-      Check(source.setReferencedSOPInstanceUID(spec.ct.sop_instance_uids[k].c_str()), path, "source instance");
+      Check(source.setReferencedSOPInstanceUID(spec.ct.sop_instance_uids[k].c_str()), path,
+            "source instance");
       std::unique_ptr<FGDerivationImage> derivation(DcmSegmentation::createDerivationImageFG(
           {source}, "Segmentation by margo, on the CT slice it references"));
       if (!derivation) Check(EC_IllegalCall, path, "derivation image");
@@ -149,7 +149,8 @@ WrittenSeg WriteDicomSeg(const SegSpec& spec, const std::string& path) {
             "frame " + std::to_string(out.frames + 1));
       if (!referenced[k]) {
         references.add(new IODImageReference("", spec.ct.study_uid.c_str(), spec.ct.series_uid.c_str(),
-                                             spec.ct.sop_instance_uids[k].c_str(), spec.ct.sop_class_uid.c_str()));
+                                             spec.ct.sop_instance_uids[k].c_str(),
+                                             spec.ct.sop_class_uid.c_str()));
         referenced[k] = true;
       }
       ++out.frames;

@@ -20,21 +20,21 @@ namespace margo {
 enum class SegmentKind { kTumour, kAblationZone, kLiver };
 
 struct SegmentSpec {
-  std::string label;                    // Segment Label, e.g. "Tumour 2"
-  std::string description;              // Segment Description (optional)
+  std::string label;        // Segment Label, e.g. "Tumour 2"
+  std::string description;  // Segment Description (optional)
   SegmentKind kind = SegmentKind::kTumour;
-  const LabelImage* labels = nullptr;   // REQUIRES: on the CT's grid
-  std::vector<std::uint16_t> values;    // voxels holding any of these form the segment
+  const LabelImage* labels = nullptr;  // REQUIRES: on the CT's grid
+  std::vector<std::uint16_t> values;   // voxels holding any of these form the segment
 };
 
 struct SegSpec {
-  DicomSeriesRef ct;               // REQUIRES: the CT series; one SOP instance per slice of `grid`
+  DicomSeriesRef ct;                        // REQUIRES: the CT series; one SOP instance per slice of `grid`
   const itk::ImageBase<3>* grid = nullptr;  // REQUIRES: that CT's grid
   std::vector<SegmentSpec> segments;        // REQUIRES: at least one
   std::string series_description = "margo segmentation";
   int series_number = 900;
-  std::string uid_seed;            // SOP instance and series UIDs derive from it (io/dicom_object.h)
-  std::string software_version;    // Software Versions (0018,1020)
+  std::string uid_seed;          // SOP instance and series UIDs derive from it (io/dicom_object.h)
+  std::string software_version;  // Software Versions (0018,1020)
 };
 
 struct WrittenSeg {

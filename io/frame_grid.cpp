@@ -39,12 +39,14 @@ void CheckSameSetup(const std::vector<PlanarFrame>& frames, const std::string& w
       }
     }
     for (int c = 0; c < 2; ++c) {
-      if (!(f.pixel_spacing_mm[c] > 0.0) || std::abs(f.pixel_spacing_mm[c] - first.pixel_spacing_mm[c]) > 1e-4) {
-        throw Error(ErrorKind::kGeometryInvalid,
-                    where + FrameName(i) + Fmt(": Pixel Spacing (0028,0030) %g\\%g mm; expected %g\\%g mm (",
-                                               f.pixel_spacing_mm[0], f.pixel_spacing_mm[1],
-                                               first.pixel_spacing_mm[0], first.pixel_spacing_mm[1]) +
-                        "positive and equal for all frames)");
+      if (!(f.pixel_spacing_mm[c] > 0.0) ||
+          std::abs(f.pixel_spacing_mm[c] - first.pixel_spacing_mm[c]) > 1e-4) {
+        throw Error(
+            ErrorKind::kGeometryInvalid,
+            where + FrameName(i) +
+                Fmt(": Pixel Spacing (0028,0030) %g\\%g mm; expected %g\\%g mm (", f.pixel_spacing_mm[0],
+                    f.pixel_spacing_mm[1], first.pixel_spacing_mm[0], first.pixel_spacing_mm[1]) +
+                "positive and equal for all frames)");
       }
     }
   }
@@ -62,7 +64,8 @@ FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, un
   const PlanarFrame& first = frames.front();
   const Vec3 row{first.orientation[0], first.orientation[1], first.orientation[2]};
   const Vec3 col{first.orientation[3], first.orientation[4], first.orientation[5]};
-  if (std::abs(Dot(row, col)) > kOrientationTolerance || std::abs(Dot(row, row) - 1) > kOrientationTolerance ||
+  if (std::abs(Dot(row, col)) > kOrientationTolerance ||
+      std::abs(Dot(row, row) - 1) > kOrientationTolerance ||
       std::abs(Dot(col, col) - 1) > kOrientationTolerance) {
     throw Error(ErrorKind::kGeometryInvalid,
                 where + Fmt("Image Orientation (Patient) (0020,0037) is not orthonormal (row.column = %.4f, "
@@ -102,18 +105,20 @@ FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, un
     const double sideways = std::hypot(Dot(d, row), Dot(d, col));
     if (sideways > kInPlaneToleranceMm) {
       throw Error(ErrorKind::kGeometryInvalid,
-                  where + FrameName(i) + Fmt(": Image Position (Patient) (0020,0032) lies %.2f mm sideways of the "
-                                             "lowest frame's; expected frames stacked along the slice normal "
-                                             "(at most %.2f mm)",
-                                             sideways, kInPlaneToleranceMm));
+                  where + FrameName(i) +
+                      Fmt(": Image Position (Patient) (0020,0032) lies %.2f mm sideways of the "
+                          "lowest frame's; expected frames stacked along the slice normal "
+                          "(at most %.2f mm)",
+                          sideways, kInPlaneToleranceMm));
     }
     const double k = along_mm / spacing;
     const double k_round = std::round(k);
     if (std::abs(k - k_round) > kOffGridFraction) {
       throw Error(ErrorKind::kGeometryInvalid,
-                  where + FrameName(i) + Fmt(": lies %.3f mm above the lowest frame, %.2f slices of %.3f mm; "
-                                             "expected a whole number of slices",
-                                             along_mm, k, spacing));
+                  where + FrameName(i) +
+                      Fmt(": lies %.3f mm above the lowest frame, %.2f slices of %.3f mm; "
+                          "expected a whole number of slices",
+                          along_mm, k, spacing));
     }
     out.slice_of_frame.push_back(static_cast<std::size_t>(k_round) + 1);  // after the empty first slice
     slices = std::max(slices, static_cast<std::size_t>(k_round) + 1);

@@ -15,8 +15,8 @@
 namespace margo {
 
 struct PlanarFrame {
-  Vec3 position_mm{};                   // Image Position (Patient) of the first pixel
-  std::array<double, 6> orientation{};  // row then column direction cosines
+  Vec3 position_mm{};                        // Image Position (Patient) of the first pixel
+  std::array<double, 6> orientation{};       // row then column direction cosines
   std::array<double, 2> pixel_spacing_mm{};  // between rows, between columns
   double spacing_between_slices_mm = 0.0;    // 0: unknown
   double slice_thickness_mm = 0.0;           // 0: unknown

@@ -21,7 +21,8 @@ constexpr double kPlaneToleranceSlices = 0.25;
 
 std::string Str(const OFString& s) { return s.c_str(); }
 
-[[noreturn]] void Reject(ErrorKind kind, const std::string& role, const std::string& path, const std::string& what) {
+[[noreturn]] void Reject(ErrorKind kind, const std::string& role, const std::string& path,
+                         const std::string& what) {
   throw Error(kind, role + " " + path + ": " + what);
 }
 
@@ -61,7 +62,8 @@ std::vector<RtContour> ReadContours(DRTROIContourSequence::Item& item, const std
                  std::to_string(data.size()) + " values; expected x\\y\\z triplets for at least 3 points");
     }
     RtContour out;
-    for (std::size_t i = 0; i < data.size(); i += 3) out.points_mm.push_back({data[i], data[i + 1], data[i + 2]});
+    for (std::size_t i = 0; i < data.size(); i += 3)
+      out.points_mm.push_back({data[i], data[i + 1], data[i + 2]});
     contours.push_back(std::move(out));
   }
   return contours;
@@ -112,11 +114,13 @@ RtStructureSet ReadRtStruct(const std::string& path, const std::string& role) {
     const auto found = by_number.find(number);
     if (found == by_number.end()) {
       Reject(ErrorKind::kSegmentationInvalid, role, path,
-             "ROI Contour Sequence item " + std::to_string(i + 1) + " refers to ROI " + std::to_string(number) +
+             "ROI Contour Sequence item " + std::to_string(i + 1) + " refers to ROI " +
+                 std::to_string(number) +
                  ", which the Structure Set ROI Sequence (3006,0020) does not define");
     }
     RtRoi& roi = out.rois[found->second];
-    std::vector<RtContour> read = ReadContours(item, role, path, std::to_string(number) + " '" + roi.name + "'");
+    std::vector<RtContour> read =
+        ReadContours(item, role, path, std::to_string(number) + " '" + roi.name + "'");
     roi.contours.insert(roi.contours.end(), read.begin(), read.end());
   }
   return out;
@@ -147,10 +151,11 @@ MaskImage::Pointer RasteriseRoi(const RtRoi& roi, const itk::ImageBase<3>& grid,
     const double off = std::max(std::abs(k_max - k_round), std::abs(k_min - k_round));
     if (off > kPlaneToleranceSlices) {
       char buf[260];
-      std::snprintf(buf, sizeof buf,
-                    ", contour %zu: its points lie up to %.2f slices off grid slice %.0f; expected a contour in "
-                    "one slice plane of the CT (at most %.2f slices off)",
-                    c + 1, off, k_round, kPlaneToleranceSlices);
+      std::snprintf(
+          buf, sizeof buf,
+          ", contour %zu: its points lie up to %.2f slices off grid slice %.0f; expected a contour in "
+          "one slice plane of the CT (at most %.2f slices off)",
+          c + 1, off, k_round, kPlaneToleranceSlices);
       Reject(ErrorKind::kGeometryInvalid, role, path, name + buf);
     }
     if (k_round < 0 || k_round >= double(size[2])) continue;  // outside the CT: nothing to fill
@@ -162,8 +167,10 @@ MaskImage::Pointer RasteriseRoi(const RtRoi& roi, const itk::ImageBase<3>& grid,
       j_lo = std::min(j_lo, q[1]);
       j_hi = std::max(j_hi, q[1]);
     }
-    const long j0 = std::max(0L, long(std::ceil(j_lo))), j1 = std::min(long(size[1]) - 1, long(std::floor(j_hi)));
-    const long i0 = std::max(0L, long(std::ceil(i_lo))), i1 = std::min(long(size[0]) - 1, long(std::floor(i_hi)));
+    const long j0 = std::max(0L, long(std::ceil(j_lo))),
+               j1 = std::min(long(size[1]) - 1, long(std::floor(j_hi)));
+    const long i0 = std::max(0L, long(std::ceil(i_lo))),
+               i1 = std::min(long(size[0]) - 1, long(std::floor(i_hi)));
     // Scan lines through voxel centres; even-odd crossings, toggling so that
     // contours of one ROI in one slice combine into holes.
     std::vector<double> crossings;

@@ -15,8 +15,8 @@ struct RtContour {
 };
 
 struct RtRoi {
-  int number = 0;                  // ROI Number (3006,0022)
-  std::string name;                // ROI Name (3006,0026)
+  int number = 0;                   // ROI Number (3006,0022)
+  std::string name;                 // ROI Name (3006,0026)
   std::vector<RtContour> contours;  // CLOSED_PLANAR contours only
 };
 

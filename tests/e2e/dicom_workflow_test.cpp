@@ -8,7 +8,6 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -24,7 +23,6 @@ namespace fs = std::filesystem;
 namespace margo {
 namespace {
 
-
 using testing::TempDir;
 
 class DicomWorkflowTest : public ::testing::Test {
@@ -39,23 +37,26 @@ class DicomWorkflowTest : public ::testing::Test {
     if (!fs::exists(phantoms_ + "/dicom/truth.json") || !fs::exists(phantoms_ + "/nifti/truth.json")) {
       phantoms_ = dir_->path().string();
       for (const std::string format : {"dicom", "nifti"}) {
-        const auto run = testing::Run(
-            {"--quiet", "phantom", "--out", phantoms_ + "/" + format, "--preset", "aligned", "--format", format});
+        const auto run = testing::Run({"--quiet", "phantom", "--out", phantoms_ + "/" + format, "--preset",
+                                       "aligned", "--format", format});
         ASSERT_EQ(run.exit_code, 0) << run.err;
       }
     }
-    dicom_ = testing::Run(Assess(Dir("dicom"), "pre_ct", "post_ct", "tumours.dcm", "ablation.dcm", Dir("out_dicom")));
+    dicom_ = testing::Run(
+        Assess(Dir("dicom"), "pre_ct", "post_ct", "tumours.dcm", "ablation.dcm", Dir("out_dicom")));
     nifti_ = testing::Run(Assess(Dir("nifti"), "pre_ct.nii.gz", "post_ct.nii.gz", "tumours.nii.gz",
                                  "ablation.nii.gz", Dir("out_nifti")));
   }
   static void TearDownTestSuite() { delete dir_; }
 
-  static std::vector<std::string> Assess(const std::string& d, const std::string& pre, const std::string& post,
-                                         const std::string& tumours, const std::string& ablation,
-                                         const std::string& out) {
-    return {"assess", "--pre-ct", d + "/" + pre, "--post-ct", d + "/" + post, "--tumours", d + "/" + tumours,
-            "--ablation", d + "/" + ablation, "--registration", "none", "--no-html", "--no-surfaces",
-            "--out", out};
+  static std::vector<std::string> Assess(const std::string& d, const std::string& pre,
+                                         const std::string& post, const std::string& tumours,
+                                         const std::string& ablation, const std::string& out) {
+    return {"assess",          "--pre-ct",     d + "/" + pre,
+            "--post-ct",       d + "/" + post, "--tumours",
+            d + "/" + tumours, "--ablation",   d + "/" + ablation,
+            "--registration",  "none",         "--no-html",
+            "--no-surfaces",   "--out",        out};
   }
   // Phantom inputs from the fixture folder, outputs in this run's own folder.
   static std::string Dir(const std::string& name) {
@@ -90,15 +91,17 @@ TEST_F(DicomWorkflowTest, MarginsEqualThoseOfTheNiftiPhantom) {
     EXPECT_EQ(t["category"].get<std::string>(), n["tumours"][i]["category"].get<std::string>());
     EXPECT_EQ(t["category"].get<std::string>(), truth["tumours"][i]["category"].get<std::string>());
   }
-  EXPECT_NE(dicom_.err.find("tumour labels: DICOM references frame of reference and referenced series match the "
-                            "pre CT"),
-            std::string::npos)
+  EXPECT_NE(
+      dicom_.err.find("tumour labels: DICOM references frame of reference and referenced series match the "
+                      "pre CT"),
+      std::string::npos)
       << dicom_.err;
 }
 
 TEST_F(DicomWorkflowTest, DciodvfyFindsNoErrorInWhatMargoWrites) {
-  for (const std::string name : {"out_dicom/segmentation.dcm", "out_dicom/report_sr.dcm", "dicom/tumours.dcm",
-                                 "dicom/ablation.dcm", "dicom/pre_liver.dcm", "dicom/post_ct/slice_0000.dcm"}) {
+  for (const std::string name :
+       {"out_dicom/segmentation.dcm", "out_dicom/report_sr.dcm", "dicom/tumours.dcm", "dicom/ablation.dcm",
+        "dicom/pre_liver.dcm", "dicom/post_ct/slice_0000.dcm"}) {
     const testing::DciodvfyResult r = testing::RunDciodvfy(Dir(name));
     if (!r.available) GTEST_SKIP() << "dciodvfy (Debian dicom3tools) not installed; skipping";
     EXPECT_TRUE(r.errors.empty()) << name << ":\n" << r.output;
@@ -123,7 +126,8 @@ TEST_F(DicomWorkflowTest, StructuredReportCarriesEachTumoursMargins) {
     if (item.getValueType() == DSRTypes::VT_Num && concept_code == "MAM") {
       mam.push_back(std::stod(item.getNumericValue().getNumericValue().c_str()));
     }
-    if (item.getValueType() == DSRTypes::VT_Code) codes.emplace(concept_code, item.getCodeValue().getCodeValue().c_str());
+    if (item.getValueType() == DSRTypes::VT_Code)
+      codes.emplace(concept_code, item.getCodeValue().getCodeValue().c_str());
   } while (tree.iterate() > 0);
   const auto report = testing::ReadJson(Dir("out_dicom/report.json"));
   ASSERT_EQ(mam.size(), report["tumours"].size());
@@ -145,7 +149,8 @@ TEST_F(DicomWorkflowTest, ReportWithDicomInputsValidatesAgainstItsSchema) {
                                   "/docs/report.schema.json " + Dir("out_dicom/report.json") + " >&2")
                                      .c_str());
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (code == 3 || code == 127) GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
+  if (code == 3 || code == 127)
+    GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
   EXPECT_EQ(code, 0);
   const auto report = testing::ReadJson(Dir("out_dicom/report.json"));
   EXPECT_EQ(report["inputs"]["tumours"]["format"], "DICOM SEG (binary)");
@@ -156,15 +161,18 @@ TEST_F(DicomWorkflowTest, ReportWithDicomInputsValidatesAgainstItsSchema) {
 TEST_F(DicomWorkflowTest, NiftiInputsGetNoDicomOutputsAndSayWhy) {
   ASSERT_EQ(nifti_.exit_code, 0) << nifti_.err;
   EXPECT_FALSE(fs::exists(Dir("out_nifti/segmentation.dcm")));
-  EXPECT_NE(nifti_.err.find("not written: the post CT is not a DICOM series"), std::string::npos) << nifti_.err;
+  EXPECT_NE(nifti_.err.find("not written: the post CT is not a DICOM series"), std::string::npos)
+      << nifti_.err;
 }
 
 // Labels drawn on the other scan: the frame of reference gives it away (exit 4).
 TEST_F(DicomWorkflowTest, ASegOfTheOtherScanIsRefusedNamingBothFrames) {
-  const auto run = testing::Run(Assess(Dir("dicom"), "pre_ct", "post_ct", "ablation.dcm", "ablation.dcm", Dir("out_swap")));
+  const auto run = testing::Run(
+      Assess(Dir("dicom"), "pre_ct", "post_ct", "ablation.dcm", "ablation.dcm", Dir("out_swap")));
   EXPECT_EQ(run.exit_code, 4) << run.err;
-  EXPECT_NE(run.err.find("tumour labels " + Dir("dicom") + "/ablation.dcm: Frame of Reference UID (0020,0052)"),
-            std::string::npos)
+  EXPECT_NE(
+      run.err.find("tumour labels " + Dir("dicom") + "/ablation.dcm: Frame of Reference UID (0020,0052)"),
+      std::string::npos)
       << run.err;
   EXPECT_NE(run.err.find("as in the pre CT"), std::string::npos) << run.err;
 }

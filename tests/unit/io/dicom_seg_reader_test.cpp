@@ -25,7 +25,7 @@ std::string Dcmqi() {
   return shared + "/dcmqi";
 }
 
-#define REQUIRE_DCMQI()                                                                            \
+#define REQUIRE_DCMQI() \
   if (Dcmqi().empty()) GTEST_SKIP() << "real data ../shared/data/real/dcmqi not present; skipping"
 
 struct Comparison {
@@ -60,7 +60,8 @@ Comparison Compare(const LabelImage& truth, std::uint16_t value, const Mask& mas
 TEST(DicomSegReaderTest, DcmqiLiverLandsOnTheNrrdTruthVoxelForVoxel) {
   REQUIRE_DCMQI();
   const LoadedCt ct = LoadCt(Dcmqi() + "/ct-3slice", "CT");
-  const LoadedLabels seg = LoadLabels(Dcmqi() + "/liver.dcm", "liver SEG", {&ct.report, ct.image.GetPointer(), "CT", {}});
+  const LoadedLabels seg =
+      LoadLabels(Dcmqi() + "/liver.dcm", "liver SEG", {&ct.report, ct.image.GetPointer(), "CT", {}});
   EXPECT_EQ(seg.report.format, "DICOM SEG (binary)");
   EXPECT_EQ(seg.report.references, "frame of reference and referenced series match the CT");
   // The frames define the CT's own grid (same spacing, direction, slice
@@ -114,8 +115,11 @@ TEST(DicomSegReaderTest, OverlappingSegmentsAreRefusedUnlessChosenApart) {
   }
   EXPECT_EQ(twos, 11888u);
   EXPECT_EQ(fours, 6693u);
-  ExpectError([&] { LoadLabels(path, "tumour labels", {nullptr, nullptr, "", {9}}); },
-              ErrorKind::kSegmentationInvalid, {"no segment 9", "1..5"});
+  ExpectError(
+      [&] {
+        LoadLabels(path, "tumour labels", {nullptr, nullptr, "", {9}});
+      },
+      ErrorKind::kSegmentationInvalid, {"no segment 9", "1..5"});
 }
 
 TEST(DicomSegReaderTest, ReferencesAreCheckedAgainstTheCt) {
@@ -124,19 +128,26 @@ TEST(DicomSegReaderTest, ReferencesAreCheckedAgainstTheCt) {
   const std::string path = Dcmqi() + "/liver.dcm";
   LoadReport other_frame = ct.report;
   other_frame.dicom.frame_of_reference = "1.2.3.4";
-  ExpectError([&] { LoadLabels(path, "tumour labels", {&other_frame, ct.image.GetPointer(), "pre CT", {}}); },
-              ErrorKind::kGeometryInvalid,
-              {"tumour labels", path, "Frame of Reference UID (0020,0052)", ct.report.dicom.frame_of_reference,
-               "expected '1.2.3.4'", "pre CT"});
+  ExpectError(
+      [&] {
+        LoadLabels(path, "tumour labels", {&other_frame, ct.image.GetPointer(), "pre CT", {}});
+      },
+      ErrorKind::kGeometryInvalid,
+      {"tumour labels", path, "Frame of Reference UID (0020,0052)", ct.report.dicom.frame_of_reference,
+       "expected '1.2.3.4'", "pre CT"});
   LoadReport other_series = ct.report;
   other_series.dicom.series_uid = "1.2.3.5";
-  ExpectError([&] { LoadLabels(path, "tumour labels", {&other_series, ct.image.GetPointer(), "pre CT", {}}); },
-              ErrorKind::kSegmentationInvalid,
-              {"tumour labels", path, "references series", ct.report.dicom.series_uid, "expected", "1.2.3.5"});
+  ExpectError(
+      [&] {
+        LoadLabels(path, "tumour labels", {&other_series, ct.image.GetPointer(), "pre CT", {}});
+      },
+      ErrorKind::kSegmentationInvalid,
+      {"tumour labels", path, "references series", ct.report.dicom.series_uid, "expected", "1.2.3.5"});
   LoadReport nifti = ct.report;
   nifti.dicom = {};
-  EXPECT_EQ(LoadLabels(path, "tumour labels", {&nifti, ct.image.GetPointer(), "pre CT", {}}).report.references,
-            "not checked: the pre CT is not a DICOM series");
+  EXPECT_EQ(
+      LoadLabels(path, "tumour labels", {&nifti, ct.image.GetPointer(), "pre CT", {}}).report.references,
+      "not checked: the pre CT is not a DICOM series");
 }
 
 TEST(DicomSegReaderTest, ANonSegDicomFileIsRefused) {

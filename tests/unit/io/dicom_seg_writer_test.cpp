@@ -78,7 +78,8 @@ TEST(DicomSegWriterTest, SegReadsBackVoxelForVoxelWithItsReferences) {
   TempDir dir;
   const WrittenCase c = WriteCase(dir);
   ASSERT_EQ(c.seg.segment_numbers, (std::vector<std::uint16_t>{1, 2}));
-  const LoadedLabels tumour = LoadLabels(c.seg_path, "SEG", {&c.ct.report, c.ct.image.GetPointer(), "CT", {1}});
+  const LoadedLabels tumour =
+      LoadLabels(c.seg_path, "SEG", {&c.ct.report, c.ct.image.GetPointer(), "CT", {1}});
   const LoadedLabels zone = LoadLabels(c.seg_path, "SEG", {&c.ct.report, c.ct.image.GetPointer(), "CT", {2}});
   EXPECT_EQ(tumour.report.references, "frame of reference and referenced series match the CT");
   // Frames exist only where a segment is present: the SEG's own grid is a sub-stack.
@@ -91,7 +92,8 @@ TEST(DicomSegWriterTest, SegReadsBackVoxelForVoxelWithItsReferences) {
     itk::Point<double, 3> p;
     c.labels->TransformIndexToPhysicalPoint(it.GetIndex(), p);
     LabelImage::IndexType i;
-    const bool in_tumour = tumour.image->TransformPhysicalPointToIndex(p, i) && tumour.image->GetPixel(i) == 1;
+    const bool in_tumour =
+        tumour.image->TransformPhysicalPointToIndex(p, i) && tumour.image->GetPixel(i) == 1;
     const bool in_zone = zone.image->TransformPhysicalPointToIndex(p, i) && zone.image->GetPixel(i) == 2;
     found_tumour += in_tumour;
     found_zone += in_zone;

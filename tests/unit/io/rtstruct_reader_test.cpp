@@ -29,8 +29,9 @@ std::string Dicompyler() {
   return shared + "/dicompyler_core";
 }
 
-#define REQUIRE_DICOMPYLER()                                                                       \
-  if (Dicompyler().empty()) GTEST_SKIP() << "real data ../shared/data/real/dicompyler_core not present; skipping"
+#define REQUIRE_DICOMPYLER() \
+  if (Dicompyler().empty())  \
+  GTEST_SKIP() << "real data ../shared/data/real/dicompyler_core not present; skipping"
 
 constexpr double kSliceSpacingMm = 3.0;  // the CT series' spacing (SOURCES.md)
 
@@ -97,7 +98,8 @@ double PerimeterMm(const RtContour& c) {
   for (std::size_t i = 0; i < c.points_mm.size(); ++i) {
     const Vec3& a = c.points_mm[i];
     const Vec3& b = c.points_mm[(i + 1) % c.points_mm.size()];
-    length += std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
+    length += std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
+                        (a[2] - b[2]) * (a[2] - b[2]));
   }
   return length;
 }
@@ -107,7 +109,8 @@ TEST(RtStructReaderTest, ReadsTheRoisAndTheirReferences) {
   const RtStructureSet rt = ReadRtStruct(Dicompyler() + "/rtss.dcm", "RTSTRUCT");
   EXPECT_EQ(rt.frame_of_reference, "2.16.840.1.113662.2.12.0.3057.1241703565.36");  // SOURCES.md
   ASSERT_EQ(rt.referenced_series_uids.size(), 1u);
-  EXPECT_EQ(rt.referenced_series_uids[0], "2.16.840.1.113662.2.12.0.3057.1241703565.43");  // ct.0.dcm's series
+  EXPECT_EQ(rt.referenced_series_uids[0],
+            "2.16.840.1.113662.2.12.0.3057.1241703565.43");  // ct.0.dcm's series
   std::map<std::string, std::size_t> contours;
   for (const RtRoi& r : rt.rois) contours[r.name] = r.contours.size();
   EXPECT_EQ(rt.rois.size(), 10u);
@@ -124,7 +127,8 @@ TEST(RtStructReaderTest, RasterisedAreaMatchesTheShoelaceAreaOfEachContour) {
   const double pixel_area = grid->GetSpacing()[0] * grid->GetSpacing()[1];
   const double diagonal = std::hypot(grid->GetSpacing()[0], grid->GetSpacing()[1]);
   for (const std::string name : {"Heart", "Tumor Bed"}) {
-    const RtRoi& roi = *std::find_if(rt.rois.begin(), rt.rois.end(), [&](const RtRoi& r) { return r.name == name; });
+    const RtRoi& roi =
+        *std::find_if(rt.rois.begin(), rt.rois.end(), [&](const RtRoi& r) { return r.name == name; });
     const MaskImage::Pointer mask = RasteriseRoi(roi, *grid, "RTSTRUCT", "rtss.dcm");
     std::map<long, std::size_t> voxels_per_slice;
     itk::ImageRegionConstIteratorWithIndex<MaskImage> it(mask, mask->GetLargestPossibleRegion());
@@ -150,18 +154,24 @@ TEST(RtStructReaderTest, LoadLabelsGivesEachRoiItsNumberAndNeedsAGrid) {
   const std::string path = Dicompyler() + "/rtss.dcm";
   const RtStructureSet rt = ReadRtStruct(path, "RTSTRUCT");
   const MaskImage::Pointer grid = GridFromCtSlice(rt);
-  const RtRoi& heart = *std::find_if(rt.rois.begin(), rt.rois.end(), [](const RtRoi& r) { return r.name == "Heart"; });
+  const RtRoi& heart =
+      *std::find_if(rt.rois.begin(), rt.rois.end(), [](const RtRoi& r) { return r.name == "Heart"; });
   const auto number = static_cast<std::uint16_t>(heart.number);
-  const LoadedLabels labels = LoadLabels(path, "tumour labels", {nullptr, grid.GetPointer(), "pre CT", {number}});
+  const LoadedLabels labels =
+      LoadLabels(path, "tumour labels", {nullptr, grid.GetPointer(), "pre CT", {number}});
   EXPECT_EQ(labels.report.format, "DICOM RTSTRUCT");
   std::size_t in_label = 0, other = 0;
-  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(labels.image, labels.image->GetLargestPossibleRegion());
+  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(labels.image,
+                                                        labels.image->GetLargestPossibleRegion());
   for (; !it.IsAtEnd(); ++it) (it.Get() == number ? in_label : other) += it.Get() != 0;
   EXPECT_GT(in_label, 1000u);
   EXPECT_EQ(other, 0u);
   // BODY holds every other ROI: loading them all together is an overlap.
-  ExpectError([&] { LoadLabels(path, "tumour labels", {nullptr, grid.GetPointer(), "pre CT", {}}); },
-              ErrorKind::kSegmentationInvalid, {"tumour labels", path, "overlap", "'BODY'"});
+  ExpectError(
+      [&] {
+        LoadLabels(path, "tumour labels", {nullptr, grid.GetPointer(), "pre CT", {}});
+      },
+      ErrorKind::kSegmentationInvalid, {"tumour labels", path, "overlap", "'BODY'"});
   ExpectError([&] { LoadLabels(path, "tumour labels"); }, ErrorKind::kUsage,
               {"tumour labels", path, "grid of the CT"});
 }
