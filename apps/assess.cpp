@@ -43,11 +43,14 @@ LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const st
   return ct;
 }
 
+// `ct` (optional): the CT the labels belong to; DICOM SEG/RTSTRUCT
+// references are checked against it, RTSTRUCT contours drawn on its grid.
 LabelsOnGrid LoadLabelsOn(const std::string& path, const std::string& role, const LabelSelection& selection,
                           const itk::ImageBase<3>& grid, const GridInput& grid_input, Log& log,
-                          std::vector<InputRecord>& inputs, const std::string& key) {
-  LoadedLabels loaded = LoadLabels(path, role);
+                          std::vector<InputRecord>& inputs, const std::string& key, const LoadReport* ct = nullptr) {
+  LoadedLabels loaded = LoadLabels(path, role, {ct, &grid, grid_input.role, selection});
   log.Info(role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
+  if (!loaded.report.references.empty()) log.Info(role + ": DICOM references " + loaded.report.references);
   inputs.push_back({key, loaded.report, Sha256OfPath(path)});
   ApplySelection(*loaded.image, selection);
   LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {role, path}, grid, grid_input, log), loaded.image,
@@ -270,16 +273,17 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, a.inputs, "post_ct");
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
   const LabelsOnGrid tumours = LoadLabelsOn(p.tumours, "tumour labels", p.tumour_labels, *pre.image, pre_grid,
-                                            log, a.inputs, "tumours");
+                                            log, a.inputs, "tumours", &pre.report);
   const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *post.image,
-                                             post_grid, log, a.inputs, "ablation");
+                                             post_grid, log, a.inputs, "ablation", &post.report);
   LabelsOnGrid pre_liver, post_liver;
   if (!p.pre_liver.empty()) {
-    pre_liver = LoadLabelsOn(p.pre_liver, "pre liver mask", {}, *pre.image, pre_grid, log, a.inputs, "pre_liver");
+    pre_liver = LoadLabelsOn(p.pre_liver, "pre liver mask", {}, *pre.image, pre_grid, log, a.inputs, "pre_liver",
+                             &pre.report);
   }
   if (!p.post_liver.empty()) {
     post_liver = LoadLabelsOn(p.post_liver, "post liver mask", {}, *post.image, post_grid, log, a.inputs,
-                              "post_liver");
+                              "post_liver", &post.report);
   }
   // Tumours are measured on their own label map: no resampling, and none
   // is lost when the map reaches beyond the pre CT.

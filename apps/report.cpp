@@ -31,6 +31,11 @@ json InputJson(const InputRecord& in) {
     j["slice_spacing_min_mm"] = r.slice_spacing_min_mm;
     j["slice_spacing_max_mm"] = r.slice_spacing_max_mm;
   }
+  if (r.format.rfind("DICOM SEG", 0) == 0 || r.format == "DICOM RTSTRUCT") {
+    j["series_instance_uid"] = r.series_uid;
+    j["frame_of_reference_uid"] = r.frame_of_reference;
+    j["dicom_references"] = r.references;
+  }
   return j;
 }
 

@@ -31,8 +31,12 @@ LabelImage::Pointer LabelsThrough(const LabelImage& labels, const std::function<
 
 }  // namespace
 
+LabelImage::Pointer TumoursOnPostCt(const ReportImages& images) {
+  return LabelsThrough(*images.tumours, images.post_to_pre.PostToPre(), *images.post_ct);
+}
+
 void WriteTumoursOnPostCt(const ReportImages& images, const std::string& path) {
-  WriteImage(*LabelsThrough(*images.tumours, images.post_to_pre.PostToPre(), *images.post_ct), path);
+  WriteImage(*TumoursOnPostCt(images), path);
 }
 
 }  // namespace margo
