@@ -133,6 +133,7 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
            Log& log) {
   const std::filesystem::path dir(c.out_dir);
   const VersionInfo version = GetVersionInfo();
+  log.BeginStage("report");
   // report.json last: it lists the other files, and a failure before it leaves none.
   const std::vector<OutputFile> files =
       WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces}, version, command_line, log);
@@ -140,6 +141,7 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
   out << SummaryTable(a, c.colour);
   out.flush();
+  log.EndStages();
   log.Info("report written to " + report.string() + " (and " + std::to_string(files.size()) + " more files)");
   if (a.NotAssessable() > 0) {
     log.Warn(std::to_string(a.NotAssessable()) + " of " + std::to_string(a.tumours.size()) +
