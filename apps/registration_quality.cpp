@@ -11,8 +11,8 @@ namespace margo {
 double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
                  const ScanMap& post_to_pre) {
   // Outside this region there is neither post liver nor pre liver carried over.
-  const itk::ImageRegion<3> region = RegionUnion(NonZeroRegion(post_liver),
-                                                 PostRegionReaching(post_liver, pre_liver, post_to_pre));
+  const itk::ImageRegion<3> region =
+      RegionUnion(NonZeroRegion(post_liver), PostRegionReaching(post_liver, pre_liver, post_to_pre));
   std::atomic<std::size_t> post{0}, pre{0}, both{0};
   const auto pre_region = pre_liver.GetLargestPossibleRegion();
   const auto map = post_to_pre.PostToPre();

@@ -11,7 +11,8 @@ namespace {
 // Nearest-neighbour resampling of `labels` (pre space) onto `grid` (post
 // space) through any post -> pre map, rigid or deformable; only the part of
 // the grid the labels can reach is visited.
-LabelImage::Pointer LabelsThrough(const LabelImage& labels, const ScanMap& map, const itk::ImageBase<3>& grid) {
+LabelImage::Pointer LabelsThrough(const LabelImage& labels, const ScanMap& map,
+                                  const itk::ImageBase<3>& grid) {
   auto out = LabelImage::New();
   out->CopyInformation(&grid);
   out->SetRegions(grid.GetLargestPossibleRegion());

@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     const Labels::Pointer ablation = Read(argv[1]);
     const Labels::Pointer tumours = Read(argv[2]);
     if (ablation->GetLargestPossibleRegion() != tumours->GetLargestPossibleRegion()) {
-      std::fprintf(stderr, "%s and %s: the tumour labels are not on the ablation zone's grid\n", argv[1], argv[2]);
+      std::fprintf(stderr, "%s and %s: the tumour labels are not on the ablation zone's grid\n", argv[1],
+                   argv[2]);
       return 4;
     }
     auto zone = itk::BinaryThresholdImageFilter<Labels, Mask>::New();

@@ -3,10 +3,10 @@
 // else (no conversion, no checks, no hashing). Usage: margo_bench_read FILE...
 // Prints one line per file: voxels and seconds.
 #include <itkImageFileReader.h>
+#include <itkImageIOFactory.h>
 #include <itkMetaImageIOFactory.h>
 #include <itkNiftiImageIOFactory.h>
 #include <itkNrrdImageIOFactory.h>
-#include <itkImageIOFactory.h>
 
 #include <chrono>
 #include <cstdio>

@@ -3,10 +3,10 @@
 #include <itkBSplineTransform.h>
 #include <itkBSplineTransformInitializer.h>
 #include <itkCompositeTransform.h>
+#include <itkGradientDescentOptimizerv4.h>
 #include <itkImageMaskSpatialObject.h>
 #include <itkImageRegionIteratorWithIndex.h>
 #include <itkImageRegistrationMethodv4.h>
-#include <itkGradientDescentOptimizerv4.h>
 #include <itkMattesMutualInformationImageToImageMetricv4.h>
 #include <itkRegistrationParameterScalesFromPhysicalShift.h>
 #include <itkSignedMaurerDistanceMapImageFilter.h>
@@ -400,8 +400,8 @@ Attempt Run(const CtImage& fixed, const CtImage& moving, const Pyramid& pyramid,
   out.metric_initial = probe->GetValue();
 
   for (unsigned l = 0; l < pyramid.fixed.size(); ++l) {
-    out.stop_condition =
-        RunLevel(*pyramid.fixed[l], *pyramid.moving[l], fixed_mask, moving_mask, rigid, *out.bspline, p, l, log);
+    out.stop_condition = RunLevel(*pyramid.fixed[l], *pyramid.moving[l], fixed_mask, moving_mask, rigid,
+                                  *out.bspline, p, l, log);
   }
   identity->SetParameters(out.bspline->GetParameters());
   probe->Initialize();
@@ -442,11 +442,14 @@ DeformableResult RegisterDeformable(const DeformableInputs& in, const Deformable
   const WorldBox fixed_box = WorldBounds(GeometryOf(*fixed));
   const WorldBox moving_box = MapBox(fixed_box, [&](const Vec3& q) { return in.rigid.Apply(q); });
   // The moving crop reaches beyond the mapped region by what the B-spline may add.
-  const CtImage::Pointer moving = CropAndWindow(*in.moving_pre, moving_box, 30.0, p.window_low_hu, p.window_high_hu);
+  const CtImage::Pointer moving =
+      CropAndWindow(*in.moving_pre, moving_box, 30.0, p.window_low_hu, p.window_high_hu);
   const Pyramid pyramid = BuildPyramid(*fixed, *moving, p);
   // The masks on the finest level's grid: the metric looks them up by point.
-  const MaskObject::Pointer fixed_mask = MetricMask(*pyramid.fixed.back(), in.exclude_post, p.exclude_margin_mm);
-  const MaskObject::Pointer moving_mask = MetricMask(*pyramid.moving.back(), in.exclude_pre, p.exclude_margin_mm);
+  const MaskObject::Pointer fixed_mask =
+      MetricMask(*pyramid.fixed.back(), in.exclude_post, p.exclude_margin_mm);
+  const MaskObject::Pointer moving_mask =
+      MetricMask(*pyramid.moving.back(), in.exclude_pre, p.exclude_margin_mm);
   log.Info("deformable registration: region " + Describe(GeometryOf(*fixed)));
 
   DeformableResult result;

@@ -1,9 +1,9 @@
 #include "registration/image_prep.h"
 
 #include <itkBinShrinkImageFilter.h>
+#include <itkDiscreteGaussianImageFilter.h>
 #include <itkIntensityWindowingImageFilter.h>
 #include <itkRegionOfInterestImageFilter.h>
-#include <itkDiscreteGaussianImageFilter.h>
 
 #include <algorithm>
 #include <cmath>

@@ -46,7 +46,8 @@ itk::ImageRegion<3> PostRegionReaching(const itk::ImageBase<3>& post_grid, const
   for (int c = 0; c < 8; ++c) {
     Vec3 index;
     for (int a = 0; a < 3; ++a) {
-      index[a] = (c >> a & 1) ? double(labelled.GetIndex(a) + long(labelled.GetSize(a))) : labelled.GetIndex(a) - 1.0;
+      index[a] = (c >> a & 1) ? double(labelled.GetIndex(a) + long(labelled.GetSize(a)))
+                              : labelled.GetIndex(a) - 1.0;
     }
     const Vec3 q = map.rigid().ApplyInverse(g.IndexToPoint(index));
     for (int a = 0; a < 3; ++a) {

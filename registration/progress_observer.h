@@ -37,7 +37,8 @@ class ProgressObserver : public itk::Command {
     char buf[160];
     std::snprintf(buf, sizeof buf, "level %lu/%u, iteration %lu, metric %.4f",
                   static_cast<unsigned long>(first_level_ + registration_->GetCurrentLevel() + 1), levels_,
-                  static_cast<unsigned long>(optimizer->GetCurrentIteration()), double(optimizer->GetValue()));
+                  static_cast<unsigned long>(optimizer->GetCurrentIteration()),
+                  double(optimizer->GetValue()));
     log_->Progress(step_.empty() ? "registration" : step_, buf);
   }
 

@@ -114,7 +114,8 @@ struct Level {
   CtImage::Pointer fixed, moving;
 };
 
-Level LevelImages(const CtImage::Pointer& fixed, const CtImage::Pointer& moving, const RigidParams& p, unsigned l) {
+Level LevelImages(const CtImage::Pointer& fixed, const CtImage::Pointer& moving, const RigidParams& p,
+                  unsigned l) {
   const double spacing = p.level_spacing_mm[l];
   const double sigma = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
   if (spacing <= 0.0) return {fixed, moving};
@@ -160,7 +161,8 @@ std::string RunLevel(const Level& level, ItkRigid& transform, const RigidParams&
   registration->MetricSamplingReinitializeSeed(static_cast<int>(p.random_seed + l));
 
   auto observer = ProgressObserver<Registration, Optimizer>::New();
-  observer->Setup(&log, registration, static_cast<unsigned>(p.level_spacing_mm.size()), "rigid registration", l);
+  observer->Setup(&log, registration, static_cast<unsigned>(p.level_spacing_mm.size()), "rigid registration",
+                  l);
   optimizer->AddObserver(itk::IterationEvent(), observer);
   try {
     registration->Update();
@@ -201,9 +203,9 @@ RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, 
                           const RigidParams& p, Log& log) {
   const CtImage::Pointer fixed =
       CropAndWindow(fixed_post, hints.fixed_roi, p.roi_margin_mm, p.window_low_hu, p.window_high_hu);
-  const CtImage::Pointer moving = CropAndWindow(moving_pre, WorldBounds(GeometryOf(*fixed)),
-                                                kMaxMovingReachMm + LargestStart(hints), p.window_low_hu,
-                                                p.window_high_hu);
+  const CtImage::Pointer moving =
+      CropAndWindow(moving_pre, WorldBounds(GeometryOf(*fixed)), kMaxMovingReachMm + LargestStart(hints),
+                    p.window_low_hu, p.window_high_hu);
   log.Info("rigid registration: fixed region " + Describe(GeometryOf(*fixed)));
 
   const Vec3 centre = BoxCentre(WorldBounds(GeometryOf(*fixed)));

@@ -187,8 +187,8 @@ TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
   for (int i = 0; i < 2000; ++i) {
     const Vec3 p{x(points), y(points), z(points)};
     const auto q = read->TransformPoint(itk::Point<double, 3>(p.data()));
-    EXPECT_LT(Norm(Sub(Vec3{q[0], q[1], q[2]}, r.map.PostToPre(p))), 1e-6) << "transform file at " << p[0] << ","
-                                                                            << p[1] << "," << p[2];
+    EXPECT_LT(Norm(Sub(Vec3{q[0], q[1], q[2]}, r.map.PostToPre(p))), 1e-6)
+        << "transform file at " << p[0] << "," << p[1] << "," << p[2];
     EXPECT_LE(Norm(r.map.Displacement(p)), r.map.DisplacementBoundMm());
     checked += Norm(r.map.Displacement(p)) > 0.05 ? 1 : 0;
   }
