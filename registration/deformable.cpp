@@ -3,10 +3,10 @@
 #include <itkBSplineTransform.h>
 #include <itkBSplineTransformInitializer.h>
 #include <itkCompositeTransform.h>
-#include <itkGradientDescentOptimizerv4.h>
 #include <itkImageMaskSpatialObject.h>
 #include <itkImageRegionIteratorWithIndex.h>
 #include <itkImageRegistrationMethodv4.h>
+#include <itkGradientDescentOptimizerv4.h>
 #include <itkMattesMutualInformationImageToImageMetricv4.h>
 #include <itkRegistrationParameterScalesFromPhysicalShift.h>
 #include <itkSignedMaurerDistanceMapImageFilter.h>
@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <random>
 
 #include "core/error.h"
 #include "registration/image_prep.h"
@@ -187,10 +186,6 @@ using MaskObject = itk::ImageMaskSpatialObject<3, std::uint8_t>;
 // overshoots (mean error 1.17 mm against 0.71 mm at 1.5).
 constexpr double kMaxStepMm = 1.5;
 
-// Random points of the full-resolution region at which the metric is
-// compared before and after the B-spline (its verdict "improved").
-constexpr unsigned kProbePoints = 100000;
-
 // 1 on `grid` except within `margin_mm` of the non-zero voxels of `exclude`
 // (looked up at each voxel centre, on its own grid): where the metric looks.
 MaskObject::Pointer MetricMask(const CtImage& grid, const MaskImage* exclude, double margin_mm) {
@@ -286,44 +281,12 @@ Metric::Pointer MaskedMetric(const MaskObject& fixed_mask, const MaskObject& mov
   return metric;
 }
 
-// The images of each resolution level (image_prep.h: PyramidLevel), coarse to fine.
-struct Pyramid {
-  std::vector<CtImage::Pointer> fixed, moving;
-};
-
-Pyramid BuildPyramid(const CtImage& fixed, const CtImage& moving, const DeformableParams& p) {
-  Pyramid out;
-  for (std::size_t l = 0; l < p.level_spacing_mm.size(); ++l) {
-    const double sigma = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
-    out.fixed.push_back(PyramidLevel(fixed, p.level_spacing_mm[l], sigma));
-    out.moving.push_back(PyramidLevel(moving, p.level_spacing_mm[l], sigma));
-  }
-  return out;
-}
-
-// A fixed set of random points of the fixed image: where the metric is
-// probed before and after (the same points both times).
-Metric::FixedSampledPointSetType::Pointer ProbePoints(const CtImage& fixed, unsigned count, unsigned seed) {
-  auto points = Metric::FixedSampledPointSetType::New();
-  const auto region = fixed.GetLargestPossibleRegion();
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  for (unsigned n = 0; n < count; ++n) {
-    itk::ContinuousIndex<double, 3> ci;
-    for (int a = 0; a < 3; ++a) ci[a] = region.GetIndex(a) - 0.5 + unit(rng) * region.GetSize(a);
-    CtImage::PointType point;
-    fixed.TransformContinuousIndexToPhysicalPoint(ci, point);
-    points->SetPoint(n, point);
-  }
-  return points;
-}
-
-// One level: a single-level ITK registration on that level's images, the
-// B-spline optimised in place on top of the rigid map.
-std::string RunLevel(const CtImage& fixed, const CtImage& moving, const MaskObject& fixed_mask,
-                     const MaskObject& moving_mask, const RigidTransform& rigid, BSpline& bspline,
-                     const DeformableParams& p, unsigned level, Log& log) {
+Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskObject& fixed_mask, const MaskObject& moving_mask,
+            const RigidTransform& rigid, const DeformableParams& p, double control_spacing_mm, Log& log) {
+  Attempt out;
+  out.bspline = InitialBSpline(fixed, control_spacing_mm);
   const Metric::Pointer metric = MaskedMetric(fixed_mask, moving_mask, p);
+
   // Steps bounded in millimetres (kMaxStepMm): the map cannot jump into a fold.
   auto optimizer = Optimizer::New();
   auto scales = itk::RegistrationParameterScalesFromPhysicalShift<Metric>::New();
@@ -331,8 +294,8 @@ std::string RunLevel(const CtImage& fixed, const CtImage& moving, const MaskObje
   optimizer->SetScalesEstimator(scales);
   optimizer->SetMaximumStepSizeInPhysicalUnits(kMaxStepMm);
   // A B-spline's parameters are displacements in mm: unit scales. The step
-  // size is estimated at the start of each level.
-  Optimizer::ScalesType ones(bspline.GetNumberOfParameters());
+  // size is estimated at each iteration.
+  Optimizer::ScalesType ones(out.bspline->GetNumberOfParameters());
   ones.Fill(1.0);
   optimizer->SetScales(ones);
   optimizer->SetDoEstimateScales(false);
@@ -348,22 +311,39 @@ std::string RunLevel(const CtImage& fixed, const CtImage& moving, const MaskObje
   registration->SetMetric(metric);
   registration->SetOptimizer(optimizer);
   registration->SetMovingInitialTransform(ToItk(rigid));
-  registration->SetInitialTransform(&bspline);
+  registration->SetInitialTransform(out.bspline);
   registration->InPlaceOn();
-  registration->SetNumberOfLevels(1);
-  Registration::ShrinkFactorsArrayType shrink(1);
-  shrink.Fill(1);
+  const std::size_t levels = p.level_spacing_mm.size();
+  Registration::ShrinkFactorsArrayType shrink(levels);
+  Registration::SmoothingSigmasArrayType sigmas(levels);
+  const double finest = std::min({fixed.GetSpacing()[0], fixed.GetSpacing()[1], fixed.GetSpacing()[2]});
+  for (std::size_t l = 0; l < levels; ++l) {
+    shrink[l] = std::max(1L, std::lround(p.level_spacing_mm[l] / finest));
+    sigmas[l] = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
+  }
+  registration->SetNumberOfLevels(levels);
   registration->SetShrinkFactorsPerLevel(shrink);
-  Registration::SmoothingSigmasArrayType sigmas(1);
-  sigmas.Fill(0.0);
   registration->SetSmoothingSigmasPerLevel(sigmas);
+  registration->SetSmoothingSigmasAreSpecifiedInPhysicalUnits(true);
   const double voxels = double(fixed.GetLargestPossibleRegion().GetNumberOfPixels());
   registration->SetMetricSamplingStrategy(Registration::MetricSamplingStrategyType::RANDOM);
   registration->SetMetricSamplingPercentage(std::min(1.0, double(p.samples_per_level) / voxels));
-  registration->MetricSamplingReinitializeSeed(int(p.random_seed + level));
+  registration->MetricSamplingReinitializeSeed(int(p.random_seed));
+
+  // Metric before, at full resolution over the masked region, rigid only.
+  const Metric::Pointer probe = MaskedMetric(fixed_mask, moving_mask, p);
+  probe->SetFixedImage(&fixed);
+  probe->SetMovingImage(&moving);
+  auto composite = itk::CompositeTransform<double, 3>::New();
+  composite->AddTransform(ToItk(rigid));
+  auto identity = InitialBSpline(fixed, control_spacing_mm);
+  composite->AddTransform(identity);
+  probe->SetMovingTransform(composite);
+  probe->Initialize();
+  out.metric_initial = probe->GetValue();
 
   auto observer = ProgressObserver<Registration, Optimizer>::New();
-  observer->Setup(&log, registration, unsigned(p.level_spacing_mm.size()), "deformable registration", level);
+  observer->Setup(&log, registration, unsigned(levels), "deformable registration");
   optimizer->AddObserver(itk::IterationEvent(), observer);
   try {
     registration->Update();
@@ -373,36 +353,7 @@ std::string RunLevel(const CtImage& fixed, const CtImage& moving, const MaskObje
     throw Error(ErrorKind::kRegistrationFailed,
                 std::string("deformable registration: ITK stopped: ") + e.GetDescription());
   }
-  return optimizer->GetStopConditionDescription();
-}
-
-// The B-spline's control grid spans `fixed` (the full-resolution region);
-// the levels run on `pyramid`; the metric is probed, before and after, on
-// random points of `fixed` against `moving` at full resolution.
-Attempt Run(const CtImage& fixed, const CtImage& moving, const Pyramid& pyramid, const MaskObject& fixed_mask,
-            const MaskObject& moving_mask, const RigidTransform& rigid, const DeformableParams& p,
-            double control_spacing_mm, Log& log) {
-  Attempt out;
-  out.bspline = InitialBSpline(fixed, control_spacing_mm);
-
-  const Metric::Pointer probe = MaskedMetric(fixed_mask, moving_mask, p);
-  probe->SetFixedImage(&fixed);
-  probe->SetMovingImage(&moving);
-  probe->SetFixedSampledPointSet(ProbePoints(fixed, kProbePoints, p.random_seed));
-  probe->SetUseSampledPointSet(true);
-  probe->SetVirtualDomainFromImage(&fixed);
-  auto composite = itk::CompositeTransform<double, 3>::New();
-  composite->AddTransform(ToItk(rigid));
-  auto identity = InitialBSpline(fixed, control_spacing_mm);
-  composite->AddTransform(identity);
-  probe->SetMovingTransform(composite);
-  probe->Initialize();
-  out.metric_initial = probe->GetValue();
-
-  for (unsigned l = 0; l < pyramid.fixed.size(); ++l) {
-    out.stop_condition = RunLevel(*pyramid.fixed[l], *pyramid.moving[l], fixed_mask, moving_mask, rigid,
-                                  *out.bspline, p, l, log);
-  }
+  out.stop_condition = optimizer->GetStopConditionDescription();
   identity->SetParameters(out.bspline->GetParameters());
   probe->Initialize();
   out.metric_final = probe->GetValue();
@@ -438,18 +389,14 @@ void Survey(const DeformableMap& map, WorldBox box, DeformableResult& r) {
 
 DeformableResult RegisterDeformable(const DeformableInputs& in, const DeformableParams& p, Log& log) {
   const CtImage::Pointer fixed =
-      CropAndWindow(*in.fixed_post, in.roi_post, p.roi_margin_mm, p.window_low_hu, p.window_high_hu);
+      WindowHu(*Crop(*in.fixed_post, in.roi_post, p.roi_margin_mm), p.window_low_hu, p.window_high_hu);
   const WorldBox fixed_box = WorldBounds(GeometryOf(*fixed));
   const WorldBox moving_box = MapBox(fixed_box, [&](const Vec3& q) { return in.rigid.Apply(q); });
   // The moving crop reaches beyond the mapped region by what the B-spline may add.
   const CtImage::Pointer moving =
-      CropAndWindow(*in.moving_pre, moving_box, 30.0, p.window_low_hu, p.window_high_hu);
-  const Pyramid pyramid = BuildPyramid(*fixed, *moving, p);
-  // The masks on the finest level's grid: the metric looks them up by point.
-  const MaskObject::Pointer fixed_mask =
-      MetricMask(*pyramid.fixed.back(), in.exclude_post, p.exclude_margin_mm);
-  const MaskObject::Pointer moving_mask =
-      MetricMask(*pyramid.moving.back(), in.exclude_pre, p.exclude_margin_mm);
+      WindowHu(*Crop(*in.moving_pre, moving_box, 30.0), p.window_low_hu, p.window_high_hu);
+  const MaskObject::Pointer fixed_mask = MetricMask(*fixed, in.exclude_post, p.exclude_margin_mm);
+  const MaskObject::Pointer moving_mask = MetricMask(*moving, in.exclude_pre, p.exclude_margin_mm);
   log.Info("deformable registration: region " + Describe(GeometryOf(*fixed)));
 
   DeformableResult result;
@@ -457,7 +404,7 @@ DeformableResult RegisterDeformable(const DeformableInputs& in, const Deformable
     // The retry is stiffer: control points twice as far apart.
     const double spacing = p.control_spacing_mm * (attempt == 1 ? 1.0 : 2.0);
     log.Info("deformable registration: B-spline, control points every " + std::to_string(int(spacing)) + " mm");
-    const Attempt a = Run(*fixed, *moving, pyramid, *fixed_mask, *moving_mask, in.rigid, p, spacing, log);
+    const Attempt a = Run(*fixed, *moving, *fixed_mask, *moving_mask, in.rigid, p, spacing, log);
     result.map = DeformableMap(std::make_shared<DeformableMap::Impl>(a.bspline, in.rigid));
     result.metric_initial = a.metric_initial;
     result.metric_final = a.metric_final;

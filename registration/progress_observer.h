@@ -18,13 +18,10 @@ class ProgressObserver : public itk::Command {
   using Superclass = itk::Command;
   using Pointer = itk::SmartPointer<Self>;
   itkNewMacro(Self);
-  // `first_level`: levels run before this registration (one registration per level).
-  void Setup(Log* log, const TRegistration* registration, unsigned levels, std::string step = "",
-             unsigned first_level = 0) {
+  void Setup(Log* log, const TRegistration* registration, unsigned levels, std::string step = "") {
     log_ = log;
     registration_ = registration;
     levels_ = levels;
-    first_level_ = first_level;
     step_ = std::move(step);
   }
   void Execute(itk::Object* caller, const itk::EventObject& event) override {
@@ -36,16 +33,15 @@ class ProgressObserver : public itk::Command {
     if (optimizer == nullptr) return;
     char buf[160];
     std::snprintf(buf, sizeof buf, "level %lu/%u, iteration %lu, metric %.4f",
-                  static_cast<unsigned long>(first_level_ + registration_->GetCurrentLevel() + 1), levels_,
-                  static_cast<unsigned long>(optimizer->GetCurrentIteration()),
-                  double(optimizer->GetValue()));
+                  static_cast<unsigned long>(registration_->GetCurrentLevel() + 1), levels_,
+                  static_cast<unsigned long>(optimizer->GetCurrentIteration()), double(optimizer->GetValue()));
     log_->Progress(step_.empty() ? "registration" : step_, buf);
   }
 
  private:
   Log* log_ = nullptr;
   const TRegistration* registration_ = nullptr;
-  unsigned levels_ = 0, first_level_ = 0;
+  unsigned levels_ = 0;
   std::string step_;
 };
 

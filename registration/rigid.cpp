@@ -108,71 +108,40 @@ RigidTransform ChooseStart(Scorer& scorer, const Vec3& centre, const RigidHints&
   return best;
 }
 
-// The fixed and moving images of one resolution level (rigid.h: level
-// spacing 0 = the images as given).
-struct Level {
-  CtImage::Pointer fixed, moving;
-};
-
-Level LevelImages(const CtImage::Pointer& fixed, const CtImage::Pointer& moving, const RigidParams& p,
-                  unsigned l) {
-  const double spacing = p.level_spacing_mm[l];
-  const double sigma = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
-  if (spacing <= 0.0) return {fixed, moving};
-  return {PyramidLevel(*fixed, spacing, sigma), PyramidLevel(*moving, spacing, sigma)};
+void ConfigureLevels(Registration& registration, const CtImage& fixed, const RigidParams& p) {
+  const unsigned levels = static_cast<unsigned>(p.level_spacing_mm.size());
+  registration.SetNumberOfLevels(levels);
+  Registration::SmoothingSigmasArrayType sigmas(levels);
+  for (unsigned l = 0; l < levels; ++l) {
+    Registration::ShrinkFactorsPerDimensionContainerType shrink;
+    double voxels = 1.0;
+    for (int a = 0; a < 3; ++a) {
+      const double target = p.level_spacing_mm[l];
+      shrink[a] = std::max(1u, static_cast<unsigned>(std::lround(target / fixed.GetSpacing()[a])));
+      voxels *= double(fixed.GetLargestPossibleRegion().GetSize(a)) / shrink[a];
+    }
+    registration.SetShrinkFactorsPerDimension(l, shrink);
+    sigmas[l] = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
+  }
+  registration.SetSmoothingSigmasPerLevel(sigmas);
+  registration.SetSmoothingSigmasAreSpecifiedInPhysicalUnits(true);
 }
 
-// One level: a single-level ITK registration on that level's images, the
-// transform optimised in place.
-std::string RunLevel(const Level& level, ItkRigid& transform, const RigidParams& p, unsigned l, Log& log) {
-  auto metric = Metric::New();
-  metric->SetNumberOfHistogramBins(p.histogram_bins);
-  metric->SetUseFixedImageGradientFilter(false);  // gradients at the samples only
-  metric->SetUseMovingImageGradientFilter(false);
-  auto optimizer = Optimizer::New();
-  optimizer->SetLearningRate(p.initial_step_mm);
-  optimizer->SetMinimumStepLength(p.min_step_mm);
-  optimizer->SetRelaxationFactor(0.6);
-  optimizer->SetNumberOfIterations(p.max_iterations);
-  optimizer->SetReturnBestParametersAndValue(true);
-  optimizer->SetDoEstimateLearningRateOnce(false);
-  optimizer->SetDoEstimateLearningRateAtEachIteration(false);
-  auto scales = itk::RegistrationParameterScalesFromPhysicalShift<Metric>::New();
-  scales->SetMetric(metric);
-  optimizer->SetScalesEstimator(scales);
-
-  auto registration = Registration::New();
-  registration->SetFixedImage(level.fixed);
-  registration->SetMovingImage(level.moving);
-  registration->SetMetric(metric);
-  registration->SetOptimizer(optimizer);
-  registration->SetInitialTransform(&transform);
-  registration->SetInPlace(true);
-  registration->SetNumberOfLevels(1);
-  Registration::ShrinkFactorsArrayType shrink(1);
-  shrink.Fill(1);
-  registration->SetShrinkFactorsPerLevel(shrink);
-  Registration::SmoothingSigmasArrayType sigmas(1);
-  sigmas.Fill(0.0);
-  registration->SetSmoothingSigmasPerLevel(sigmas);
-  const double voxels = double(level.fixed->GetLargestPossibleRegion().GetNumberOfPixels());
-  registration->SetMetricSamplingStrategy(Registration::MetricSamplingStrategyEnum::RANDOM);
-  registration->SetMetricSamplingPercentage(std::min(1.0, p.samples_per_level / voxels));
-  registration->MetricSamplingReinitializeSeed(static_cast<int>(p.random_seed + l));
-
-  auto observer = ProgressObserver<Registration, Optimizer>::New();
-  observer->Setup(&log, registration, static_cast<unsigned>(p.level_spacing_mm.size()), "rigid registration",
-                  l);
-  optimizer->AddObserver(itk::IterationEvent(), observer);
-  try {
-    registration->Update();
-  } catch (const itk::ExceptionObject& e) {
-    log.EndProgress();
-    throw Error(ErrorKind::kRegistrationFailed,
-                std::string("rigid registration: ITK stopped with: ") + e.GetDescription());
+void ConfigureSampling(Registration& registration, const CtImage& fixed, const RigidParams& p) {
+  const unsigned levels = static_cast<unsigned>(p.level_spacing_mm.size());
+  Registration::MetricSamplingPercentageArrayType percentage(levels);
+  for (unsigned l = 0; l < levels; ++l) {
+    double voxels = 1.0;
+    for (int a = 0; a < 3; ++a) {
+      const double target = p.level_spacing_mm[l];
+      const double shrink = std::max(1.0, std::round(target / fixed.GetSpacing()[a]));
+      voxels *= double(fixed.GetLargestPossibleRegion().GetSize(a)) / shrink;
+    }
+    percentage[l] = std::min(1.0, p.samples_per_level / voxels);
   }
-  log.EndProgress();
-  return optimizer->GetStopConditionDescription();
+  registration.SetMetricSamplingStrategy(Registration::MetricSamplingStrategyEnum::RANDOM);
+  registration.SetMetricSamplingPercentagePerLevel(percentage);
+  registration.MetricSamplingReinitializeSeed(static_cast<int>(p.random_seed));
 }
 
 // A rigid map between two scans of one patient in one position rotates by a
@@ -202,10 +171,10 @@ void CheckPlausible(const RigidResult& r) {
 RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, const RigidHints& hints,
                           const RigidParams& p, Log& log) {
   const CtImage::Pointer fixed =
-      CropAndWindow(fixed_post, hints.fixed_roi, p.roi_margin_mm, p.window_low_hu, p.window_high_hu);
-  const CtImage::Pointer moving =
-      CropAndWindow(moving_pre, WorldBounds(GeometryOf(*fixed)), kMaxMovingReachMm + LargestStart(hints),
-                    p.window_low_hu, p.window_high_hu);
+      WindowHu(*Crop(fixed_post, hints.fixed_roi, p.roi_margin_mm), p.window_low_hu, p.window_high_hu);
+  const CtImage::Pointer moving = WindowHu(
+      *Crop(moving_pre, WorldBounds(GeometryOf(*fixed)), kMaxMovingReachMm + LargestStart(hints)), p.window_low_hu,
+      p.window_high_hu);
   log.Info("rigid registration: fixed region " + Describe(GeometryOf(*fixed)));
 
   const Vec3 centre = BoxCentre(WorldBounds(GeometryOf(*fixed)));
@@ -214,13 +183,46 @@ RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, 
   const RigidTransform start = ChooseStart(scorer, centre, hints, log, result.metric_initial);
   result.chosen_start_mm = start.translation_mm;
 
-  // One registration per level, each on images reduced to that level's
-  // resolution (image_prep.h: PyramidLevel).
-  ItkRigid::Pointer transform = ToItk(start);
-  for (unsigned l = 0; l < p.level_spacing_mm.size(); ++l) {
-    result.stop_condition = RunLevel(LevelImages(fixed, moving, p, l), *transform, p, l, log);
+  auto metric = Metric::New();
+  metric->SetNumberOfHistogramBins(p.histogram_bins);
+  metric->SetUseFixedImageGradientFilter(false);  // gradients at the samples only
+  metric->SetUseMovingImageGradientFilter(false);
+  auto optimizer = Optimizer::New();
+  optimizer->SetLearningRate(p.initial_step_mm);
+  optimizer->SetMinimumStepLength(p.min_step_mm);
+  optimizer->SetRelaxationFactor(0.6);
+  optimizer->SetNumberOfIterations(p.max_iterations);
+  optimizer->SetReturnBestParametersAndValue(true);
+  optimizer->SetDoEstimateLearningRateOnce(false);
+  optimizer->SetDoEstimateLearningRateAtEachIteration(false);
+  auto scales = itk::RegistrationParameterScalesFromPhysicalShift<Metric>::New();
+  scales->SetMetric(metric);
+  optimizer->SetScalesEstimator(scales);
+
+  auto registration = Registration::New();
+  registration->SetFixedImage(fixed);
+  registration->SetMovingImage(moving);
+  registration->SetMetric(metric);
+  registration->SetOptimizer(optimizer);
+  ItkRigid::Pointer initial = ToItk(start);
+  registration->SetInitialTransform(initial);
+  registration->SetInPlace(true);
+  ConfigureLevels(*registration, *fixed, p);
+  ConfigureSampling(*registration, *fixed, p);
+
+  auto observer = ProgressObserver<Registration, Optimizer>::New();
+  observer->Setup(&log, registration, static_cast<unsigned>(p.level_spacing_mm.size()), "rigid registration");
+  optimizer->AddObserver(itk::IterationEvent(), observer);
+  try {
+    registration->Update();
+  } catch (const itk::ExceptionObject& e) {
+    log.EndProgress();
+    throw Error(ErrorKind::kRegistrationFailed,
+                std::string("rigid registration: ITK stopped with: ") + e.GetDescription());
   }
-  result.post_to_pre = FromItk(*transform);
+  log.EndProgress();
+  result.post_to_pre = FromItk(*registration->GetTransform());
+  result.stop_condition = optimizer->GetStopConditionDescription();
   result.metric_final = scorer.Score(result.post_to_pre);
   if (!(result.metric_final <= result.metric_initial)) {
     // Already aligned (or the optimiser wandered): keep the better start.
