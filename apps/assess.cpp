@@ -3,6 +3,7 @@
 #include <itkImageRegionConstIteratorWithIndex.h>
 
 #include <cstdio>
+#include <numeric>
 
 #include "apps/label_selection.h"
 #include "apps/registration_quality.h"
@@ -16,6 +17,7 @@ namespace {
 // Verdict thresholds (docs/REGISTRATION.md).
 constexpr double kJacobianWarnLow = 0.5, kJacobianWarnHigh = 2.0;
 constexpr double kLiverDiceWarn = 0.85;
+constexpr double kLandmarkTreWarnMm = 2.0;  // RMS target error over the landmark pairs
 // Without a liver mask, the deformable stage looks this far around the zone.
 constexpr double kLesionNeighbourhoodMm = 45.0;
 
@@ -41,11 +43,14 @@ LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const st
   return ct;
 }
 
+// `ct` (optional): the CT the labels belong to; DICOM SEG/RTSTRUCT
+// references are checked against it, RTSTRUCT contours drawn on its grid.
 LabelsOnGrid LoadLabelsOn(const std::string& path, const std::string& role, const LabelSelection& selection,
                           const itk::ImageBase<3>& grid, const GridInput& grid_input, Log& log,
-                          std::vector<InputRecord>& inputs, const std::string& key) {
-  LoadedLabels loaded = LoadLabels(path, role);
+                          std::vector<InputRecord>& inputs, const std::string& key, const LoadReport* ct = nullptr) {
+  LoadedLabels loaded = LoadLabels(path, role, {ct, &grid, grid_input.role, selection});
   log.Info(role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
+  if (!loaded.report.references.empty()) log.Info(role + ": DICOM references " + loaded.report.references);
   inputs.push_back({key, loaded.report, Sha256OfPath(path)});
   ApplySelection(*loaded.image, selection);
   LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {role, path}, grid, grid_input, log), loaded.image,
@@ -127,6 +132,7 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
   m.liver = liver_mask.GetPointer();
   m.expected_labels = a.tumour_labels;
   m.options = a.margin;
+  m.registration_uncertainty_mm = a.registration_uncertainty_mm;
   m.space_name = space_name;
   return MeasureMargins(m);
 }
@@ -158,6 +164,50 @@ DeformableResult RegisterDeformableStage(const RigidResult& rigid, const LoadedC
   return RegisterDeformable(in, p.deformable, log);
 }
 
+struct LandmarkPairs {
+  std::vector<Landmark> pre, post;
+};
+
+// Both files or neither; read before any image so that a bad file fails fast.
+std::optional<LandmarkPairs> ReadLandmarkPairs(const AssessParams& p) {
+  if (p.landmarks_pre.empty() && p.landmarks_post.empty()) return std::nullopt;
+  if (p.landmarks_pre.empty() || p.landmarks_post.empty()) {
+    throw Error(ErrorKind::kUsage, std::string("--landmarks-pre and --landmarks-post go together; only ") +
+                                       (p.landmarks_pre.empty() ? "--landmarks-post" : "--landmarks-pre") +
+                                       " was given");
+  }
+  LandmarkPairs pairs{ReadLandmarks(p.landmarks_pre), ReadLandmarks(p.landmarks_post)};
+  RequireLandmarkPairs(pairs.pre, p.landmarks_pre, pairs.post, p.landmarks_post);
+  return pairs;
+}
+
+LandmarkErrors MeasureLandmarks(const LandmarkPairs& pairs, const Assessment& a, const ScanMap& post_to_pre,
+                                Log& log) {
+  LandmarkErrors e;
+  for (const Landmark& l : pairs.pre) e.names.push_back(l.name);
+  e.before_mm = TargetErrors(pairs.pre, pairs.post, ScanMap{});
+  if (a.registration) e.rigid_mm = TargetErrors(pairs.pre, pairs.post, ScanMap(a.registration->post_to_pre));
+  e.final_mm = TargetErrors(pairs.pre, pairs.post, post_to_pre);
+  const double before = std::accumulate(e.before_mm.begin(), e.before_mm.end(), 0.0) / double(e.before_mm.size());
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "landmarks: %zu pairs, target error mean %.2f mm, max %.2f mm (%.2f mm before)",
+                e.final_mm.size(), e.MeanFinal(), e.MaxFinal(), before);
+  log.Info(buf);
+  return e;
+}
+
+// The registration's part of the borderline uncertainty, and its source.
+void SetRegistrationUncertainty(Assessment& a) {
+  if (!a.registration) return;
+  if (a.landmarks) {
+    a.registration_uncertainty_mm = a.landmarks->RmsFinal();
+    a.registration_uncertainty_source = "landmark target error (RMS)";
+    return;
+  }
+  a.registration_uncertainty_mm = kRegistrationUncertaintyMm;
+  a.registration_uncertainty_source = "margo's registration error on phantoms (docs/REGISTRATION.md)";
+}
+
 RegistrationVerdict Judge(const Assessment& a) {
   RegistrationVerdict v;
   auto warn = [&v](const std::string& reason) {
@@ -181,6 +231,11 @@ RegistrationVerdict Judge(const Assessment& a) {
   }
   if (a.liver_dice_after && a.liver_dice_before && *a.liver_dice_after < *a.liver_dice_before) {
     warn("the liver masks overlap less after registration than before");
+  }
+  if (a.landmarks && a.landmarks->RmsFinal() > kLandmarkTreWarnMm) {
+    std::snprintf(buf, sizeof buf, "landmark target error %.2f mm RMS (expected <= %.1f mm)", a.landmarks->RmsFinal(),
+                  kLandmarkTreWarnMm);
+    warn(buf);
   }
   return v;
 }
@@ -213,21 +268,23 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   Assessment a;
   a.margin = p.margin;
   if (!p.clinical.empty()) a.clinical = ReadClinicalInputs(p.clinical);  // fail fast, before any image
+  const std::optional<LandmarkPairs> landmarks = ReadLandmarkPairs(p);
   log.BeginStage("load");
   const LoadedCt pre = LoadLoggedCt(p.pre_ct, "pre CT", p.pre_series_uid, log, a.inputs, "pre_ct");
   const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, a.inputs, "post_ct");
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
   const LabelsOnGrid tumours = LoadLabelsOn(p.tumours, "tumour labels", p.tumour_labels, *pre.image, pre_grid,
-                                            log, a.inputs, "tumours");
+                                            log, a.inputs, "tumours", &pre.report);
   const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *post.image,
-                                             post_grid, log, a.inputs, "ablation");
+                                             post_grid, log, a.inputs, "ablation", &post.report);
   LabelsOnGrid pre_liver, post_liver;
   if (!p.pre_liver.empty()) {
-    pre_liver = LoadLabelsOn(p.pre_liver, "pre liver mask", {}, *pre.image, pre_grid, log, a.inputs, "pre_liver");
+    pre_liver = LoadLabelsOn(p.pre_liver, "pre liver mask", {}, *pre.image, pre_grid, log, a.inputs, "pre_liver",
+                             &pre.report);
   }
   if (!p.post_liver.empty()) {
     post_liver = LoadLabelsOn(p.post_liver, "post liver mask", {}, *post.image, post_grid, log, a.inputs,
-                              "post_liver");
+                              "post_liver", &post.report);
   }
   // Tumours are measured on their own label map: no resampling, and none
   // is lost when the map reaches beyond the pre CT.
@@ -252,14 +309,16 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     a.deformable = RegisterDeformableStage(*a.registration, post, pre, tumours, ablation, post_liver, p, log);
     if (a.deformable->improved) post_to_pre = ScanMap(a.deformable->map);
   }
+  log.BeginStage("quality");
   if (pre_liver.image && post_liver.image) {
-    log.BeginStage("quality");
     a.liver_dice_before = LiverDice(*pre_liver.image, *post_liver.image, ScanMap{});
     a.liver_dice_after = LiverDice(*pre_liver.image, *post_liver.image, post_to_pre);
     log.Info("liver Dice " + std::to_string(*a.liver_dice_before) + " before, " +
              std::to_string(*a.liver_dice_after) + " after registration");
   }
 
+  if (landmarks) a.landmarks = MeasureLandmarks(*landmarks, a, post_to_pre, log);
+  SetRegistrationUncertainty(a);
   if (a.registration) a.verdict = Judge(a);
   // Distances are measured against the ablation zone on its own grid, with
   // each tumour-surface point carried through the map (rigid, or rigid and

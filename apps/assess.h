@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "apps/clinical.h"
+#include "apps/registration_quality.h"
 #include "apps/report_images.h"
 #include "core/log.h"
 #include "io/image_reader.h"
@@ -21,6 +22,14 @@
 namespace margo {
 
 enum class MeasureSpace { kPost, kPre };
+
+// The registration's part of the borderline uncertainty when no landmarks
+// measure it (mm): on the phantoms, rigid registration is within it at the
+// tumours (tests/unit/registration/rigid_test.cpp finds < 1 mm anywhere in
+// the liver, far less at the tumours) and so is the deformable stage on
+// breathing-deformed pairs (docs/REGISTRATION.md). With landmarks, their
+// RMS target error is used instead.
+inline constexpr double kRegistrationUncertaintyMm = 0.5;
 enum class RegistrationMode { kDeformable, kRigid, kNone };
 
 // "deformable", "rigid", "none"; Parse throws Error(kUsage) on anything else.
@@ -44,6 +53,7 @@ struct AssessParams {
   LabelSelection tumour_labels, ablation_labels;
   std::map<std::uint16_t, LabelSelection> zone_map;  // tumour -> its zone labels; default: union
   std::string clinical;               // optional clinical inputs (docs/CLINICAL.md)
+  std::string landmarks_pre, landmarks_post;  // optional landmark pairs (io/landmarks.h): both or neither
   MeasureSpace space = MeasureSpace::kPost;  // Default: post (the ablation zone stays untouched)
   RegistrationMode registration = RegistrationMode::kDeformable;  // Default: deformable
   MarginOptions margin;
@@ -75,6 +85,11 @@ struct Assessment {
   // Dice of the post liver and the pre liver carried into it, before (the
   // scans' own coordinates) and after registration; set when both masks are given.
   std::optional<double> liver_dice_before, liver_dice_after;
+  std::optional<LandmarkErrors> landmarks;  // when landmark pairs are given
+  // How far the map may be off at the tumours (mm), added to each tumour's
+  // borderline uncertainty, and where the figure comes from.
+  double registration_uncertainty_mm = 0.0;
+  std::string registration_uncertainty_source = "no registration";
   std::string measuring_space;              // "post", "pre", "tumour label grid"
   std::vector<std::uint16_t> tumour_labels;  // every label of the input tumour label map
   std::vector<TumourMargin> tumours;

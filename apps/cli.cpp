@@ -1,11 +1,13 @@
 #include "apps/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <itkMultiThreaderBase.h>
 #include <itkObject.h>
 
 #include <algorithm>
 #include <filesystem>
 
+#include "apps/dicomweb_step.h"
 #include "apps/label_selection.h"
 #include "apps/phantom_command.h"
 #include "apps/report.h"
@@ -23,6 +25,7 @@ struct GlobalOptions {
   bool verbose = false;
   bool version = false;
   std::string log_file;
+  unsigned threads = 0;  // 0: ITK's default (every core, or ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS)
 };
 
 // Options shared by both jobs, as text until validated.
@@ -32,7 +35,7 @@ struct CommonOptions {
   std::string zone_map;
   std::string tumour_labels, ablation_labels;
   MarginOptions margin;
-  bool no_html = false, no_surfaces = false;
+  bool no_html = false, no_surfaces = false, no_dicom = false;
   bool colour = false;  // stdout is a terminal: colour the summary
 };
 
@@ -42,6 +45,7 @@ struct Commands {
   AssessParams assess_params;
   MarginParams margin_params;
   CommonOptions assess_common, margin_common;
+  DicomWebOptions dicomweb;
   std::string space = "post", registration = "deformable";
 };
 
@@ -53,6 +57,8 @@ void AddCommon(CLI::App& cmd, CommonOptions& c) {
   cmd.add_flag("--no-html", c.no_html, "Do not write report.html (its pictures take the longest)");
   cmd.add_flag("--no-surfaces", c.no_surfaces,
                "Do not write the .vtp surfaces and the tumour labels on the post CT");
+  cmd.add_flag("--no-dicom", c.no_dicom,
+               "Do not write segmentation.dcm and report_sr.dcm (assess, DICOM post CT only)");
   cmd.add_option("--clinical", c.clinical,
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   cmd.add_option("--tumour-labels", c.tumour_labels,
@@ -83,12 +89,16 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")->required();
   cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")
       ->required();
-  cmd.add_option("--tumours", p.tumours, "Tumour label map on the pre CT (one label per tumour)")->required();
-  cmd.add_option("--ablation", p.ablation, "Ablation-zone label map on the post CT")->required();
+  cmd.add_option("--tumours", p.tumours, "Tumour labels on the pre CT: label map (one label per tumour), DICOM SEG (segment n = label n) or RTSTRUCT (ROI number n = label n)")->required();
+  cmd.add_option("--ablation", p.ablation, "Ablation zone on the post CT: label map, DICOM SEG or RTSTRUCT")->required();
   cmd.add_option("--pre-liver", p.pre_liver, "Liver mask on the pre CT (optional; guides registration)");
   cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
   cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
   cmd.add_option("--post-series-uid", p.post_series_uid, "Series Instance UID when the post CT folder holds several");
+  cmd.add_option("--landmarks-pre", p.landmarks_pre,
+                 "Landmarks on the pre CT (CSV: x,y,z or name,x,y,z in LPS mm), paired in order with --landmarks-post: "
+                 "the registration's target error");
+  cmd.add_option("--landmarks-post", p.landmarks_post, "Landmarks on the post CT, the same points in the same order");
   cmd.add_option("--space", c.space, "Coordinates for reported points (a rigid map leaves margins unchanged)")
       ->check(CLI::IsMember({"post", "pre"}))->capture_default_str();
   cmd.add_option("--registration", c.registration,
@@ -96,6 +106,7 @@ void DeclareAssess(CLI::App& app, Commands& c) {
                  "scans are already aligned")
       ->check(CLI::IsMember({"deformable", "rigid", "none"}))->capture_default_str();
   AddCommon(cmd, c.assess_common);
+  AddDicomWebOptions(cmd, c.dicomweb);
 }
 
 void DeclareMargin(CLI::App& app, Commands& c) {
@@ -129,20 +140,26 @@ void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelecti
   if (auto problem = ValidateThresholds(c.margin.thresholds)) throw Error(ErrorKind::kUsage, *problem);
 }
 
+// `archive`: when set, the DICOM outputs are stored there after report.json.
 int Finish(const Assessment& a, const CommonOptions& c, const std::string& command_line, std::ostream& out,
-           Log& log) {
+           Log& log, const DicomWebClient* archive = nullptr) {
   const std::filesystem::path dir(c.out_dir);
   const VersionInfo version = GetVersionInfo();
   log.BeginStage("report");
   // report.json last: it lists the other files, and a failure before it leaves none.
   const std::vector<OutputFile> files =
-      WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces}, version, command_line, log);
+      WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces, !c.no_dicom}, version, command_line, log);
   const std::filesystem::path report = dir / "report.json";
   WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
   out << SummaryTable(a, c.colour);
   out.flush();
   log.EndStages();
   log.Info("report written to " + report.string() + " (and " + std::to_string(files.size()) + " more files)");
+  if (archive) {
+    std::vector<std::string> names;
+    for (const OutputFile& f : files) names.push_back(f.file);
+    StoreDicomOutputs(names, dir, *archive, log);
+  }
   if (a.NotAssessable() > 0) {
     log.Warn(std::to_string(a.NotAssessable()) + " of " + std::to_string(a.tumours.size()) +
              " tumours could not be assessed; see report.json");
@@ -172,8 +189,12 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     p.clinical = c.assess_common.clinical;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
     p.registration = ParseRegistrationMode(c.registration);
+    std::optional<DicomWebClient> archive;
+    if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     PrepareOutput(c.assess_common.out_dir, log);
-    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log);
+    if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
+    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log,
+                  archive && c.dicomweb.store ? &*archive : nullptr);
   }
   MarginParams& p = c.margin_params;
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.liver, "--liver");
@@ -194,6 +215,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "Debug messages on stderr");
   app.add_option("--log-file", g.log_file, "Also write every message, with timestamps, to this file");
+  app.add_option("--threads", g.threads,
+                 "Worker threads (default: every core); the same inputs give the same report at any thread count")
+      ->check(CLI::Range(1u, 256u));
   Commands c;
   c.assess_common.colour = c.margin_common.colour = out_is_terminal;
   DeclareAssess(app, c);
@@ -223,6 +247,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return ExitCode(ErrorKind::kUsage);
   }
 
+  if (g.threads > 0) itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(g.threads);
   Log log(err, err_is_terminal);
   log.SetQuiet(g.quiet);
   log.SetVerbose(g.verbose);

@@ -19,6 +19,11 @@ CLI::App* AddPhantomCommand(CLI::App& app, PhantomParams& p) {
   cmd->add_option("--preset", p.preset, "Grids and motion: " + names)->capture_default_str();
   cmd->add_option("--seed", p.seed, "Random seed for noise and gas bubbles (the truth does not depend on it)")
       ->capture_default_str();
+  cmd->add_option("--format", p.format,
+                  "nifti (.nii.gz images and label maps) or dicom (CT series folders, labels as DICOM SEG; "
+                  "tumours and zones numbered 1..N)")
+      ->check(CLI::IsMember({"nifti", "dicom"}))
+      ->capture_default_str();
   cmd->add_option(
       "--hybrid-ct", p.hybrid_ct,
       "Hybrid mode: a real CT (DICOM folder or image) as the pre CT; the post CT is it warped, with "
@@ -36,6 +41,7 @@ int RunPhantomCommand(const PhantomParams& p, std::ostream& out, Log& log) {
                                        std::string(p.hybrid_ct.empty() ? "--hybrid-labels" : "--hybrid-ct"));
   }
   if (!p.hybrid_ct.empty()) {
+    if (p.format != "nifti") throw Error(ErrorKind::kUsage, "--format " + p.format + ": hybrid mode writes NIfTI only");
     HybridParams h;
     h.ct = p.hybrid_ct;
     h.labels = p.hybrid_labels;
@@ -48,7 +54,7 @@ int RunPhantomCommand(const PhantomParams& p, std::ostream& out, Log& log) {
     return 0;
   }
   const CaseSpec spec = PresetSpec(p.preset, p.seed);
-  WriteCase(spec, p.out_dir, log);
+  WriteCase(spec, p.out_dir, log, p.format == "dicom" ? CaseFormat::kDicom : CaseFormat::kNifti);
   out << p.out_dir << "\n";
   return 0;
 }

@@ -18,6 +18,7 @@ struct PhantomParams {
   std::string out_dir;           // REQUIRED: case folder to write (created if needed)
   std::string preset = "small";  // Default: small. One of PresetNames() (testdata/generator/phantom_case.h)
   unsigned seed = 1;             // Default: 1. Noise and gas bubbles only; the truth does not depend on it
+  std::string format = "nifti";  // Default: nifti. "dicom": CT series and SEG files (testdata/generator/case_writer.h)
   // Hybrid mode (both or neither): real CT and its label map; --preset then only chooses the motion.
   std::string hybrid_ct, hybrid_labels;
   unsigned liver_label = 1;  // Default: 1 (3D-IRCADb)

@@ -2,7 +2,10 @@
 
 #include <itkImageRegionConstIteratorWithIndex.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <numeric>
 
 #include "registration/map_region.h"
 
@@ -36,6 +39,32 @@ double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
     both += n_both;
   });
   return post + pre > 0 ? 2.0 * double(both) / double(post + pre) : 0.0;
+}
+
+std::vector<double> TargetErrors(const std::vector<Landmark>& pre, const std::vector<Landmark>& post,
+                                 const ScanMap& post_to_pre) {
+  std::vector<double> errors;
+  for (std::size_t i = 0; i < pre.size() && i < post.size(); ++i) {
+    const Vec3 mapped = post_to_pre.Apply(post[i].lps_mm);
+    double sum = 0.0;
+    for (int a = 0; a < 3; ++a) sum += (mapped[a] - pre[i].lps_mm[a]) * (mapped[a] - pre[i].lps_mm[a]);
+    errors.push_back(std::sqrt(sum));
+  }
+  return errors;
+}
+
+double LandmarkErrors::MeanFinal() const {
+  return final_mm.empty() ? 0.0 : std::accumulate(final_mm.begin(), final_mm.end(), 0.0) / double(final_mm.size());
+}
+
+double LandmarkErrors::MaxFinal() const {
+  return final_mm.empty() ? 0.0 : *std::max_element(final_mm.begin(), final_mm.end());
+}
+
+double LandmarkErrors::RmsFinal() const {
+  double sum = 0.0;
+  for (double e : final_mm) sum += e * e;
+  return final_mm.empty() ? 0.0 : std::sqrt(sum / double(final_mm.size()));
 }
 
 }  // namespace margo

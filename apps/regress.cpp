@@ -101,13 +101,22 @@ void RunCase(const std::string& dir, const RegressParams& params, Log& log, Regr
   a.post_ct = (d / "post_ct.nii.gz").string();
   a.tumours = (d / "tumours.nii.gz").string();
   a.ablation = (d / "ablation.nii.gz").string();
+  // The liver masks, as a user with them would give them (both or neither).
+  if (fs::exists(d / "pre_liver.nii.gz") && fs::exists(d / "post_liver.nii.gz")) {
+    a.pre_liver = (d / "pre_liver.nii.gz").string();
+    a.post_liver = (d / "post_liver.nii.gz").string();
+  }
+  if (fs::exists(d / "landmarks_pre.csv") && fs::exists(d / "landmarks_post.csv")) {
+    a.landmarks_pre = (d / "landmarks_pre.csv").string();
+    a.landmarks_post = (d / "landmarks_post.csv").string();
+  }
   a.registration = params.registration;
   const auto truth = TruthTumours(ReadTruth(d / "truth.json"), a.space, d / "truth.json");
   const Assessment assessment = RunAssess(a, log);
   const double tolerance =
       params.tolerance_mm >= 0.0
           ? params.tolerance_mm
-          : kKernelErrorBoundVoxels * LargestLabelSpacingMm(assessment) + kRegistrationAllowanceMm;
+          : kKernelErrorBoundVoxels * LargestLabelSpacingMm(assessment) + kRegistrationUncertaintyMm;
   std::map<std::uint16_t, const TumourMargin*> by_label;
   for (const TumourMargin& m : assessment.tumours) by_label[m.label] = &m;
   for (const TruthTumour& t : truth) {

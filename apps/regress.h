@@ -19,15 +19,12 @@ struct RegressParams {
   std::string suite;  // REQUIRED: folder of case folders, or one case folder
   // Tolerance on the minimal margin (mm). Default (< 0): per case, the margin
   // kernel's bound kKernelErrorBoundVoxels x the largest voxel spacing of the two label maps,
-  // plus kRegistrationAllowanceMm.
+  // plus kRegistrationUncertaintyMm (assess.h).
   double tolerance_mm = -1.0;
   RegistrationMode registration = RegistrationMode::kDeformable;  // Default: deformable
 };
 
-// What rigid registration adds to the error budget on the phantoms (mm):
-// tests/unit/registration/rigid_test.cpp finds < 1 mm anywhere in the liver,
-// far less at the tumours.
-inline constexpr double kRegistrationAllowanceMm = 0.5;
+
 
 struct RegressRow {
   std::string case_name;

@@ -1,5 +1,7 @@
 #include "apps/report.h"
 
+#include <itkMultiThreaderBase.h>
+
 #include <cstdio>
 
 namespace margo {
@@ -29,7 +31,23 @@ json InputJson(const InputRecord& in) {
     j["slice_spacing_min_mm"] = r.slice_spacing_min_mm;
     j["slice_spacing_max_mm"] = r.slice_spacing_max_mm;
   }
+  if (r.format.rfind("DICOM SEG", 0) == 0 || r.format == "DICOM RTSTRUCT") {
+    j["series_instance_uid"] = r.series_uid;
+    j["frame_of_reference_uid"] = r.frame_of_reference;
+    j["dicom_references"] = r.references;
+  }
   return j;
+}
+
+json LandmarksJson(const LandmarkErrors& e) {
+  json points = json::array();
+  for (std::size_t i = 0; i < e.final_mm.size(); ++i) {
+    json p = {{"name", e.names[i]}, {"error_before_mm", e.before_mm[i]}, {"error_mm", e.final_mm[i]}};
+    if (!e.rigid_mm.empty()) p["error_rigid_mm"] = e.rigid_mm[i];
+    points.push_back(p);
+  }
+  return {{"count", e.final_mm.size()}, {"tre_mean_mm", e.MeanFinal()}, {"tre_max_mm", e.MaxFinal()},
+          {"tre_rms_mm", e.RmsFinal()}, {"points", points}};
 }
 
 json RegistrationJson(const Assessment& a) {
@@ -66,6 +84,9 @@ json RegistrationJson(const Assessment& a) {
                        {"used", d.improved},
                        {"stop_condition", d.stop_condition}};
   }
+  if (a.landmarks) j["landmarks"] = LandmarksJson(*a.landmarks);
+  j["uncertainty_mm"] = a.registration_uncertainty_mm;
+  j["uncertainty_source"] = a.registration_uncertainty_source;
   if (a.verdict) j["verdict"] = {{"verdict", a.verdict->verdict}, {"reasons", a.verdict->reasons}};
   return j;
 }
@@ -87,7 +108,7 @@ json RigidParamsJson(const RigidParams& r) {
   return {{"level_spacing_mm", r.level_spacing_mm}, {"smoothing_mm", r.smoothing_mm},
           {"histogram_bins", r.histogram_bins}, {"samples_per_level", r.samples_per_level},
           {"max_iterations", r.max_iterations}, {"initial_step_mm", r.initial_step_mm},
-          {"min_step_mm", r.min_step_mm}, {"window_hu", {r.window_low_hu, r.window_high_hu}},
+          {"min_step_mm", r.min_step_mm}, {"relaxation", r.relaxation}, {"window_hu", {r.window_low_hu, r.window_high_hu}},
           {"roi_margin_mm", r.roi_margin_mm}, {"random_seed", r.random_seed}};
 }
 
@@ -101,7 +122,9 @@ json DeformableParamsJson(const DeformableParams& d) {
 
 // Every parameter in force, defaults included (the command line shows only those given).
 json ParametersJson(const Assessment& a) {
-  json j = {{"command", a.assess_params ? "assess" : "margin"}, {"margin", MarginOptionsJson(a.margin)}};
+  json j = {{"command", a.assess_params ? "assess" : "margin"},
+            {"margin", MarginOptionsJson(a.margin)},
+            {"threads", itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads()}};
   if (a.assess_params) {
     const AssessParams& p = *a.assess_params;
     j["tumour_labels"] = Labels(p.tumour_labels);
@@ -156,6 +179,8 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
   j["category"] = CategoryName(t.category);
   j["borderline"] = t.borderline;
   j["uncertainty_mm"] = t.uncertainty_mm;
+  j["uncertainty_kernel_mm"] = t.kernel_uncertainty_mm;
+  j["uncertainty_registration_mm"] = t.registration_uncertainty_mm;
   j["subcapsular_points_excluded"] = t.subcapsular_points_excluded;
   return j;
 }

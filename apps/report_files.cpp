@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "apps/dicom_outputs.h"
 #include "apps/margin_map.h"
 #include "apps/report_csv.h"
 #include "apps/report_html.h"
@@ -76,7 +77,8 @@ void WriteHtml(const Assessment& a, const MarginMaps& maps, const std::string& m
 }  // namespace
 
 std::vector<std::string> ReportFileNames() {
-  return {"report.json", kCsvFile, kHtmlFile, kTumourSurfacesFile, kZoneSurfaceFile, kWarpedTumoursFile, kTransformFile};
+  return {"report.json",      kCsvFile,           kHtmlFile, kTumourSurfacesFile, kZoneSurfaceFile,
+          kWarpedTumoursFile, kTransformFile, kSegFile,  kSrFile};
 }
 
 std::vector<OutputFile> WriteReportFiles(const Assessment& a, const std::filesystem::path& dir,
@@ -92,6 +94,11 @@ std::vector<OutputFile> WriteReportFiles(const Assessment& a, const std::filesys
                            (a.images->post_to_pre.deformable() ? "rigid after B-spline" : "rigid") +
                            "): resamples the pre CT and its labels onto the post CT",
                        ""});
+  }
+  if (options.dicom && a.assess_params) {
+    Timed("DICOM SEG and SR written", log, [&] {
+      for (OutputFile& f : WriteDicomOutputs(a, dir, version, command_line, log)) written.push_back(f);
+    });
   }
   if (!a.images || (!options.html && !options.surfaces)) return written;
 

@@ -16,6 +16,7 @@ namespace margo {
 struct ReportOptions {
   bool html = true;      // report.html with pictures. Default: on (--no-html turns it off)
   bool surfaces = true;  // .vtp surfaces and warped labels. Default: on (--no-surfaces)
+  bool dicom = true;     // segmentation.dcm and report_sr.dcm, when the post CT is DICOM. Default: on (--no-dicom)
 };
 
 inline constexpr const char* kCsvFile = "tumours.csv";

@@ -36,8 +36,12 @@ LabelImage::Pointer LabelsThrough(const LabelImage& labels, const ScanMap& map,
 
 }  // namespace
 
+LabelImage::Pointer TumoursOnPostCt(const ReportImages& images) {
+  return LabelsThrough(*images.tumours, images.post_to_pre, *images.post_ct);
+}
+
 void WriteTumoursOnPostCt(const ReportImages& images, const std::string& path) {
-  WriteImage(*LabelsThrough(*images.tumours, images.post_to_pre, *images.post_ct), path);
+  WriteImage(*TumoursOnPostCt(images), path);
 }
 
 }  // namespace margo

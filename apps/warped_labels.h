@@ -8,6 +8,10 @@
 
 namespace margo {
 
+// The tumour labels carried onto the post CT's grid (nearest neighbour).
+// REQUIRES: images.post_ct.
+LabelImage::Pointer TumoursOnPostCt(const ReportImages& images);
+
 // REQUIRES: images.post_ct. Written atomically as NIfTI (RAS on disk; ITK converts).
 void WriteTumoursOnPostCt(const ReportImages& images, const std::string& path);
 

@@ -15,6 +15,7 @@ const char* ErrorKindName(ErrorKind kind) {
     case ErrorKind::kOutputFailed: return "output failed";
     case ErrorKind::kPartialResult: return "partial result";
     case ErrorKind::kRegressionFailed: return "regression failed";
+    case ErrorKind::kArchiveFailed: return "archive failed";
   }
   return "unknown error";
 }

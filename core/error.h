@@ -17,6 +17,7 @@ enum class ErrorKind {
   kOutputFailed = 7,         // output folder or file could not be written
   kPartialResult = 8,        // report written, but some tumours were not assessable
   kRegressionFailed = 9,     // margo regress: a measured margin or category disagrees with the truth
+  kArchiveFailed = 10,       // DICOMweb archive unreachable, refused the credentials, or failed a request
 };
 
 int ExitCode(ErrorKind kind);

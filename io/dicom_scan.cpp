@@ -14,6 +14,9 @@ namespace margo {
 namespace {
 
 const gdcm::Tag kSeriesUid(0x0020, 0x000e);
+const gdcm::Tag kStudyUid(0x0020, 0x000d);
+const gdcm::Tag kSopInstanceUid(0x0008, 0x0018);
+const gdcm::Tag kSopClassUid(0x0008, 0x0016);
 const gdcm::Tag kFrameOfReference(0x0020, 0x0052);
 const gdcm::Tag kModality(0x0008, 0x0060);
 const gdcm::Tag kDescription(0x0008, 0x103e);
@@ -54,6 +57,9 @@ DicomSlice SliceFrom(const gdcm::Scanner& scanner, const char* file) {
   DicomSlice s;
   s.file = file;
   s.series_uid = Trim(scanner.GetValue(file, kSeriesUid));
+  s.study_uid = Trim(scanner.GetValue(file, kStudyUid));
+  s.sop_instance_uid = Trim(scanner.GetValue(file, kSopInstanceUid));
+  s.sop_class_uid = Trim(scanner.GetValue(file, kSopClassUid));
   s.frame_of_reference = Trim(scanner.GetValue(file, kFrameOfReference));
   s.modality = Trim(scanner.GetValue(file, kModality));
   s.description = Trim(scanner.GetValue(file, kDescription));
@@ -74,7 +80,7 @@ std::vector<DicomSlice> ScanDicomFolder(const std::string& folder) {
   gdcm::Directory directory;
   directory.Load(folder, /*recursive=*/false);
   gdcm::Scanner scanner;
-  for (const gdcm::Tag& tag : {kSeriesUid, kFrameOfReference, kModality, kDescription, kInstance,
+  for (const gdcm::Tag& tag : {kSeriesUid, kStudyUid, kSopInstanceUid, kSopClassUid, kFrameOfReference, kModality, kDescription, kInstance,
                                kPosition, kOrientation, kPixelSpacing, kRows, kColumns}) {
     scanner.AddTag(tag);
   }

@@ -16,6 +16,9 @@ namespace margo {
 struct DicomSlice {
   std::string file;
   std::string series_uid;          // (0020,000E)
+  std::string study_uid;           // (0020,000D)
+  std::string sop_instance_uid;    // (0008,0018)
+  std::string sop_class_uid;       // (0008,0016)
   std::string frame_of_reference;  // (0020,0052)
   std::string modality;            // (0008,0060)
   std::string description;         // (0008,103E)
@@ -27,11 +30,22 @@ struct DicomSlice {
   bool has_position = false, has_orientation = false, has_pixel_spacing = false;
 };
 
+// What a DICOM object derived from a CT series (SEG, SR) must reference:
+// the series, its study and frame of reference, and one SOP instance per
+// slice in the order of the loaded image's k axis.
+struct DicomSeriesRef {
+  std::string study_uid, series_uid, frame_of_reference, sop_class_uid;
+  std::vector<std::string> sop_instance_uids;  // slice k of the image
+  std::vector<std::string> files;              // slice k's file
+  bool Empty() const { return series_uid.empty(); }
+};
+
 // A checked, sorted stack of slices and the grid it defines.
 struct SliceStack {
   std::vector<std::string> files;  // sorted along the slice normal
   std::string series_uid;
   std::string frame_of_reference;
+  DicomSeriesRef reference;
   ImageGeometry geometry;
   double slice_spacing_min_mm = 0.0;  // measured from positions, not tags
   double slice_spacing_max_mm = 0.0;

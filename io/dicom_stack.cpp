@@ -187,6 +187,13 @@ SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& fo
   for (const DicomSlice& s : slices) stack.files.push_back(s.file);
   stack.series_uid = first.series_uid;
   stack.frame_of_reference = first.frame_of_reference;
+  DicomSeriesRef& ref = stack.reference;
+  ref.study_uid = first.study_uid;
+  ref.series_uid = first.series_uid;
+  ref.frame_of_reference = first.frame_of_reference;
+  ref.sop_class_uid = first.sop_class_uid;
+  ref.files = stack.files;
+  for (const DicomSlice& s : slices) ref.sop_instance_uids.push_back(s.sop_instance_uid);
   return stack;
 }
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "io/dicom_labels.h"
 #include "io/file_completeness.h"
 
 namespace fs = std::filesystem;
@@ -39,7 +40,7 @@ FileFormat FormatOf(const std::string& path, const std::string& role) {
   if (EndsWith(path, ".mha") || EndsWith(path, ".mhd")) return {"MetaImage", itk::MetaImageIO::New()};
   throw Error(ErrorKind::kInputUnreadable,
               role + " " + path + ": unsupported file type; expected .nii, .nii.gz, .nrrd, .nhdr, "
-                                  ".mha, .mhd or a DICOM series folder");
+                                  ".mha, .mhd or a DICOM series folder (labels: also a DICOM SEG or RTSTRUCT file)");
 }
 
 void RequireExists(const std::string& path, const std::string& role) {
@@ -119,6 +120,7 @@ LoadedCt LoadDicomStack(const std::string& folder, const DicomSelection& selecti
   out.report.file_count = stack.files.size();
   out.report.slice_spacing_min_mm = stack.slice_spacing_min_mm;
   out.report.slice_spacing_max_mm = stack.slice_spacing_max_mm;
+  out.report.dicom = stack.reference;
   return out;
 }
 
@@ -179,12 +181,18 @@ LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSel
   return out;
 }
 
-LoadedLabels LoadLabels(const std::string& path, const std::string& role) {
+LoadedLabels LoadLabels(const std::string& path, const std::string& role, const LabelReference& reference) {
   RequireExists(path, role);
   if (fs::is_directory(path)) {
     throw Error(ErrorKind::kInputUnreadable,
                 role + " " + path + ": is a folder; expected a label-map file (.nii, .nii.gz, .nrrd, "
-                                    ".nhdr, .mha, .mhd)");
+                                    ".nhdr, .mha, .mhd) or a DICOM SEG or RTSTRUCT file");
+  }
+  const DicomObjectInfo dicom = ProbeDicomFile(path);
+  if (dicom.kind != DicomObjectKind::kNotDicom) {
+    LoadedLabels out = LoadDicomLabels(path, role, dicom.kind, reference);
+    CheckGeometry(out.report.geometry, role, path);
+    return out;
   }
   LoadedLabels out;
   out.report.path = path;

@@ -3,7 +3,9 @@
 // checked here, once, and described in the returned report.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/geometry.h"
 #include "core/image_types.h"
@@ -20,6 +22,8 @@ struct LoadReport {
   std::size_t file_count = 1;
   double slice_spacing_min_mm = 0.0;  // DICOM only: measured from positions
   double slice_spacing_max_mm = 0.0;
+  DicomSeriesRef dicom;  // DICOM series only: what derived objects reference
+  std::string references;  // DICOM SEG/RTSTRUCT only: how its references were checked against the CT
 };
 
 struct LoadedCt {
@@ -34,8 +38,23 @@ struct LoadedLabels {
 
 // `role` names the input in messages ("pre CT", "tumour labels").
 LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSelection& selection = {});
-// Label maps hold whole numbers 0..65535; anything else is Error(kSegmentationInvalid).
-LoadedLabels LoadLabels(const std::string& path, const std::string& role);
+// What a segmentation is checked against and, for RTSTRUCT, drawn onto.
+struct LabelReference {
+  const LoadReport* ct = nullptr;          // the CT the labels belong to (its UIDs, if DICOM)
+  const itk::ImageBase<3>* grid = nullptr;  // that CT's grid: RTSTRUCT contours are rasterised onto it
+  std::string ct_role;                     // "pre CT"
+  std::vector<std::uint16_t> only;         // DICOM: segments / ROI numbers to read; empty = all
+};
+
+// Label maps (.nii, .nrrd, .mha, ...) hold whole numbers 0..65535; anything
+// else is Error(kSegmentationInvalid). A DICOM SEG gives label n for segment
+// number n, an RTSTRUCT label n for ROI number n (contours rasterised onto
+// reference.grid, required); overlapping segments or ROIs are
+// Error(kSegmentationInvalid). When reference.ct is a DICOM series, the
+// object's Frame of Reference UID must equal the CT's (else
+// Error(kGeometryInvalid)) and, when it lists referenced series, the CT's
+// series must be among them (else Error(kSegmentationInvalid)).
+LoadedLabels LoadLabels(const std::string& path, const std::string& role, const LabelReference& reference = {});
 
 // Rejects zero, negative or absurd spacing and non-orthonormal directions.
 void CheckGeometry(const ImageGeometry& g, const std::string& role, const std::string& path);

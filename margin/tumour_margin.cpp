@@ -118,7 +118,9 @@ void Summarise(const MappedSurface& s, const MarginOptions& options, TumourMargi
 void Classify(const MarginInputs& in, TumourMargin& m) {
   const CategoryThresholds& t = in.options.thresholds;
   m.category = Categorize(m.min_margin_mm, t);
-  m.uncertainty_mm = kKernelErrorBoundVoxels * std::max(LargestSpacing(*in.tumours), LargestSpacing(*in.ablation));
+  m.kernel_uncertainty_mm = kKernelErrorBoundVoxels * std::max(LargestSpacing(*in.tumours), LargestSpacing(*in.ablation));
+  m.registration_uncertainty_mm = in.registration_uncertainty_mm;
+  m.uncertainty_mm = m.kernel_uncertainty_mm + m.registration_uncertainty_mm;
   for (double threshold : {0.0, t.a1_from_mm, t.a0_above_mm}) {
     m.borderline |= std::abs(m.min_margin_mm - threshold) <= m.uncertainty_mm;
   }

@@ -37,7 +37,9 @@ struct TumourMargin {
   double residual_percent = 0.0;
   MarginCategory category = MarginCategory::kIncomplete;
   bool borderline = false;            // MAM within uncertainty_mm of a threshold
-  double uncertainty_mm = 0.0;
+  double uncertainty_mm = 0.0;        // kernel + registration parts below
+  double kernel_uncertainty_mm = 0.0;        // kKernelErrorBoundVoxels x largest label spacing
+  double registration_uncertainty_mm = 0.0;  // MarginInputs::registration_uncertainty_mm
   std::size_t subcapsular_points_excluded = 0;  // surface points near the liver capsule, left out
   double visible_surface_share = 0.0;  // share of surface area inside the measuring image (0..1)
 };
@@ -73,6 +75,9 @@ struct MarginInputs {
   const LabelImage* ablation_labels = nullptr;  // zone labels, same grid as `ablation`
   std::vector<std::uint16_t> expected_labels;  // tumours of the input; missing ones are reported
   MarginOptions options;
+  // Added to the kernel's error bound for the borderline flag: how far the
+  // map carrying tumour points may be off (0 when there is no map).
+  double registration_uncertainty_mm = 0.0;
   std::string space_name = "post CT";     // for messages
 };
 

@@ -30,7 +30,7 @@ struct DeformableParams {
   std::vector<double> smoothing_mm{2.0, 1.0};
   int histogram_bins = 32;             // Default: 32
   unsigned samples_per_level = 20000;  // random metric samples. Default: 20000
-  unsigned max_iterations = 50;        // per level. Default: 50
+  unsigned max_iterations = 100;       // per level. Default: 100
   double window_low_hu = -250.0, window_high_hu = 350.0;  // soft-tissue window of the metric
   double exclude_margin_mm = 5.0;      // lesions grown by this are left out of the metric
   double roi_margin_mm = 15.0;         // the region of interest grown by this

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "registration/image_prep.h"
+#include "registration/repeatable_metric.h"
 #include "registration/itk_transform.h"
 #include "registration/progress_observer.h"
 
@@ -58,7 +59,7 @@ Metric::FixedSampledPointSetType::Pointer SamplePoints(const CtImage& fixed, uns
 class Scorer {
  public:
   Scorer(const CtImage& fixed, const CtImage& moving, const RigidParams& p) {
-    metric_ = Metric::New();
+    metric_ = NewRepeatableMetric<Metric>();
     metric_->SetNumberOfHistogramBins(p.histogram_bins);
     metric_->SetFixedImage(&fixed);
     metric_->SetMovingImage(&moving);
@@ -183,14 +184,14 @@ RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, 
   const RigidTransform start = ChooseStart(scorer, centre, hints, log, result.metric_initial);
   result.chosen_start_mm = start.translation_mm;
 
-  auto metric = Metric::New();
+  auto metric = NewRepeatableMetric<Metric>();
   metric->SetNumberOfHistogramBins(p.histogram_bins);
   metric->SetUseFixedImageGradientFilter(false);  // gradients at the samples only
   metric->SetUseMovingImageGradientFilter(false);
   auto optimizer = Optimizer::New();
   optimizer->SetLearningRate(p.initial_step_mm);
   optimizer->SetMinimumStepLength(p.min_step_mm);
-  optimizer->SetRelaxationFactor(0.6);
+  optimizer->SetRelaxationFactor(p.relaxation);
   optimizer->SetNumberOfIterations(p.max_iterations);
   optimizer->SetReturnBestParametersAndValue(true);
   optimizer->SetDoEstimateLearningRateOnce(false);

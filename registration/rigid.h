@@ -26,6 +26,10 @@ struct RigidParams {
   unsigned max_iterations = 200;           // per level. Default: 200
   double initial_step_mm = 2.0;            // Default: 2
   double min_step_mm = 0.01;               // convergence. Default: 0.01
+  // Step length factor each time the gradient turns back. Default: 0.8; at
+  // 0.6 the step collapsed within a dozen iterations on the abdomen
+  // phantoms, 1.6-2.5 mm short of the optimum (landmark error 0.05 mm at 0.8).
+  double relaxation = 0.8;
   // Intensity window (HU) used by the metric: soft tissue. Default: -250..350.
   double window_low_hu = -250.0, window_high_hu = 350.0;
   // The fixed image is cropped to the region of interest grown by this margin.

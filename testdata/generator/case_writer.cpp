@@ -13,9 +13,13 @@
 
 #include "core/atomic_file.h"
 #include "core/log.h"
+#include "io/dicom_ct_writer.h"
+#include "io/dicom_object.h"
+#include "io/dicom_seg_writer.h"
 #include "io/image_writer.h"
 #include "testdata/generator/abdomen.h"
 #include "testdata/generator/phantom_image.h"
+#include "testdata/generator/phantom_landmarks.h"
 #include "testdata/generator/phantom_truth.h"
 
 namespace margo {
@@ -81,13 +85,60 @@ ShortImage::Pointer ToCt(const CaseSpec& spec, const ImageGeometry& g, const CtI
   return ct;
 }
 
+// The DICOM form of one scan: its CT series, then SEGs of its lesions and liver on it.
+void WriteDicomScan(const CaseSpec& spec, const Rendered& r, const ShortImage& ct, const std::string& dir, bool post) {
+  const std::string scan = post ? "post" : "pre";
+  const std::string root = "margo phantom " + spec.preset + " seed " + std::to_string(spec.seed) + "/";
+  DicomCtSpec ct_spec;
+  ct_spec.patient_name = "MARGO^PHANTOM^" + spec.preset;
+  ct_spec.study_uid = DerivedUid(root + "study");
+  ct_spec.series_uid = DerivedUid(root + scan + " series");
+  ct_spec.frame_of_reference = DerivedUid(root + scan + " frame of reference");  // two sessions, two frames
+  ct_spec.series_description = "margo phantom " + spec.preset + ", " + scan + "-ablation CT";
+  ct_spec.series_number = post ? 2 : 1;
+  const DicomSeriesRef ref = WriteDicomCtSeries(ct, dir + "/" + scan + "_ct", ct_spec);
+
+  SegSpec lesions;
+  lesions.ct = ref;
+  lesions.grid = &ct;
+  lesions.software_version = "margo phantom";
+  lesions.series_number = post ? 12 : 11;
+  for (const CaseTumour& t : spec.tumours) {
+    const std::uint16_t label = post ? t.zone_label : t.label;
+    lesions.segments.push_back({(post ? "Ablation zone " : "Tumour ") + std::to_string(label), "",
+                                post ? SegmentKind::kAblationZone : SegmentKind::kTumour, r.lesions.GetPointer(),
+                                {label}});
+  }
+  lesions.series_description = post ? "margo phantom ablation zones" : "margo phantom tumours";
+  lesions.uid_seed = root + scan + " lesions";
+  WriteDicomSeg(lesions, dir + (post ? "/ablation.dcm" : "/tumours.dcm"));
+  SegSpec liver = lesions;
+  liver.segments = {{"Liver", "", SegmentKind::kLiver, r.liver.GetPointer(), {1}}};
+  liver.series_number = post ? 14 : 13;
+  liver.series_description = "margo phantom liver";
+  liver.uid_seed = root + scan + " liver";
+  WriteDicomSeg(liver, dir + "/" + scan + "_liver.dcm");
+}
+
+// SEG segments are numbered 1..N: the DICOM form numbers tumours and zones so.
+CaseSpec ForFormat(const CaseSpec& spec, CaseFormat format) {
+  CaseSpec out = spec;
+  if (format != CaseFormat::kDicom) return out;
+  for (std::size_t i = 0; i < out.tumours.size(); ++i) {
+    out.tumours[i].label = static_cast<std::uint16_t>(i + 1);
+    out.tumours[i].zone_label = static_cast<std::uint16_t>(i + 1);
+  }
+  return out;
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
 
-void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log) {
+void WriteCase(const CaseSpec& original, const std::string& dir, Log& log, CaseFormat format) {
+  const CaseSpec spec = ForFormat(original, format);
   ValidateCase(spec);
   EnsureWritableDirectory(dir);
   const auto start = std::chrono::steady_clock::now();
@@ -102,7 +153,8 @@ void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log) {
     log.Progress("phantom", "rendering the " + scan + " CT (" + Describe(g) + ")");
     const Rendered r = Render(spec, g, post);
     const ShortImage::Pointer ct = ToCt(spec, g, r.hu, post ? 2 : 1);
-    writes.push_back(std::async(std::launch::async, [r, ct, dir, scan, post] {
+    writes.push_back(std::async(std::launch::async, [&spec, r, ct, dir, scan, post, format] {
+      if (format == CaseFormat::kDicom) return WriteDicomScan(spec, r, *ct, dir, post);
       WriteImage(*ct, dir + "/" + scan + "_ct.nii.gz");
       WriteImage(*r.lesions, dir + (post ? "/ablation.nii.gz" : "/tumours.nii.gz"));
       WriteImage(*r.liver, dir + "/" + scan + "_liver.nii.gz");
@@ -111,6 +163,8 @@ void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log) {
   for (auto& w : writes) w.get();
   log.EndProgress();
   log.Info("phantom images written in " + std::to_string(SecondsSince(start)) + " s");
+  const std::size_t landmarks = WriteLandmarkPairs(spec.Map(), spec.post_grid, InAbdomenLiver, dir);
+  log.Info(std::to_string(landmarks) + " landmark pairs in the liver written (landmarks_pre.csv, landmarks_post.csv)");
   log.Progress("phantom", "computing the truth");
   WriteFileAtomically(dir + "/truth.json", CaseTruthJson(spec, truth.get()));
   log.EndProgress();

@@ -7,6 +7,13 @@
 //   truth.json                      phantom_truth.h, format in docs/PHANTOM.md
 // Labels are rasterised by voxel-centre test: a post voxel carries a zone or
 // liver label when its centre's pre image (through the known map) lies inside.
+//
+// CaseFormat::kDicom writes the same images as DICOM instead (docs/PHANTOM.md):
+//   pre_ct/, post_ct/               CT series, one file per slice, one study
+//   tumours.dcm, ablation.dcm       SEG on the pre / post series, segment n = label n
+//   pre_liver.dcm, post_liver.dcm   SEG, one "Liver" segment
+// SEG segment numbers run 1..N, so tumour i (and its zone) is label i in this
+// form: labels are renumbered 1..N, in truth.json too.
 #pragma once
 
 #include <string>
@@ -17,6 +24,8 @@ namespace margo {
 
 class Log;
 
-void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log);
+enum class CaseFormat { kNifti, kDicom };
+
+void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log, CaseFormat format = CaseFormat::kNifti);
 
 }  // namespace margo

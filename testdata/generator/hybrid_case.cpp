@@ -17,6 +17,7 @@
 #include "testdata/generator/closest_point.h"
 #include "testdata/generator/phantom_case.h"
 #include "testdata/generator/phantom_image.h"
+#include "testdata/generator/phantom_landmarks.h"
 #include "testdata/generator/phantom_truth.h"
 
 namespace margo {
@@ -282,6 +283,13 @@ void WriteHybridCase(const HybridParams& p, const std::string& dir, Log& log) {
   WriteImage(*post_images.ct, dir + "/post_ct.nii.gz");
   WriteImage(*post_images.zones, dir + "/ablation.nii.gz");
   WriteImage(*post_images.liver, dir + "/post_liver.nii.gz");
+  const auto in_liver = [&pre_liver](const Vec3& p) {
+    LabelImage::PointType point;
+    for (int a = 0; a < 3; ++a) point[a] = p[std::size_t(a)];
+    itk::Index<3> index;
+    return pre_liver->TransformPhysicalPointToIndex(point, index) && pre_liver->GetPixel(index) != 0;
+  };
+  log.Info(std::to_string(WriteLandmarkPairs(map, post, in_liver, dir)) + " landmark pairs in the liver written");
   log.Progress("phantom", "computing the truth");
 
   std::vector<std::unique_ptr<MeshDistance>> post_zones;

@@ -17,7 +17,6 @@ namespace margo::testing {
 namespace {
 
 constexpr char kCtImageStorage[] = "1.2.840.10008.5.1.4.1.1.2";
-constexpr char kStudyUid[] = "1.2.826.0.1.3680043.10.1234.2.1";
 
 // Puts a text value into the data set, padded to even length as DICOM wants
 // (UIs with '\0', other text with ' '). The value is written exactly as given.
@@ -63,10 +62,13 @@ void SetPixelModule(gdcm::DataSet& ds, const SyntheticSlice& s) {
   SetText(ds, gdcm::Tag(0x0028, 0x1053), gdcm::VR::DS, Decimal(s.rescale_slope));
   SetText(ds, gdcm::Tag(0x0028, 0x1054), gdcm::VR::LO, "HU");
 
-  std::vector<std::int16_t> pixels(std::size_t(s.rows) * s.columns);
-  for (unsigned r = 0; r < s.rows; ++r) {
-    for (unsigned c = 0; c < s.columns; ++c) {
-      pixels[std::size_t(r) * s.columns + c] = SyntheticStoredValue(s.pixel_label, r, c);
+  std::vector<std::int16_t> pixels = s.pixels;
+  if (pixels.empty()) {
+    pixels.resize(std::size_t(s.rows) * s.columns);
+    for (unsigned r = 0; r < s.rows; ++r) {
+      for (unsigned c = 0; c < s.columns; ++c) {
+        pixels[std::size_t(r) * s.columns + c] = SyntheticStoredValue(s.pixel_label, r, c);
+      }
     }
   }
   gdcm::DataElement pixel_data(gdcm::Tag(0x7fe0, 0x0010));
@@ -83,7 +85,7 @@ void SetIdentity(gdcm::DataSet& ds, const SyntheticSlice& s, const std::string& 
   SetText(ds, gdcm::Tag(0x0008, 0x103e), gdcm::VR::LO, s.description);
   SetText(ds, gdcm::Tag(0x0010, 0x0010), gdcm::VR::PN, "Synthetic^Phantom");
   SetText(ds, gdcm::Tag(0x0010, 0x0020), gdcm::VR::LO, "MARGO-TEST");
-  SetText(ds, gdcm::Tag(0x0020, 0x000d), gdcm::VR::UI, kStudyUid);
+  SetText(ds, gdcm::Tag(0x0020, 0x000d), gdcm::VR::UI, s.study_uid);
   SetText(ds, gdcm::Tag(0x0020, 0x000e), gdcm::VR::UI, s.series_uid);
   SetText(ds, gdcm::Tag(0x0020, 0x0011), gdcm::VR::IS, "1");
   SetText(ds, gdcm::Tag(0x0020, 0x0013), gdcm::VR::IS, std::to_string(s.instance));
@@ -136,7 +138,11 @@ std::vector<SyntheticSlice> MakeSeries(const SeriesSpec& spec) {
 }
 
 std::string WriteDicomSlice(const std::string& folder, const SyntheticSlice& slice) {
-  if (slice.rows >= 32 || slice.columns >= 32 || slice.pixel_label < 0 || slice.pixel_label >= 32) {
+  if (!slice.pixels.empty()) {
+    if (slice.pixels.size() != std::size_t(slice.rows) * slice.columns) {
+      throw std::runtime_error("WriteDicomSlice: pixels must hold rows x columns values");
+    }
+  } else if (slice.rows >= 32 || slice.columns >= 32 || slice.pixel_label < 0 || slice.pixel_label >= 32) {
     throw std::runtime_error("WriteDicomSlice: rows, columns and pixel_label must be below 32");
   }
   gdcm::UIDGenerator uids;

@@ -15,6 +15,7 @@ namespace margo::testing {
 inline constexpr char kSeriesUidA[] = "1.2.826.0.1.3680043.10.1234.1.1";
 inline constexpr char kSeriesUidB[] = "1.2.826.0.1.3680043.10.1234.1.2";
 inline constexpr char kFrameOfReferenceUid[] = "1.2.826.0.1.3680043.10.1234.9.1";
+inline constexpr char kStudyUid[] = "1.2.826.0.1.3680043.10.1234.2.1";
 
 // The stored (raw) value of pixel (row, column) in a slice labelled `label`:
 // 1024 * label + 32 * row + column, so a test can tell from any voxel which
@@ -25,6 +26,7 @@ std::int16_t SyntheticStoredValue(int label, unsigned row, unsigned column);
 // (write_* = false) or given any value, valid or not.
 struct SyntheticSlice {
   std::string file_name;                                  // inside the series folder
+  std::string study_uid = kStudyUid;                      // (0020,000D)
   std::string series_uid = kSeriesUidA;                   // (0020,000E)
   std::string frame_of_reference = kFrameOfReferenceUid;  // (0020,0052)
   std::string modality = "CT";                            // (0008,0060)
@@ -38,6 +40,7 @@ struct SyntheticSlice {
   double rescale_slope = 1.0;                             // (0028,1053)
   double rescale_intercept = -1024.0;                     // (0028,1052)
   int pixel_label = 0;                                    // see SyntheticStoredValue
+  std::vector<std::int16_t> pixels;  // when not empty: the stored values, row by row (rows x columns)
   bool write_position = true, write_orientation = true, write_pixel_spacing = true;
 };
 

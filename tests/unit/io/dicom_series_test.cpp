@@ -40,7 +40,6 @@ using Mutation = std::function<void(std::vector<SyntheticSlice>&)>;
 constexpr double kTolMm = 1e-6;
 const double kDeg = M_PI / 180.0;
 
-
 LoadedCt LoadFolder(const std::string& folder, const std::string& series_uid = "") {
   DicomSelection selection;
   selection.series_uid = series_uid;

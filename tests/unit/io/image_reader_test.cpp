@@ -23,8 +23,8 @@
 
 #include "core/error.h"
 #include "io/image_writer.h"
-#include "tests/support/synthetic.h"
 #include "tests/support/expect_error.h"
+#include "tests/support/synthetic.h"
 #include "tests/support/temp_dir.h"
 
 namespace margo {
@@ -36,7 +36,6 @@ namespace fs = std::filesystem;
 using testing::Grid;
 using testing::MakeImage;
 using testing::TempDir;
-
 
 // Rz(a) * Rx(b): a proper rotation that is oblique on every axis.
 CtImage::DirectionType Rotation(double about_z_deg, double about_x_deg) {
@@ -293,13 +292,15 @@ TEST(ImageReaderTest, MetaImageWithShortDataFileOrCutCompressionIsUnreadable) {
     writer->SetFileName(dir / "scan.mhd");
     writer->Update();
     fs::resize_file(dir / "scan.raw", fs::file_size(dir / "scan.raw") / 2);
-    ExpectError([&] { LoadCt(dir / "scan.mhd", "pre CT"); }, ErrorKind::kInputUnreadable, {"pre CT", "scan.raw"});
+    ExpectError([&] { LoadCt(dir / "scan.mhd", "pre CT"); }, ErrorKind::kInputUnreadable,
+                {"pre CT", "scan.raw"});
   }
   {  // compressed local data cut in half
     TempDir dir;
     margo::WriteImage(*image, dir / "scan.mha");  // writes compressed
     fs::resize_file(dir / "scan.mha", fs::file_size(dir / "scan.mha") * 3 / 4);
-    ExpectError([&] { LoadCt(dir / "scan.mha", "pre CT"); }, ErrorKind::kInputUnreadable, {"pre CT", "scan.mha"});
+    ExpectError([&] { LoadCt(dir / "scan.mha", "pre CT"); }, ErrorKind::kInputUnreadable,
+                {"pre CT", "scan.mha"});
   }
 }
 

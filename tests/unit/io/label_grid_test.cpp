@@ -81,7 +81,6 @@ LabelStats StatsOf(const LabelImage& image) {
   return stats;
 }
 
-
 TEST(LabelGridTest, LabelsOnTheCtGridAreReturnedUnchanged) {
   CtImage::Pointer ct = MakeImage<CtImage>(CtGrid());
   LabelImage::Pointer labels = MakeImage<LabelImage>(CtGrid());

@@ -1,0 +1,154 @@
+#include "io/dicom_labels.h"
+
+#include <itkImageRegionConstIteratorWithIndex.h>
+#include <itkImageRegionIterator.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "io/dicom_seg_reader.h"
+#include "io/rtstruct_reader.h"
+
+namespace margo {
+namespace {
+
+struct NamedMask {
+  std::uint16_t label;
+  std::string name;  // "segment 2 'Liver'"
+  MaskImage::Pointer mask;
+};
+
+// One label map from masks on one grid; two masks sharing a voxel is an error.
+LabelImage::Pointer Combine(const std::vector<NamedMask>& masks, const std::string& what,
+                            const std::string& role, const std::string& path) {
+  if (masks.empty()) {
+    throw Error(ErrorKind::kSegmentationInvalid,
+                role + " " + path + ": " + what + "; expected at least one structure to measure");
+  }
+  auto labels = LabelImage::New();
+  labels->CopyInformation(masks.front().mask);
+  labels->SetRegions(masks.front().mask->GetLargestPossibleRegion());
+  labels->Allocate();
+  labels->FillBuffer(0);
+  for (const NamedMask& m : masks) {
+    itk::ImageRegionConstIteratorWithIndex<MaskImage> in(m.mask, m.mask->GetLargestPossibleRegion());
+    itk::ImageRegionIterator<LabelImage> out(labels, labels->GetLargestPossibleRegion());
+    for (; !in.IsAtEnd(); ++in, ++out) {
+      if (in.Get() == 0) continue;
+      if (out.Get() != 0) {
+        const auto other = std::find_if(masks.begin(), masks.end(),
+                                        [&](const NamedMask& n) { return n.label == out.Get(); });
+        const auto i = in.GetIndex();
+        throw Error(ErrorKind::kSegmentationInvalid,
+                    role + " " + path + ": " + other->name + " and " + m.name + " overlap (voxel " +
+                        std::to_string(i[0]) + ", " + std::to_string(i[1]) + ", " + std::to_string(i[2]) +
+                        "); expected one structure per voxel (choose structures with --tumour-labels or "
+                        "--ablation-labels)");
+      }
+      out.Set(m.label);
+    }
+  }
+  return labels;
+}
+
+// The object's references against the CT's; returns how they were checked.
+std::string CheckReferences(const std::string& frame_of_reference, const std::vector<std::string>& series,
+                            const std::string& role, const std::string& path, const LabelReference& ref) {
+  if (ref.ct == nullptr) return "not checked (no CT given)";
+  const DicomSeriesRef& ct = ref.ct->dicom;
+  if (ct.Empty()) return "not checked: the " + ref.ct_role + " is not a DICOM series";
+  if (!frame_of_reference.empty() && frame_of_reference != ct.frame_of_reference) {
+    throw Error(ErrorKind::kGeometryInvalid, role + " " + path + ": Frame of Reference UID (0020,0052) is '" +
+                                                 frame_of_reference + "'; expected '" +
+                                                 ct.frame_of_reference + "' as in the " + ref.ct_role + " " +
+                                                 ref.ct->path);
+  }
+  if (!series.empty() && std::find(series.begin(), series.end(), ct.series_uid) == series.end()) {
+    std::string found;
+    for (const std::string& s : series) found += (found.empty() ? "" : ", ") + s;
+    throw Error(ErrorKind::kSegmentationInvalid, role + " " + path + ": references series " + found +
+                                                     "; expected the " + ref.ct_role + " series " +
+                                                     ct.series_uid + " (" + ref.ct->path + ")");
+  }
+  return std::string("frame of reference") + (series.empty() ? "" : " and referenced series") +
+         " match the " + ref.ct_role;
+}
+
+LoadedLabels FromSeg(const std::string& path, const std::string& role, const LabelReference& ref) {
+  DicomSegmentation seg = ReadDicomSeg(path, role, ref.only);
+  LoadedLabels out;
+  out.report.references =
+      CheckReferences(seg.frame_of_reference, seg.referenced_series_uids, role, path, ref);
+  std::vector<NamedMask> masks;
+  for (const DicomSegment& s : seg.segments) {
+    masks.push_back({s.number, "segment " + std::to_string(s.number) + " '" + s.label + "'", s.mask});
+  }
+  out.image = Combine(masks, "holds no segment", role, path);
+  out.report.format = seg.fractional ? "DICOM SEG (fractional)" : "DICOM SEG (binary)";
+  out.report.series_uid = seg.series_uid;
+  out.report.frame_of_reference = seg.frame_of_reference;
+  return out;
+}
+
+LoadedLabels FromRtStruct(const std::string& path, const std::string& role, const LabelReference& ref) {
+  if (ref.grid == nullptr) {
+    throw Error(ErrorKind::kUsage,
+                role + " " + path +
+                    ": an RTSTRUCT holds contours, which need the grid of the CT they were "
+                    "drawn on; use it with `margo assess`, or give a label map");
+  }
+  const RtStructureSet rt = ReadRtStruct(path, role);
+  LoadedLabels out;
+  out.report.references = CheckReferences(rt.frame_of_reference, rt.referenced_series_uids, role, path, ref);
+  std::vector<NamedMask> masks;
+  for (const RtRoi& roi : rt.rois) {
+    const bool wanted =
+        ref.only.empty() || std::find(ref.only.begin(), ref.only.end(), roi.number) != ref.only.end();
+    if (!wanted) continue;
+    if (roi.number < 1 || roi.number > 65535) {
+      throw Error(ErrorKind::kSegmentationInvalid, role + " " + path + ": ROI Number (3006,0022) " +
+                                                       std::to_string(roi.number) + " of '" + roi.name +
+                                                       "'; expected 1..65535 (it becomes the label value)");
+    }
+    masks.push_back({static_cast<std::uint16_t>(roi.number),
+                     "ROI " + std::to_string(roi.number) + " '" + roi.name + "'",
+                     RasteriseRoi(roi, *ref.grid, role, path)});
+  }
+  for (std::uint16_t wanted : ref.only) {
+    if (std::none_of(rt.rois.begin(), rt.rois.end(),
+                     [wanted](const RtRoi& r) { return r.number == wanted; })) {
+      std::string numbers;
+      for (const RtRoi& r : rt.rois) numbers += (numbers.empty() ? "" : ", ") + std::to_string(r.number);
+      throw Error(
+          ErrorKind::kSegmentationInvalid,
+          role + " " + path + ": has no ROI " + std::to_string(wanted) + "; its ROI numbers are " + numbers);
+    }
+  }
+  out.image = Combine(masks, "holds no ROI", role, path);
+  out.report.format = "DICOM RTSTRUCT";
+  out.report.series_uid = rt.series_uid;
+  out.report.frame_of_reference = rt.frame_of_reference;
+  return out;
+}
+
+}  // namespace
+
+LoadedLabels LoadDicomLabels(const std::string& path, const std::string& role, DicomObjectKind kind,
+                             const LabelReference& reference) {
+  LoadedLabels out;
+  if (kind == DicomObjectKind::kSegmentation) {
+    out = FromSeg(path, role, reference);
+  } else if (kind == DicomObjectKind::kRtStructureSet) {
+    out = FromRtStruct(path, role, reference);
+  } else {
+    throw Error(ErrorKind::kInputUnreadable,
+                role + " " + path +
+                    ": is a DICOM file but neither a Segmentation (SEG) nor an RT Structure Set "
+                    "(RTSTRUCT); expected one of those or a label-map file");
+  }
+  out.report.path = path;
+  out.report.geometry = GeometryOf(*out.image);
+  return out;
+}
+
+}  // namespace margo

@@ -1,0 +1,181 @@
+// The DICOM path end to end: `margo phantom --format dicom` writes CT series
+// and SEG labels; `margo assess` reads them, checks their references and
+// writes a SEG and a TID 1500 SR that dciodvfy accepts. The margins equal
+// those of the same phantom in NIfTI (same truth) to 0.01 mm, and the SR
+// carries them.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "tests/e2e/cli_harness.h"
+#include "tests/support/dciodvfy.h"
+#include "tests/support/temp_dir.h"
+
+namespace fs = std::filesystem;
+
+namespace margo {
+namespace {
+
+using testing::TempDir;
+
+class DicomWorkflowTest : public ::testing::Test {
+ protected:
+  // One aligned phantom in each format, assessed without registration (the
+  // DICOM path is under test here, not the registration): a few seconds.
+  // Under ctest the two phantoms come from a fixture (tests/CMakeLists.txt),
+  // generated once for every test of this suite; otherwise they are made here.
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    phantoms_ = MARGO_DICOM_WORKFLOW_DIR;
+    if (!fs::exists(phantoms_ + "/dicom/truth.json") || !fs::exists(phantoms_ + "/nifti/truth.json")) {
+      phantoms_ = dir_->path().string();
+      for (const std::string format : {"dicom", "nifti"}) {
+        const auto run = testing::Run({"--quiet", "phantom", "--out", phantoms_ + "/" + format, "--preset",
+                                       "aligned", "--format", format});
+        ASSERT_EQ(run.exit_code, 0) << run.err;
+      }
+    }
+    dicom_ = testing::Run(
+        Assess(Dir("dicom"), "pre_ct", "post_ct", "tumours.dcm", "ablation.dcm", Dir("out_dicom")));
+    nifti_ = testing::Run(Assess(Dir("nifti"), "pre_ct.nii.gz", "post_ct.nii.gz", "tumours.nii.gz",
+                                 "ablation.nii.gz", Dir("out_nifti")));
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static std::vector<std::string> Assess(const std::string& d, const std::string& pre,
+                                         const std::string& post, const std::string& tumours,
+                                         const std::string& ablation, const std::string& out) {
+    return {"assess",          "--pre-ct",     d + "/" + pre,
+            "--post-ct",       d + "/" + post, "--tumours",
+            d + "/" + tumours, "--ablation",   d + "/" + ablation,
+            "--registration",  "none",         "--no-html",
+            "--no-surfaces",   "--out",        out};
+  }
+  // Phantom inputs from the fixture folder, outputs in this run's own folder.
+  static std::string Dir(const std::string& name) {
+    return name.rfind("out", 0) == 0 ? *dir_ / name : phantoms_ + "/" + name;
+  }
+
+  static TempDir* dir_;
+  static std::string phantoms_;
+  static testing::CliRun dicom_, nifti_;
+};
+
+TempDir* DicomWorkflowTest::dir_ = nullptr;
+std::string DicomWorkflowTest::phantoms_;
+testing::CliRun DicomWorkflowTest::dicom_, DicomWorkflowTest::nifti_;
+
+TEST_F(DicomWorkflowTest, MarginsEqualThoseOfTheNiftiPhantom) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  ASSERT_EQ(nifti_.exit_code, 0) << nifti_.err;
+  const auto d = testing::ReadJson(Dir("out_dicom/report.json"));
+  const auto n = testing::ReadJson(Dir("out_nifti/report.json"));
+  const auto truth = testing::ReadJson(Dir("dicom/truth.json"));
+  ASSERT_EQ(d["tumours"].size(), 6u);
+  ASSERT_EQ(d["tumours"].size(), n["tumours"].size());
+  for (std::size_t i = 0; i < d["tumours"].size(); ++i) {
+    const auto& t = d["tumours"][i];
+    SCOPED_TRACE("tumour " + std::to_string(i));
+    EXPECT_EQ(t["label"].get<std::size_t>(), i + 1);  // SEG segment i + 1
+    EXPECT_EQ(truth["tumours"][i]["label"].get<std::size_t>(), i + 1);
+    EXPECT_NEAR(t["min_margin_mm"].get<double>(), n["tumours"][i]["min_margin_mm"].get<double>(), 0.01);
+    EXPECT_NEAR(t["margin_percentiles_mm"]["p5"].get<double>(),
+                n["tumours"][i]["margin_percentiles_mm"]["p5"].get<double>(), 0.01);
+    EXPECT_EQ(t["category"].get<std::string>(), n["tumours"][i]["category"].get<std::string>());
+    EXPECT_EQ(t["category"].get<std::string>(), truth["tumours"][i]["category"].get<std::string>());
+  }
+  EXPECT_NE(
+      dicom_.err.find("tumour labels: DICOM references frame of reference and referenced series match the "
+                      "pre CT"),
+      std::string::npos)
+      << dicom_.err;
+}
+
+TEST_F(DicomWorkflowTest, DciodvfyFindsNoErrorInWhatMargoWrites) {
+  for (const std::string name :
+       {"out_dicom/segmentation.dcm", "out_dicom/report_sr.dcm", "dicom/tumours.dcm", "dicom/ablation.dcm",
+        "dicom/pre_liver.dcm", "dicom/post_ct/slice_0000.dcm"}) {
+    const testing::DciodvfyResult r = testing::RunDciodvfy(Dir(name));
+    if (!r.available) GTEST_SKIP() << "dciodvfy (Debian dicom3tools) not installed; skipping";
+    EXPECT_TRUE(r.errors.empty()) << name << ":\n" << r.output;
+  }
+}
+
+// The SR's numeric content items, read back with DCMTK: each assessable
+// tumour's MAM (2 decimals) and the SEG it references.
+TEST_F(DicomWorkflowTest, StructuredReportCarriesEachTumoursMargins) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(Dir("out_dicom/report_sr.dcm").c_str()).good());
+  DSRDocument doc;
+  ASSERT_TRUE(doc.read(*file.getDataset()).good());
+  std::vector<double> mam;
+  std::multimap<std::string, std::string> codes;
+  DSRDocumentTree& tree = doc.getTree();
+  ASSERT_GT(tree.gotoRoot(), 0u);
+  do {
+    const DSRContentItem& item = tree.getCurrentContentItem();
+    const std::string concept_code = item.getConceptName().getCodeValue().c_str();
+    if (item.getValueType() == DSRTypes::VT_Num && concept_code == "MAM") {
+      mam.push_back(std::stod(item.getNumericValue().getNumericValue().c_str()));
+    }
+    if (item.getValueType() == DSRTypes::VT_Code)
+      codes.emplace(concept_code, item.getCodeValue().getCodeValue().c_str());
+  } while (tree.iterate() > 0);
+  const auto report = testing::ReadJson(Dir("out_dicom/report.json"));
+  ASSERT_EQ(mam.size(), report["tumours"].size());
+  for (std::size_t i = 0; i < mam.size(); ++i) {
+    EXPECT_NEAR(mam[i], report["tumours"][i]["min_margin_mm"].get<double>(), 0.005);
+  }
+  EXPECT_EQ(codes.count("CATEGORY"), mam.size());
+  DcmItem* item = nullptr;
+  file.getDataset()->findAndGetSequenceItem(DCM_CurrentRequestedProcedureEvidenceSequence, item, 0);
+  EXPECT_NE(item, nullptr);
+}
+
+// report.json with DICOM inputs and outputs still meets its schema
+// (python3-jsonschema; exit 3 from the script: not installed).
+TEST_F(DicomWorkflowTest, ReportWithDicomInputsValidatesAgainstItsSchema) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  const std::string source = MARGO_SOURCE_DIR;
+  const int status = std::system(("python3 " + source + "/tests/support/validate_json.py " + source +
+                                  "/docs/report.schema.json " + Dir("out_dicom/report.json") + " >&2")
+                                     .c_str());
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == 3 || code == 127)
+    GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
+  EXPECT_EQ(code, 0);
+  const auto report = testing::ReadJson(Dir("out_dicom/report.json"));
+  EXPECT_EQ(report["inputs"]["tumours"]["format"], "DICOM SEG (binary)");
+  EXPECT_EQ(report["inputs"]["ablation"]["dicom_references"],
+            "frame of reference and referenced series match the post CT");
+}
+
+TEST_F(DicomWorkflowTest, NiftiInputsGetNoDicomOutputsAndSayWhy) {
+  ASSERT_EQ(nifti_.exit_code, 0) << nifti_.err;
+  EXPECT_FALSE(fs::exists(Dir("out_nifti/segmentation.dcm")));
+  EXPECT_NE(nifti_.err.find("not written: the post CT is not a DICOM series"), std::string::npos)
+      << nifti_.err;
+}
+
+// Labels drawn on the other scan: the frame of reference gives it away (exit 4).
+TEST_F(DicomWorkflowTest, ASegOfTheOtherScanIsRefusedNamingBothFrames) {
+  const auto run = testing::Run(
+      Assess(Dir("dicom"), "pre_ct", "post_ct", "ablation.dcm", "ablation.dcm", Dir("out_swap")));
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_NE(
+      run.err.find("tumour labels " + Dir("dicom") + "/ablation.dcm: Frame of Reference UID (0020,0052)"),
+      std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("as in the pre CT"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace margo

@@ -1,0 +1,180 @@
+// RTSTRUCT contours from a real planning system (dicompyler-core's breast
+// case) rasterised onto a grid built from one slice of its CT: the voxel area
+// of each contour against the polygon's own area (shoelace), an independent
+// truth. Skipped, with a message, when the shared data is absent.
+#include "io/rtstruct_reader.h"
+
+#include <gtest/gtest.h>
+#include <itkImageRegionConstIteratorWithIndex.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include "io/dicom_series.h"
+#include "io/image_reader.h"
+#include "tests/support/expect_error.h"
+#include "tests/support/temp_dir.h"
+
+namespace margo {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ExpectError;
+
+std::string Dicompyler() {
+  const std::string shared = testing::SharedDataDir();
+  if (shared.empty() || !fs::is_regular_file(shared + "/dicompyler_core/rtss.dcm")) return "";
+  return shared + "/dicompyler_core";
+}
+
+#define REQUIRE_DICOMPYLER() \
+  if (Dicompyler().empty())  \
+  GTEST_SKIP() << "real data ../shared/data/real/dicompyler_core not present; skipping"
+
+constexpr double kSliceSpacingMm = 3.0;  // the CT series' spacing (SOURCES.md)
+
+// The CT's grid: ct.0.dcm's rows, columns, pixel spacing and orientation, its
+// position as one slice, and enough 3 mm slices to hold every contour.
+MaskImage::Pointer GridFromCtSlice(const RtStructureSet& rt) {
+  const DicomSlice s = ScanDicomFolder(Dicompyler()).at(0);  // the only image in the folder
+  const Vec3 row{s.orientation[0], s.orientation[1], s.orientation[2]};
+  const Vec3 col{s.orientation[3], s.orientation[4], s.orientation[5]};
+  const Vec3 normal{row[1] * col[2] - row[2] * col[1], row[2] * col[0] - row[0] * col[2],
+                    row[0] * col[1] - row[1] * col[0]};
+  auto along = [&](const Vec3& p) { return p[0] * normal[0] + p[1] * normal[1] + p[2] * normal[2]; };
+  double lo = HUGE_VAL, hi = -HUGE_VAL;
+  for (const RtRoi& roi : rt.rois) {
+    for (const RtContour& c : roi.contours) {
+      for (const Vec3& p : c.points_mm) {
+        lo = std::min(lo, along(p) - along(s.position_mm));
+        hi = std::max(hi, along(p) - along(s.position_mm));
+      }
+    }
+  }
+  const double k_lo = std::floor(lo / kSliceSpacingMm + 0.5), k_hi = std::ceil(hi / kSliceSpacingMm - 0.5);
+  auto grid = MaskImage::New();
+  MaskImage::RegionType region;
+  region.SetSize({{s.columns, s.rows, static_cast<itk::SizeValueType>(k_hi - k_lo + 1)}});
+  MaskImage::SpacingType spacing;
+  spacing[0] = s.pixel_spacing_mm[1], spacing[1] = s.pixel_spacing_mm[0], spacing[2] = kSliceSpacingMm;
+  MaskImage::PointType origin;
+  MaskImage::DirectionType direction;
+  for (int r = 0; r < 3; ++r) {
+    origin[r] = s.position_mm[r] + k_lo * kSliceSpacingMm * normal[r];
+    direction[r][0] = row[r], direction[r][1] = col[r], direction[r][2] = normal[r];
+  }
+  grid->SetRegions(region);
+  grid->SetSpacing(spacing);
+  grid->SetOrigin(origin);
+  grid->SetDirection(direction);
+  return grid;
+}
+
+// Area (mm^2) of a planar polygon by the shoelace formula, in the plane
+// spanned by the grid's first two axes.
+double ShoelaceAreaMm2(const RtContour& c, const MaskImage& grid) {
+  double twice = 0.0;
+  std::vector<std::array<double, 2>> q;
+  for (const Vec3& p : c.points_mm) {
+    double u = 0, v = 0;
+    for (int a = 0; a < 3; ++a) {
+      u += (p[a] - grid.GetOrigin()[a]) * grid.GetDirection()[a][0];
+      v += (p[a] - grid.GetOrigin()[a]) * grid.GetDirection()[a][1];
+    }
+    q.push_back({u, v});
+  }
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const auto& a = q[i];
+    const auto& b = q[(i + 1) % q.size()];
+    twice += a[0] * b[1] - b[0] * a[1];
+  }
+  return std::abs(twice) / 2.0;
+}
+
+double PerimeterMm(const RtContour& c) {
+  double length = 0.0;
+  for (std::size_t i = 0; i < c.points_mm.size(); ++i) {
+    const Vec3& a = c.points_mm[i];
+    const Vec3& b = c.points_mm[(i + 1) % c.points_mm.size()];
+    length += std::sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
+                        (a[2] - b[2]) * (a[2] - b[2]));
+  }
+  return length;
+}
+
+TEST(RtStructReaderTest, ReadsTheRoisAndTheirReferences) {
+  REQUIRE_DICOMPYLER();
+  const RtStructureSet rt = ReadRtStruct(Dicompyler() + "/rtss.dcm", "RTSTRUCT");
+  EXPECT_EQ(rt.frame_of_reference, "2.16.840.1.113662.2.12.0.3057.1241703565.36");  // SOURCES.md
+  ASSERT_EQ(rt.referenced_series_uids.size(), 1u);
+  EXPECT_EQ(rt.referenced_series_uids[0],
+            "2.16.840.1.113662.2.12.0.3057.1241703565.43");  // ct.0.dcm's series
+  std::map<std::string, std::size_t> contours;
+  for (const RtRoi& r : rt.rois) contours[r.name] = r.contours.size();
+  EXPECT_EQ(rt.rois.size(), 10u);
+  EXPECT_GT(contours["Heart"], 3u);
+  EXPECT_GT(contours["Tumor Bed"], 3u);
+}
+
+// Each contour's voxel area within the band a pixel-sized boundary can
+// misclassify (perimeter x pixel diagonal), and the ROI's total within 1 %.
+TEST(RtStructReaderTest, RasterisedAreaMatchesTheShoelaceAreaOfEachContour) {
+  REQUIRE_DICOMPYLER();
+  const RtStructureSet rt = ReadRtStruct(Dicompyler() + "/rtss.dcm", "RTSTRUCT");
+  const MaskImage::Pointer grid = GridFromCtSlice(rt);
+  const double pixel_area = grid->GetSpacing()[0] * grid->GetSpacing()[1];
+  const double diagonal = std::hypot(grid->GetSpacing()[0], grid->GetSpacing()[1]);
+  for (const std::string name : {"Heart", "Tumor Bed"}) {
+    const RtRoi& roi =
+        *std::find_if(rt.rois.begin(), rt.rois.end(), [&](const RtRoi& r) { return r.name == name; });
+    const MaskImage::Pointer mask = RasteriseRoi(roi, *grid, "RTSTRUCT", "rtss.dcm");
+    std::map<long, std::size_t> voxels_per_slice;
+    itk::ImageRegionConstIteratorWithIndex<MaskImage> it(mask, mask->GetLargestPossibleRegion());
+    for (; !it.IsAtEnd(); ++it) voxels_per_slice[it.GetIndex()[2]] += it.Get();
+    double total_shoelace = 0.0, total_voxels = 0.0;
+    for (const RtContour& c : roi.contours) {  // one contour per slice for these ROIs
+      itk::Point<double, 3> p;
+      for (int a = 0; a < 3; ++a) p[a] = c.points_mm[0][a];
+      const long k = std::lround(grid->TransformPhysicalPointToContinuousIndex<double, double>(p)[2]);
+      const double shoelace = ShoelaceAreaMm2(c, *grid);
+      const double voxels = double(voxels_per_slice[k]) * pixel_area;
+      EXPECT_NEAR(voxels, shoelace, PerimeterMm(c) * diagonal / 2) << name << " slice " << k;
+      total_shoelace += shoelace;
+      total_voxels += voxels;
+    }
+    EXPECT_NEAR(total_voxels, total_shoelace, 0.01 * total_shoelace) << name;
+    SCOPED_TRACE(name);
+  }
+}
+
+TEST(RtStructReaderTest, LoadLabelsGivesEachRoiItsNumberAndNeedsAGrid) {
+  REQUIRE_DICOMPYLER();
+  const std::string path = Dicompyler() + "/rtss.dcm";
+  const RtStructureSet rt = ReadRtStruct(path, "RTSTRUCT");
+  const MaskImage::Pointer grid = GridFromCtSlice(rt);
+  const RtRoi& heart =
+      *std::find_if(rt.rois.begin(), rt.rois.end(), [](const RtRoi& r) { return r.name == "Heart"; });
+  const auto number = static_cast<std::uint16_t>(heart.number);
+  const LoadedLabels labels =
+      LoadLabels(path, "tumour labels", {nullptr, grid.GetPointer(), "pre CT", {number}});
+  EXPECT_EQ(labels.report.format, "DICOM RTSTRUCT");
+  std::size_t in_label = 0, other = 0;
+  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(labels.image,
+                                                        labels.image->GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) (it.Get() == number ? in_label : other) += it.Get() != 0;
+  EXPECT_GT(in_label, 1000u);
+  EXPECT_EQ(other, 0u);
+  // BODY holds every other ROI: loading them all together is an overlap.
+  ExpectError(
+      [&] {
+        LoadLabels(path, "tumour labels", {nullptr, grid.GetPointer(), "pre CT", {}});
+      },
+      ErrorKind::kSegmentationInvalid, {"tumour labels", path, "overlap", "'BODY'"});
+  ExpectError([&] { LoadLabels(path, "tumour labels"); }, ErrorKind::kUsage,
+              {"tumour labels", path, "grid of the CT"});
+}
+
+}  // namespace
+}  // namespace margo
