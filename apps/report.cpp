@@ -51,7 +51,9 @@ json LandmarksJson(const LandmarkErrors& e) {
 }
 
 json RegistrationJson(const Assessment& a) {
-  json j = {{"method", a.registration_method}};
+  json j = {{"method", a.registration_method},
+            {"uncertainty_mm", a.registration_uncertainty_mm},
+            {"uncertainty_source", a.registration_uncertainty_source}};
   if (a.liver_dice_after) {
     j["liver_dice_before"] = *a.liver_dice_before;
     j["liver_dice_after"] = *a.liver_dice_after;
@@ -85,8 +87,6 @@ json RegistrationJson(const Assessment& a) {
                        {"stop_condition", d.stop_condition}};
   }
   if (a.landmarks) j["landmarks"] = LandmarksJson(*a.landmarks);
-  j["uncertainty_mm"] = a.registration_uncertainty_mm;
-  j["uncertainty_source"] = a.registration_uncertainty_source;
   if (a.verdict) j["verdict"] = {{"verdict", a.verdict->verdict}, {"reasons", a.verdict->reasons}};
   return j;
 }
