@@ -269,6 +269,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   a.margin = p.margin;
   if (!p.clinical.empty()) a.clinical = ReadClinicalInputs(p.clinical);  // fail fast, before any image
   const std::optional<LandmarkPairs> landmarks = ReadLandmarkPairs(p);
+  log.BeginStage("load");
   const LoadedCt pre = LoadLoggedCt(p.pre_ct, "pre CT", p.pre_series_uid, log, a.inputs, "pre_ct");
   const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, a.inputs, "post_ct");
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
@@ -296,6 +297,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   ScanMap post_to_pre;
   a.registration_method = RegistrationModeName(p.registration);
   if (p.registration != RegistrationMode::kNone) {
+    log.BeginStage("rigid");
     const RigidHints hints = HintsFor(*tumours.image, *ablation.image, pre_liver.image.GetPointer(),
                                       post_liver.image.GetPointer());
     a.registration = RegisterRigid(*post.image, *pre.image, hints, p.rigid, log);
@@ -303,9 +305,11 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     post_to_pre = ScanMap(a.registration->post_to_pre);
   }
   if (p.registration == RegistrationMode::kDeformable) {
+    log.BeginStage("deformable");
     a.deformable = RegisterDeformableStage(*a.registration, post, pre, tumours, ablation, post_liver, p, log);
     if (a.deformable->improved) post_to_pre = ScanMap(a.deformable->map);
   }
+  log.BeginStage("quality");
   if (pre_liver.image && post_liver.image) {
     a.liver_dice_before = LiverDice(*pre_liver.image, *post_liver.image, ScanMap{});
     a.liver_dice_after = LiverDice(*pre_liver.image, *post_liver.image, post_to_pre);
@@ -320,6 +324,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   // each tumour-surface point carried through the map (rigid, or rigid and
   // B-spline): no resampling. --space only chooses the coordinates in which
   // points are reported.
+  log.BeginStage("margin");
   log.Info("measuring margins against the ablation zone on the post CT grid");
   a.tumours = MeasureAgainstZones(a, *tumours.original, *ablation.original, post_liver.image.GetPointer(),
                                   p.zone_map, post_to_pre.PreToPost(), "post CT");
@@ -343,6 +348,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   Assessment a;
   a.margin = p.margin;
   if (!p.clinical.empty()) a.clinical = ReadClinicalInputs(p.clinical);
+  log.BeginStage("load");
   a.registration_method = "none";
   a.measuring_space = "tumour label grid";
   LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels");
@@ -359,6 +365,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
     liver = LoadLabelsOn(p.liver, "liver mask", {}, *tumours.image, {"tumour labels", p.tumours}, log, a.inputs,
                          "liver").original;
   }
+  log.BeginStage("margin");
   a.tumours = MeasureAgainstZones(a, *tumours.image, *ablation.original, liver.GetPointer(), p.zone_map, {},
                                   "tumour label map");
   a.margin_params = p;

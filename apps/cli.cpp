@@ -145,6 +145,7 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
            Log& log, const DicomWebClient* archive = nullptr) {
   const std::filesystem::path dir(c.out_dir);
   const VersionInfo version = GetVersionInfo();
+  log.BeginStage("report");
   // report.json last: it lists the other files, and a failure before it leaves none.
   const std::vector<OutputFile> files =
       WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces, !c.no_dicom}, version, command_line, log);
@@ -152,6 +153,7 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
   out << SummaryTable(a, c.colour);
   out.flush();
+  log.EndStages();
   log.Info("report written to " + report.string() + " (and " + std::to_string(files.size()) + " more files)");
   if (archive) {
     std::vector<std::string> names;

@@ -3,29 +3,41 @@
 #include <itkImageRegionConstIteratorWithIndex.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
+
+#include "registration/map_region.h"
 
 namespace margo {
 
 double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
                  const ScanMap& post_to_pre) {
-  std::size_t post = 0, pre = 0, both = 0;
+  // Outside this region there is neither post liver nor pre liver carried over.
+  const itk::ImageRegion<3> region =
+      RegionUnion(NonZeroRegion(post_liver), PostRegionReaching(post_liver, pre_liver, post_to_pre));
+  std::atomic<std::size_t> post{0}, pre{0}, both{0};
   const auto pre_region = pre_liver.GetLargestPossibleRegion();
   const auto map = post_to_pre.PostToPre();
-  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&post_liver, post_liver.GetLargestPossibleRegion());
-  for (; !it.IsAtEnd(); ++it) {
-    LabelImage::PointType p;
-    post_liver.TransformIndexToPhysicalPoint(it.GetIndex(), p);
-    const Vec3 q = map({p[0], p[1], p[2]});
-    for (int a = 0; a < 3; ++a) p[a] = q[a];
-    const itk::Index<3> index = pre_liver.TransformPhysicalPointToIndex(p);
-    const bool in_pre = pre_region.IsInside(index) && pre_liver.GetPixel(index) != 0;
-    const bool in_post = it.Get() != 0;
-    post += in_post;
-    pre += in_pre;
-    both += in_pre && in_post;
-  }
+  ParallelOverRegion(region, [&](const itk::ImageRegion<3>& piece) {
+    std::size_t n_post = 0, n_pre = 0, n_both = 0;
+    itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&post_liver, piece);
+    for (; !it.IsAtEnd(); ++it) {
+      LabelImage::PointType p;
+      post_liver.TransformIndexToPhysicalPoint(it.GetIndex(), p);
+      const Vec3 q = map({p[0], p[1], p[2]});
+      for (int a = 0; a < 3; ++a) p[a] = q[a];
+      const itk::Index<3> index = pre_liver.TransformPhysicalPointToIndex(p);
+      const bool in_pre = pre_region.IsInside(index) && pre_liver.GetPixel(index) != 0;
+      const bool in_post = it.Get() != 0;
+      n_post += in_post;
+      n_pre += in_pre;
+      n_both += in_pre && in_post;
+    }
+    post += n_post;
+    pre += n_pre;
+    both += n_both;
+  });
   return post + pre > 0 ? 2.0 * double(both) / double(post + pre) : 0.0;
 }
 

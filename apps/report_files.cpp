@@ -106,8 +106,10 @@ std::vector<OutputFile> WriteReportFiles(const Assessment& a, const std::filesys
   const MarginMaps maps = MapsOrNone(a, log, maps_problem);
   if (options.surfaces && maps_problem.empty()) WriteSurfaces(a, maps, dir, log, written);
   if (options.surfaces && a.images->post_ct) {
+    log.BeginStage("resample");
     Timed("tumour labels on the post CT written", log,
           [&] { WriteTumoursOnPostCt(*a.images, (dir / kWarpedTumoursFile).string()); });
+    log.BeginStage("report");
     written.push_back(
         {kWarpedTumoursFile, "tumour labels carried into the post CT's grid (nearest neighbour)", ""});
   }

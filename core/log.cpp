@@ -1,6 +1,7 @@
 #include "core/log.h"
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -78,6 +79,19 @@ void Log::EndProgress() {
   if (!progress_showing_) return;
   console_ << "\r\033[K" << std::flush;
   progress_showing_ = false;
+}
+
+void Log::BeginStage(const std::string& name) {
+  const StageTime done = stages_.Begin(name);
+  if (done.name.empty()) return;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "stage %s: %.2f s (CPU %.2f s)", done.name.c_str(), done.wall_s, done.cpu_s);
+  Info(buf);
+}
+
+void Log::EndStages() {
+  BeginStage("");
+  if (!stages_.Totals().empty()) Info("stages: " + stages_.Summary());
 }
 
 Log& NullLog() {

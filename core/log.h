@@ -8,6 +8,8 @@
 #include <ostream>
 #include <string>
 
+#include "core/stage_timer.h"
+
 namespace margo {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
@@ -36,6 +38,12 @@ class Log {
   // Ends an in-place progress line, if one is showing.
   void EndProgress();
 
+  // Stage timing (docs/PERFORMANCE.md): ends the running stage, logging
+  // "stage NAME: W s (CPU C s)" at Info, and starts `name`.
+  void BeginStage(const std::string& name);
+  // Ends the last stage and logs "stages: load 1.20 s, ..., total ..." at Info.
+  void EndStages();
+
  private:
   void Write(LogLevel level, const std::string& message);
   void WriteFile(const char* tag, const std::string& message);
@@ -45,6 +53,7 @@ class Log {
   bool quiet_ = false;
   bool verbose_ = false;
   bool progress_showing_ = false;
+  StageTimer stages_;
   std::ofstream file_;
 };
 

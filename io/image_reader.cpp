@@ -50,11 +50,13 @@ void RequireExists(const std::string& path, const std::string& role) {
   }
 }
 
-// Reads a 3D scalar image file as float, checking dimensionality on the way.
-CtImage::Pointer ReadFloatFile(const std::string& path, const std::string& role, LoadReport& report) {
+// Reads a 3D scalar image file as TImage's pixel type (ITK casts), checking
+// dimensionality on the way.
+template <typename TImage>
+typename TImage::Pointer ReadFile(const std::string& path, const std::string& role, LoadReport& report) {
   FileFormat format = FormatOf(path, role);
   report.format = format.name;
-  auto reader = itk::ImageFileReader<CtImage>::New();
+  auto reader = itk::ImageFileReader<TImage>::New();
   reader->SetImageIO(format.io);
   reader->SetFileName(path);
   try {
@@ -75,9 +77,25 @@ CtImage::Pointer ReadFloatFile(const std::string& path, const std::string& role,
     throw Error(ErrorKind::kInputUnreadable,
                 role + " " + path + ": cannot read as " + format.name + ": " + e.GetDescription());
   }
-  CtImage::Pointer image = reader->GetOutput();
+  typename TImage::Pointer image = reader->GetOutput();
   image->DisconnectPipeline();
   return image;
+}
+
+// True when the file stores unsigned integers of at most 16 bits, one per
+// voxel: values a label map may hold as they are. Unreadable headers answer
+// false and are reported by the full read.
+bool StoredAsSmallUnsigned(const std::string& path, const std::string& role) {
+  FileFormat format = FormatOf(path, role);
+  try {
+    format.io->SetFileName(path);
+    format.io->ReadImageInformation();
+  } catch (const itk::ExceptionObject&) {
+    return false;
+  }
+  using IOComponent = itk::IOComponentEnum;
+  const IOComponent c = format.io->GetComponentType();
+  return format.io->GetNumberOfComponents() == 1 && (c == IOComponent::UCHAR || c == IOComponent::USHORT);
 }
 
 LoadedCt LoadDicomStack(const std::string& folder, const DicomSelection& selection);
@@ -155,7 +173,7 @@ LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSel
   if (fs::is_directory(path)) {
     out = LoadDicomCt(path, role, selection);
   } else {
-    out.image = ReadFloatFile(path, role, out.report);
+    out.image = ReadFile<CtImage>(path, role, out.report);
   }
   out.report.path = path;
   out.report.geometry = GeometryOf(*out.image);
@@ -178,7 +196,15 @@ LoadedLabels LoadLabels(const std::string& path, const std::string& role, const 
   }
   LoadedLabels out;
   out.report.path = path;
-  CtImage::Pointer values = ReadFloatFile(path, role, out.report);
+  if (StoredAsSmallUnsigned(path, role)) {
+    // Every stored value is a valid label: read straight into the label
+    // type (no float copy of the volume, no per-voxel check).
+    out.image = ReadFile<LabelImage>(path, role, out.report);
+    out.report.geometry = GeometryOf(*out.image);
+    CheckGeometry(out.report.geometry, role, path);
+    return out;
+  }
+  CtImage::Pointer values = ReadFile<CtImage>(path, role, out.report);
   out.report.geometry = GeometryOf(*values);
   CheckGeometry(out.report.geometry, role, path);
   out.image = ToLabels(*values, role, path);

@@ -60,6 +60,8 @@ class DeformableMap {
   Vec3 PreToPost(const Vec3& pre) const;
   // Displacement b(p) of the B-spline part (mm), before the rigid map.
   Vec3 Displacement(const Vec3& post) const;
+  // An upper bound (mm) of |b(p)| over all space.
+  double DisplacementBoundMm() const;
   // Determinant of d(p + b(p))/dp, by central differences.
   double JacobianDeterminant(const Vec3& post) const;
   const RigidTransform& rigid() const;
