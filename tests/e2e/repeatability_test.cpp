@@ -25,31 +25,30 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
+// `assess` on the committed rigid case, its CTs and label maps, then `extra`.
+std::vector<std::string> AssessArgs(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"assess",
+                                   "--pre-ct",
+                                   kCase + "/pre_ct.nii.gz",
+                                   "--post-ct",
+                                   kCase + "/post_ct.nii.gz",
+                                   "--tumours",
+                                   kCase + "/tumours.nii.gz",
+                                   "--ablation",
+                                   kCase + "/ablation.nii.gz"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
 testing::CliRun Assess(const std::string& threads, const testing::TempDir& dir, const std::string& out) {
-  return testing::Run({"--threads",
-                       threads,
-                       "assess",
-                       "--pre-ct",
-                       kCase + "/pre_ct.nii.gz",
-                       "--post-ct",
-                       kCase + "/post_ct.nii.gz",
-                       "--tumours",
-                       kCase + "/tumours.nii.gz",
-                       "--ablation",
-                       kCase + "/ablation.nii.gz",
-                       "--pre-liver",
-                       kCase + "/pre_liver.nii.gz",
-                       "--post-liver",
-                       kCase + "/post_liver.nii.gz",
-                       "--landmarks-pre",
-                       dir / "landmarks_pre.csv",
-                       "--landmarks-post",
-                       dir / "landmarks_post.csv",
-                       "--no-html",
-                       "--no-surfaces",
-                       "--quiet",
-                       "--out",
-                       dir / out});
+  std::vector<std::string> args = {"--threads", threads};
+  for (const std::string& a : AssessArgs(
+           {"--pre-liver", kCase + "/pre_liver.nii.gz", "--post-liver", kCase + "/post_liver.nii.gz",
+            "--landmarks-pre", dir / "landmarks_pre.csv", "--landmarks-post", dir / "landmarks_post.csv",
+            "--no-html", "--no-surfaces", "--quiet", "--out", dir / out})) {
+    args.push_back(a);
+  }
+  return testing::Run(args);
 }
 
 TEST(AssessRepeatabilityTest, SameReportAtOneAndTwoThreadsAndLandmarkErrorsAgainstTheKnownMap) {
@@ -94,17 +93,7 @@ TEST(AssessLandmarksTest, OneLandmarkFileAloneIsAUsageErrorAndABadOneNamesItsLin
   testing::TempDir dir;
   std::ofstream(dir / "pre.csv") << "1,2,3\n4,5\n";
   std::ofstream(dir / "post.csv") << "1,2,3\n4,5,6\n";
-  const std::vector<std::string> base = {"assess",
-                                         "--pre-ct",
-                                         kCase + "/pre_ct.nii.gz",
-                                         "--post-ct",
-                                         kCase + "/post_ct.nii.gz",
-                                         "--tumours",
-                                         kCase + "/tumours.nii.gz",
-                                         "--ablation",
-                                         kCase + "/ablation.nii.gz",
-                                         "--out",
-                                         dir / "out"};
+  const std::vector<std::string> base = AssessArgs({"--out", dir / "out"});
   auto alone = base;
   alone.insert(alone.end(), {"--landmarks-pre", dir / "pre.csv"});
   const auto r1 = testing::Run(alone);
