@@ -21,6 +21,20 @@ bool WorldBox::Empty() const {
   return false;
 }
 
+void SetGeometry(itk::ImageBase<3>& image, const ImageGeometry& g) {
+  itk::ImageBase<3>::SpacingType spacing;
+  itk::ImageBase<3>::PointType origin;
+  itk::ImageBase<3>::DirectionType direction;
+  for (int a = 0; a < 3; ++a) {
+    spacing[a] = g.spacing_mm[a];
+    origin[a] = g.origin_mm[a];
+    for (int c = 0; c < 3; ++c) direction[a][c] = g.direction[a][c];
+  }
+  image.SetSpacing(spacing);
+  image.SetOrigin(origin);
+  image.SetDirection(direction);
+}
+
 ImageGeometry GeometryOf(const itk::ImageBase<3>& image) {
   ImageGeometry g;
   const auto region = image.GetLargestPossibleRegion();
@@ -55,14 +69,13 @@ std::string Describe(const ImageGeometry& g) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "%zu x %zu x %zu voxels, spacing %.4g x %.4g x %.4g mm, origin (%.2f, %.2f, %.2f) mm LPS",
-                g.size[0], g.size[1], g.size[2], g.spacing_mm[0], g.spacing_mm[1],
-                g.spacing_mm[2], g.origin_mm[0], g.origin_mm[1], g.origin_mm[2]);
+                g.size[0], g.size[1], g.size[2], g.spacing_mm[0], g.spacing_mm[1], g.spacing_mm[2],
+                g.origin_mm[0], g.origin_mm[1], g.origin_mm[2]);
   std::string s = buf;
   if (IsIdentity(g.direction)) return s + ", direction identity";
   std::snprintf(buf, sizeof buf, ", direction [%.3f %.3f %.3f; %.3f %.3f %.3f; %.3f %.3f %.3f]",
-                g.direction[0][0], g.direction[0][1], g.direction[0][2], g.direction[1][0],
-                g.direction[1][1], g.direction[1][2], g.direction[2][0], g.direction[2][1],
-                g.direction[2][2]);
+                g.direction[0][0], g.direction[0][1], g.direction[0][2], g.direction[1][0], g.direction[1][1],
+                g.direction[1][2], g.direction[2][0], g.direction[2][1], g.direction[2][2]);
   return s + buf;
 }
 

@@ -2,10 +2,10 @@
 // world-space checks margo makes on it. Points are LPS millimetres.
 #pragma once
 
+#include <itkImageBase.h>
+
 #include <array>
 #include <string>
-
-#include <itkImageBase.h>
 
 namespace margo {
 
@@ -29,6 +29,8 @@ struct WorldBox {
 };
 
 ImageGeometry GeometryOf(const itk::ImageBase<3>& image);
+// Sets `image`'s spacing, origin and direction from `g` (not its regions).
+void SetGeometry(itk::ImageBase<3>& image, const ImageGeometry& g);
 
 // "512 x 512 x 129 voxels, spacing 0.57 x 0.57 x 1.60 mm, origin (..) mm, direction identity"
 std::string Describe(const ImageGeometry& g);

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "core/allocate_on.h"
 #include "core/error.h"
 #include "io/dcmtk_util.h"
 #include "io/frame_grid.h"
@@ -77,22 +78,7 @@ std::vector<SegFrame> ReadFrames(DcmSegmentation& seg, const std::string& role, 
 }
 
 MaskImage::Pointer EmptyMask(const ImageGeometry& g) {
-  auto mask = MaskImage::New();
-  MaskImage::RegionType region;
-  MaskImage::SpacingType spacing;
-  MaskImage::PointType origin;
-  MaskImage::DirectionType direction;
-  for (int a = 0; a < 3; ++a) {
-    region.SetSize(a, g.size[a]);
-    spacing[a] = g.spacing_mm[a];
-    origin[a] = g.origin_mm[a];
-    for (int c = 0; c < 3; ++c) direction[a][c] = g.direction[a][c];
-  }
-  mask->SetRegions(region);
-  mask->SetSpacing(spacing);
-  mask->SetOrigin(origin);
-  mask->SetDirection(direction);
-  mask->Allocate();
+  auto mask = AllocateOn<MaskImage>(g);
   mask->FillBuffer(0);
   return mask;
 }

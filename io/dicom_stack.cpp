@@ -211,18 +211,7 @@ CtImage::Pointer ReadSliceStack(const SliceStack& stack, const std::string& fold
   }
   CtImage::Pointer image = reader->GetOutput();
   image->DisconnectPipeline();
-  const ImageGeometry& g = stack.geometry;
-  CtImage::SpacingType spacing;
-  CtImage::PointType origin;
-  CtImage::DirectionType direction;
-  for (int r = 0; r < 3; ++r) {
-    spacing[r] = g.spacing_mm[r];
-    origin[r] = g.origin_mm[r];
-    for (int c = 0; c < 3; ++c) direction[r][c] = g.direction[r][c];
-  }
-  image->SetSpacing(spacing);
-  image->SetOrigin(origin);
-  image->SetDirection(direction);
+  SetGeometry(*image, stack.geometry);
   return image;
 }
 
