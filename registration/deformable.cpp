@@ -17,6 +17,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "registration/bspline_grid.h"
 #include "registration/image_prep.h"
 #include "registration/repeatable_metric.h"
 #include "registration/itk_transform.h"
@@ -25,6 +26,18 @@
 namespace margo {
 
 using BSpline = itk::BSplineTransform<double, 3, 3>;
+
+// The grid geometry of a B-spline's coefficient image.
+BSplineGrid GridOf(const BSpline::ImageType& image) {
+  BSplineGrid g;
+  const auto inverse_direction = image.GetInverseDirection();  // index = S^-1 D^-1 (p - origin), as ITK
+  for (int i = 0; i < 3; ++i) {
+    g.origin[i] = image.GetOrigin()[i];
+    g.size[i] = long(image.GetLargestPossibleRegion().GetSize(i));
+    for (int j = 0; j < 3; ++j) g.point_to_index[i][j] = inverse_direction[i][j] / image.GetSpacing()[i];
+  }
+  return g;
+}
 
 // The map, with what evaluating it point by point needs at hand: the rigid
 // map as a matrix and offset, and the B-spline's coefficients and grid
@@ -44,50 +57,21 @@ struct DeformableMap::Impl {
       to_pre_offset[i] = forward->GetOffset()[i];
       to_post_offset[i] = inverse->GetOffset()[i];
     }
-    const BSpline::ImageType& grid = *bspline->GetCoefficientImages()[0];
-    const auto inverse_direction = grid.GetInverseDirection();  // index = S^-1 D^-1 (p - origin), as ITK
-    for (int i = 0; i < 3; ++i) {
-      origin[i] = grid.GetOrigin()[i];
-      size[i] = long(grid.GetLargestPossibleRegion().GetSize(i));
-      for (int j = 0; j < 3; ++j) point_to_index[i][j] = inverse_direction[i][j] / grid.GetSpacing()[i];
-    }
+    const BSpline::ImageType& image0 = *bspline->GetCoefficientImages()[0];
+    grid = GridOf(image0);
     for (int c = 0; c < 3; ++c) {
       const BSpline::ImageType& image = *bspline->GetCoefficientImages()[c];
       const double* first = image.GetBufferPointer();
-      coefficients[c].assign(first, first + image.GetLargestPossibleRegion().GetNumberOfPixels());
-      for (double v : coefficients[c]) largest_coefficient = std::max(largest_coefficient, std::abs(v));
+      coefficients.insert(coefficients.end(), first, first + image.GetLargestPossibleRegion().GetNumberOfPixels());
     }
+    for (double v : coefficients) largest_coefficient = std::max(largest_coefficient, std::abs(v));
   }
 
   // The cubic B-spline sum at `p`, zero where the support leaves the grid (as ITK).
   Vec3 Displacement(const Vec3& p) const {
-    double ci[3];
-    long start[3];
-    double w[3][4];
-    for (int i = 0; i < 3; ++i) {
-      ci[i] = point_to_index[i][0] * (p[0] - origin[0]) + point_to_index[i][1] * (p[1] - origin[1]) +
-              point_to_index[i][2] * (p[2] - origin[2]);
-      if (ci[i] < 1.0 || ci[i] >= double(size[i]) - 2.0) return {0, 0, 0};
-      start[i] = long(std::floor(ci[i] - 1.0));
-      const double x = ci[i] - double(start[i]);  // in [1, 2): distances to the 4 support points
-      const double u0 = x, u1 = x - 1.0, u2 = 2.0 - x, u3 = 3.0 - x;
-      w[i][0] = (2.0 - u0) * (2.0 - u0) * (2.0 - u0) / 6.0;
-      w[i][1] = (4.0 - 6.0 * u1 * u1 + 3.0 * u1 * u1 * u1) / 6.0;
-      w[i][2] = (4.0 - 6.0 * u2 * u2 + 3.0 * u2 * u2 * u2) / 6.0;
-      w[i][3] = (2.0 - u3) * (2.0 - u3) * (2.0 - u3) / 6.0;
-    }
-    Vec3 out{0, 0, 0};
-    for (int k = 0; k < 4; ++k) {
-      for (int j = 0; j < 4; ++j) {
-        const std::size_t row = std::size_t(((start[2] + k) * size[1] + start[1] + j) * size[0] + start[0]);
-        const double wjk = w[2][k] * w[1][j];
-        for (int c = 0; c < 3; ++c) {
-          const double* line = coefficients[c].data() + row;
-          out[c] += wjk * (w[0][0] * line[0] + w[0][1] * line[1] + w[0][2] * line[2] + w[0][3] * line[3]);
-        }
-      }
-    }
-    return out;
+    BSplineSupport support;
+    if (!grid.Support(p, support)) return {0, 0, 0};
+    return grid.Displacement(support, coefficients.data());
   }
 
   static Vec3 Affine(const double m[3][3], const double offset[3], const Vec3& p) {
@@ -99,9 +83,8 @@ struct DeformableMap::Impl {
   BSpline::Pointer bspline;  // post -> post + b(post); kept for writing
   RigidTransform rigid;
   double to_pre[3][3], to_pre_offset[3], to_post[3][3], to_post_offset[3];
-  double origin[3], point_to_index[3][3];
-  long size[3];
-  std::vector<double> coefficients[3];  // x fastest, as ITK stores them
+  BSplineGrid grid;
+  std::vector<double> coefficients;  // x, y, z components' images, x fastest, as ITK stores them
   double largest_coefficient = 0.0;     // bounds |b| everywhere (B-spline weights sum to 1)
 };
 
