@@ -115,8 +115,9 @@ json RigidParamsJson(const RigidParams& r) {
 json DeformableParamsJson(const DeformableParams& d) {
   return {{"control_spacing_mm", d.control_spacing_mm}, {"level_spacing_mm", d.level_spacing_mm},
           {"smoothing_mm", d.smoothing_mm}, {"histogram_bins", d.histogram_bins},
-          {"samples_per_level", d.samples_per_level}, {"max_iterations", d.max_iterations},
-          {"window_hu", {d.window_low_hu, d.window_high_hu}}, {"exclude_margin_mm", d.exclude_margin_mm},
+          {"samples_per_level", d.samples_per_level}, {"optimizer", "L-BFGS-B"},
+          {"max_evaluations", d.max_evaluations}, {"convergence_factor", d.convergence_factor},
+          {"gradient_tolerance", d.gradient_tolerance}, {"window_hu", {d.window_low_hu, d.window_high_hu}}, {"exclude_margin_mm", d.exclude_margin_mm},
           {"roi_margin_mm", d.roi_margin_mm}, {"random_seed", d.random_seed}};
 }
 

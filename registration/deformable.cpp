@@ -3,14 +3,10 @@
 #include <itkBSplineTransform.h>
 #include <itkBSplineTransformInitializer.h>
 #include <itkCompositeTransform.h>
-#include <itkImageMaskSpatialObject.h>
 #include <itkImageRegionIteratorWithIndex.h>
-#include <itkImageRegistrationMethodv4.h>
-#include <itkGradientDescentOptimizerv4.h>
-#include <itkMattesMutualInformationImageToImageMetricv4.h>
-#include <itkRegistrationParameterScalesFromPhysicalShift.h>
 #include <itkSignedMaurerDistanceMapImageFilter.h>
 #include <itkTransformFileWriter.h>
+#include <vnl/algo/vnl_lbfgsb.h>
 
 #include <algorithm>
 #include <cmath>
@@ -19,9 +15,9 @@
 #include "core/error.h"
 #include "registration/bspline_grid.h"
 #include "registration/image_prep.h"
-#include "registration/repeatable_metric.h"
 #include "registration/itk_transform.h"
-#include "registration/progress_observer.h"
+#include "registration/mattes_bspline.h"
+#include "registration/metric_samples.h"
 
 namespace margo {
 
@@ -159,21 +155,9 @@ void DeformableMap::Write(const std::string& path) const {
 
 namespace {
 
-using Metric = itk::MattesMutualInformationImageToImageMetricv4<CtImage, CtImage>;
-using Optimizer = itk::GradientDescentOptimizerv4;
-using Registration = itk::ImageRegistrationMethodv4<CtImage, CtImage, BSpline>;
-using MaskObject = itk::ImageMaskSpatialObject<3, std::uint8_t>;
-
-// Largest control-point move (mm) of the first step of each level; later
-// steps shrink with the gradient. Measured with landmarks over the liver of
-// the phantoms (docs/PHANTOM.md, 2026-11-29): at 1.5 the metric got worse on
-// the `full` preset (the stage was discarded, landmark error 2.3 mm); at 0.5
-// 0.54 mm (`small`) and 0.63 mm (`full`).
-constexpr double kMaxStepMm = 0.5;
-
 // 1 on `grid` except within `margin_mm` of the non-zero voxels of `exclude`
 // (looked up at each voxel centre, on its own grid): where the metric looks.
-MaskObject::Pointer MetricMask(const CtImage& grid, const MaskImage* exclude, double margin_mm) {
+MaskImage::Pointer MetricMask(const CtImage& grid, const MaskImage* exclude, double margin_mm) {
   auto on_grid = MaskImage::New();
   on_grid->CopyInformation(&grid);
   on_grid->SetRegions(grid.GetLargestPossibleRegion());
@@ -210,10 +194,7 @@ MaskObject::Pointer MetricMask(const CtImage& grid, const MaskImage* exclude, do
     const std::size_t n = keep->GetBufferedRegion().GetNumberOfPixels();
     for (std::size_t v = 0; v < n; ++v) k[v] = d[v] > margin_mm ? 1 : 0;
   }
-  auto object = MaskObject::New();
-  object->SetImage(keep);
-  object->Update();
-  return object;
+  return keep;
 }
 
 // The box of `box`'s 8 corners carried through `map`.
@@ -255,100 +236,93 @@ struct Attempt {
   std::string stop_condition;
 };
 
-// Mattes MI over the masked regions (the lesions left out), as configured.
-Metric::Pointer MaskedMetric(const MaskObject& fixed_mask, const MaskObject& moving_mask, const DeformableParams& p) {
-  auto metric = NewRepeatableMetric<Metric>();
-  metric->SetNumberOfHistogramBins(p.histogram_bins);
-  metric->SetUseFixedImageGradientFilter(false);
-  metric->SetUseMovingImageGradientFilter(false);
-  metric->SetFixedImageMask(&fixed_mask);
-  metric->SetMovingImageMask(&moving_mask);
-  return metric;
+RigidAffine AffineOf(const RigidTransform& rigid) {
+  const ItkRigid::Pointer t = ToItk(rigid);
+  RigidAffine out;
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) out.m[i][j] = t->GetMatrix()[i][j];
+    out.offset[i] = t->GetOffset()[i];
+  }
+  return out;
 }
 
-Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskObject& fixed_mask, const MaskObject& moving_mask,
+std::string StopReason(const vnl_lbfgsb& optimizer) {
+  switch (optimizer.get_failure_code()) {
+    case vnl_nonlinear_minimizer::CONVERGED_FTOL: return "the metric stopped improving";
+    case vnl_nonlinear_minimizer::CONVERGED_GTOL: return "the gradient vanished";
+    case vnl_nonlinear_minimizer::FAILED_TOO_MANY_ITERATIONS: return "the evaluation budget was spent";
+    // L-BFGS-B's line search found no lower point along its direction: at
+    // the optimum to the precision the samples allow.
+    case vnl_nonlinear_minimizer::ERROR_FAILURE: return "the line search found no lower point";
+    default: return "L-BFGS-B code " + std::to_string(int(optimizer.get_failure_code()));
+  }
+}
+
+// One resolution level: L-BFGS-B on the Mattes metric over this level's
+// samples, from and into `x` (the B-spline's coefficients).
+struct LevelResult {
+  double metric_rigid = 0.0, metric_final = 0.0;  // with the rigid map alone, and at the end
+  std::string stop;
+};
+
+LevelResult RunLevel(const CtImage& fixed, const CtImage& moving, const MaskImage& fixed_keep,
+                     const MaskImage& moving_keep, const RigidAffine& rigid, const BSplineGrid& grid,
+                     const DeformableParams& p, std::size_t level, vnl_vector<double>& x, Log& log) {
+  const double sigma = level < p.smoothing_mm.size() ? p.smoothing_mm[level] : 0.0;
+  const CtImage::Pointer fixed_level = LevelImage(fixed, 0.0, sigma);
+  const CtImage::Pointer moving_level = LevelImage(moving, p.level_spacing_mm[level], sigma);
+  const FixedSamples samples = DrawSamples(*fixed_level, fixed_keep, moving_keep, rigid, grid, p.samples_per_level,
+                                           p.random_seed + unsigned(level));
+  if (samples.points_mm.size() < 1000) {
+    throw Error(ErrorKind::kRegistrationFailed,
+                "deformable registration: " + std::to_string(samples.points_mm.size()) +
+                    " metric samples away from the lesions, expected at least 1000; the region of interest is "
+                    "mostly tumour or ablation zone (use --registration rigid)");
+  }
+  const LinearImage moving_view = ViewOf(*moving_level);
+  MattesBSplineCost cost(samples, moving_view, grid, rigid, p.histogram_bins);
+  cost.set_membrane_weight(p.membrane_weight);
+  const std::string where = "level " + std::to_string(level + 1) + "/" + std::to_string(p.level_spacing_mm.size());
+  cost.on_evaluation = [&](int n, double value) {
+    char buf[120];
+    std::snprintf(buf, sizeof buf, "%s, evaluation %d, metric %.4f", where.c_str(), n, value);
+    log.Progress("deformable registration", buf);
+  };
+  LevelResult r;
+  r.metric_rigid = cost.MetricValue(vnl_vector<double>(x.size(), 0.0));
+  vnl_lbfgsb optimizer(cost);
+  const unsigned n = x.size();
+  optimizer.set_bound_selection(vnl_vector<long>(n, 0));  // unbounded
+  optimizer.set_lower_bound(vnl_vector<double>(n, 0.0));
+  optimizer.set_upper_bound(vnl_vector<double>(n, 0.0));
+  optimizer.set_cost_function_convergence_factor(p.convergence_factor);
+  optimizer.set_projected_gradient_tolerance(p.gradient_tolerance);
+  optimizer.set_max_function_evals(int(p.max_evaluations));
+  optimizer.set_max_variable_metric_corrections(5);
+  optimizer.minimize(x);
+  log.EndProgress();
+  r.metric_final = cost.MetricValue(x);
+  r.stop = where + ": " + StopReason(optimizer) + " after " + std::to_string(cost.evaluations()) + " evaluations";
+  return r;
+}
+
+Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskImage& fixed_keep, const MaskImage& moving_keep,
             const RigidTransform& rigid, const DeformableParams& p, double control_spacing_mm, Log& log) {
   Attempt out;
   out.bspline = InitialBSpline(fixed, control_spacing_mm);
-  const Metric::Pointer metric = MaskedMetric(fixed_mask, moving_mask, p);
-
-  // Steps bounded in millimetres (kMaxStepMm): the map cannot jump into a fold.
-  auto optimizer = Optimizer::New();
-  auto scales = itk::RegistrationParameterScalesFromPhysicalShift<Metric>::New();
-  scales->SetMetric(metric);
-  optimizer->SetScalesEstimator(scales);
-  optimizer->SetMaximumStepSizeInPhysicalUnits(kMaxStepMm);
-  // A B-spline's parameters are displacements in mm: unit scales. The step
-  // size is estimated at each iteration.
-  Optimizer::ScalesType ones(out.bspline->GetNumberOfParameters());
-  ones.Fill(1.0);
-  optimizer->SetScales(ones);
-  optimizer->SetDoEstimateScales(false);
-  optimizer->SetDoEstimateLearningRateOnce(true);
-  optimizer->SetDoEstimateLearningRateAtEachIteration(false);
-  optimizer->SetNumberOfIterations(p.max_iterations);
-  // Stop when the metric's slope over the last 10 iterations is below this:
-  // at 1e-6 the small steps crept on for all 100 iterations of the 2 mm level
-  // (30 s on a small case) for a 0.3 % better metric; 1e-5 stops in 10-15
-  // with the same landmark errors (0.54 mm small, 0.63 mm full).
-  optimizer->SetMinimumConvergenceValue(1e-5);
-  optimizer->SetConvergenceWindowSize(10);
-
-  auto registration = Registration::New();
-  registration->SetFixedImage(&fixed);
-  registration->SetMovingImage(&moving);
-  registration->SetMetric(metric);
-  registration->SetOptimizer(optimizer);
-  registration->SetMovingInitialTransform(ToItk(rigid));
-  registration->SetInitialTransform(out.bspline);
-  registration->InPlaceOn();
-  const std::size_t levels = p.level_spacing_mm.size();
-  Registration::SmoothingSigmasArrayType sigmas(levels);
-  registration->SetNumberOfLevels(levels);
-  for (std::size_t l = 0; l < levels; ++l) {
-    // Per axis: one factor from the finest spacing would coarsen 2.5 mm
-    // slices to 7.5 mm at the 2 mm level of a 0.8 mm in-plane scan.
-    Registration::ShrinkFactorsPerDimensionContainerType shrink;
-    for (unsigned a = 0; a < 3; ++a) {
-      shrink[a] = std::max(1u, unsigned(std::lround(p.level_spacing_mm[l] / fixed.GetSpacing()[a])));
-    }
-    registration->SetShrinkFactorsPerDimension(unsigned(l), shrink);
-    sigmas[l] = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
+  const BSplineGrid grid = GridOf(*out.bspline->GetCoefficientImages()[0]);
+  const RigidAffine affine = AffineOf(rigid);
+  vnl_vector<double> x(unsigned(3 * grid.Count()), 0.0);
+  for (std::size_t level = 0; level < p.level_spacing_mm.size(); ++level) {
+    const LevelResult r = RunLevel(fixed, moving, fixed_keep, moving_keep, affine, grid, p, level, x, log);
+    // The finest level's figures (its samples, its smoothing) judge the result.
+    out.metric_initial = r.metric_rigid;
+    out.metric_final = r.metric_final;
+    out.stop_condition += (out.stop_condition.empty() ? "" : "; ") + r.stop;
   }
-  registration->SetSmoothingSigmasPerLevel(sigmas);
-  registration->SetSmoothingSigmasAreSpecifiedInPhysicalUnits(true);
-  const double voxels = double(fixed.GetLargestPossibleRegion().GetNumberOfPixels());
-  registration->SetMetricSamplingStrategy(Registration::MetricSamplingStrategyType::RANDOM);
-  registration->SetMetricSamplingPercentage(std::min(1.0, double(p.samples_per_level) / voxels));
-  registration->MetricSamplingReinitializeSeed(int(p.random_seed));
-
-  // Metric before, at full resolution over the masked region, rigid only.
-  const Metric::Pointer probe = MaskedMetric(fixed_mask, moving_mask, p);
-  probe->SetFixedImage(&fixed);
-  probe->SetMovingImage(&moving);
-  auto composite = itk::CompositeTransform<double, 3>::New();
-  composite->AddTransform(ToItk(rigid));
-  auto identity = InitialBSpline(fixed, control_spacing_mm);
-  composite->AddTransform(identity);
-  probe->SetMovingTransform(composite);
-  probe->Initialize();
-  out.metric_initial = probe->GetValue();
-
-  auto observer = ProgressObserver<Registration, Optimizer>::New();
-  observer->Setup(&log, registration, unsigned(levels), "deformable registration");
-  optimizer->AddObserver(itk::IterationEvent(), observer);
-  try {
-    registration->Update();
-    log.EndProgress();
-  } catch (const itk::ExceptionObject& e) {
-    log.EndProgress();
-    throw Error(ErrorKind::kRegistrationFailed,
-                std::string("deformable registration: ITK stopped: ") + e.GetDescription());
-  }
-  out.stop_condition = optimizer->GetStopConditionDescription();
-  identity->SetParameters(out.bspline->GetParameters());
-  probe->Initialize();
-  out.metric_final = probe->GetValue();
+  BSpline::ParametersType parameters(x.size());
+  for (unsigned i = 0; i < x.size(); ++i) parameters[i] = x[i];
+  out.bspline->SetParameters(parameters);
   return out;
 }
 
@@ -387,8 +361,8 @@ DeformableResult RegisterDeformable(const DeformableInputs& in, const Deformable
   // The moving crop reaches beyond the mapped region by what the B-spline may add.
   const CtImage::Pointer moving =
       WindowHu(*Crop(*in.moving_pre, moving_box, 30.0), p.window_low_hu, p.window_high_hu);
-  const MaskObject::Pointer fixed_mask = MetricMask(*fixed, in.exclude_post, p.exclude_margin_mm);
-  const MaskObject::Pointer moving_mask = MetricMask(*moving, in.exclude_pre, p.exclude_margin_mm);
+  const MaskImage::Pointer fixed_keep = MetricMask(*fixed, in.exclude_post, p.exclude_margin_mm);
+  const MaskImage::Pointer moving_keep = MetricMask(*moving, in.exclude_pre, p.exclude_margin_mm);
   log.Info("deformable registration: region " + Describe(GeometryOf(*fixed)));
 
   DeformableResult result;
@@ -396,7 +370,7 @@ DeformableResult RegisterDeformable(const DeformableInputs& in, const Deformable
     // The retry is stiffer: control points twice as far apart.
     const double spacing = p.control_spacing_mm * (attempt == 1 ? 1.0 : 2.0);
     log.Info("deformable registration: B-spline, control points every " + std::to_string(int(spacing)) + " mm");
-    const Attempt a = Run(*fixed, *moving, *fixed_mask, *moving_mask, in.rigid, p, spacing, log);
+    const Attempt a = Run(*fixed, *moving, *fixed_keep, *moving_keep, in.rigid, p, spacing, log);
     result.map = DeformableMap(std::make_shared<DeformableMap::Impl>(a.bspline, in.rigid));
     result.metric_initial = a.metric_initial;
     result.metric_final = a.metric_final;

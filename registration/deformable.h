@@ -1,11 +1,13 @@
 // Deformable registration on top of the rigid stage: a cubic B-spline
-// (ITK v4, Mattes mutual information, gradient descent with steps bounded
-// in millimetres) estimated over a region of
-// interest of the post CT (the liver, or the lesions' neighbourhood), with
+// (ITK's BSplineTransform layout) fitted by L-BFGS-B to Mattes mutual
+// information (registration/mattes_bspline.h) plus a membrane energy on the
+// control grid, over a region of interest of the post CT (the liver, or the lesions' neighbourhood), with
 // the tumours (pre) and the ablation zone (post) left out of the metric:
 // they differ between the scans by design, and fitting them would squeeze
-// the tumour into the zone. The control grid is coarse (40 mm by default),
-// which keeps a tumour's few centimetres nearly rigid.
+// the tumour into the zone. The control grid is coarse (40 mm by default)
+// and the membrane energy carries the displacement of the tissue around a
+// left-out lesion smoothly across it: a tumour's few centimetres stay nearly
+// rigid instead of following an unconstrained drift.
 //
 // The map runs as ITK resamples: post point -> pre point,
 //   p_pre = rigid(p_post + b(p_post)),
@@ -29,8 +31,17 @@ struct DeformableParams {
   std::vector<double> level_spacing_mm{4.0, 2.0};
   std::vector<double> smoothing_mm{2.0, 1.0};
   int histogram_bins = 32;             // Default: 32
-  unsigned samples_per_level = 20000;  // random metric samples. Default: 20000
-  unsigned max_iterations = 100;       // per level. Default: 100
+  unsigned samples_per_level = 20000;  // random metric samples per level. Default: 20000
+  // L-BFGS-B per level: metric evaluations at most, and its two stopping
+  // tests (relative metric change in units of machine epsilon; gradient).
+  unsigned max_evaluations = 150;       // Default: 150
+  double convergence_factor = 1e7;      // Default: 1e7
+  double gradient_tolerance = 1e-5;     // Default: 1e-5
+  // Weight of the control grid's membrane energy (registration/mattes_bspline.h),
+  // per mm^2. Default: 1e-5. Landmark error over the liver (mean / max,
+  // docs/PHANTOM.md, 2026-11-29): none 0.62 / 2.11 mm on `full` (the grid
+  // drifted inside the masked-out lesions), 1e-5 0.34 / 0.88, 1e-4 0.64 / 1.42.
+  double membrane_weight = 1e-5;
   double window_low_hu = -250.0, window_high_hu = 350.0;  // soft-tissue window of the metric
   double exclude_margin_mm = 5.0;      // lesions grown by this are left out of the metric
   double roi_margin_mm = 15.0;         // the region of interest grown by this

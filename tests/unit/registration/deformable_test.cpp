@@ -163,11 +163,11 @@ TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
               "Jacobian %.3f..%.3f, metric %.4f -> %.4f, attempt %d\n",
               n, sum / n, worst, worst_rigid_only, r.jacobian_min, r.jacobian_max, r.metric_initial,
               r.metric_final, r.attempt);
-  // Measured 2026-11-29: mean 1.19 mm with the 0.5 mm first step (0.71 mm
-  // with 1.5 mm, which diverged on the `full` phantom; kMaxStepMm). This
-  // texture-poor synthetic is no longer the reference: the phantoms' landmark
-  // errors are (docs/REGISTRATION.md). Bound: a quarter of the 6 mm motion.
-  EXPECT_LE(sum / n, 1.5);
+  // Measured 2026-11-29: mean 0.79 mm, max 1.90 mm with L-BFGS-B and the
+  // membrane energy (1.19 mm with ITK's metric and gradient descent). This
+  // texture-poor synthetic is not the reference: the phantoms' landmark
+  // errors are (docs/REGISTRATION.md). Bound: a sixth of the 6 mm motion.
+  EXPECT_LE(sum / n, 1.0);
   EXPECT_GT(r.jacobian_min, 0.0);
   EXPECT_LT(r.metric_final, r.metric_initial);
   // The transform file maps as the map does (what 3D Slicer will load).

@@ -1,0 +1,233 @@
+#include "registration/mattes_bspline.h"
+
+#include <itkMultiThreaderBase.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace margo {
+namespace {
+
+// Cubic B-spline Parzen window and its derivative.
+double Cubic(double x) {
+  const double a = std::abs(x);
+  if (a < 1.0) return (4.0 - 6.0 * a * a + 3.0 * a * a * a) / 6.0;
+  if (a < 2.0) return (2.0 - a) * (2.0 - a) * (2.0 - a) / 6.0;
+  return 0.0;
+}
+
+double CubicDerivative(double x) {
+  const double a = std::abs(x);
+  if (a < 1.0) return -2.0 * x + 1.5 * x * a;
+  if (a < 2.0) return (x > 0 ? -0.5 : 0.5) * (2.0 - a) * (2.0 - a);
+  return 0.0;
+}
+
+// Moving intensities (0..1) span bins 2 .. bins-2: the window's support
+// stays inside the histogram, as in ITK's Mattes.
+constexpr int kPadding = 2;
+
+}  // namespace
+
+bool LinearImage::Value(const Vec3& p, double& value) const {
+  double ci[3];
+  long i0[3];
+  double f[3];
+  for (int a = 0; a < 3; ++a) {
+    ci[a] = point_to_index[a][0] * (p[0] - origin[0]) + point_to_index[a][1] * (p[1] - origin[1]) +
+            point_to_index[a][2] * (p[2] - origin[2]);
+    if (!(ci[a] >= 0.0 && ci[a] <= double(size[a] - 1))) return false;
+    i0[a] = std::min(long(ci[a]), size[a] - 2 < 0 ? 0 : size[a] - 2);
+    f[a] = ci[a] - double(i0[a]);
+  }
+  const long sx = 1, sy = size[0], sz = size[0] * size[1];
+  const float* c = data + i0[2] * sz + i0[1] * sy + i0[0];
+  const long dx = size[0] > 1 ? sx : 0, dy = size[1] > 1 ? sy : 0, dz = size[2] > 1 ? sz : 0;
+  const double c00 = c[0] + f[0] * (c[dx] - c[0]);
+  const double c10 = c[dy] + f[0] * (c[dy + dx] - c[dy]);
+  const double c01 = c[dz] + f[0] * (c[dz + dx] - c[dz]);
+  const double c11 = c[dz + dy] + f[0] * (c[dz + dy + dx] - c[dz + dy]);
+  const double c0 = c00 + f[1] * (c10 - c00), c1 = c01 + f[1] * (c11 - c01);
+  value = c0 + f[2] * (c1 - c0);
+  return true;
+}
+
+bool LinearImage::ValueAndGradient(const Vec3& p, double& value, Vec3& gradient) const {
+  if (!Value(p, value)) return false;
+  for (int a = 0; a < 3; ++a) {
+    Vec3 lo = p, hi = p;
+    lo[a] -= step_mm;
+    hi[a] += step_mm;
+    double vl = 0.0, vh = 0.0;
+    if (!Value(lo, vl) || !Value(hi, vh)) return false;
+    gradient[a] = (vh - vl) / (2.0 * step_mm);
+  }
+  return true;
+}
+
+MattesBSplineCost::MattesBSplineCost(const FixedSamples& samples, const LinearImage& moving, const BSplineGrid& grid,
+                                     const RigidAffine& rigid, int bins)
+    : vnl_cost_function(int(3 * grid.Count())),
+      samples_(samples),
+      moving_(moving),
+      grid_(grid),
+      rigid_(rigid),
+      bins_(bins),
+      moving_bin_(1.0 / double(bins - 2 * kPadding)),
+      u_(samples.points_mm.size(), -1.0),
+      gradient_(samples.points_mm.size()),
+      histogram_(kChunks, std::vector<double>(std::size_t(bins * bins))),
+      count_(kChunks),
+      derivative_(kChunks),
+      log_ratio_(std::size_t(bins * bins)) {
+  fixed_bin_.reserve(samples.intensity.size());
+  for (double v : samples.intensity) fixed_bin_.push_back(std::clamp(int(v * bins), 0, bins - 1));
+}
+
+void MattesBSplineCost::FirstPass(std::size_t chunk, const double* x) {
+  std::vector<double>& h = histogram_[chunk];
+  std::fill(h.begin(), h.end(), 0.0);
+  std::size_t count = 0;
+  const std::size_t n = samples_.points_mm.size();
+  const std::size_t end = n * (chunk + 1) / kChunks;
+  for (std::size_t i = n * chunk / kChunks; i < end; ++i) {
+    Vec3 y = samples_.points_mm[i];
+    if (samples_.supported[i]) {
+      const Vec3 b = grid_.Displacement(samples_.support[i], x);
+      for (int a = 0; a < 3; ++a) y[a] += b[a];
+    }
+    double m = 0.0;
+    Vec3 gm;
+    if (!moving_.ValueAndGradient(rigid_.Apply(y), m, gm)) {
+      u_[i] = -1.0;
+      continue;
+    }
+    for (int c = 0; c < 3; ++c) {
+      gradient_[i][c] = rigid_.m[0][c] * gm[0] + rigid_.m[1][c] * gm[1] + rigid_.m[2][c] * gm[2];
+    }
+    const double u = std::clamp(m, 0.0, 1.0) / moving_bin_ + kPadding;
+    u_[i] = std::min(u, double(bins_ - kPadding) - 1e-9);
+    const int first = int(std::floor(u_[i])) - 1;
+    double* row = h.data() + std::size_t(fixed_bin_[i] * bins_);
+    for (int k = first; k < first + 4; ++k) row[k] += Cubic(double(k) - u_[i]);
+    ++count;
+  }
+  count_[chunk] = count;
+}
+
+void MattesBSplineCost::SecondPass(std::size_t chunk) {
+  std::vector<double>& d = derivative_[chunk];
+  d.assign(std::size_t(get_number_of_unknowns()), 0.0);
+  const std::size_t n = samples_.points_mm.size(), count = grid_.Count();
+  const std::size_t end = n * (chunk + 1) / kChunks;
+  const double scale = 1.0 / (double(valid_) * moving_bin_);
+  for (std::size_t i = n * chunk / kChunks; i < end; ++i) {
+    if (u_[i] < 0.0 || !samples_.supported[i]) continue;
+    const int first = int(std::floor(u_[i])) - 1;
+    const double* row = log_ratio_.data() + std::size_t(fixed_bin_[i] * bins_);
+    double weight = 0.0;
+    for (int k = first; k < first + 4; ++k) weight += row[k] * CubicDerivative(double(k) - u_[i]);
+    if (weight == 0.0) continue;
+    const Vec3 v{weight * scale * gradient_[i][0], weight * scale * gradient_[i][1], weight * scale * gradient_[i][2]};
+    const BSplineSupport& s = samples_.support[i];
+    for (int kz = 0; kz < 4; ++kz) {
+      for (int ky = 0; ky < 4; ++ky) {
+        const double wyz = s.w[2][std::size_t(kz)] * s.w[1][std::size_t(ky)];
+        const std::size_t row_first = s.first + grid_.Step(0, ky, kz);
+        for (int kx = 0; kx < 4; ++kx) {
+          const double w = wyz * s.w[0][std::size_t(kx)];
+          for (std::size_t c = 0; c < 3; ++c) d[c * count + row_first + std::size_t(kx)] += w * v[c];
+        }
+      }
+    }
+  }
+}
+
+void MattesBSplineCost::compute(const vnl_vector<double>& x, double* f, vnl_vector<double>* g) {
+  auto threader = itk::MultiThreaderBase::New();
+  threader->ParallelizeArray(0, kChunks, [&](itk::SizeValueType c) { FirstPass(std::size_t(c), x.data_block()); },
+                             nullptr);
+  std::vector<double> joint(std::size_t(bins_ * bins_), 0.0);
+  valid_ = 0;
+  for (std::size_t c = 0; c < kChunks; ++c) {  // chunk order: the same sums at any thread count
+    for (std::size_t k = 0; k < joint.size(); ++k) joint[k] += histogram_[c][k];
+    valid_ += count_[c];
+  }
+  ++evaluations_;
+  if (valid_ == 0) {
+    if (f) *f = 0.0;
+    if (g) g->fill(0.0);
+    if (on_evaluation) on_evaluation(evaluations_, 0.0);
+    return;
+  }
+  const std::size_t b = std::size_t(bins_);
+  std::vector<double> fixed_marginal(b, 0.0), moving_marginal(b, 0.0);
+  for (std::size_t i = 0; i < b; ++i) {
+    for (std::size_t k = 0; k < b; ++k) {
+      joint[i * b + k] /= double(valid_);
+      fixed_marginal[i] += joint[i * b + k];
+      moving_marginal[k] += joint[i * b + k];
+    }
+  }
+  double mi = 0.0;
+  for (std::size_t i = 0; i < b; ++i) {
+    for (std::size_t k = 0; k < b; ++k) {
+      const double p = joint[i * b + k];
+      if (p > 1e-16 && moving_marginal[k] > 1e-16 && fixed_marginal[i] > 1e-16) {
+        mi += p * std::log(p / (fixed_marginal[i] * moving_marginal[k]));
+        log_ratio_[i * b + k] = std::log(p / moving_marginal[k]);
+      } else {
+        log_ratio_[i * b + k] = 0.0;
+      }
+    }
+  }
+  if (g) {
+    threader->ParallelizeArray(0, kChunks,
+                               [&](itk::SizeValueType c) { SecondPass(std::size_t(c)); }, nullptr);
+    g->fill(0.0);
+    for (std::size_t c = 0; c < kChunks; ++c) {
+      for (std::size_t k = 0; k < g->size(); ++k) (*g)[unsigned(k)] += derivative_[c][k];
+    }
+  }
+  const double value = -mi + Membrane(x, g);
+  if (f) *f = value;
+  if (on_evaluation) on_evaluation(evaluations_, value);
+}
+
+double MattesBSplineCost::Membrane(const vnl_vector<double>& x, vnl_vector<double>* g) const {
+  if (membrane_weight_ <= 0.0) return 0.0;
+  const std::size_t count = grid_.Count();
+  const long nx = grid_.size[0], ny = grid_.size[1], nz = grid_.size[2];
+  double energy = 0.0;
+  for (long k = 0; k < nz; ++k) {
+    for (long j = 0; j < ny; ++j) {
+      for (long i = 0; i < nx; ++i) {
+        const std::size_t at = std::size_t((k * ny + j) * nx + i);
+        const long neighbour[3] = {i + 1 < nx ? 1 : 0, j + 1 < ny ? nx : 0, k + 1 < nz ? nx * ny : 0};
+        for (long step : neighbour) {
+          if (step == 0) continue;
+          for (std::size_t c = 0; c < 3; ++c) {
+            const unsigned a = unsigned(c * count + at), b = unsigned(c * count + at + std::size_t(step));
+            const double d = x[a] - x[b];
+            energy += membrane_weight_ * d * d;
+            if (g) {
+              (*g)[a] += 2.0 * membrane_weight_ * d;
+              (*g)[b] -= 2.0 * membrane_weight_ * d;
+            }
+          }
+        }
+      }
+    }
+  }
+  return energy;
+}
+
+double MattesBSplineCost::Value(const vnl_vector<double>& x) {
+  double f = 0.0;
+  compute(x, &f, nullptr);
+  return f;
+}
+
+double MattesBSplineCost::MetricValue(const vnl_vector<double>& x) { return Value(x) - Membrane(x, nullptr); }
+
+}  // namespace margo

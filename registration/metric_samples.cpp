@@ -1,0 +1,91 @@
+#include "registration/metric_samples.h"
+
+#include <itkBinShrinkImageFilter.h>
+#include <itkSmoothingRecursiveGaussianImageFilter.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace margo {
+namespace {
+
+bool KeepAt(const MaskImage& mask, const Vec3& p) {
+  MaskImage::PointType q;
+  for (int a = 0; a < 3; ++a) q[a] = p[a];
+  MaskImage::IndexType i;
+  return mask.TransformPhysicalPointToIndex(q, i) && mask.GetPixel(i) != 0;
+}
+
+}  // namespace
+
+CtImage::Pointer LevelImage(const CtImage& image, double level_spacing_mm, double sigma_mm) {
+  CtImage::Pointer out = const_cast<CtImage*>(&image);
+  itk::BinShrinkImageFilter<CtImage, CtImage>::ShrinkFactorsType factors;
+  bool shrink = false;
+  for (unsigned a = 0; a < 3; ++a) {
+    factors[a] = std::max(1u, unsigned(std::lround(level_spacing_mm / (2.0 * image.GetSpacing()[a]))));
+    shrink |= factors[a] > 1;
+  }
+  if (shrink) {
+    auto filter = itk::BinShrinkImageFilter<CtImage, CtImage>::New();
+    filter->SetInput(out);
+    filter->SetShrinkFactors(factors);
+    filter->Update();
+    out = filter->GetOutput();
+    out->DisconnectPipeline();
+  }
+  if (sigma_mm > 0.0) {
+    auto filter = itk::SmoothingRecursiveGaussianImageFilter<CtImage, CtImage>::New();
+    filter->SetInput(out);
+    filter->SetSigma(sigma_mm);  // in physical units
+    filter->Update();
+    out = filter->GetOutput();
+    out->DisconnectPipeline();
+  }
+  return out;
+}
+
+LinearImage ViewOf(const CtImage& image) {
+  LinearImage v;
+  v.data = image.GetBufferPointer();
+  const auto inverse_direction = image.GetInverseDirection();
+  const auto& region = image.GetBufferedRegion();
+  v.step_mm = HUGE_VAL;
+  for (int i = 0; i < 3; ++i) {
+    v.size[i] = long(region.GetSize(i));
+    v.step_mm = std::min(v.step_mm, image.GetSpacing()[i]);
+    for (int j = 0; j < 3; ++j) v.point_to_index[i][j] = inverse_direction[i][j] / image.GetSpacing()[i];
+  }
+  // The buffer's first voxel (a cropped image's index need not be 0).
+  CtImage::PointType first;
+  image.TransformIndexToPhysicalPoint(region.GetIndex(), first);
+  for (int i = 0; i < 3; ++i) v.origin[i] = first[i];
+  return v;
+}
+
+FixedSamples DrawSamples(const CtImage& fixed, const MaskImage& fixed_keep, const MaskImage& moving_keep,
+                         const RigidAffine& rigid, const BSplineGrid& grid, unsigned count, unsigned seed) {
+  FixedSamples s;
+  const LinearImage view = ViewOf(fixed);
+  const auto region = fixed.GetBufferedRegion();
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (unsigned tries = 0; s.points_mm.size() < count && tries < 20u * count; ++tries) {
+    itk::ContinuousIndex<double, 3> ci;
+    for (int a = 0; a < 3; ++a) ci[a] = double(region.GetIndex(a)) + unit(rng) * double(region.GetSize(a) - 1);
+    CtImage::PointType q;
+    fixed.TransformContinuousIndexToPhysicalPoint(ci, q);
+    const Vec3 p{q[0], q[1], q[2]};
+    double value = 0.0;
+    if (!view.Value(p, value) || !KeepAt(fixed_keep, p) || !KeepAt(moving_keep, rigid.Apply(p))) continue;
+    BSplineSupport support;
+    s.supported.push_back(grid.Support(p, support) ? 1 : 0);
+    s.support.push_back(support);
+    s.points_mm.push_back(p);
+    s.intensity.push_back(value);
+  }
+  return s;
+}
+
+}  // namespace margo

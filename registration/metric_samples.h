@@ -1,0 +1,27 @@
+// What the deformable stage's metric reads at each resolution level: the
+// images smoothed (and the moving one block-averaged) to the level, and a
+// fixed set of random sample points of the fixed region, away from the
+// lesions in both scans.
+#pragma once
+
+#include "core/image_types.h"
+#include "registration/bspline_grid.h"
+#include "registration/mattes_bspline.h"
+
+namespace margo {
+
+// `image` block-averaged to about half of `level_spacing_mm` per axis (never
+// finer than it is) and smoothed by a Gaussian of `sigma_mm` (none at 0).
+CtImage::Pointer LevelImage(const CtImage& image, double level_spacing_mm, double sigma_mm);
+
+// A view of `image`'s buffer for LinearImage; the gradient step is its smallest spacing.
+LinearImage ViewOf(const CtImage& image);
+
+// Up to `count` points drawn uniformly over `fixed` (seeded: the same points
+// every run) where `fixed_keep` is 1 and, carried by `rigid` into the moving
+// scan, `moving_keep` is 1 too; with the fixed intensity and B-spline support
+// of each.
+FixedSamples DrawSamples(const CtImage& fixed, const MaskImage& fixed_keep, const MaskImage& moving_keep,
+                         const RigidAffine& rigid, const BSplineGrid& grid, unsigned count, unsigned seed);
+
+}  // namespace margo
