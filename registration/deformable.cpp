@@ -23,6 +23,8 @@ namespace margo {
 
 using BSpline = itk::BSplineTransform<double, 3, 3>;
 
+namespace {
+
 // The grid geometry of a B-spline's coefficient image.
 BSplineGrid GridOf(const BSpline::ImageType& image) {
   BSplineGrid g;
@@ -35,6 +37,17 @@ BSplineGrid GridOf(const BSpline::ImageType& image) {
   return g;
 }
 
+RigidAffine AffineOf(const ItkRigid& t) {
+  RigidAffine out;
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) out.m[i][j] = t.GetMatrix()[i][j];
+    out.offset[i] = t.GetOffset()[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 // The map, with what evaluating it point by point needs at hand: the rigid
 // map as a matrix and offset, and the B-spline's coefficients and grid
 // geometry copied out of ITK. BSplineTransform::TransformPoint allocates and
@@ -45,14 +58,8 @@ struct DeformableMap::Impl {
   Impl(BSpline::Pointer b, const RigidTransform& r) : bspline(std::move(b)), rigid(r) {
     const ItkRigid::Pointer forward = ToItk(rigid), inverse = ItkRigid::New();
     forward->GetInverse(inverse);
-    for (int i = 0; i < 3; ++i) {
-      for (int j = 0; j < 3; ++j) {
-        to_pre[i][j] = forward->GetMatrix()[i][j];
-        to_post[i][j] = inverse->GetMatrix()[i][j];
-      }
-      to_pre_offset[i] = forward->GetOffset()[i];
-      to_post_offset[i] = inverse->GetOffset()[i];
-    }
+    to_pre = AffineOf(*forward);
+    to_post = AffineOf(*inverse);
     const BSpline::ImageType& image0 = *bspline->GetCoefficientImages()[0];
     grid = GridOf(image0);
     for (int c = 0; c < 3; ++c) {
@@ -70,15 +77,9 @@ struct DeformableMap::Impl {
     return grid.Displacement(support, coefficients.data());
   }
 
-  static Vec3 Affine(const double m[3][3], const double offset[3], const Vec3& p) {
-    Vec3 out;
-    for (int i = 0; i < 3; ++i) out[i] = m[i][0] * p[0] + m[i][1] * p[1] + m[i][2] * p[2] + offset[i];
-    return out;
-  }
-
   BSpline::Pointer bspline;  // post -> post + b(post); kept for writing
   RigidTransform rigid;
-  double to_pre[3][3], to_pre_offset[3], to_post[3][3], to_post_offset[3];
+  RigidAffine to_pre, to_post;
   BSplineGrid grid;
   std::vector<double> coefficients;  // x, y, z components' images, x fastest, as ITK stores them
   double largest_coefficient = 0.0;     // bounds |b| everywhere (B-spline weights sum to 1)
@@ -97,7 +98,7 @@ Vec3 DeformableMap::Displacement(const Vec3& post) const {
 Vec3 DeformableMap::PostToPre(const Vec3& post) const {
   const Vec3 b = Displacement(post);
   const Vec3 moved{post[0] + b[0], post[1] + b[1], post[2] + b[2]};
-  return impl_ ? Impl::Affine(impl_->to_pre, impl_->to_pre_offset, moved) : moved;
+  return impl_ ? impl_->to_pre.Apply(moved) : moved;
 }
 
 double DeformableMap::DisplacementBoundMm() const {
@@ -105,7 +106,7 @@ double DeformableMap::DisplacementBoundMm() const {
 }
 
 Vec3 DeformableMap::PreToPost(const Vec3& pre) const {
-  const Vec3 target = impl_ ? Impl::Affine(impl_->to_post, impl_->to_post_offset, pre) : pre;
+  const Vec3 target = impl_ ? impl_->to_post.Apply(pre) : pre;
   // Solve q + b(q) = target: q <- target - b(q) converges while |grad b| < 1.
   Vec3 q = target;
   for (int i = 0; i < 50; ++i) {
@@ -236,16 +237,6 @@ struct Attempt {
   std::string stop_condition;
 };
 
-RigidAffine AffineOf(const RigidTransform& rigid) {
-  const ItkRigid::Pointer t = ToItk(rigid);
-  RigidAffine out;
-  for (int i = 0; i < 3; ++i) {
-    for (int j = 0; j < 3; ++j) out.m[i][j] = t->GetMatrix()[i][j];
-    out.offset[i] = t->GetOffset()[i];
-  }
-  return out;
-}
-
 std::string StopReason(const vnl_lbfgsb& optimizer) {
   switch (optimizer.get_failure_code()) {
     case vnl_nonlinear_minimizer::CONVERGED_FTOL: return "the metric stopped improving";
@@ -256,6 +247,16 @@ std::string StopReason(const vnl_lbfgsb& optimizer) {
     case vnl_nonlinear_minimizer::ERROR_FAILURE: return "the line search found no lower point";
     default: return "L-BFGS-B code " + std::to_string(int(optimizer.get_failure_code()));
   }
+}
+
+void Configure(vnl_lbfgsb& optimizer, unsigned parameters, const DeformableParams& p) {
+  optimizer.set_bound_selection(vnl_vector<long>(parameters, 0));  // unbounded
+  optimizer.set_lower_bound(vnl_vector<double>(parameters, 0.0));
+  optimizer.set_upper_bound(vnl_vector<double>(parameters, 0.0));
+  optimizer.set_cost_function_convergence_factor(p.convergence_factor);
+  optimizer.set_projected_gradient_tolerance(p.gradient_tolerance);
+  optimizer.set_max_function_evals(int(p.max_evaluations));
+  optimizer.set_max_variable_metric_corrections(5);
 }
 
 constexpr unsigned kHeldOutSeed = 7919;  // offset of the finest level's held-out samples' seed
@@ -294,14 +295,7 @@ LevelResult RunLevel(const CtImage& fixed, const CtImage& moving, const MaskImag
   LevelResult r;
   r.metric_rigid = cost.MetricValue(vnl_vector<double>(x.size(), 0.0));
   vnl_lbfgsb optimizer(cost);
-  const unsigned n = x.size();
-  optimizer.set_bound_selection(vnl_vector<long>(n, 0));  // unbounded
-  optimizer.set_lower_bound(vnl_vector<double>(n, 0.0));
-  optimizer.set_upper_bound(vnl_vector<double>(n, 0.0));
-  optimizer.set_cost_function_convergence_factor(p.convergence_factor);
-  optimizer.set_projected_gradient_tolerance(p.gradient_tolerance);
-  optimizer.set_max_function_evals(int(p.max_evaluations));
-  optimizer.set_max_variable_metric_corrections(5);
+  Configure(optimizer, unsigned(x.size()), p);
   optimizer.minimize(x);
   log.EndProgress();
   r.metric_final = cost.MetricValue(x);
@@ -323,7 +317,7 @@ Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskImage& fixed_
   Attempt out;
   out.bspline = InitialBSpline(fixed, control_spacing_mm);
   const BSplineGrid grid = GridOf(*out.bspline->GetCoefficientImages()[0]);
-  const RigidAffine affine = AffineOf(rigid);
+  const RigidAffine affine = AffineOf(*ToItk(rigid));
   vnl_vector<double> x(unsigned(3 * grid.Count()), 0.0);
   for (std::size_t level = 0; level < p.level_spacing_mm.size(); ++level) {
     const LevelResult r = RunLevel(fixed, moving, fixed_keep, moving_keep, affine, grid, p, level, x, log);

@@ -22,6 +22,7 @@
 
 #include "core/geometry.h"
 #include "registration/bspline_grid.h"
+#include "registration/rigid_transform.h"
 
 namespace margo {
 
@@ -46,16 +47,6 @@ struct FixedSamples {
   std::vector<double> intensity;
   std::vector<BSplineSupport> support;  // parallel to points; see `supported`
   std::vector<char> supported;          // 0 where the grid does not reach (b = 0)
-};
-
-struct RigidAffine {
-  double m[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-  double offset[3] = {0, 0, 0};
-  Vec3 Apply(const Vec3& p) const {
-    return {m[0][0] * p[0] + m[0][1] * p[1] + m[0][2] * p[2] + offset[0],
-            m[1][0] * p[0] + m[1][1] * p[1] + m[1][2] * p[2] + offset[1],
-            m[2][0] * p[0] + m[2][1] * p[1] + m[2][2] * p[2] + offset[2]};
-  }
 };
 
 // The negated mutual information (lower is better, as ITK's) over the

@@ -27,4 +27,16 @@ struct RigidTransform {
   std::function<Vec3(const Vec3&)> PostToPre() const;
 };
 
+// A rigid map as a matrix and offset, p -> m p + offset: what applying it
+// to many points needs (registration/deformable.cpp fills it from ITK's).
+struct RigidAffine {
+  double m[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  double offset[3] = {0, 0, 0};
+  Vec3 Apply(const Vec3& p) const {
+    return {m[0][0] * p[0] + m[0][1] * p[1] + m[0][2] * p[2] + offset[0],
+            m[1][0] * p[0] + m[1][1] * p[1] + m[1][2] * p[2] + offset[1],
+            m[2][0] * p[0] + m[2][1] * p[1] + m[2][2] * p[2] + offset[2]};
+  }
+};
+
 }  // namespace margo
