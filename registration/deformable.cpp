@@ -16,7 +16,7 @@
 #include "registration/bspline_grid.h"
 #include "registration/image_prep.h"
 #include "registration/itk_transform.h"
-#include "registration/mattes_bspline.h"
+#include "registration/mattes_cost.h"
 #include "registration/metric_samples.h"
 
 namespace margo {

@@ -1,6 +1,6 @@
 // Deformable registration on top of the rigid stage: a cubic B-spline
 // (ITK's BSplineTransform layout) fitted by L-BFGS-B to Mattes mutual
-// information (registration/mattes_bspline.h) plus a membrane energy on the
+// information (registration/mattes_cost.h) plus a membrane energy on the
 // control grid, over a region of interest of the post CT (the liver, or the lesions' neighbourhood), with
 // the tumours (pre) and the ablation zone (post) left out of the metric:
 // they differ between the scans by design, and fitting them would squeeze
@@ -37,7 +37,7 @@ struct DeformableParams {
   unsigned max_evaluations = 150;       // Default: 150
   double convergence_factor = 1e7;      // Default: 1e7
   double gradient_tolerance = 1e-5;     // Default: 1e-5
-  // Weight of the control grid's membrane energy (registration/mattes_bspline.h),
+  // Weight of the control grid's membrane energy (registration/mattes_cost.h),
   // per mm^2. Default: 1e-5. Landmark error over the liver (mean / max,
   // docs/PHANTOM.md, 2026-11-29): none 0.62 / 2.11 mm on `full` (the grid
   // drifted inside the masked-out lesions), 1e-5 0.34 / 0.88, 1e-4 0.64 / 1.42.

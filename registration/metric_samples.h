@@ -6,7 +6,7 @@
 
 #include "core/image_types.h"
 #include "registration/bspline_grid.h"
-#include "registration/mattes_bspline.h"
+#include "registration/mattes_cost.h"
 
 namespace margo {
 

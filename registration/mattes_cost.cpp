@@ -1,4 +1,4 @@
-#include "registration/mattes_bspline.h"
+#include "registration/mattes_cost.h"
 
 #include <itkMultiThreaderBase.h>
 
@@ -65,13 +65,10 @@ bool LinearImage::ValueAndGradient(const Vec3& p, double& value, Vec3& gradient)
   return true;
 }
 
-MattesBSplineCost::MattesBSplineCost(const FixedSamples& samples, const LinearImage& moving, const BSplineGrid& grid,
-                                     const RigidAffine& rigid, int bins)
-    : vnl_cost_function(int(3 * grid.Count())),
+MattesCost::MattesCost(const FixedSamples& samples, const LinearImage& moving, int bins, int parameters)
+    : vnl_cost_function(parameters),
       samples_(samples),
       moving_(moving),
-      grid_(grid),
-      rigid_(rigid),
       bins_(bins),
       moving_bin_(1.0 / double(bins - 2 * kPadding)),
       u_(samples.points_mm.size(), -1.0),
@@ -84,26 +81,17 @@ MattesBSplineCost::MattesBSplineCost(const FixedSamples& samples, const LinearIm
   for (double v : samples.intensity) fixed_bin_.push_back(std::clamp(int(v * bins), 0, bins - 1));
 }
 
-void MattesBSplineCost::FirstPass(std::size_t chunk, const double* x) {
+void MattesCost::FirstPass(std::size_t chunk, const double* x) {
   std::vector<double>& h = histogram_[chunk];
   std::fill(h.begin(), h.end(), 0.0);
   std::size_t count = 0;
   const std::size_t n = samples_.points_mm.size();
   const std::size_t end = n * (chunk + 1) / kChunks;
   for (std::size_t i = n * chunk / kChunks; i < end; ++i) {
-    Vec3 y = samples_.points_mm[i];
-    if (samples_.supported[i]) {
-      const Vec3 b = grid_.Displacement(samples_.support[i], x);
-      for (int a = 0; a < 3; ++a) y[a] += b[a];
-    }
     double m = 0.0;
-    Vec3 gm;
-    if (!moving_.ValueAndGradient(rigid_.Apply(y), m, gm)) {
+    if (!moving_.ValueAndGradient(MapPoint(i, x), m, gradient_[i])) {
       u_[i] = -1.0;
       continue;
-    }
-    for (int c = 0; c < 3; ++c) {
-      gradient_[i][c] = rigid_.m[0][c] * gm[0] + rigid_.m[1][c] * gm[1] + rigid_.m[2][c] * gm[2];
     }
     const double u = std::clamp(m, 0.0, 1.0) / moving_bin_ + kPadding;
     u_[i] = std::min(u, double(bins_ - kPadding) - 1e-9);
@@ -115,35 +103,26 @@ void MattesBSplineCost::FirstPass(std::size_t chunk, const double* x) {
   count_[chunk] = count;
 }
 
-void MattesBSplineCost::SecondPass(std::size_t chunk) {
+void MattesCost::SecondPass(std::size_t chunk) {
   std::vector<double>& d = derivative_[chunk];
   d.assign(std::size_t(get_number_of_unknowns()), 0.0);
-  const std::size_t n = samples_.points_mm.size(), count = grid_.Count();
+  const std::size_t n = samples_.points_mm.size();
   const std::size_t end = n * (chunk + 1) / kChunks;
   const double scale = 1.0 / (double(valid_) * moving_bin_);
   for (std::size_t i = n * chunk / kChunks; i < end; ++i) {
-    if (u_[i] < 0.0 || !samples_.supported[i]) continue;
+    if (u_[i] < 0.0) continue;
     const int first = int(std::floor(u_[i])) - 1;
     const double* row = log_ratio_.data() + std::size_t(fixed_bin_[i] * bins_);
     double weight = 0.0;
     for (int k = first; k < first + 4; ++k) weight += row[k] * CubicDerivative(double(k) - u_[i]);
     if (weight == 0.0) continue;
-    const Vec3 v{weight * scale * gradient_[i][0], weight * scale * gradient_[i][1], weight * scale * gradient_[i][2]};
-    const BSplineSupport& s = samples_.support[i];
-    for (int kz = 0; kz < 4; ++kz) {
-      for (int ky = 0; ky < 4; ++ky) {
-        const double wyz = s.w[2][std::size_t(kz)] * s.w[1][std::size_t(ky)];
-        const std::size_t row_first = s.first + grid_.Step(0, ky, kz);
-        for (int kx = 0; kx < 4; ++kx) {
-          const double w = wyz * s.w[0][std::size_t(kx)];
-          for (std::size_t c = 0; c < 3; ++c) d[c * count + row_first + std::size_t(kx)] += w * v[c];
-        }
-      }
-    }
+    const double w = weight * scale;
+    AddDerivative(i, {w * gradient_[i][0], w * gradient_[i][1], w * gradient_[i][2]}, d.data());
   }
 }
 
-void MattesBSplineCost::compute(const vnl_vector<double>& x, double* f, vnl_vector<double>* g) {
+void MattesCost::compute(const vnl_vector<double>& x, double* f, vnl_vector<double>* g) {
+  Prepare(x);
   auto threader = itk::MultiThreaderBase::New();
   threader->ParallelizeArray(0, kChunks, [&](itk::SizeValueType c) { FirstPass(std::size_t(c), x.data_block()); },
                              nullptr);
@@ -189,12 +168,12 @@ void MattesBSplineCost::compute(const vnl_vector<double>& x, double* f, vnl_vect
       for (std::size_t k = 0; k < g->size(); ++k) (*g)[unsigned(k)] += derivative_[c][k];
     }
   }
-  const double value = -mi + Membrane(x, g);
+  const double value = -mi + Penalty(x, g);
   if (f) *f = value;
   if (on_evaluation) on_evaluation(evaluations_, value);
 }
 
-double MattesBSplineCost::Membrane(const vnl_vector<double>& x, vnl_vector<double>* g) const {
+double MattesBSplineCost::Penalty(const vnl_vector<double>& x, vnl_vector<double>* g) const {
   if (membrane_weight_ <= 0.0) return 0.0;
   const std::size_t count = grid_.Count();
   const long nx = grid_.size[0], ny = grid_.size[1], nz = grid_.size[2];
@@ -222,12 +201,43 @@ double MattesBSplineCost::Membrane(const vnl_vector<double>& x, vnl_vector<doubl
   return energy;
 }
 
-double MattesBSplineCost::Value(const vnl_vector<double>& x) {
+double MattesCost::Value(const vnl_vector<double>& x) {
   double f = 0.0;
   compute(x, &f, nullptr);
   return f;
 }
 
-double MattesBSplineCost::MetricValue(const vnl_vector<double>& x) { return Value(x) - Membrane(x, nullptr); }
+double MattesCost::MetricValue(const vnl_vector<double>& x) { return Value(x) - Penalty(x, nullptr); }
+
+MattesBSplineCost::MattesBSplineCost(const FixedSamples& samples, const LinearImage& moving, const BSplineGrid& grid,
+                                     const RigidAffine& rigid, int bins)
+    : MattesCost(samples, moving, bins, int(3 * grid.Count())), grid_(grid), rigid_(rigid) {}
+
+Vec3 MattesBSplineCost::MapPoint(std::size_t i, const double* x) const {
+  Vec3 y = samples().points_mm[i];
+  if (samples().supported[i]) {
+    const Vec3 b = grid_.Displacement(samples().support[i], x);
+    for (int a = 0; a < 3; ++a) y[a] += b[a];
+  }
+  return rigid_.Apply(y);
+}
+
+void MattesBSplineCost::AddDerivative(std::size_t i, const Vec3& v, double* d) const {
+  if (!samples().supported[i]) return;
+  Vec3 r;  // R^T v: the derivative with respect to the displacement
+  for (int c = 0; c < 3; ++c) r[c] = rigid_.m[0][c] * v[0] + rigid_.m[1][c] * v[1] + rigid_.m[2][c] * v[2];
+  const BSplineSupport& s = samples().support[i];
+  const std::size_t count = grid_.Count();
+  for (int kz = 0; kz < 4; ++kz) {
+    for (int ky = 0; ky < 4; ++ky) {
+      const double wyz = s.w[2][std::size_t(kz)] * s.w[1][std::size_t(ky)];
+      const std::size_t row_first = s.first + grid_.Step(0, ky, kz);
+      for (int kx = 0; kx < 4; ++kx) {
+        const double w = wyz * s.w[0][std::size_t(kx)];
+        for (std::size_t c = 0; c < 3; ++c) d[c * count + row_first + std::size_t(kx)] += w * r[std::size_t(c)];
+      }
+    }
+  }
+}
 
 }  // namespace margo

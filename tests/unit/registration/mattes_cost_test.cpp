@@ -1,7 +1,7 @@
 // margo's Mattes metric for the deformable stage: its derivative agrees with
 // finite differences of its value, it is lowest at the true displacement, and
 // it gives the same bits at any thread count.
-#include "registration/mattes_bspline.h"
+#include "registration/mattes_cost.h"
 
 #include <gtest/gtest.h>
 
