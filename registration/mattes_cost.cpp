@@ -240,4 +240,68 @@ void MattesBSplineCost::AddDerivative(std::size_t i, const Vec3& v, double* d) c
   }
 }
 
+MattesRigidCost::MattesRigidCost(const FixedSamples& samples, const LinearImage& moving, const Vec3& centre,
+                                 int bins)
+    : MattesCost(samples, moving, bins, 6), centre_(centre) {}
+
+RigidTransform MattesRigidCost::TransformOf(const vnl_vector<double>& x) const {
+  RigidTransform t;
+  t.centre_mm = centre_;
+  t.angles_rad = {x[0], x[1], x[2]};
+  t.translation_mm = {x[3], x[4], x[5]};
+  return t;
+}
+
+void MattesRigidCost::Prepare(const vnl_vector<double>& x) {
+  const RigidTransform t = TransformOf(x);
+  const auto m = t.Matrix();
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) map_.m[r][c] = m[std::size_t(r)][std::size_t(c)];
+    // p_pre = R (p - centre) + centre + translation
+    map_.offset[r] = centre_[r] + t.translation_mm[r];
+    for (int c = 0; c < 3; ++c) map_.offset[r] -= map_.m[r][c] * centre_[c];
+  }
+  constexpr double h = 1e-6;  // central differences of R: exact to about 1e-10
+  for (int k = 0; k < 3; ++k) {
+    RigidTransform lo = t, hi = t;
+    lo.angles_rad[k] -= h;
+    hi.angles_rad[k] += h;
+    const auto ml = lo.Matrix(), mh = hi.Matrix();
+    for (int r = 0; r < 3; ++r) {
+      for (int c = 0; c < 3; ++c) dm_[k][r][c] = (mh[r][c] - ml[r][c]) / (2 * h);
+    }
+  }
+}
+
+Vec3 MattesRigidCost::MapPoint(std::size_t i, const double* x) const {
+  (void)x;  // Prepare has turned x into map_
+  return map_.Apply(samples().points_mm[i]);
+}
+
+void MattesRigidCost::AddDerivative(std::size_t i, const Vec3& v, double* d) const {
+  const Vec3& p = samples().points_mm[i];
+  const Vec3 q{p[0] - centre_[0], p[1] - centre_[1], p[2] - centre_[2]};
+  for (int k = 0; k < 3; ++k) {
+    for (int r = 0; r < 3; ++r) d[k] += v[r] * (dm_[k][r][0] * q[0] + dm_[k][r][1] * q[1] + dm_[k][r][2] * q[2]);
+  }
+  for (int a = 0; a < 3; ++a) d[3 + a] += v[a];
+}
+
+std::array<double, 6> MattesRigidCost::Scales(const vnl_vector<double>& x) {
+  Prepare(x);
+  std::array<double, 6> s{0, 0, 0, 1, 1, 1};
+  const auto& points = samples().points_mm;
+  for (const Vec3& p : points) {
+    const Vec3 q{p[0] - centre_[0], p[1] - centre_[1], p[2] - centre_[2]};
+    for (int k = 0; k < 3; ++k) {
+      for (int r = 0; r < 3; ++r) {
+        const double shift = dm_[k][r][0] * q[0] + dm_[k][r][1] * q[1] + dm_[k][r][2] * q[2];
+        s[std::size_t(k)] += shift * shift / double(points.size());
+      }
+    }
+  }
+  for (int k = 0; k < 3; ++k) s[std::size_t(k)] = std::max(s[std::size_t(k)], 1e-6);
+  return s;
+}
+
 }  // namespace margo

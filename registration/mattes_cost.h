@@ -126,4 +126,25 @@ class MattesBSplineCost : public MattesCost {
   double membrane_weight_ = 0.0;
 };
 
+// The rigid stage's cost: x = (angles about L, P, S in radians, translation
+// in mm), the parameters of RigidTransform (itk::Euler3DTransform) about
+// `centre`.
+class MattesRigidCost : public MattesCost {
+ public:
+  MattesRigidCost(const FixedSamples& samples, const LinearImage& moving, const Vec3& centre, int bins);
+  RigidTransform TransformOf(const vnl_vector<double>& x) const;
+  // Mean squared shift (mm^2) of the samples per unit change of each
+  // parameter at x: the optimiser's scales.
+  std::array<double, 6> Scales(const vnl_vector<double>& x);
+
+ private:
+  void Prepare(const vnl_vector<double>& x) override;
+  Vec3 MapPoint(std::size_t i, const double* x) const override;
+  void AddDerivative(std::size_t i, const Vec3& v, double* d) const override;
+
+  Vec3 centre_;
+  RigidAffine map_;                       // at the x of the evaluation
+  std::array<std::array<Vec3, 3>, 3> dm_;  // d(rows of R)/d(angle k), k = 0..2
+};
+
 }  // namespace margo

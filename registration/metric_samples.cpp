@@ -64,8 +64,8 @@ LinearImage ViewOf(const CtImage& image) {
   return v;
 }
 
-FixedSamples DrawSamples(const CtImage& fixed, const MaskImage& fixed_keep, const MaskImage& moving_keep,
-                         const RigidAffine& rigid, const BSplineGrid& grid, unsigned count, unsigned seed) {
+FixedSamples DrawSamples(const CtImage& fixed, const MaskImage* fixed_keep, const MaskImage* moving_keep,
+                         const RigidAffine& rigid, const BSplineGrid* grid, unsigned count, unsigned seed) {
   FixedSamples s;
   const LinearImage view = ViewOf(fixed);
   const auto region = fixed.GetBufferedRegion();
@@ -78,9 +78,10 @@ FixedSamples DrawSamples(const CtImage& fixed, const MaskImage& fixed_keep, cons
     fixed.TransformContinuousIndexToPhysicalPoint(ci, q);
     const Vec3 p{q[0], q[1], q[2]};
     double value = 0.0;
-    if (!view.Value(p, value) || !KeepAt(fixed_keep, p) || !KeepAt(moving_keep, rigid.Apply(p))) continue;
+    if (!view.Value(p, value)) continue;
+    if ((fixed_keep && !KeepAt(*fixed_keep, p)) || (moving_keep && !KeepAt(*moving_keep, rigid.Apply(p)))) continue;
     BSplineSupport support;
-    s.supported.push_back(grid.Support(p, support) ? 1 : 0);
+    s.supported.push_back(grid && grid->Support(p, support) ? 1 : 0);
     s.support.push_back(support);
     s.points_mm.push_back(p);
     s.intensity.push_back(value);

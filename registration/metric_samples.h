@@ -19,9 +19,9 @@ LinearImage ViewOf(const CtImage& image);
 
 // Up to `count` points drawn uniformly over `fixed` (seeded: the same points
 // every run) where `fixed_keep` is 1 and, carried by `rigid` into the moving
-// scan, `moving_keep` is 1 too; with the fixed intensity and B-spline support
-// of each.
-FixedSamples DrawSamples(const CtImage& fixed, const MaskImage& fixed_keep, const MaskImage& moving_keep,
-                         const RigidAffine& rigid, const BSplineGrid& grid, unsigned count, unsigned seed);
+// scan, `moving_keep` is 1 too (a null mask keeps everything); with the
+// fixed intensity of each and, given a grid, its B-spline support.
+FixedSamples DrawSamples(const CtImage& fixed, const MaskImage* fixed_keep, const MaskImage* moving_keep,
+                         const RigidAffine& rigid, const BSplineGrid* grid, unsigned count, unsigned seed);
 
 }  // namespace margo

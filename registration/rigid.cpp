@@ -1,29 +1,17 @@
 #include "registration/rigid.h"
 
-#include <itkCommand.h>
-#include <itkImageRegistrationMethodv4.h>
-#include <itkLinearInterpolateImageFunction.h>
-#include <itkMattesMutualInformationImageToImageMetricv4.h>
-#include <itkRegistrationParameterScalesFromPhysicalShift.h>
-#include <itkRegularStepGradientDescentOptimizerv4.h>
-
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <random>
+#include <memory>
 
 #include "core/error.h"
 #include "registration/image_prep.h"
-#include "registration/repeatable_metric.h"
-#include "registration/itk_transform.h"
-#include "registration/progress_observer.h"
+#include "registration/mattes_cost.h"
+#include "registration/metric_samples.h"
 
 namespace margo {
 namespace {
-
-using Metric = itk::MattesMutualInformationImageToImageMetricv4<CtImage, CtImage>;
-using Optimizer = itk::RegularStepGradientDescentOptimizerv4<double>;
-using Registration = itk::ImageRegistrationMethodv4<CtImage, CtImage, ItkRigid>;
 
 constexpr double kMaxRotationDeg = 30.0;
 constexpr double kMaxTranslationMm = 150.0;
@@ -40,54 +28,46 @@ double LargestStart(const RigidHints& hints) {
   return largest;
 }
 
-// A fixed set of random fixed-image points, used to score starts and results.
-Metric::FixedSampledPointSetType::Pointer SamplePoints(const CtImage& fixed, unsigned count, unsigned seed) {
-  auto points = Metric::FixedSampledPointSetType::New();
-  const auto region = fixed.GetLargestPossibleRegion();
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  for (unsigned n = 0; n < count; ++n) {
-    itk::ContinuousIndex<double, 3> ci;
-    for (int a = 0; a < 3; ++a) ci[a] = region.GetIndex(a) - 0.5 + unit(rng) * region.GetSize(a);
-    CtImage::PointType p;
-    fixed.TransformContinuousIndexToPhysicalPoint(ci, p);
-    points->SetPoint(n, p);
+vnl_vector<double> ParametersOf(const RigidTransform& t) {
+  vnl_vector<double> x(6);
+  for (unsigned k = 0; k < 3; ++k) {
+    x[k] = t.angles_rad[k];
+    x[3 + k] = t.translation_mm[k];
   }
-  return points;
+  return x;
 }
 
-class Scorer {
+// One resolution level's images and samples, and the metric over them.
+class Level {
  public:
-  Scorer(const CtImage& fixed, const CtImage& moving, const RigidParams& p) {
-    metric_ = NewRepeatableMetric<Metric>();
-    metric_->SetNumberOfHistogramBins(p.histogram_bins);
-    metric_->SetFixedImage(&fixed);
-    metric_->SetMovingImage(&moving);
-    metric_->SetFixedSampledPointSet(SamplePoints(fixed, p.samples_per_level, p.random_seed));
-    metric_->SetUseSampledPointSet(true);
-    metric_->SetVirtualDomainFromImage(&fixed);
-    metric_->SetUseFixedImageGradientFilter(false);  // no whole-image gradient: sparse samples
-    metric_->SetUseMovingImageGradientFilter(false);
-  }
+  Level(const CtImage& fixed, const CtImage& moving, const Vec3& centre, double spacing_mm, double sigma_mm,
+        const RigidParams& p, unsigned seed)
+      : fixed_(LevelImage(fixed, 0.0, sigma_mm)),
+        moving_(LevelImage(moving, spacing_mm, sigma_mm)),
+        samples_(DrawSamples(*fixed_, nullptr, nullptr, RigidAffine{}, nullptr, p.samples_per_level, seed)),
+        view_(ViewOf(*moving_)),
+        cost_(samples_, view_, centre, p.histogram_bins) {}
+  Level(const Level&) = delete;
+  Level& operator=(const Level&) = delete;
+  MattesRigidCost& cost() { return cost_; }
+  // The metric at t; infinity where too few samples overlap the moving scan.
   double Score(const RigidTransform& t) {
-    metric_->SetMovingTransform(ToItk(t));
-    try {
-      metric_->Initialize();
-      return metric_->GetValue();
-    } catch (const itk::ExceptionObject&) {
-      return std::numeric_limits<double>::infinity();  // too few points overlap
-    }
+    const double v = cost_.MetricValue(ParametersOf(t));
+    return cost_.valid_samples() < samples_.points_mm.size() / 10 ? std::numeric_limits<double>::infinity() : v;
   }
 
  private:
-  Metric::Pointer metric_;
+  CtImage::Pointer fixed_, moving_;
+  FixedSamples samples_;
+  LinearImage view_;
+  MattesRigidCost cost_;
 };
 
 Vec3 BoxCentre(const WorldBox& b) {
   return {(b.min_mm[0] + b.max_mm[0]) / 2, (b.min_mm[1] + b.max_mm[1]) / 2, (b.min_mm[2] + b.max_mm[2]) / 2};
 }
 
-RigidTransform ChooseStart(Scorer& scorer, const Vec3& centre, const RigidHints& hints, Log& log,
+RigidTransform ChooseStart(Level& scorer, const Vec3& centre, const RigidHints& hints, Log& log,
                            double& best_score) {
   std::vector<Vec3> starts{{0, 0, 0}};
   starts.insert(starts.end(), hints.start_translations_mm.begin(), hints.start_translations_mm.end());
@@ -109,40 +89,47 @@ RigidTransform ChooseStart(Scorer& scorer, const Vec3& centre, const RigidHints&
   return best;
 }
 
-void ConfigureLevels(Registration& registration, const CtImage& fixed, const RigidParams& p) {
-  const unsigned levels = static_cast<unsigned>(p.level_spacing_mm.size());
-  registration.SetNumberOfLevels(levels);
-  Registration::SmoothingSigmasArrayType sigmas(levels);
-  for (unsigned l = 0; l < levels; ++l) {
-    Registration::ShrinkFactorsPerDimensionContainerType shrink;
-    double voxels = 1.0;
-    for (int a = 0; a < 3; ++a) {
-      const double target = p.level_spacing_mm[l];
-      shrink[a] = std::max(1u, static_cast<unsigned>(std::lround(target / fixed.GetSpacing()[a])));
-      voxels *= double(fixed.GetLargestPossibleRegion().GetSize(a)) / shrink[a];
+// Regular-step gradient descent, as ITK's: each step moves the samples by
+// about `step` mm (the gradient divided by the parameters' scales, made a
+// unit step in millimetres), the step shrinks by the relaxation factor each
+// time the gradient turns back, and the search stops when the step is below
+// the minimum. Returns the best parameters seen.
+std::string Descend(MattesRigidCost& cost, vnl_vector<double>& x, const RigidParams& p, const std::string& where,
+                    Log& log) {
+  const std::array<double, 6> scales = cost.Scales(x);
+  vnl_vector<double> g(6), previous(6, 0.0), best = x;
+  double best_value = std::numeric_limits<double>::infinity(), step = p.initial_step_mm;
+  for (unsigned it = 0; it < p.max_iterations; ++it) {
+    double value = 0.0;
+    cost.compute(x, &value, &g);
+    if (value < best_value) {
+      best_value = value;
+      best = x;
     }
-    registration.SetShrinkFactorsPerDimension(l, shrink);
-    sigmas[l] = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
-  }
-  registration.SetSmoothingSigmasPerLevel(sigmas);
-  registration.SetSmoothingSigmasAreSpecifiedInPhysicalUnits(true);
-}
-
-void ConfigureSampling(Registration& registration, const CtImage& fixed, const RigidParams& p) {
-  const unsigned levels = static_cast<unsigned>(p.level_spacing_mm.size());
-  Registration::MetricSamplingPercentageArrayType percentage(levels);
-  for (unsigned l = 0; l < levels; ++l) {
-    double voxels = 1.0;
-    for (int a = 0; a < 3; ++a) {
-      const double target = p.level_spacing_mm[l];
-      const double shrink = std::max(1.0, std::round(target / fixed.GetSpacing()[a]));
-      voxels *= double(fixed.GetLargestPossibleRegion().GetSize(a)) / shrink;
+    char buf[120];
+    std::snprintf(buf, sizeof buf, "%s, iteration %u, metric %.4f", where.c_str(), it + 1, value);
+    log.Progress("rigid registration", buf);
+    double norm = 0.0, turn = 0.0;
+    for (unsigned k = 0; k < 6; ++k) {
+      norm += g[k] * g[k] / scales[k];
+      turn += g[k] * previous[k] / scales[k];
     }
-    percentage[l] = std::min(1.0, p.samples_per_level / voxels);
+    norm = std::sqrt(norm);
+    if (norm < 1e-12) {
+      x = best;
+      return where + ": the gradient vanished after " + std::to_string(it + 1) + " iterations";
+    }
+    if (turn < 0.0) step *= p.relaxation;
+    if (step < p.min_step_mm) {
+      x = best;
+      return where + ": the step fell below " + std::to_string(p.min_step_mm) + " mm after " +
+             std::to_string(it + 1) + " iterations";
+    }
+    for (unsigned k = 0; k < 6; ++k) x[k] -= step * g[k] / (scales[k] * norm);
+    previous = g;
   }
-  registration.SetMetricSamplingStrategy(Registration::MetricSamplingStrategyEnum::RANDOM);
-  registration.SetMetricSamplingPercentagePerLevel(percentage);
-  registration.MetricSamplingReinitializeSeed(static_cast<int>(p.random_seed));
+  x = best;
+  return where + ": " + std::to_string(p.max_iterations) + " iterations";
 }
 
 // A rigid map between two scans of one patient in one position rotates by a
@@ -179,51 +166,22 @@ RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, 
   log.Info("rigid registration: fixed region " + Describe(GeometryOf(*fixed)));
 
   const Vec3 centre = BoxCentre(WorldBounds(GeometryOf(*fixed)));
-  Scorer scorer(*fixed, *moving, p);
+  // Starts and results are scored at full resolution, unsmoothed.
+  Level scorer(*fixed, *moving, centre, 0.0, 0.0, p, p.random_seed);
   RigidResult result;
   const RigidTransform start = ChooseStart(scorer, centre, hints, log, result.metric_initial);
   result.chosen_start_mm = start.translation_mm;
 
-  auto metric = NewRepeatableMetric<Metric>();
-  metric->SetNumberOfHistogramBins(p.histogram_bins);
-  metric->SetUseFixedImageGradientFilter(false);  // gradients at the samples only
-  metric->SetUseMovingImageGradientFilter(false);
-  auto optimizer = Optimizer::New();
-  optimizer->SetLearningRate(p.initial_step_mm);
-  optimizer->SetMinimumStepLength(p.min_step_mm);
-  optimizer->SetRelaxationFactor(p.relaxation);
-  optimizer->SetNumberOfIterations(p.max_iterations);
-  optimizer->SetReturnBestParametersAndValue(true);
-  optimizer->SetDoEstimateLearningRateOnce(false);
-  optimizer->SetDoEstimateLearningRateAtEachIteration(false);
-  auto scales = itk::RegistrationParameterScalesFromPhysicalShift<Metric>::New();
-  scales->SetMetric(metric);
-  optimizer->SetScalesEstimator(scales);
-
-  auto registration = Registration::New();
-  registration->SetFixedImage(fixed);
-  registration->SetMovingImage(moving);
-  registration->SetMetric(metric);
-  registration->SetOptimizer(optimizer);
-  ItkRigid::Pointer initial = ToItk(start);
-  registration->SetInitialTransform(initial);
-  registration->SetInPlace(true);
-  ConfigureLevels(*registration, *fixed, p);
-  ConfigureSampling(*registration, *fixed, p);
-
-  auto observer = ProgressObserver<Registration, Optimizer>::New();
-  observer->Setup(&log, registration, static_cast<unsigned>(p.level_spacing_mm.size()), "rigid registration");
-  optimizer->AddObserver(itk::IterationEvent(), observer);
-  try {
-    registration->Update();
-  } catch (const itk::ExceptionObject& e) {
-    log.EndProgress();
-    throw Error(ErrorKind::kRegistrationFailed,
-                std::string("rigid registration: ITK stopped with: ") + e.GetDescription());
+  vnl_vector<double> x = ParametersOf(start);
+  const std::size_t levels = p.level_spacing_mm.size();
+  for (std::size_t l = 0; l < levels; ++l) {
+    const double sigma = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
+    Level level(*fixed, *moving, centre, p.level_spacing_mm[l], sigma, p, p.random_seed + unsigned(l) + 1);
+    const std::string where = "level " + std::to_string(l + 1) + "/" + std::to_string(levels);
+    result.stop_condition = Descend(level.cost(), x, p, where, log);
   }
   log.EndProgress();
-  result.post_to_pre = FromItk(*registration->GetTransform());
-  result.stop_condition = optimizer->GetStopConditionDescription();
+  result.post_to_pre = scorer.cost().TransformOf(x);
   result.metric_final = scorer.Score(result.post_to_pre);
   if (!(result.metric_final <= result.metric_initial)) {
     // Already aligned (or the optimiser wandered): keep the better start.
