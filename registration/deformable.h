@@ -44,8 +44,8 @@ struct DeformableParams {
   double membrane_weight = 1e-5;
   // The B-spline is used when it lowers the finest level's metric on
   // independent samples by at least this share; otherwise the rigid map is.
-  // Default: 0.005. On the pure-rigid committed case it gains 0.17 % (and
-  // would move the landmark error from 0.12 to 0.26 mm mean), on the
+  // Default: 0.005. On the pure-rigid committed case it gains 0.1-0.2 %
+  // (and, used, moved the landmark error from 0.12 to 0.26 mm mean); on the
   // deformed phantoms 6-14 %.
   double min_improvement = 0.005;
   double window_low_hu = -250.0, window_high_hu = 350.0;  // soft-tissue window of the metric
