@@ -120,7 +120,8 @@ void LogRegistration(const RigidResult& r, Log& log) {
 std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelImage& tumours,
                                               const LabelImage& zones, const LabelImage* liver,
                                               const std::map<std::uint16_t, LabelSelection>& zone_map,
-                                              const PointMap& to_measuring, const std::string& space_name) {
+                                              const PointMap& to_measuring, const std::string& space_name,
+                                              std::map<std::uint16_t, std::shared_ptr<const Surface>>& surfaces) {
   const MaskImage::Pointer zone_mask = UnionMask(zones);
   const MaskImage::Pointer liver_mask = liver != nullptr ? UnionMask(*liver) : nullptr;
   MarginInputs m;
@@ -134,6 +135,7 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
   m.options = a.margin;
   m.registration_uncertainty_mm = a.registration_uncertainty_mm;
   m.space_name = space_name;
+  m.tumour_surfaces = &surfaces;
   return MeasureMargins(m);
 }
 
@@ -326,14 +328,14 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   // points are reported.
   log.BeginStage("margin");
   log.Info("measuring margins against the ablation zone on the post CT grid");
+  auto images = std::make_shared<ReportImages>();
   a.tumours = MeasureAgainstZones(a, *tumours.original, *ablation.original, post_liver.image.GetPointer(),
-                                  p.zone_map, post_to_pre.PreToPost(), "post CT");
+                                  p.zone_map, post_to_pre.PreToPost(), "post CT", images->tumour_surfaces);
   a.measuring_space = p.space == MeasureSpace::kPost ? "post" : "pre";
   if (p.space == MeasureSpace::kPre) {
     for (TumourMargin& t : a.tumours) t.min_point_lps_mm = post_to_pre.Apply(t.min_point_lps_mm);
   }
   a.assess_params = p;
-  auto images = std::make_shared<ReportImages>();
   images->post_ct = post.image;
   images->pre_ct = pre.image;
   images->tumours = tumours.original;
@@ -366,10 +368,10 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
                          "liver").original;
   }
   log.BeginStage("margin");
-  a.tumours = MeasureAgainstZones(a, *tumours.image, *ablation.original, liver.GetPointer(), p.zone_map, {},
-                                  "tumour label map");
-  a.margin_params = p;
   auto images = std::make_shared<ReportImages>();
+  a.tumours = MeasureAgainstZones(a, *tumours.image, *ablation.original, liver.GetPointer(), p.zone_map, {},
+                                  "tumour label map", images->tumour_surfaces);
+  a.margin_params = p;
   images->tumours = tumours.image;
   images->zones = ablation.original;
   images->zone_map = p.zone_map;

@@ -5,12 +5,15 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "core/image_types.h"
 #include "registration/scan_map.h"
 
 namespace margo {
+
+class Surface;  // margin/surface.h
 
 struct ReportImages {
   CtImage::Pointer post_ct;        // null for `margo margin` (no CT)
@@ -19,6 +22,8 @@ struct ReportImages {
   LabelImage::Pointer zones;       // ablation labels as loaded (after label selection), post space
   ScanMap post_to_pre;             // identity when not registered
   std::map<std::uint16_t, std::vector<std::uint16_t>> zone_map;  // tumour -> zone labels; empty: union
+  // The margin kernel's tumour surfaces (of `tumours`), reused by the margin maps.
+  std::map<std::uint16_t, std::shared_ptr<const Surface>> tumour_surfaces;
 };
 
 }  // namespace margo

@@ -132,7 +132,8 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, con
   TumourMargin m;
   m.label = label;
   m.volume_ml = VolumeMl(*in.tumours, label, bounds);
-  const std::unique_ptr<Surface> tumour = Surface::OfLabel(*in.tumours, label, bounds);
+  const std::shared_ptr<const Surface> tumour = Surface::OfLabel(*in.tumours, label, bounds);
+  if (in.tumour_surfaces != nullptr) (*in.tumour_surfaces)[label] = tumour;
   const SurfaceSamples samples = tumour->Samples();
   if (tumour->TouchesImageEdge()) {
     return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");

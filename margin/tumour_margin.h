@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "margin/category.h"
 
 namespace margo {
+
+class Surface;  // margin/surface.h
 
 // (distance d in mm, share 0..1) pairs.
 using CoverageCurve = std::vector<std::pair<double, double>>;
@@ -79,6 +82,9 @@ struct MarginInputs {
   // map carrying tumour points may be off (0 when there is no map).
   double registration_uncertainty_mm = 0.0;
   std::string space_name = "post CT";     // for messages
+  // Optional: receives each measured tumour's surface (label -> surface),
+  // for the report's pictures and meshes to reuse instead of rebuilding.
+  std::map<std::uint16_t, std::shared_ptr<const Surface>>* tumour_surfaces = nullptr;
 };
 
 // REQUIRES: ablation not empty.
