@@ -122,8 +122,9 @@ std::string Descend(MattesRigidCost& cost, vnl_vector<double>& x, const RigidPar
     if (turn < 0.0) step *= p.relaxation;
     if (step < p.min_step_mm) {
       x = best;
-      return where + ": the step fell below " + std::to_string(p.min_step_mm) + " mm after " +
-             std::to_string(it + 1) + " iterations";
+      char why[120];
+      std::snprintf(why, sizeof why, ": the step fell below %g mm after %u iterations", p.min_step_mm, it + 1);
+      return where + why;
     }
     for (unsigned k = 0; k < 6; ++k) x[k] -= step * g[k] / (scales[k] * norm);
     previous = g;
