@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include "core/geometry.h"
+#include "registration/index_map.h"
 
 namespace margo {
 
@@ -16,10 +17,7 @@ struct BSplineSupport {
   std::array<double, 4> w[3];   // per axis, weights of the 4 support points
 };
 
-struct BSplineGrid {
-  double origin[3] = {0, 0, 0};
-  double point_to_index[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};  // S^-1 D^-1, as ITK
-  long size[3] = {0, 0, 0};
+struct BSplineGrid : IndexMap {  // of the coefficient images
 
   std::size_t Count() const { return std::size_t(size[0] * size[1] * size[2]); }
   // Offset of support point (i, j, k) from the support's first point.
@@ -29,12 +27,12 @@ struct BSplineGrid {
   // there, as in ITK).
   bool Support(const Vec3& p, BSplineSupport& s) const {
     long start[3];
+    double ci[3];
+    ContinuousIndex(p, ci);
     for (int i = 0; i < 3; ++i) {
-      const double ci = point_to_index[i][0] * (p[0] - origin[0]) + point_to_index[i][1] * (p[1] - origin[1]) +
-                        point_to_index[i][2] * (p[2] - origin[2]);
-      if (ci < 1.0 || ci >= double(size[i]) - 2.0) return false;
-      start[i] = long(std::floor(ci - 1.0));
-      const double x = ci - double(start[i]);  // in [1, 2): distances to the 4 support points
+      if (ci[i] < 1.0 || ci[i] >= double(size[i]) - 2.0) return false;
+      start[i] = long(std::floor(ci[i] - 1.0));
+      const double x = ci[i] - double(start[i]);  // in [1, 2): distances to the 4 support points
       const double u0 = x, u1 = x - 1.0, u2 = 2.0 - x, u3 = 3.0 - x;
       s.w[i][0] = (2.0 - u0) * (2.0 - u0) * (2.0 - u0) / 6.0;
       s.w[i][1] = (4.0 - 6.0 * u1 * u1 + 3.0 * u1 * u1 * u1) / 6.0;

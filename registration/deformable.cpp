@@ -28,12 +28,7 @@ namespace {
 // The grid geometry of a B-spline's coefficient image.
 BSplineGrid GridOf(const BSpline::ImageType& image) {
   BSplineGrid g;
-  const auto inverse_direction = image.GetInverseDirection();  // index = S^-1 D^-1 (p - origin), as ITK
-  for (int i = 0; i < 3; ++i) {
-    g.origin[i] = image.GetOrigin()[i];
-    g.size[i] = long(image.GetLargestPossibleRegion().GetSize(i));
-    for (int j = 0; j < 3; ++j) g.point_to_index[i][j] = inverse_direction[i][j] / image.GetSpacing()[i];
-  }
+  static_cast<IndexMap&>(g) = IndexMapOf(image);
   return g;
 }
 

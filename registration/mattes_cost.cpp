@@ -33,9 +33,8 @@ bool LinearImage::Value(const Vec3& p, double& value) const {
   double ci[3];
   long i0[3];
   double f[3];
+  ContinuousIndex(p, ci);
   for (int a = 0; a < 3; ++a) {
-    ci[a] = point_to_index[a][0] * (p[0] - origin[0]) + point_to_index[a][1] * (p[1] - origin[1]) +
-            point_to_index[a][2] * (p[2] - origin[2]);
     if (!(ci[a] >= 0.0 && ci[a] <= double(size[a] - 1))) return false;
     i0[a] = std::min(long(ci[a]), size[a] - 2 < 0 ? 0 : size[a] - 2);
     f[a] = ci[a] - double(i0[a]);

@@ -23,16 +23,14 @@
 
 #include "core/geometry.h"
 #include "registration/bspline_grid.h"
+#include "registration/index_map.h"
 #include "registration/rigid_transform.h"
 
 namespace margo {
 
 // A float image's buffer with its geometry, read by trilinear interpolation.
-struct LinearImage {
-  const float* data = nullptr;
-  long size[3] = {0, 0, 0};
-  double origin[3] = {0, 0, 0};
-  double point_to_index[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+struct LinearImage : IndexMap {
+  const float* data = nullptr;  // x fastest, IndexMap::size voxels
   double step_mm = 1.0;  // central-difference step of the gradient
 
   // False outside the image (and within half a step of its edge).

@@ -48,19 +48,9 @@ CtImage::Pointer LevelImage(const CtImage& image, double level_spacing_mm, doubl
 
 LinearImage ViewOf(const CtImage& image) {
   LinearImage v;
+  static_cast<IndexMap&>(v) = IndexMapOf(image);
   v.data = image.GetBufferPointer();
-  const auto inverse_direction = image.GetInverseDirection();
-  const auto& region = image.GetBufferedRegion();
-  v.step_mm = HUGE_VAL;
-  for (int i = 0; i < 3; ++i) {
-    v.size[i] = long(region.GetSize(i));
-    v.step_mm = std::min(v.step_mm, image.GetSpacing()[i]);
-    for (int j = 0; j < 3; ++j) v.point_to_index[i][j] = inverse_direction[i][j] / image.GetSpacing()[i];
-  }
-  // The buffer's first voxel (a cropped image's index need not be 0).
-  CtImage::PointType first;
-  image.TransformIndexToPhysicalPoint(region.GetIndex(), first);
-  for (int i = 0; i < 3; ++i) v.origin[i] = first[i];
+  v.step_mm = std::min({image.GetSpacing()[0], image.GetSpacing()[1], image.GetSpacing()[2]});
   return v;
 }
 

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <memory>
 
 #include "core/error.h"
 #include "registration/image_prep.h"
@@ -42,9 +41,10 @@ class Level {
  public:
   Level(const CtImage& fixed, const CtImage& moving, const Vec3& centre, double spacing_mm, double sigma_mm,
         const RigidParams& p, unsigned seed)
-      : fixed_(LevelImage(fixed, 0.0, sigma_mm)),
-        moving_(LevelImage(moving, spacing_mm, sigma_mm)),
-        samples_(DrawSamples(*fixed_, nullptr, nullptr, RigidAffine{}, nullptr, p.samples_per_level, seed)),
+      : moving_(LevelImage(moving, spacing_mm, sigma_mm)),
+        // The smoothed fixed image is needed only while the samples are drawn.
+        samples_(DrawSamples(*LevelImage(fixed, 0.0, sigma_mm), nullptr, nullptr, RigidAffine{}, nullptr,
+                             p.samples_per_level, seed)),
         view_(ViewOf(*moving_)),
         cost_(samples_, view_, centre, p.histogram_bins) {}
   Level(const Level&) = delete;
@@ -57,7 +57,7 @@ class Level {
   }
 
  private:
-  CtImage::Pointer fixed_, moving_;
+  CtImage::Pointer moving_;
   FixedSamples samples_;
   LinearImage view_;
   MattesRigidCost cost_;
