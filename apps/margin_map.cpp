@@ -67,20 +67,14 @@ std::vector<double> MarginMesh::VertexAreasMm2() const {
 MarginMaps BuildMarginMaps(const Assessment& a) {
   const ReportImages& images = *a.images;
   const PointMap pre_to_post = images.post_to_pre.PreToPost();
-  const auto regions = LabelRegions(*images.tumours);
   std::map<std::vector<std::uint16_t>, std::unique_ptr<Surface>> zones;
   std::vector<std::shared_ptr<const Surface>> tumour_surfaces;
   MarginMaps maps;
   for (const TumourMargin& t : a.tumours) {
-    const auto region = regions.find(t.label);
-    if (!t.assessable || region == regions.end()) continue;
-    // The kernel's surface when it kept one (the same label map and bounds).
+    // The surface the kernel measured (every tumour it found has one).
     const auto kept = images.tumour_surfaces.find(t.label);
-    std::shared_ptr<const Surface> tumour = kept != images.tumour_surfaces.end()
-                                                ? kept->second
-                                                : std::shared_ptr<const Surface>(
-                                                      Surface::OfLabel(*images.tumours, t.label, region->second));
-    if (!tumour) continue;
+    if (!t.assessable || kept == images.tumour_surfaces.end() || !kept->second) continue;
+    std::shared_ptr<const Surface> tumour = kept->second;
     maps.tumours.push_back(TumourMesh(t.label, *tumour, ZoneFor(t.label, images, zones), pre_to_post));
     tumour_surfaces.push_back(std::move(tumour));
   }

@@ -118,7 +118,8 @@ json DeformableParamsJson(const DeformableParams& d) {
           {"samples_per_level", d.samples_per_level}, {"optimizer", "L-BFGS-B"},
           {"max_evaluations", d.max_evaluations}, {"convergence_factor", d.convergence_factor},
           {"gradient_tolerance", d.gradient_tolerance}, {"membrane_weight", d.membrane_weight},
-          {"min_improvement", d.min_improvement}, {"window_hu", {d.window_low_hu, d.window_high_hu}}, {"exclude_margin_mm", d.exclude_margin_mm},
+          {"min_improvement", d.min_improvement}, {"window_hu", {d.window_low_hu, d.window_high_hu}},
+          {"exclude_margin_mm", d.exclude_margin_mm},
           {"roi_margin_mm", d.roi_margin_mm}, {"random_seed", d.random_seed}};
 }
 

@@ -22,7 +22,8 @@ struct ReportImages {
   LabelImage::Pointer zones;       // ablation labels as loaded (after label selection), post space
   ScanMap post_to_pre;             // identity when not registered
   std::map<std::uint16_t, std::vector<std::uint16_t>> zone_map;  // tumour -> zone labels; empty: union
-  // The margin kernel's tumour surfaces (of `tumours`), reused by the margin maps.
+  // The margin kernel's surface of every tumour it found in `tumours`: the
+  // margin maps draw these instead of building them again.
   std::map<std::uint16_t, std::shared_ptr<const Surface>> tumour_surfaces;
 };
 
