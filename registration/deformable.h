@@ -27,7 +27,9 @@ namespace margo {
 
 struct DeformableParams {
   double control_spacing_mm = 40.0;  // B-spline control points. Default: 40
-  // Image resolution (mm) per level, coarse to fine, and smoothing (mm).
+  // Resolution (mm) per level, coarse to fine: the pre CT is block-averaged
+  // to about half of it (registration/metric_samples.h); and the Gaussian
+  // smoothing (mm) of both images per level.
   std::vector<double> level_spacing_mm{4.0, 2.0};
   std::vector<double> smoothing_mm{2.0, 1.0};
   int histogram_bins = 32;             // Default: 32
