@@ -27,8 +27,17 @@ struct LabelsOnGrid {
   LoadReport report;
 };
 
+// Where each loaded input is recorded, with its SHA-256 (hashed meanwhile).
+struct InputLog {
+  std::vector<InputRecord>& records;
+  BackgroundSha256& hashes;
+  void Add(const std::string& key, const LoadReport& report, const std::string& path) {
+    records.push_back({key, report, hashes.Of(path)});
+  }
+};
+
 LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const std::string& uid, Log& log,
-                      std::vector<InputRecord>& inputs, const std::string& key) {
+                      InputLog& inputs, const std::string& key) {
   log.Info("loading " + role + " " + path);
   LoadedCt ct = LoadCt(path, role, DicomSelection{uid});
   std::string what = ct.report.format;
@@ -39,7 +48,7 @@ LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const st
     what += buf;
   }
   log.Info(role + ": " + what + ", " + Describe(ct.report.geometry));
-  inputs.push_back({key, ct.report, Sha256OfPath(path)});
+  inputs.Add(key, ct.report, path);
   return ct;
 }
 
@@ -47,11 +56,11 @@ LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const st
 // references are checked against it, RTSTRUCT contours drawn on its grid.
 LabelsOnGrid LoadLabelsOn(const std::string& path, const std::string& role, const LabelSelection& selection,
                           const itk::ImageBase<3>& grid, const GridInput& grid_input, Log& log,
-                          std::vector<InputRecord>& inputs, const std::string& key, const LoadReport* ct = nullptr) {
+                          InputLog& inputs, const std::string& key, const LoadReport* ct = nullptr) {
   LoadedLabels loaded = LoadLabels(path, role, {ct, &grid, grid_input.role, selection});
   log.Info(role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
   if (!loaded.report.references.empty()) log.Info(role + ": DICOM references " + loaded.report.references);
-  inputs.push_back({key, loaded.report, Sha256OfPath(path)});
+  inputs.Add(key, loaded.report, path);
   ApplySelection(*loaded.image, selection);
   LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {role, path}, grid, grid_input, log), loaded.image,
                    loaded.report};
@@ -272,20 +281,22 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   if (!p.clinical.empty()) a.clinical = ReadClinicalInputs(p.clinical);  // fail fast, before any image
   const std::optional<LandmarkPairs> landmarks = ReadLandmarkPairs(p);
   log.BeginStage("load");
-  const LoadedCt pre = LoadLoggedCt(p.pre_ct, "pre CT", p.pre_series_uid, log, a.inputs, "pre_ct");
-  const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, a.inputs, "post_ct");
+  BackgroundSha256 hashes({p.pre_ct, p.post_ct, p.tumours, p.ablation, p.pre_liver, p.post_liver});
+  InputLog inputs{a.inputs, hashes};
+  const LoadedCt pre = LoadLoggedCt(p.pre_ct, "pre CT", p.pre_series_uid, log, inputs, "pre_ct");
+  const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, inputs, "post_ct");
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
   const LabelsOnGrid tumours = LoadLabelsOn(p.tumours, "tumour labels", p.tumour_labels, *pre.image, pre_grid,
-                                            log, a.inputs, "tumours", &pre.report);
+                                            log, inputs, "tumours", &pre.report);
   const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *post.image,
-                                             post_grid, log, a.inputs, "ablation", &post.report);
+                                             post_grid, log, inputs, "ablation", &post.report);
   LabelsOnGrid pre_liver, post_liver;
   if (!p.pre_liver.empty()) {
-    pre_liver = LoadLabelsOn(p.pre_liver, "pre liver mask", {}, *pre.image, pre_grid, log, a.inputs, "pre_liver",
+    pre_liver = LoadLabelsOn(p.pre_liver, "pre liver mask", {}, *pre.image, pre_grid, log, inputs, "pre_liver",
                              &pre.report);
   }
   if (!p.post_liver.empty()) {
-    post_liver = LoadLabelsOn(p.post_liver, "post liver mask", {}, *post.image, post_grid, log, a.inputs,
+    post_liver = LoadLabelsOn(p.post_liver, "post liver mask", {}, *post.image, post_grid, log, inputs,
                               "post_liver", &post.report);
   }
   // Tumours are measured on their own label map: no resampling, and none
@@ -353,18 +364,20 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   log.BeginStage("load");
   a.registration_method = "none";
   a.measuring_space = "tumour label grid";
+  BackgroundSha256 hashes({p.tumours, p.ablation, p.liver});
+  InputLog inputs{a.inputs, hashes};
   LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels");
   log.Info("tumour labels: " + tumours.report.format + ", " + Describe(tumours.report.geometry));
-  a.inputs.push_back({"tumours", tumours.report, Sha256OfPath(p.tumours)});
+  inputs.Add("tumours", tumours.report, p.tumours);
   ApplySelection(*tumours.image, p.tumour_labels);
   RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
   const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *tumours.image,
-                                             {"tumour labels", p.tumours}, log, a.inputs, "ablation");
+                                             {"tumour labels", p.tumours}, log, inputs, "ablation");
   a.tumour_labels = LabelsOf(*tumours.image);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   LabelImage::Pointer liver;
   if (!p.liver.empty()) {
-    liver = LoadLabelsOn(p.liver, "liver mask", {}, *tumours.image, {"tumour labels", p.tumours}, log, a.inputs,
+    liver = LoadLabelsOn(p.liver, "liver mask", {}, *tumours.image, {"tumour labels", p.tumours}, log, inputs,
                          "liver").original;
   }
   log.BeginStage("margin");

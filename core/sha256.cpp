@@ -89,10 +89,13 @@ class Sha256 {
   std::uint64_t length_ = 0;
 };
 
-void HashFile(const std::filesystem::path& path, Sha256& hash) {
+void HashFile(const std::filesystem::path& path, Sha256& hash, const std::atomic<bool>* cancel) {
   std::ifstream in(path, std::ios::binary);
   std::vector<char> buffer(1 << 16);
   while (in) {
+    if (cancel != nullptr && cancel->load()) {
+      throw Error(ErrorKind::kInternal, "SHA-256 of " + path.string() + " cancelled");
+    }
     in.read(buffer.data(), std::streamsize(buffer.size()));
     hash.Update(reinterpret_cast<const unsigned char*>(buffer.data()), std::size_t(in.gcount()));
   }
@@ -110,11 +113,11 @@ std::string Sha256Hex(const std::string& data) {
   return hash.HexDigest();
 }
 
-std::string Sha256OfPath(const std::string& path) {
+std::string Sha256OfPath(const std::string& path, const std::atomic<bool>* cancel) {
   namespace fs = std::filesystem;
   Sha256 hash;
   if (!fs::is_directory(path)) {
-    HashFile(path, hash);
+    HashFile(path, hash, cancel);
     return hash.HexDigest();
   }
   std::vector<fs::path> files;
@@ -125,9 +128,36 @@ std::string Sha256OfPath(const std::string& path) {
   for (const fs::path& file : files) {
     hash.Update(fs::relative(file, path).generic_string());
     hash.Update(std::string(1, '\0'));
-    HashFile(file, hash);
+    HashFile(file, hash, cancel);
   }
   return hash.HexDigest();
+}
+
+BackgroundSha256::BackgroundSha256(std::vector<std::string> paths)
+    : paths_(std::move(paths)) {
+  paths_.erase(std::remove(paths_.begin(), paths_.end(), std::string()), paths_.end());  // inputs not given
+  promises_.resize(paths_.size());
+  for (auto& p : promises_) hashes_.push_back(p.get_future().share());
+  worker_ = std::async(std::launch::async, [this] {
+    for (std::size_t i = 0; i < paths_.size(); ++i) {
+      try {
+        promises_[i].set_value(Sha256OfPath(paths_[i], &cancel_));
+      } catch (...) {
+        promises_[i].set_exception(std::current_exception());
+      }
+    }
+  });
+}
+
+BackgroundSha256::~BackgroundSha256() {
+  cancel_ = true;
+  worker_.wait();
+}
+
+std::string BackgroundSha256::Of(const std::string& path) {
+  const auto it = std::find(paths_.begin(), paths_.end(), path);
+  if (it == paths_.end()) return Sha256OfPath(path);
+  return hashes_[std::size_t(it - paths_.begin())].get();
 }
 
 }  // namespace margo

@@ -20,7 +20,8 @@ namespace {
                   " bytes of header and voxel data; expected " + std::to_string(expected));
 }
 
-// All bytes of a plain or gzip-compressed file, counted through zlib.
+// All bytes of a plain file (its size) or of a gzip-compressed one (counted
+// through zlib).
 std::uint64_t DecompressedSize(const std::string& path, const std::string& role, std::string& head) {
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": cannot open");
@@ -30,6 +31,10 @@ std::uint64_t DecompressedSize(const std::string& path, const std::string& role,
   while ((n = gzread(file, buffer, sizeof buffer)) > 0) {
     if (head.size() < 1024) head.append(buffer, std::min<std::size_t>(std::size_t(n), 1024 - head.size()));
     total += std::uint64_t(n);
+    if (gzdirect(file) == 1) {  // not compressed: its size says it all
+      gzclose(file);
+      return std::filesystem::file_size(path);
+    }
   }
   int code = Z_OK;
   const std::string message = n < 0 ? gzerror(file, &code) : "";
@@ -117,6 +122,15 @@ void CheckVoxelDataComplete(const std::string& path, const std::string& role, co
                             std::uint64_t image_bytes) {
   if (format == "NIfTI") CheckNifti(path, role, image_bytes);
   if (format == "MetaImage") CheckMetaImage(path, role, image_bytes);
+}
+
+CompletenessCheck::CompletenessCheck(const std::string& path, const std::string& role, const std::string& format,
+                                     std::uint64_t image_bytes) {
+  constexpr std::uint64_t kDeflateMaxRatio = 1032;
+  std::error_code ec;
+  const std::uint64_t stored = std::filesystem::file_size(path, ec);
+  if (!ec && image_bytes / kDeflateMaxRatio > stored) CheckVoxelDataComplete(path, role, format, image_bytes);
+  done_ = std::async(std::launch::async, [=] { CheckVoxelDataComplete(path, role, format, image_bytes); });
 }
 
 }  // namespace margo

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <string>
 
 namespace margo {
@@ -13,5 +14,20 @@ namespace margo {
 // MetaImage with local data are left to their readers.
 void CheckVoxelDataComplete(const std::string& path, const std::string& role, const std::string& format,
                             std::uint64_t image_bytes);
+
+// The same check on another thread, so that inflating a compressed file to
+// count its bytes overlaps the reader's own pass over it. A file too small to
+// hold its voxels even at deflate's best ratio is checked at once, before the
+// reader allocates what its header promises.
+class CompletenessCheck {
+ public:
+  CompletenessCheck(const std::string& path, const std::string& role, const std::string& format,
+                    std::uint64_t image_bytes);
+  // Throws what the check found; call it before trusting the voxels.
+  void Wait() { done_.get(); }
+
+ private:
+  std::future<void> done_;
+};
 
 }  // namespace margo

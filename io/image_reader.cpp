@@ -71,8 +71,14 @@ typename TImage::Pointer ReadFile(const std::string& path, const std::string& ro
                       std::to_string(components) + (components == 1 ? " component" : " components") +
                       " per voxel; expected a 3D scalar volume");
     }
-    CheckVoxelDataComplete(path, role, format.name, format.io->GetImageSizeInBytes());
-    reader->Update();
+    CompletenessCheck complete(path, role, format.name, format.io->GetImageSizeInBytes());
+    try {
+      reader->Update();
+    } catch (const itk::ExceptionObject&) {
+      complete.Wait();  // a cut-short file explains a failed read best
+      throw;
+    }
+    complete.Wait();
   } catch (const itk::ExceptionObject& e) {
     throw Error(ErrorKind::kInputUnreadable,
                 role + " " + path + ": cannot read as " + format.name + ": " + e.GetDescription());

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
+#include "core/error.h"
 #include "tests/support/temp_dir.h"
 
 namespace margo {
@@ -30,6 +32,33 @@ TEST(Sha256Test, FileAndFolderHashesFollowTheirContent) {
   EXPECT_NE(folder, grown);
   std::filesystem::rename(dir / "b.dcm", dir / "c.dcm");
   EXPECT_NE(Sha256OfPath(dir.path().string()), grown) << "file names are part of a folder's hash";
+}
+
+TEST(Sha256Test, BackgroundHashesMatchAndReportUnreadableFilesWhenAsked) {
+  testing::TempDir dir;
+  std::ofstream(dir / "a.nii") << "abc";
+  std::filesystem::create_directory(dir / "series");
+  const std::string a = dir / "a.nii", series = dir / "series", missing = dir / "missing.nii";
+  std::ofstream(series + "/1.dcm") << "x";
+  BackgroundSha256 hashes({a, "", missing, series});  // "" (an input not given) is skipped
+  EXPECT_EQ(hashes.Of(series), Sha256OfPath(series)) << "asked out of order";
+  EXPECT_EQ(hashes.Of(a), Sha256Hex("abc"));
+  EXPECT_THROW(hashes.Of(missing), Error);
+  std::ofstream(dir / "later.nii") << "x";
+  EXPECT_EQ(hashes.Of(dir / "later.nii"), Sha256Hex("x")) << "a path not given is hashed on the spot";
+}
+
+TEST(Sha256Test, DestroyingBackgroundHashesStopsThemWithoutWaitingForEveryFile) {
+  testing::TempDir dir;
+  {
+    std::ofstream big(dir / "big.bin", std::ios::binary);
+    const std::string block(1 << 20, 'x');
+    for (int i = 0; i < 64; ++i) big << block;  // 64 MiB: about 0.2 s to hash
+  }
+  const auto start = std::chrono::steady_clock::now();
+  { BackgroundSha256 hashes(std::vector<std::string>(32, dir / "big.bin")); }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 2.0) << "32 hashes of 64 MiB (about 7 s) were not cancelled";
 }
 
 }  // namespace
