@@ -11,11 +11,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "core/error.h"
 #include "registration/bspline_grid.h"
 #include "registration/image_prep.h"
 #include "registration/itk_transform.h"
+#include "registration/map_region.h"
 #include "registration/mattes_cost.h"
 #include "registration/metric_samples.h"
 
@@ -151,45 +153,75 @@ void DeformableMap::Write(const std::string& path) const {
 
 namespace {
 
-// 1 on `grid` except within `margin_mm` of the non-zero voxels of `exclude`
-// (looked up at each voxel centre, on its own grid): where the metric looks.
-MaskImage::Pointer MetricMask(const CtImage& grid, const MaskImage* exclude, double margin_mm) {
-  auto on_grid = MaskImage::New();
-  on_grid->CopyInformation(&grid);
-  on_grid->SetRegions(grid.GetLargestPossibleRegion());
-  on_grid->Allocate();
-  on_grid->FillBuffer(0);
-  bool any = false;
-  if (exclude != nullptr) {
-    itk::ImageRegionIteratorWithIndex<MaskImage> it(on_grid, on_grid->GetLargestPossibleRegion());
-    for (; !it.IsAtEnd(); ++it) {
-      MaskImage::PointType p;
-      on_grid->TransformIndexToPhysicalPoint(it.GetIndex(), p);
-      MaskImage::IndexType i;
-      if (exclude->TransformPhysicalPointToIndex(p, i) && exclude->GetPixel(i) != 0) {
-        it.Set(1);
-        any = true;
-      }
+// The world box of `mask`'s non-zero voxels (their outer faces); nullopt if none.
+std::optional<WorldBox> NonZeroBox(const MaskImage& mask) {
+  const itk::ImageRegion<3> region = NonZeroRegion(mask);
+  if (region.GetNumberOfPixels() == 0) return std::nullopt;
+  WorldBox box{{HUGE_VAL, HUGE_VAL, HUGE_VAL}, {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL}};
+  for (int corner = 0; corner < 8; ++corner) {
+    itk::ContinuousIndex<double, 3> ci;
+    for (int a = 0; a < 3; ++a) {
+      ci[a] = (corner >> a & 1) ? double(region.GetIndex(a) + long(region.GetSize(a))) - 0.5
+                                : double(region.GetIndex(a)) - 0.5;
+    }
+    MaskImage::PointType p;
+    mask.TransformContinuousIndexToPhysicalPoint(ci, p);
+    for (int a = 0; a < 3; ++a) {
+      box.min_mm[a] = std::min(box.min_mm[a], p[a]);
+      box.max_mm[a] = std::max(box.max_mm[a], p[a]);
     }
   }
+  return box;
+}
+
+// 1 on `grid` except within `margin_mm` of the non-zero voxels of `exclude`
+// (looked up at each voxel centre, on its own grid): where the metric looks.
+// Distances are computed only in the part of the grid that can come that
+// close: the lesions' box grown by the margin and a voxel.
+MaskImage::Pointer MetricMask(const CtImage& grid, const MaskImage* exclude, double margin_mm) {
   auto keep = MaskImage::New();
   keep->CopyInformation(&grid);
   keep->SetRegions(grid.GetLargestPossibleRegion());
   keep->Allocate();
   keep->FillBuffer(1);
-  if (any) {
-    auto distance = itk::SignedMaurerDistanceMapImageFilter<MaskImage, FloatImage>::New();
-    distance->SetInput(on_grid);
-    distance->SetBackgroundValue(0);
-    distance->SetInsideIsPositive(false);
-    distance->SetSquaredDistance(false);
-    distance->SetUseImageSpacing(true);
-    distance->Update();
-    const float* d = distance->GetOutput()->GetBufferPointer();
-    std::uint8_t* k = keep->GetBufferPointer();
-    const std::size_t n = keep->GetBufferedRegion().GetNumberOfPixels();
-    for (std::size_t v = 0; v < n; ++v) k[v] = d[v] > margin_mm ? 1 : 0;
+  const std::optional<WorldBox> lesions = exclude != nullptr ? NonZeroBox(*exclude) : std::nullopt;
+  if (!lesions) return keep;
+  WorldBox near = *lesions;
+  const auto& spacing = grid.GetSpacing();
+  const double reach = margin_mm + std::max({spacing[0], spacing[1], spacing[2]});
+  for (int a = 0; a < 3; ++a) {
+    near.min_mm[a] -= reach;
+    near.max_mm[a] += reach;
   }
+  const itk::ImageRegion<3> region = RegionForBox(grid, near);
+  if (region.GetNumberOfPixels() == 0) return keep;
+  auto on_grid = MaskImage::New();
+  on_grid->CopyInformation(&grid);
+  on_grid->SetRegions(region);
+  on_grid->Allocate();
+  on_grid->FillBuffer(0);
+  bool any = false;
+  itk::ImageRegionIteratorWithIndex<MaskImage> it(on_grid, region);
+  for (; !it.IsAtEnd(); ++it) {
+    MaskImage::PointType p;
+    on_grid->TransformIndexToPhysicalPoint(it.GetIndex(), p);
+    MaskImage::IndexType i;
+    if (exclude->TransformPhysicalPointToIndex(p, i) && exclude->GetPixel(i) != 0) {
+      it.Set(1);
+      any = true;
+    }
+  }
+  if (!any) return keep;
+  auto distance = itk::SignedMaurerDistanceMapImageFilter<MaskImage, FloatImage>::New();
+  distance->SetInput(on_grid);
+  distance->SetBackgroundValue(0);
+  distance->SetInsideIsPositive(false);
+  distance->SetSquaredDistance(false);
+  distance->SetUseImageSpacing(true);
+  distance->Update();
+  itk::ImageRegionConstIterator<FloatImage> d(distance->GetOutput(), region);
+  itk::ImageRegionIterator<MaskImage> k(keep, region);
+  for (; !d.IsAtEnd(); ++d, ++k) k.Set(d.Get() > margin_mm ? 1 : 0);
   return keep;
 }
 
@@ -268,9 +300,8 @@ LevelResult RunLevel(const CtImage& fixed, const CtImage& moving, const MaskImag
                      const MaskImage& moving_keep, const RigidAffine& rigid, const BSplineGrid& grid,
                      const DeformableParams& p, std::size_t level, vnl_vector<double>& x, Log& log) {
   const double sigma = level < p.smoothing_mm.size() ? p.smoothing_mm[level] : 0.0;
-  const CtImage::Pointer fixed_level = LevelImage(fixed, 0.0, sigma);
   const CtImage::Pointer moving_level = LevelImage(moving, p.level_spacing_mm[level], sigma);
-  const FixedSamples samples = DrawSamples(*fixed_level, &fixed_keep, &moving_keep, rigid, &grid, p.samples_per_level,
+  const FixedSamples samples = DrawSamples(fixed, sigma, &fixed_keep, &moving_keep, rigid, &grid, p.samples_per_level,
                                            p.random_seed + unsigned(level));
   if (samples.points_mm.size() < 1000) {
     throw Error(ErrorKind::kRegistrationFailed,
@@ -297,7 +328,7 @@ LevelResult RunLevel(const CtImage& fixed, const CtImage& moving, const MaskImag
   if (level + 1 == p.level_spacing_mm.size()) {
     // Judged on samples the optimiser never saw: on a pair that needs no
     // deformation the fitted one still "improves" its own samples.
-    const FixedSamples held_out = DrawSamples(*fixed_level, &fixed_keep, &moving_keep, rigid, &grid,
+    const FixedSamples held_out = DrawSamples(fixed, sigma, &fixed_keep, &moving_keep, rigid, &grid,
                                               p.samples_per_level, p.random_seed + kHeldOutSeed);
     MattesBSplineCost check(held_out, moving_view, grid, rigid, p.histogram_bins);
     r.metric_rigid = check.MetricValue(vnl_vector<double>(x.size(), 0.0));
@@ -386,7 +417,8 @@ DeformableResult RegisterDeformable(const DeformableInputs& in, const Deformable
                   result.max_displacement_mm);
     log.Info(buf);
     if (result.jacobian_min > 0.0) {
-      const double gain = (result.metric_initial - result.metric_final) / std::max(1e-12, std::abs(result.metric_initial));
+      const double gain =
+          (result.metric_initial - result.metric_final) / std::max(1e-12, std::abs(result.metric_initial));
       result.improved = gain >= p.min_improvement;
       if (!result.improved) {
         char why[200];

@@ -28,7 +28,7 @@ namespace margo {
 struct DeformableParams {
   double control_spacing_mm = 40.0;  // B-spline control points. Default: 40
   // Resolution (mm) per level, coarse to fine: the pre CT is block-averaged
-  // to about half of it (registration/metric_samples.h); and the Gaussian
+  // to voxels of at most 0.7 of it (registration/metric_samples.h); and the Gaussian
   // smoothing (mm) of both images per level.
   std::vector<double> level_spacing_mm{4.0, 2.0};
   std::vector<double> smoothing_mm{2.0, 1.0};

@@ -9,11 +9,14 @@
 
 namespace margo {
 
-itk::ImageRegion<3> NonZeroRegion(const LabelImage& labels) {
+namespace {
+
+template <typename TImage>
+itk::ImageRegion<3> NonZeroRegionOf(const TImage& labels) {
   const itk::ImageRegion<3> whole = labels.GetBufferedRegion();
   const long nx = long(whole.GetSize(0)), ny = long(whole.GetSize(1)), nz = long(whole.GetSize(2));
   long lo[3] = {nx, ny, nz}, hi[3] = {-1, -1, -1};
-  const LabelImage::PixelType* v = labels.GetBufferPointer();
+  const typename TImage::PixelType* v = labels.GetBufferPointer();
   for (long z = 0; z < nz; ++z) {
     for (long y = 0; y < ny; ++y, v += nx) {
       long first = 0;
@@ -33,6 +36,11 @@ itk::ImageRegion<3> NonZeroRegion(const LabelImage& labels) {
   }
   return region;
 }
+
+}  // namespace
+
+itk::ImageRegion<3> NonZeroRegion(const LabelImage& labels) { return NonZeroRegionOf(labels); }
+itk::ImageRegion<3> NonZeroRegion(const MaskImage& mask) { return NonZeroRegionOf(mask); }
 
 itk::ImageRegion<3> PostRegionReaching(const itk::ImageBase<3>& post_grid, const LabelImage& pre_labels,
                                        const ScanMap& map) {

@@ -12,6 +12,7 @@ namespace margo {
 
 // Index region of the non-zero voxels of `labels`; size 0 when there is none.
 itk::ImageRegion<3> NonZeroRegion(const LabelImage& labels);
+itk::ImageRegion<3> NonZeroRegion(const MaskImage& mask);
 
 // The voxels of `post_grid` whose centres `map` (post -> pre) can carry onto
 // a non-zero voxel of `pre_labels` (a bound: rigid part exact, B-spline part

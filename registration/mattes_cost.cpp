@@ -29,37 +29,47 @@ constexpr int kPadding = 2;
 
 }  // namespace
 
-bool LinearImage::Value(const Vec3& p, double& value) const {
+// The cell holding p: its eight corner values (x fastest) and p's fractional
+// position in it. False outside the image.
+bool LinearImage::Cell(const Vec3& p, double corner[8], double f[3]) const {
   double ci[3];
   long i0[3];
-  double f[3];
   ContinuousIndex(p, ci);
   for (int a = 0; a < 3; ++a) {
     if (!(ci[a] >= 0.0 && ci[a] <= double(size[a] - 1))) return false;
     i0[a] = std::min(long(ci[a]), size[a] - 2 < 0 ? 0 : size[a] - 2);
     f[a] = ci[a] - double(i0[a]);
   }
-  const long sx = 1, sy = size[0], sz = size[0] * size[1];
+  const long sy = size[0], sz = size[0] * size[1];
   const float* c = data + i0[2] * sz + i0[1] * sy + i0[0];
-  const long dx = size[0] > 1 ? sx : 0, dy = size[1] > 1 ? sy : 0, dz = size[2] > 1 ? sz : 0;
-  const double c00 = c[0] + f[0] * (c[dx] - c[0]);
-  const double c10 = c[dy] + f[0] * (c[dy + dx] - c[dy]);
-  const double c01 = c[dz] + f[0] * (c[dz + dx] - c[dz]);
-  const double c11 = c[dz + dy] + f[0] * (c[dz + dy + dx] - c[dz + dy]);
-  const double c0 = c00 + f[1] * (c10 - c00), c1 = c01 + f[1] * (c11 - c01);
-  value = c0 + f[2] * (c1 - c0);
+  const long dx = size[0] > 1 ? 1 : 0, dy = size[1] > 1 ? sy : 0, dz = size[2] > 1 ? sz : 0;
+  for (int k = 0; k < 8; ++k) corner[k] = c[(k & 1 ? dx : 0) + (k & 2 ? dy : 0) + (k & 4 ? dz : 0)];
+  return true;
+}
+
+bool LinearImage::Value(const Vec3& p, double& value) const {
+  double c[8], f[3];
+  if (!Cell(p, c, f)) return false;
+  const double x00 = c[0] + f[0] * (c[1] - c[0]), x10 = c[2] + f[0] * (c[3] - c[2]);
+  const double x01 = c[4] + f[0] * (c[5] - c[4]), x11 = c[6] + f[0] * (c[7] - c[6]);
+  const double y0 = x00 + f[1] * (x10 - x00), y1 = x01 + f[1] * (x11 - x01);
+  value = y0 + f[2] * (y1 - y0);
   return true;
 }
 
 bool LinearImage::ValueAndGradient(const Vec3& p, double& value, Vec3& gradient) const {
-  if (!Value(p, value)) return false;
-  for (int a = 0; a < 3; ++a) {
-    Vec3 lo = p, hi = p;
-    lo[a] -= step_mm;
-    hi[a] += step_mm;
-    double vl = 0.0, vh = 0.0;
-    if (!Value(lo, vl) || !Value(hi, vh)) return false;
-    gradient[a] = (vh - vl) / (2.0 * step_mm);
+  double c[8], f[3];
+  if (!Cell(p, c, f)) return false;
+  const double x00 = c[0] + f[0] * (c[1] - c[0]), x10 = c[2] + f[0] * (c[3] - c[2]);
+  const double x01 = c[4] + f[0] * (c[5] - c[4]), x11 = c[6] + f[0] * (c[7] - c[6]);
+  const double y0 = x00 + f[1] * (x10 - x00), y1 = x01 + f[1] * (x11 - x01);
+  value = y0 + f[2] * (y1 - y0);
+  // Derivatives along the index axes, then carried into LPS mm.
+  const double d0 = (c[1] - c[0]) + f[1] * ((c[3] - c[2]) - (c[1] - c[0]));
+  const double d1 = (c[5] - c[4]) + f[1] * ((c[7] - c[6]) - (c[5] - c[4]));
+  const double di[3] = {d0 + f[2] * (d1 - d0), (x10 - x00) + f[2] * ((x11 - x01) - (x10 - x00)), y1 - y0};
+  for (int j = 0; j < 3; ++j) {
+    gradient[j] = di[0] * point_to_index[0][j] + di[1] * point_to_index[1][j] + di[2] * point_to_index[2][j];
   }
   return true;
 }

@@ -31,12 +31,15 @@ namespace margo {
 // A float image's buffer with its geometry, read by trilinear interpolation.
 struct LinearImage : IndexMap {
   const float* data = nullptr;  // x fastest, IndexMap::size voxels
-  double step_mm = 1.0;  // central-difference step of the gradient
 
-  // False outside the image (and within half a step of its edge).
+  // False outside the image.
   bool Value(const Vec3& p, double& value) const;
-  // Value and gradient (per mm, LPS) by central differences.
+  // Value and its exact gradient (per mm, LPS): one cell read, where central
+  // differences read seven; piecewise constant across cell faces.
   bool ValueAndGradient(const Vec3& p, double& value, Vec3& gradient) const;
+
+ private:
+  bool Cell(const Vec3& p, double corner[8], double f[3]) const;
 };
 
 // Where the fixed image is sampled: points (post LPS mm), the fixed

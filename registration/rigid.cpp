@@ -42,9 +42,7 @@ class Level {
   Level(const CtImage& fixed, const CtImage& moving, const Vec3& centre, double spacing_mm, double sigma_mm,
         const RigidParams& p, unsigned seed)
       : moving_(LevelImage(moving, spacing_mm, sigma_mm)),
-        // The smoothed fixed image is needed only while the samples are drawn.
-        samples_(DrawSamples(*LevelImage(fixed, 0.0, sigma_mm), nullptr, nullptr, RigidAffine{}, nullptr,
-                             p.samples_per_level, seed)),
+        samples_(DrawSamples(fixed, sigma_mm, nullptr, nullptr, RigidAffine{}, nullptr, p.samples_per_level, seed)),
         view_(ViewOf(*moving_)),
         cost_(samples_, view_, centre, p.histogram_bins) {}
   Level(const Level&) = delete;

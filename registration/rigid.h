@@ -17,7 +17,7 @@ namespace margo {
 
 struct RigidParams {
   // Resolution (mm) of each level, coarse to fine: the pre CT is
-  // block-averaged to about half of it (registration/metric_samples.h); 0 =
+  // block-averaged to voxels of at most 0.7 of it (registration/metric_samples.h); 0 =
   // native. Default: 4, 2, 0 (the finest level runs on the native grids).
   std::vector<double> level_spacing_mm{4.0, 2.0, 0.0};
   // Gaussian smoothing per level (mm). Default: 2, 1, 0.

@@ -59,6 +59,53 @@ struct Scene {
   }
 };
 
+// Trilinear interpolation reproduces a linear ramp exactly, so on any grid
+// (here oblique and anisotropic) the value and the gradient must be the
+// ramp's: the gradient carried from index axes into LPS mm is what is tested.
+TEST(LinearImageTest, ValueAndGradientOfARampOnAnObliqueGrid) {
+  const double c = std::cos(0.4), s = std::sin(0.4);
+  const double direction[3][3] = {{c, -s, 0.0}, {s, c, 0.0}, {0.0, 0.0, 1.0}};  // columns: index axes
+  const double spacing[3] = {0.7, 0.9, 2.5};
+  const Vec3 origin{-12.0, 5.0, 30.0}, slope{0.03, -0.02, 0.05};  // per mm
+  const long n[3] = {30, 25, 12};
+  std::vector<float> buffer(std::size_t(n[0] * n[1] * n[2]));
+  LinearImage image;
+  for (int a = 0; a < 3; ++a) {
+    image.origin[a] = origin[a];
+    image.size[a] = n[a];
+    for (int j = 0; j < 3; ++j) image.point_to_index[a][j] = direction[j][a] / spacing[a];  // S^-1 D^T
+  }
+  auto world = [&](double i, double j, double k) {
+    Vec3 p = origin;
+    const double ijk[3] = {i * spacing[0], j * spacing[1], k * spacing[2]};
+    for (int r = 0; r < 3; ++r)
+      for (int a = 0; a < 3; ++a) p[r] += direction[r][a] * ijk[a];
+    return p;
+  };
+  auto ramp = [&](const Vec3& p) {
+    return 1.0 + slope[0] * (p[0] - origin[0]) + slope[1] * (p[1] - origin[1]) + slope[2] * (p[2] - origin[2]);
+  };
+  for (long k = 0; k < n[2]; ++k)
+    for (long j = 0; j < n[1]; ++j)
+      for (long i = 0; i < n[0]; ++i)
+        buffer[std::size_t((k * n[1] + j) * n[0] + i)] = float(ramp(world(double(i), double(j), double(k))));
+  image.data = buffer.data();
+  std::mt19937 rng(5);
+  for (int t = 0; t < 200; ++t) {
+    const Vec3 p = world(std::uniform_real_distribution<double>(0.0, 29.0)(rng),
+                         std::uniform_real_distribution<double>(0.0, 24.0)(rng),
+                         std::uniform_real_distribution<double>(0.0, 11.0)(rng));
+    double value = 0.0;
+    Vec3 gradient{};
+    ASSERT_TRUE(image.ValueAndGradient(p, value, gradient));
+    EXPECT_NEAR(value, ramp(p), 1e-5);
+    for (int a = 0; a < 3; ++a) EXPECT_NEAR(gradient[a], slope[a], 1e-5) << "axis " << a;
+  }
+  double value = 0.0;
+  Vec3 gradient{};
+  EXPECT_FALSE(image.ValueAndGradient(world(-0.5, 3.0, 3.0), value, gradient)) << "outside the grid";
+}
+
 TEST(MattesBSplineTest, DerivativeMatchesFiniteDifferences) {
   Scene scene;
   MattesBSplineCost cost(scene.samples, scene.moving, scene.grid, scene.rigid, 32);
