@@ -26,6 +26,30 @@ const Surface& ZoneFor(std::uint16_t label, const ReportImages& images,
   return *surface;
 }
 
+// Slack around a tumour's mesh box: the surface's sign comes from its
+// smoothed field, which may reach a little beyond the mesh.
+constexpr double kBoxSlackMm = 5.0;
+
+WorldBox GrownBox(const std::vector<Vec3>& points, double slack_mm) {
+  WorldBox box{{HUGE_VAL, HUGE_VAL, HUGE_VAL}, {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL}};
+  for (const Vec3& p : points) {
+    for (int a = 0; a < 3; ++a) {
+      box.min_mm[a] = std::min(box.min_mm[a], p[a] - slack_mm);
+      box.max_mm[a] = std::max(box.max_mm[a], p[a] + slack_mm);
+    }
+  }
+  return box;
+}
+
+double DistanceToBox(const Vec3& p, const WorldBox& box) {
+  double d2 = 0.0;
+  for (int a = 0; a < 3; ++a) {
+    const double out = std::max({box.min_mm[a] - p[a], 0.0, p[a] - box.max_mm[a]});
+    d2 += out * out;
+  }
+  return std::sqrt(d2);
+}
+
 MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const Surface& zone,
                       const PointMap& pre_to_post) {
   MarginMesh mesh;
@@ -83,11 +107,21 @@ MarginMaps BuildMarginMaps(const Assessment& a) {
   zone_mesh.triangles = zone.Triangles();
   zone_mesh.points_mm = zone.Samples().points_mm;
   const PointMap post_to_pre = images.post_to_pre.PostToPre();
+  std::vector<WorldBox> boxes;
+  for (const auto& tumour : tumour_surfaces) boxes.push_back(GrownBox(tumour->Samples().points_mm, kBoxSlackMm));
+  std::vector<std::pair<double, std::size_t>> order(tumour_surfaces.size());
   for (const Vec3& p : zone_mesh.points_mm) {
     if (tumour_surfaces.empty()) break;  // no tumour to measure from: no margin array
     const Vec3 in_pre = post_to_pre(p);
+    // Nearest box first; a tumour whose box is farther than the margin found
+    // so far cannot be nearer (its surface lies inside its box).
+    for (std::size_t t = 0; t < boxes.size(); ++t) order[t] = {DistanceToBox(in_pre, boxes[t]), t};
+    std::sort(order.begin(), order.end());
     double margin = std::numeric_limits<double>::infinity();
-    for (const auto& tumour : tumour_surfaces) margin = std::min(margin, -tumour->SignedMm(in_pre));
+    for (const auto& [box_mm, t] : order) {
+      if (box_mm >= margin) break;
+      margin = std::min(margin, -tumour_surfaces[t]->SignedMm(in_pre));
+    }
     zone_mesh.margin_mm.push_back(margin);
   }
   maps.zone = std::move(zone_mesh);
