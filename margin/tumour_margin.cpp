@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/parallel_for.h"
 #include "margin/margin_stats.h"
 #include "margin/surface.h"
 #include "margin/tumour_volume.h"
@@ -217,10 +218,13 @@ double ReachMm(const MarginOptions& options) {
 // The zone surface each tumour is measured against: the pieces of the union
 // of zones (or of the zones its entry in `zones_for_tumour` names) that come
 // within reach of it (zone_near_tumour.h), or the whole set when none does.
+// Tumours are asked for first; the distinct surfaces are then built at once,
+// in parallel (their band fairing is most of the kernel's time).
 class ZoneSurfaces {
  public:
   explicit ZoneSurfaces(const MarginInputs& in) : in_(in) {}
-  const Surface& For(std::uint16_t tumour, const itk::ImageRegion<3>& bounds) {
+
+  void Request(std::uint16_t tumour, const itk::ImageRegion<3>& bounds) {
     const auto mapped = in_.zones_for_tumour.find(tumour);
     const std::vector<std::uint16_t> zone_labels =
         mapped == in_.zones_for_tumour.end() ? std::vector<std::uint16_t>{} : mapped->second;
@@ -231,13 +235,27 @@ class ZoneSurfaces {
     const auto held = (near ? *near : zones).GetBufferedRegion();
     const Key key{zone_labels, {held.GetIndex(0), held.GetIndex(1), held.GetIndex(2), long(held.GetSize(0)),
                                 long(held.GetSize(1)), long(held.GetSize(2))}};
-    std::unique_ptr<Surface>& surface = cache_[key];
-    if (!surface) surface = Surface::OfMask(near ? *near : zones);
-    return *surface;
+    Slot& slot = cache_[key];
+    if (!slot.mask) slot.mask = near ? MaskImage::ConstPointer(near) : MaskImage::ConstPointer(&zones);
+    requested_[tumour] = key;
   }
+
+  void BuildAll() {
+    std::vector<Slot*> pending;
+    for (auto& entry : cache_) {
+      if (!entry.second.surface) pending.push_back(&entry.second);
+    }
+    ParallelFor(pending.size(), [&](std::size_t i) { pending[i]->surface = Surface::OfMask(*pending[i]->mask); });
+  }
+
+  const Surface& For(std::uint16_t tumour) const { return *cache_.at(requested_.at(tumour)).surface; }
 
  private:
   using Key = std::pair<std::vector<std::uint16_t>, std::array<long, 6>>;
+  struct Slot {
+    MaskImage::ConstPointer mask;
+    std::unique_ptr<Surface> surface;
+  };
 
   const MaskImage& MaskOf(const std::vector<std::uint16_t>& zones, std::uint16_t tumour) {
     if (zones.empty()) {
@@ -260,7 +278,8 @@ class ZoneSurfaces {
   const MarginInputs& in_;
   std::optional<bool> any_voxel_;
   std::map<std::vector<std::uint16_t>, MaskImage::Pointer> selected_;
-  std::map<Key, std::unique_ptr<Surface>> cache_;
+  std::map<Key, Slot> cache_;
+  std::map<std::uint16_t, Key> requested_;
 };
 
 }  // namespace
@@ -280,6 +299,8 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   const std::map<std::uint16_t, itk::ImageRegion<3>> regions = LabelRegions(*inputs.tumours);
   std::set<std::uint16_t> labels(inputs.expected_labels.begin(), inputs.expected_labels.end());
   for (const auto& entry : regions) labels.insert(entry.first);
+  for (const auto& [label, bounds] : regions) zones.Request(label, bounds);
+  zones.BuildAll();
   std::vector<TumourMargin> out;
   for (std::uint16_t label : labels) {
     const auto found = regions.find(label);
@@ -289,7 +310,7 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
       out.push_back(NotAssessable(m, "tumour lies outside the " + inputs.space_name + " field of view"));
       continue;
     }
-    out.push_back(Measure(label, found->second, inputs, Context{zones.For(label, found->second), liver.get()}));
+    out.push_back(Measure(label, found->second, inputs, Context{zones.For(label), liver.get()}));
   }
   return out;
 }

@@ -1,0 +1,17 @@
+// Independent tasks on as many threads as margo may use (--threads, ITK's
+// global default), for work too coarse or too library-bound for ITK's pool
+// (whose threads must not wait on their own pool).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace margo {
+
+// Calls task(i) for every i in [0, n), each exactly once, on up to the global
+// thread count of threads (the caller's among them). Tasks must not depend on
+// each other's order. When tasks throw, the exception of the lowest i is
+// rethrown after all have ended.
+void ParallelFor(std::size_t n, const std::function<void(std::size_t)>& task);
+
+}  // namespace margo
