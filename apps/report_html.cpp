@@ -11,6 +11,7 @@
 #include "apps/mesh_render.h"
 #include "apps/picture.h"
 #include "apps/slice_picture.h"
+#include "core/parallel_for.h"
 
 namespace margo {
 namespace {
@@ -273,7 +274,16 @@ HtmlReport ReportHtml(const Assessment& a, const MarginMaps& maps, const Version
       Fixed(a.margin.thresholds.a1_from_mm, 0) + "&ndash;" + Fixed(a.margin.thresholds.a0_above_mm, 0) +
       " mm, A2 0&ndash;" + Fixed(a.margin.thresholds.a1_from_mm, 0) + " mm, incomplete &lt; 0 mm.</p>\n" +
       SummaryTableHtml(a) + Legend(a.margin.thresholds);
-  for (const TumourMargin& t : a.tumours) body += TumourSection(a, t, maps, out.notes);
+  // Sections are drawn on both cores (pictures are margo's own drawing, no
+  // shared state) and joined in tumour order.
+  std::vector<std::string> sections(a.tumours.size());
+  std::vector<std::vector<std::string>> section_notes(a.tumours.size());
+  ParallelFor(a.tumours.size(),
+              [&](std::size_t i) { sections[i] = TumourSection(a, a.tumours[i], maps, section_notes[i]); });
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    body += sections[i];
+    out.notes.insert(out.notes.end(), section_notes[i].begin(), section_notes[i].end());
+  }
   body += RegistrationSection(a, out.notes);
   body += InputsSection(a, version, command_line);
   if (!out.notes.empty()) {
