@@ -43,6 +43,38 @@ std::uint64_t DecompressedSize(const std::string& path, const std::string& role,
   return total;
 }
 
+// Voxel bytes as stored, from the header itself: ITK reports a scaled
+// integer image (scl_slope, scl_inter) as float, twice or four times the
+// bytes the file holds.
+std::uint64_t StoredVoxelBytes(const std::string& head, std::uint64_t itk_image_bytes) {
+  std::int32_t header_size = 0;
+  if (head.size() >= 4) std::memcpy(&header_size, head.data(), 4);
+  const bool nifti2 = header_size == 540;
+  if (!(header_size == 348 && head.size() >= 112) && !(nifti2 && head.size() >= 176)) return itk_image_bytes;
+  std::int16_t bitpix = 0;
+  std::memcpy(&bitpix, head.data() + (nifti2 ? 14 : 72), 2);
+  std::int64_t dims = 0;
+  std::uint64_t voxels = 1;
+  for (int d = 0; d <= 7; ++d) {
+    std::int64_t n = 0;
+    if (nifti2) {
+      std::memcpy(&n, head.data() + 16 + 8 * d, 8);
+    } else {
+      std::int16_t n16 = 0;
+      std::memcpy(&n16, head.data() + 40 + 2 * d, 2);
+      n = n16;
+    }
+    if (d == 0) {
+      dims = n;
+    } else if (d <= dims) {
+      if (n < 1) return itk_image_bytes;
+      voxels *= std::uint64_t(n);
+    }
+  }
+  if (dims < 1 || dims > 7 || bitpix <= 0 || bitpix % 8 != 0) return itk_image_bytes;
+  return voxels * std::uint64_t(bitpix / 8);
+}
+
 void CheckNifti(const std::string& path, const std::string& role, std::uint64_t image_bytes) {
   std::string head;
   const std::uint64_t total = DecompressedSize(path, role, head);
@@ -58,7 +90,8 @@ void CheckNifti(const std::string& path, const std::string& role, std::uint64_t 
     std::memcpy(&vox_offset, head.data() + 168, 8);
     offset = static_cast<std::uint64_t>(vox_offset);
   }
-  if (total < offset + image_bytes) Short(role, path, total, offset + image_bytes);
+  const std::uint64_t stored = StoredVoxelBytes(head, image_bytes);
+  if (total < offset + stored) Short(role, path, total, offset + stored);
 }
 
 // Bytes that inflate out of a zlib stream starting at `offset` of `path`.

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "io/dicom_labels.h"
 #include "io/file_completeness.h"
+#include "io/nifti_voxels.h"
 
 namespace fs = std::filesystem;
 
@@ -50,6 +51,38 @@ void RequireExists(const std::string& path, const std::string& role) {
   }
 }
 
+itk::IOComponentEnum ComponentOf(NiftiType t) {
+  using C = itk::IOComponentEnum;
+  switch (t) {
+    case NiftiType::kUInt8: return C::UCHAR;
+    case NiftiType::kInt8: return C::CHAR;
+    case NiftiType::kUInt16: return C::USHORT;
+    case NiftiType::kInt16: return C::SHORT;
+    case NiftiType::kUInt32: return C::UINT;
+    case NiftiType::kInt32: return C::INT;
+    case NiftiType::kFloat32: return C::FLOAT;
+    case NiftiType::kFloat64: return C::DOUBLE;
+  }
+  return C::UNKNOWNCOMPONENTTYPE;
+}
+
+// The image `reader` would read (its geometry as ITK gives it, after
+// UpdateOutputInformation), with margo's own pass over the voxels
+// (io/nifti_voxels.h); null when that pass leaves the file to ITK.
+template <typename TImage>
+typename TImage::Pointer ReadNiftiOwnPass(itk::ImageFileReader<TImage>& reader, const itk::ImageIOBase& io,
+                                          const std::string& path, const std::string& role) {
+  typename TImage::Pointer image = reader.GetOutput();
+  const std::uint64_t voxels = image->GetLargestPossibleRegion().GetNumberOfPixels();
+  const std::optional<NiftiVoxels> v = ReadNiftiVoxels(path, role, voxels);
+  if (!v || ComponentOf(v->type) != io.GetComponentType()) return nullptr;
+  image->DisconnectPipeline();
+  image->SetBufferedRegion(image->GetLargestPossibleRegion());
+  image->Allocate();
+  CastNiftiVoxels(*v, image->GetBufferPointer(), voxels);
+  return image;
+}
+
 // Reads a 3D scalar image file as TImage's pixel type (ITK casts), checking
 // dimensionality on the way.
 template <typename TImage>
@@ -70,6 +103,9 @@ typename TImage::Pointer ReadFile(const std::string& path, const std::string& ro
                   role + " " + path + ": image has " + std::to_string(dims) + " dimensions and " +
                       std::to_string(components) + (components == 1 ? " component" : " components") +
                       " per voxel; expected a 3D scalar volume");
+    }
+    if (format.name == "NIfTI") {
+      if (typename TImage::Pointer image = ReadNiftiOwnPass<TImage>(*reader, *format.io, path, role)) return image;
     }
     CompletenessCheck complete(path, role, format.name, format.io->GetImageSizeInBytes());
     try {

@@ -1,0 +1,192 @@
+#include "io/nifti_voxels.h"
+
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "core/error.h"
+#include "io/file_completeness.h"
+
+namespace margo {
+namespace {
+
+constexpr std::size_t kHeaderBytes = 348;
+
+struct Header {
+  NiftiType type;
+  std::size_t voxel_bytes;
+  std::uint64_t voxels;
+  std::size_t offset;
+};
+
+template <typename T>
+T At(const char* header, std::size_t offset) {
+  T v;
+  std::memcpy(&v, header + offset, sizeof v);
+  return v;
+}
+
+std::optional<std::pair<NiftiType, std::size_t>> TypeOf(std::int16_t datatype) {
+  switch (datatype) {
+    case 2: return std::make_pair(NiftiType::kUInt8, std::size_t(1));
+    case 256: return std::make_pair(NiftiType::kInt8, std::size_t(1));
+    case 512: return std::make_pair(NiftiType::kUInt16, std::size_t(2));
+    case 4: return std::make_pair(NiftiType::kInt16, std::size_t(2));
+    case 768: return std::make_pair(NiftiType::kUInt32, std::size_t(4));
+    case 8: return std::make_pair(NiftiType::kInt32, std::size_t(4));
+    case 16: return std::make_pair(NiftiType::kFloat32, std::size_t(4));
+    case 64: return std::make_pair(NiftiType::kFloat64, std::size_t(8));
+    default: return std::nullopt;
+  }
+}
+
+// The header fields margo's pass needs, when it can take the file.
+std::optional<Header> Simple(const char* h) {
+  if (At<std::int32_t>(h, 0) != std::int32_t(kHeaderBytes) || std::memcmp(h + 344, "n+1", 4) != 0) {
+    return std::nullopt;  // NIfTI-2, big-endian, or a .hdr/.img pair
+  }
+  const std::int16_t dims = At<std::int16_t>(h, 40);
+  if (dims < 3 || dims > 7) return std::nullopt;
+  std::uint64_t voxels = 1;
+  for (int d = 1; d <= 7; ++d) {
+    const std::int16_t n = At<std::int16_t>(h, 40 + 2 * std::size_t(d));
+    if (d <= 3 && n < 1) return std::nullopt;
+    if (d > 3 && d <= dims && n != 1) return std::nullopt;
+    if (d <= 3) voxels *= std::uint64_t(n);
+  }
+  const auto type = TypeOf(At<std::int16_t>(h, 70));
+  const float slope = At<float>(h, 112), inter = At<float>(h, 116), offset = At<float>(h, 108);
+  if (!type || !(slope == 0.0f || slope == 1.0f) || inter != 0.0f || !(offset >= 352.0f)) return std::nullopt;
+  return Header{type->first, type->second, voxels, std::size_t(offset)};
+}
+
+std::vector<char> WholeFile(const std::string& path, const std::string& role) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": cannot open");
+  std::vector<char> bytes;
+  char buffer[1 << 16];
+  std::size_t n = 0;
+  std::fseek(file.get(), 0, SEEK_END);
+  const long size = std::ftell(file.get());
+  std::fseek(file.get(), 0, SEEK_SET);
+  if (size > 0) bytes.reserve(std::size_t(size));
+  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.insert(bytes.end(), buffer, buffer + n);
+  if (std::ferror(file.get())) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": read error");
+  return bytes;
+}
+
+bool Gzipped(const std::vector<char>& bytes) {
+  return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1f &&
+         static_cast<unsigned char>(bytes[1]) == 0x8b;
+}
+
+// The NIfTI header at the start of a gzip file (through zlib: a few bytes).
+std::optional<std::vector<char>> GzipHead(const std::string& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (file == nullptr) return std::nullopt;
+  std::vector<char> head(kHeaderBytes);
+  const int n = gzread(file, head.data(), unsigned(head.size()));
+  gzclose(file);
+  if (n != int(head.size())) return std::nullopt;
+  return head;
+}
+
+// Inflates every gzip member of `in` into `out` (sized to what the header
+// promises). False when the data is corrupt or holds more than that.
+bool Inflate(const std::vector<char>& in, std::vector<char>& out, std::size_t& produced) {
+  std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> d(libdeflate_alloc_decompressor(),
+                                                                                  &libdeflate_free_decompressor);
+  if (!d) throw Error(ErrorKind::kInternal, "libdeflate: cannot allocate a decompressor");
+  std::size_t used = 0;
+  produced = 0;
+  while (used < in.size() && produced < out.size()) {
+    std::size_t member_in = 0, member_out = 0;
+    const libdeflate_result r = libdeflate_gzip_decompress_ex(d.get(), in.data() + used, in.size() - used,
+                                                              out.data() + produced, out.size() - produced,
+                                                              &member_in, &member_out);
+    if (r != LIBDEFLATE_SUCCESS) return false;
+    used += member_in;
+    produced += member_out;
+  }
+  return true;
+}
+
+[[noreturn]] void CutShort(const std::string& path, const std::string& role, std::size_t found,
+                           std::size_t expected) {
+  throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": file is truncated or corrupt: " +
+                                               std::to_string(found) + " bytes of header and voxel data; expected " +
+                                               std::to_string(expected));
+}
+
+}  // namespace
+
+std::optional<NiftiVoxels> ReadNiftiVoxels(const std::string& path, const std::string& role,
+                                           std::uint64_t voxel_count) {
+  std::vector<char> stored = WholeFile(path, role);
+  std::vector<char> head;
+  if (Gzipped(stored)) {
+    std::optional<std::vector<char>> h = GzipHead(path);
+    if (!h) return std::nullopt;  // too short for a header: ITK's reader says so
+    head = std::move(*h);
+  } else {
+    if (stored.size() < kHeaderBytes) return std::nullopt;
+    head.assign(stored.begin(), stored.begin() + kHeaderBytes);
+  }
+  const std::optional<Header> h = Simple(head.data());
+  if (!h || h->voxels != voxel_count) return std::nullopt;
+  NiftiVoxels v;
+  v.type = h->type;
+  v.offset = h->offset;
+  const std::size_t expected = h->offset + std::size_t(h->voxels) * h->voxel_bytes;
+  if (!Gzipped(stored)) {
+    if (stored.size() < expected) CutShort(path, role, stored.size(), expected);
+    v.bytes = std::move(stored);
+    return v;
+  }
+  v.bytes.resize(expected);
+  std::size_t produced = 0;
+  if (!Inflate(stored, v.bytes, produced)) {
+    // Corrupt, or more data than the header says: zlib's pass names what it
+    // finds; if it finds nothing wrong, ITK's reader takes the file.
+    CheckVoxelDataComplete(path, role, "NIfTI", std::uint64_t(expected - h->offset));
+    return std::nullopt;
+  }
+  if (produced < expected) CutShort(path, role, produced, expected);
+  return v;
+}
+
+namespace {
+
+template <typename From, typename T>
+void Cast(const char* data, T* out, std::uint64_t n) {
+  for (std::uint64_t i = 0; i < n; ++i) {
+    From v;
+    std::memcpy(&v, data + i * sizeof(From), sizeof(From));
+    out[i] = static_cast<T>(v);
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void CastNiftiVoxels(const NiftiVoxels& v, T* out, std::uint64_t voxel_count) {
+  const char* data = v.bytes.data() + v.offset;
+  switch (v.type) {
+    case NiftiType::kUInt8: return Cast<std::uint8_t>(data, out, voxel_count);
+    case NiftiType::kInt8: return Cast<std::int8_t>(data, out, voxel_count);
+    case NiftiType::kUInt16: return Cast<std::uint16_t>(data, out, voxel_count);
+    case NiftiType::kInt16: return Cast<std::int16_t>(data, out, voxel_count);
+    case NiftiType::kUInt32: return Cast<std::uint32_t>(data, out, voxel_count);
+    case NiftiType::kInt32: return Cast<std::int32_t>(data, out, voxel_count);
+    case NiftiType::kFloat32: return Cast<float>(data, out, voxel_count);
+    case NiftiType::kFloat64: return Cast<double>(data, out, voxel_count);
+  }
+}
+
+template void CastNiftiVoxels<float>(const NiftiVoxels&, float*, std::uint64_t);
+template void CastNiftiVoxels<std::uint16_t>(const NiftiVoxels&, std::uint16_t*, std::uint64_t);
+
+}  // namespace margo

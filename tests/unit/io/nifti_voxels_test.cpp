@@ -1,0 +1,189 @@
+// margo's own pass over NIfTI voxels (io/nifti_voxels.h) must give what
+// ITK's reader gives, voxel for voxel and on the same grid, for every stored
+// type, plain or gzip (one member or several); files it does not take
+// (scaled values) must still load as ITK reads them, not be taken for
+// truncated (ITK counts their voxels as float); a corrupt stream is
+// refused with the path.
+#include "io/nifti_voxels.h"
+
+#include <gtest/gtest.h>
+#include <itkImageFileReader.h>
+#include <itkImageFileWriter.h>
+#include <itkImageRegionIterator.h>
+#include <itkNiftiImageIO.h>
+#include <zlib.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "io/image_reader.h"
+#include "tests/support/expect_error.h"
+#include "tests/support/synthetic.h"
+#include "tests/support/temp_dir.h"
+
+namespace margo {
+namespace {
+
+using testing::TempDir;
+
+// A 23 x 17 x 9 oblique, anisotropic image of values that use the type's range.
+template <typename T>
+void WriteNifti(const std::string& path) {
+  using Image = itk::Image<T, 3>;
+  testing::Grid grid;
+  grid.size = {23, 17, 9};
+  grid.spacing_mm = {0.7, 0.9, 2.5};
+  grid.origin_mm = {-30.0, 12.5, 40.0};
+  grid.rotation_z_deg = 20.0;
+  const CtImage::Pointer geometry = testing::MakeImage<CtImage>(grid);
+  auto image = Image::New();
+  image->CopyInformation(geometry);
+  image->SetRegions(geometry->GetLargestPossibleRegion());
+  image->Allocate();
+  long n = 0;
+  itk::ImageRegionIterator<Image> it(image, image->GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it, ++n) {
+    const double wave = std::sin(0.37 * double(n)) * (std::is_signed<T>::value ? 1.0 : 0.5) + 0.5;
+    const double span = std::is_floating_point<T>::value ? 3000.0 : double(std::numeric_limits<T>::max()) * 0.9;
+    it.Set(static_cast<T>(wave * span + (std::is_floating_point<T>::value ? 0.25 : 0.0)));
+  }
+  auto writer = itk::ImageFileWriter<Image>::New();
+  writer->SetImageIO(itk::NiftiImageIO::New());
+  writer->SetInput(image);
+  writer->SetFileName(path);
+  writer->SetUseCompression(path.size() > 3 && path.substr(path.size() - 3) == ".gz");
+  writer->Update();
+}
+
+CtImage::Pointer ItkRead(const std::string& path) {
+  auto reader = itk::ImageFileReader<CtImage>::New();
+  reader->SetImageIO(itk::NiftiImageIO::New());
+  reader->SetFileName(path);
+  reader->Update();
+  return reader->GetOutput();
+}
+
+void ExpectSameImage(const CtImage& ours, const CtImage& itk) {
+  ASSERT_EQ(ours.GetLargestPossibleRegion(), itk.GetLargestPossibleRegion());
+  for (int a = 0; a < 3; ++a) {
+    EXPECT_EQ(ours.GetSpacing()[a], itk.GetSpacing()[a]);
+    EXPECT_EQ(ours.GetOrigin()[a], itk.GetOrigin()[a]);
+    for (int b = 0; b < 3; ++b) EXPECT_EQ(ours.GetDirection()[a][b], itk.GetDirection()[a][b]);
+  }
+  const std::size_t n = ours.GetLargestPossibleRegion().GetNumberOfPixels();
+  EXPECT_EQ(std::memcmp(ours.GetBufferPointer(), itk.GetBufferPointer(), n * sizeof(float)), 0);
+}
+
+std::vector<char> Bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void Put(const std::string& path, const std::vector<char>& bytes) {
+  std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+}
+
+template <typename T>
+void CheckType(const char* name) {
+  for (const char* ext : {".nii", ".nii.gz"}) {
+    SCOPED_TRACE(std::string(name) + ext);
+    TempDir dir;
+    const std::string path = dir / (std::string(name) + ext);
+    WriteNifti<T>(path);
+    EXPECT_TRUE(ReadNiftiVoxels(path, "pre CT", 23 * 17 * 9)) << "margo's pass should take this file";
+    ExpectSameImage(*LoadCt(path, "pre CT").image, *ItkRead(path));
+  }
+}
+
+TEST(NiftiVoxelsTest, EveryStoredTypeReadsAsItkReadsIt) {
+  CheckType<std::uint8_t>("uint8");
+  CheckType<std::int8_t>("int8");
+  CheckType<std::uint16_t>("uint16");
+  CheckType<std::int16_t>("int16");
+  CheckType<std::uint32_t>("uint32");
+  CheckType<std::int32_t>("int32");
+  CheckType<float>("float32");
+  CheckType<double>("float64");
+}
+
+TEST(NiftiVoxelsTest, LabelMapsReadAsItkReadsThem) {
+  TempDir dir;
+  const std::string path = dir / "labels.nii.gz";
+  WriteNifti<std::uint8_t>(path);
+  const LabelImage::Pointer ours = LoadLabels(path, "tumour labels").image;
+  auto reader = itk::ImageFileReader<LabelImage>::New();
+  reader->SetImageIO(itk::NiftiImageIO::New());
+  reader->SetFileName(path);
+  reader->Update();
+  const std::size_t n = ours->GetLargestPossibleRegion().GetNumberOfPixels();
+  ASSERT_EQ(ours->GetLargestPossibleRegion(), reader->GetOutput()->GetLargestPossibleRegion());
+  EXPECT_EQ(std::memcmp(ours->GetBufferPointer(), reader->GetOutput()->GetBufferPointer(), n * 2), 0);
+}
+
+TEST(NiftiVoxelsTest, SeveralGzipMembersReadAsOne) {
+  TempDir dir;
+  const std::string plain = dir / "scan.nii", split = dir / "split.nii.gz";
+  WriteNifti<std::int16_t>(plain);
+  const std::vector<char> raw = Bytes(plain);
+  {  // header and first rows in one member, the rest in another (as `cat a.gz b.gz` makes)
+    const std::size_t cut = 1000;
+    for (const auto& [from, to] : {std::make_pair(std::size_t(0), cut), std::make_pair(cut, raw.size())}) {
+      gzFile out = gzopen(split.c_str(), from == 0 ? "wb" : "ab");
+      ASSERT_NE(out, nullptr);
+      ASSERT_EQ(gzwrite(out, raw.data() + from, unsigned(to - from)), int(to - from));
+      gzclose(out);
+    }
+  }
+  EXPECT_TRUE(ReadNiftiVoxels(split, "pre CT", 23 * 17 * 9));
+  ExpectSameImage(*LoadCt(split, "pre CT").image, *ItkRead(plain));
+}
+
+TEST(NiftiVoxelsTest, ScaledValuesAreLeftToItk) {
+  TempDir dir;
+  const std::string path = dir / "scaled.nii";
+  WriteNifti<std::int16_t>(path);
+  std::vector<char> bytes = Bytes(path);
+  const float slope = 0.5f, inter = -1024.0f;
+  std::memcpy(bytes.data() + 112, &slope, 4);
+  std::memcpy(bytes.data() + 116, &inter, 4);
+  Put(path, bytes);
+  EXPECT_FALSE(ReadNiftiVoxels(path, "pre CT", 23 * 17 * 9));
+  const CtImage::Pointer ours = LoadCt(path, "pre CT").image;
+  ExpectSameImage(*ours, *ItkRead(path));
+  // ITK applied the scaling: v * 0.5 - 1024 of what is stored.
+  std::int16_t stored = 0;
+  std::memcpy(&stored, bytes.data() + 352 + 5 * 2, 2);
+  EXPECT_EQ(ours->GetBufferPointer()[5], float(stored) * 0.5f - 1024.0f);
+}
+
+TEST(NiftiVoxelsTest, CorruptOrCutStreamsAreRefusedWithThePath) {
+  TempDir dir;
+  const std::string path = dir / "scan.nii.gz";
+  WriteNifti<float>(path);
+  const std::vector<char> good = Bytes(path);
+  std::vector<char> flipped = good;
+  flipped[flipped.size() / 2] = char(flipped[flipped.size() / 2] ^ 0x5a);
+  Put(path, flipped);
+  testing::ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable, {"pre CT", path});
+  Put(path, std::vector<char>(good.begin(), good.begin() + std::ptrdiff_t(good.size() * 3 / 4)));
+  testing::ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable, {"pre CT", path});
+  // Whole but shorter than its header says: one gzip member that ends early.
+  const std::string plain = dir / "scan.nii";
+  WriteNifti<float>(plain);
+  std::vector<char> raw = Bytes(plain);
+  raw.resize(raw.size() - 400);
+  gzFile out = gzopen(path.c_str(), "wb");
+  gzwrite(out, raw.data(), unsigned(raw.size()));
+  gzclose(out);
+  testing::ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable,
+                       {"pre CT", path, "truncated or corrupt", std::to_string(raw.size()) + " bytes"});
+}
+
+}  // namespace
+}  // namespace margo
