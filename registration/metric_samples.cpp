@@ -1,7 +1,7 @@
 #include "registration/metric_samples.h"
+#include "registration/gaussian_blur.h"
 
 #include <itkBinShrinkImageFilter.h>
-#include <itkSmoothingRecursiveGaussianImageFilter.h>
 
 #include <algorithm>
 #include <cmath>
@@ -41,15 +41,7 @@ CtImage::Pointer LevelImage(const CtImage& image, double level_spacing_mm, doubl
     out = filter->GetOutput();
     out->DisconnectPipeline();
   }
-  if (sigma_mm > 0.0) {
-    auto filter = itk::SmoothingRecursiveGaussianImageFilter<CtImage, CtImage>::New();
-    filter->SetInput(out);
-    filter->SetSigma(sigma_mm);  // in physical units
-    filter->Update();
-    out = filter->GetOutput();
-    out->DisconnectPipeline();
-  }
-  return out;
+  return sigma_mm > 0.0 ? GaussianBlur(*out, sigma_mm) : out;
 }
 
 LinearImage ViewOf(const CtImage& image) {

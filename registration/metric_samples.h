@@ -12,7 +12,7 @@ namespace margo {
 
 // `image` block-averaged by whole factors to voxels of at most 0.7 x
 // `level_spacing_mm` per axis (never finer than it is) and smoothed by a
-// Gaussian of `sigma_mm` (none at 0).
+// Gaussian of `sigma_mm` (registration/gaussian_blur.h; none at 0).
 CtImage::Pointer LevelImage(const CtImage& image, double level_spacing_mm, double sigma_mm);
 
 // A view of `image`'s buffer for LinearImage.
