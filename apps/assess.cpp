@@ -2,12 +2,17 @@
 
 #include <itkImageRegionConstIteratorWithIndex.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <future>
 #include <numeric>
 
 #include "apps/label_selection.h"
 #include "apps/registration_quality.h"
 #include "core/error.h"
+#include "core/parallel_for.h"
 #include "core/sha256.h"
 #include "io/label_grid.h"
 
@@ -36,10 +41,8 @@ struct InputLog {
   }
 };
 
-LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const std::string& uid, Log& log,
-                      InputLog& inputs, const std::string& key) {
-  log.Info("loading " + role + " " + path);
-  LoadedCt ct = LoadCt(path, role, DicomSelection{uid});
+void LogCt(const LoadedCt& ct, const std::string& path, const std::string& role, Log& log, InputLog& inputs,
+           const std::string& key) {
   std::string what = ct.report.format;
   if (ct.report.format == "DICOM series") {
     char buf[160];
@@ -49,22 +52,84 @@ LoadedCt LoadLoggedCt(const std::string& path, const std::string& role, const st
   }
   log.Info(role + ": " + what + ", " + Describe(ct.report.geometry));
   inputs.Add(key, ct.report, path);
-  return ct;
 }
 
-// `ct` (optional): the CT the labels belong to; DICOM SEG/RTSTRUCT
-// references are checked against it, RTSTRUCT contours drawn on its grid.
-LabelsOnGrid LoadLabelsOn(const std::string& path, const std::string& role, const LabelSelection& selection,
-                          const itk::ImageBase<3>& grid, const GridInput& grid_input, Log& log,
-                          InputLog& inputs, const std::string& key, const LoadReport* ct = nullptr) {
-  LoadedLabels loaded = LoadLabels(path, role, {ct, &grid, grid_input.role, selection});
-  log.Info(role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
-  if (!loaded.report.references.empty()) log.Info(role + ": DICOM references " + loaded.report.references);
-  inputs.Add(key, loaded.report, path);
-  ApplySelection(*loaded.image, selection);
-  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {role, path}, grid, grid_input, log), loaded.image,
+struct LoadedCts {
+  LoadedCt pre, post;
+};
+
+// Both CTs, read at the same time when both are image files (DICOM series,
+// with their toolkits' shared dictionaries, are read one after the other).
+// When both fail, the pre CT's error is the one reported.
+LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
+  log.Info("loading pre CT " + p.pre_ct);
+  log.Info("loading post CT " + p.post_ct);
+  auto load_pre = [&p] { return LoadCt(p.pre_ct, "pre CT", DicomSelection{p.pre_series_uid}); };
+  auto load_post = [&p] { return LoadCt(p.post_ct, "post CT", DicomSelection{p.post_series_uid}); };
+  LoadedCts cts;
+  if (std::filesystem::is_directory(p.pre_ct) || std::filesystem::is_directory(p.post_ct)) {
+    cts.pre = load_pre();
+    cts.post = load_post();
+  } else {
+    std::future<LoadedCt> pre = std::async(std::launch::async, load_pre);
+    std::exception_ptr post_failed;
+    try {
+      cts.post = load_post();
+    } catch (...) {
+      post_failed = std::current_exception();
+    }
+    cts.pre = pre.get();
+    if (post_failed) std::rethrow_exception(post_failed);
+  }
+  LogCt(cts.pre, p.pre_ct, "pre CT", log, inputs, "pre_ct");
+  LogCt(cts.post, p.post_ct, "post CT", log, inputs, "post_ct");
+  return cts;
+}
+
+// One label input and the CT grid it belongs to. `ct` (optional): that CT's
+// load report; DICOM SEG/RTSTRUCT references are checked against it,
+// RTSTRUCT contours drawn on its grid.
+struct LabelInput {
+  std::string path, role;
+  LabelSelection selection;
+  const itk::ImageBase<3>* grid = nullptr;
+  GridInput grid_input;
+  std::string key;
+  const LoadReport* ct = nullptr;
+};
+
+LoadedLabels ReadLabelInput(const LabelInput& in) {
+  return LoadLabels(in.path, in.role, {in.ct, in.grid, in.grid_input.role, in.selection});
+}
+
+LabelsOnGrid PlaceLabels(LoadedLabels loaded, const LabelInput& in, Log& log, InputLog& inputs) {
+  log.Info(in.role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
+  if (!loaded.report.references.empty()) log.Info(in.role + ": DICOM references " + loaded.report.references);
+  inputs.Add(in.key, loaded.report, in.path);
+  ApplySelection(*loaded.image, in.selection);
+  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {in.role, in.path}, *in.grid, in.grid_input, log), loaded.image,
                    loaded.report};
-  RequireNotEmpty(*out.image, role, path, grid_input.role);
+  RequireNotEmpty(*out.image, in.role, in.path, in.grid_input.role);
+  return out;
+}
+
+LabelsOnGrid LoadLabelsOn(const LabelInput& in, Log& log, InputLog& inputs) {
+  return PlaceLabels(ReadLabelInput(in), in, log, inputs);
+}
+
+// Several label inputs: read at the same time when all are volume files
+// (DICOM objects one after the other), then checked and placed in order;
+// the first input's error wins.
+std::vector<LabelsOnGrid> LoadLabelsOn(const std::vector<LabelInput>& ins, Log& log, InputLog& inputs) {
+  std::vector<LoadedLabels> loaded(ins.size());
+  const bool volumes = std::all_of(ins.begin(), ins.end(), [](const LabelInput& in) { return IsVolumeFile(in.path); });
+  if (volumes) {
+    ParallelFor(ins.size(), [&](std::size_t i) { loaded[i] = ReadLabelInput(ins[i]); });
+  } else {
+    for (std::size_t i = 0; i < ins.size(); ++i) loaded[i] = ReadLabelInput(ins[i]);
+  }
+  std::vector<LabelsOnGrid> out;
+  for (std::size_t i = 0; i < ins.size(); ++i) out.push_back(PlaceLabels(std::move(loaded[i]), ins[i], log, inputs));
   return out;
 }
 
@@ -283,22 +348,23 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   log.BeginStage("load");
   BackgroundSha256 hashes({p.pre_ct, p.post_ct, p.tumours, p.ablation, p.pre_liver, p.post_liver});
   InputLog inputs{a.inputs, hashes};
-  const LoadedCt pre = LoadLoggedCt(p.pre_ct, "pre CT", p.pre_series_uid, log, inputs, "pre_ct");
-  const LoadedCt post = LoadLoggedCt(p.post_ct, "post CT", p.post_series_uid, log, inputs, "post_ct");
+  const LoadedCts cts = LoadCts(p, log, inputs);
+  const LoadedCt &pre = cts.pre, &post = cts.post;
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
-  const LabelsOnGrid tumours = LoadLabelsOn(p.tumours, "tumour labels", p.tumour_labels, *pre.image, pre_grid,
-                                            log, inputs, "tumours", &pre.report);
-  const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *post.image,
-                                             post_grid, log, inputs, "ablation", &post.report);
-  LabelsOnGrid pre_liver, post_liver;
+  std::vector<LabelInput> label_inputs{
+      {p.tumours, "tumour labels", p.tumour_labels, pre.image, pre_grid, "tumours", &pre.report},
+      {p.ablation, "ablation labels", p.ablation_labels, post.image, post_grid, "ablation", &post.report}};
   if (!p.pre_liver.empty()) {
-    pre_liver = LoadLabelsOn(p.pre_liver, "pre liver mask", {}, *pre.image, pre_grid, log, inputs, "pre_liver",
-                             &pre.report);
+    label_inputs.push_back({p.pre_liver, "pre liver mask", {}, pre.image, pre_grid, "pre_liver", &pre.report});
   }
   if (!p.post_liver.empty()) {
-    post_liver = LoadLabelsOn(p.post_liver, "post liver mask", {}, *post.image, post_grid, log, inputs,
-                              "post_liver", &post.report);
+    label_inputs.push_back({p.post_liver, "post liver mask", {}, post.image, post_grid, "post_liver", &post.report});
   }
+  std::vector<LabelsOnGrid> labels = LoadLabelsOn(label_inputs, log, inputs);
+  const LabelsOnGrid tumours = labels[0], ablation = labels[1];
+  LabelsOnGrid pre_liver, post_liver;
+  if (!p.pre_liver.empty()) pre_liver = labels[2];
+  if (!p.post_liver.empty()) post_liver = labels.back();
   // Tumours are measured on their own label map: no resampling, and none
   // is lost when the map reaches beyond the pre CT.
   a.tumour_labels = LabelsOf(*tumours.original);
@@ -371,14 +437,14 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   inputs.Add("tumours", tumours.report, p.tumours);
   ApplySelection(*tumours.image, p.tumour_labels);
   RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
-  const LabelsOnGrid ablation = LoadLabelsOn(p.ablation, "ablation labels", p.ablation_labels, *tumours.image,
-                                             {"tumour labels", p.tumours}, log, inputs, "ablation");
+  const GridInput tumour_grid{"tumour labels", p.tumours};
+  const LabelsOnGrid ablation = LoadLabelsOn(
+      {p.ablation, "ablation labels", p.ablation_labels, tumours.image, tumour_grid, "ablation"}, log, inputs);
   a.tumour_labels = LabelsOf(*tumours.image);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   LabelImage::Pointer liver;
   if (!p.liver.empty()) {
-    liver = LoadLabelsOn(p.liver, "liver mask", {}, *tumours.image, {"tumour labels", p.tumours}, log, inputs,
-                         "liver").original;
+    liver = LoadLabelsOn({p.liver, "liver mask", {}, tumours.image, tumour_grid, "liver"}, log, inputs).original;
   }
   log.BeginStage("margin");
   auto images = std::make_shared<ReportImages>();

@@ -44,6 +44,17 @@ FileFormat FormatOf(const std::string& path, const std::string& role) {
                                   ".mha, .mhd or a DICOM series folder (labels: also a DICOM SEG or RTSTRUCT file)");
 }
 
+}  // namespace
+
+bool IsVolumeFile(const std::string& path) {
+  for (const char* ext : {".nii", ".nii.gz", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
+    if (EndsWith(path, ext)) return true;
+  }
+  return false;
+}
+
+namespace {
+
 void RequireExists(const std::string& path, const std::string& role) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {

@@ -36,6 +36,10 @@ struct LoadedLabels {
   LoadReport report;
 };
 
+// True for the volume file types margo reads (.nii, .nii.gz, .nrrd, .nhdr,
+// .mha, .mhd; by name), false for DICOM series folders and objects.
+bool IsVolumeFile(const std::string& path);
+
 // `role` names the input in messages ("pre CT", "tumour labels").
 LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSelection& selection = {});
 // What a segmentation is checked against and, for RTSTRUCT, drawn onto.
