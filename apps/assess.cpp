@@ -195,7 +195,7 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
                                               const LabelImage& zones, const LabelImage* liver,
                                               const std::map<std::uint16_t, LabelSelection>& zone_map,
                                               const PointMap& to_measuring, const std::string& space_name,
-                                              std::map<std::uint16_t, std::shared_ptr<const Surface>>& surfaces) {
+                                              ReportImages& images) {
   const MaskImage::Pointer zone_mask = UnionMask(zones);
   const MaskImage::Pointer liver_mask = liver != nullptr ? UnionMask(*liver) : nullptr;
   MarginInputs m;
@@ -209,7 +209,8 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
   m.options = a.margin;
   m.registration_uncertainty_mm = a.registration_uncertainty_mm;
   m.space_name = space_name;
-  m.tumour_surfaces = &surfaces;
+  m.tumour_surfaces = &images.tumour_surfaces;
+  m.zone_union_surface = &images.zone_union_surface;
   return MeasureMargins(m);
 }
 
@@ -407,7 +408,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   log.Info("measuring margins against the ablation zone on the post CT grid");
   auto images = std::make_shared<ReportImages>();
   a.tumours = MeasureAgainstZones(a, *tumours.original, *ablation.original, post_liver.image.GetPointer(),
-                                  p.zone_map, post_to_pre.PreToPost(), "post CT", images->tumour_surfaces);
+                                  p.zone_map, post_to_pre.PreToPost(), "post CT", *images);
   a.measuring_space = p.space == MeasureSpace::kPost ? "post" : "pre";
   if (p.space == MeasureSpace::kPre) {
     for (TumourMargin& t : a.tumours) t.min_point_lps_mm = post_to_pre.Apply(t.min_point_lps_mm);
@@ -449,7 +450,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   log.BeginStage("margin");
   auto images = std::make_shared<ReportImages>();
   a.tumours = MeasureAgainstZones(a, *tumours.image, *ablation.original, liver.GetPointer(), p.zone_map, {},
-                                  "tumour label map", images->tumour_surfaces);
+                                  "tumour label map", *images);
   a.margin_params = p;
   images->tumours = tumours.image;
   images->zones = ablation.original;

@@ -17,6 +17,7 @@ const Surface& ZoneFor(std::uint16_t label, const ReportImages& images,
   const auto mapped = images.zone_map.find(label);
   const std::vector<std::uint16_t> key =
       mapped == images.zone_map.end() ? std::vector<std::uint16_t>{} : mapped->second;
+  if (key.empty() && images.zone_union_surface) return *images.zone_union_surface;  // the kernel's
   std::unique_ptr<Surface>& surface = cache[key];
   if (!surface) {
     surface = Surface::OfMask(key.empty() ? *UnionMask(*images.zones) : *SelectedMask(*images.zones, key));

@@ -25,6 +25,8 @@ struct ReportImages {
   // The margin kernel's surface of every tumour it found in `tumours`: the
   // margin maps draw these instead of building them again.
   std::map<std::uint16_t, std::shared_ptr<const Surface>> tumour_surfaces;
+  // And its surface of the union of all zones (null if it found no tumour).
+  std::shared_ptr<const Surface> zone_union_surface;
 };
 
 }  // namespace margo

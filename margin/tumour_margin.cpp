@@ -231,14 +231,11 @@ class ZoneSurfaces {
     const MaskImage& zones = MaskOf(zone_labels, tumour);
     const WorldBox box = MappedBox(*in_.tumours, bounds, in_.to_measuring);
     const MaskImage::Pointer near = ZonePiecesNear(zones, box, ReachMm(in_.options));
-    // Tumours sharing the same pieces share their surface.
-    const auto held = (near ? *near : zones).GetBufferedRegion();
-    const Key key{zone_labels, {held.GetIndex(0), held.GetIndex(1), held.GetIndex(2), long(held.GetSize(0)),
-                                long(held.GetSize(1)), long(held.GetSize(2))}};
-    Slot& slot = cache_[key];
-    if (!slot.mask) slot.mask = near ? MaskImage::ConstPointer(near) : MaskImage::ConstPointer(&zones);
-    requested_[tumour] = key;
+    requested_[tumour] = Add(zone_labels, near ? MaskImage::ConstPointer(near) : MaskImage::ConstPointer(&zones));
   }
+
+  // The union of all zones, as a whole.
+  void RequestUnion() { union_ = Add({}, MaskImage::ConstPointer(&MaskOf({}, 0))); }
 
   void BuildAll() {
     std::vector<Slot*> pending;
@@ -249,13 +246,24 @@ class ZoneSurfaces {
   }
 
   const Surface& For(std::uint16_t tumour) const { return *cache_.at(requested_.at(tumour)).surface; }
+  std::shared_ptr<const Surface> Union() const { return union_ ? cache_.at(*union_).surface : nullptr; }
 
  private:
   using Key = std::pair<std::vector<std::uint16_t>, std::array<long, 6>>;
   struct Slot {
     MaskImage::ConstPointer mask;
-    std::unique_ptr<Surface> surface;
+    std::shared_ptr<const Surface> surface;
   };
+
+  // Masks holding the same voxels (the same zones, the same pieces) share a surface.
+  Key Add(const std::vector<std::uint16_t>& zone_labels, MaskImage::ConstPointer mask) {
+    const auto held = mask->GetBufferedRegion();
+    const Key key{zone_labels, {held.GetIndex(0), held.GetIndex(1), held.GetIndex(2), long(held.GetSize(0)),
+                                long(held.GetSize(1)), long(held.GetSize(2))}};
+    Slot& slot = cache_[key];
+    if (!slot.mask) slot.mask = std::move(mask);
+    return key;
+  }
 
   const MaskImage& MaskOf(const std::vector<std::uint16_t>& zones, std::uint16_t tumour) {
     if (zones.empty()) {
@@ -280,6 +288,7 @@ class ZoneSurfaces {
   std::map<std::vector<std::uint16_t>, MaskImage::Pointer> selected_;
   std::map<Key, Slot> cache_;
   std::map<std::uint16_t, Key> requested_;
+  std::optional<Key> union_;
 };
 
 }  // namespace
@@ -300,7 +309,9 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   std::set<std::uint16_t> labels(inputs.expected_labels.begin(), inputs.expected_labels.end());
   for (const auto& entry : regions) labels.insert(entry.first);
   for (const auto& [label, bounds] : regions) zones.Request(label, bounds);
+  if (inputs.zone_union_surface != nullptr) zones.RequestUnion();
   zones.BuildAll();
+  if (inputs.zone_union_surface != nullptr) *inputs.zone_union_surface = zones.Union();
   std::vector<TumourMargin> out;
   for (std::uint16_t label : labels) {
     const auto found = regions.find(label);

@@ -85,6 +85,9 @@ struct MarginInputs {
   // Optional: receives each measured tumour's surface (label -> surface),
   // for the report's pictures and meshes to reuse instead of rebuilding.
   std::map<std::uint16_t, std::shared_ptr<const Surface>>* tumour_surfaces = nullptr;
+  // Optional: receives the surface of the union of all zones, built beside
+  // the zones' own (in parallel), for the report's zone-surface map.
+  std::shared_ptr<const Surface>* zone_union_surface = nullptr;
 };
 
 // REQUIRES: ablation not empty.
