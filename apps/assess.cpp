@@ -1,6 +1,5 @@
 #include "apps/assess.h"
 
-#include <itkImageRegionConstIteratorWithIndex.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -139,24 +138,52 @@ struct Extent {
   Vec3 centroid_mm{};
 };
 
+// Row by row over the raw buffer: per row the count and index sum of its
+// non-zero voxels and its first and last one. The box of a row's voxel
+// centres is the box of those two (they lie on one line), and the centroid
+// is the mean index carried through the (affine) index-to-world map.
 Extent ExtentOf(const LabelImage& labels) {
   Extent e;
   e.box.min_mm = {HUGE_VAL, HUGE_VAL, HUGE_VAL};
   e.box.max_mm = {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
-  std::size_t n = 0;
-  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
-  for (; !it.IsAtEnd(); ++it) {
-    if (it.Get() == 0) continue;
+  const auto region = labels.GetBufferedRegion();
+  const long nx = long(region.GetSize(0)), ny = long(region.GetSize(1)), nz = long(region.GetSize(2));
+  const LabelImage::PixelType* v = labels.GetBufferPointer();
+  double count = 0.0, sum[3] = {0, 0, 0};
+  auto include = [&](long x, long y, long z) {
+    itk::ContinuousIndex<double, 3> ci;
+    ci[0] = double(region.GetIndex(0) + x), ci[1] = double(region.GetIndex(1) + y);
+    ci[2] = double(region.GetIndex(2) + z);
     LabelImage::PointType p;
-    labels.TransformIndexToPhysicalPoint(it.GetIndex(), p);
+    labels.TransformContinuousIndexToPhysicalPoint(ci, p);
     for (int a = 0; a < 3; ++a) {
       e.box.min_mm[a] = std::min(e.box.min_mm[a], p[a]);
       e.box.max_mm[a] = std::max(e.box.max_mm[a], p[a]);
-      e.centroid_mm[a] += p[a];
     }
-    ++n;
+  };
+  for (long z = 0; z < nz; ++z) {
+    for (long y = 0; y < ny; ++y, v += nx) {
+      long first = -1, last = -1, n = 0, xs = 0;
+      for (long x = 0; x < nx; ++x) {
+        if (v[x] == 0) continue;
+        if (first < 0) first = x;
+        last = x;
+        ++n;
+        xs += x;
+      }
+      if (n == 0) continue;
+      include(first, y, z);
+      include(last, y, z);
+      count += double(n);
+      sum[0] += double(xs), sum[1] += double(n) * double(y), sum[2] += double(n) * double(z);
+    }
   }
-  for (int a = 0; a < 3; ++a) e.centroid_mm[a] /= double(std::max<std::size_t>(n, 1));
+  if (count == 0.0) return e;
+  itk::ContinuousIndex<double, 3> mean;
+  for (int a = 0; a < 3; ++a) mean[a] = double(region.GetIndex(a)) + sum[a] / count;
+  LabelImage::PointType c;
+  labels.TransformContinuousIndexToPhysicalPoint(mean, c);
+  for (int a = 0; a < 3; ++a) e.centroid_mm[a] = c[a];
   return e;
 }
 
