@@ -7,7 +7,9 @@
 #include <cmath>
 #include <cstdio>
 #include <array>
+#include <functional>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -127,14 +129,15 @@ void Classify(const MarginInputs& in, TumourMargin& m) {
   }
 }
 
+// `tumour_surface` receives the tumour's surface.
 TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, const MarginInputs& in,
-                     const Context& context) {
+                     const Context& context, std::shared_ptr<const Surface>& tumour_surface) {
   const Surface& zone = context.zone;
   TumourMargin m;
   m.label = label;
   m.volume_ml = VolumeMl(*in.tumours, label, bounds);
   const std::shared_ptr<const Surface> tumour = Surface::OfLabel(*in.tumours, label, bounds);
-  if (in.tumour_surfaces != nullptr) (*in.tumour_surfaces)[label] = tumour;
+  tumour_surface = tumour;
   const SurfaceSamples samples = tumour->Samples();
   if (tumour->TouchesImageEdge()) {
     return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");
@@ -218,8 +221,10 @@ double ReachMm(const MarginOptions& options) {
 // The zone surface each tumour is measured against: the pieces of the union
 // of zones (or of the zones its entry in `zones_for_tumour` names) that come
 // within reach of it (zone_near_tumour.h), or the whole set when none does.
-// Tumours are asked for first; the distinct surfaces are then built at once,
-// in parallel (their band fairing is most of the kernel's time).
+// Tumours are asked for first; then each distinct surface is built and its
+// tumours measured against it, the surfaces in parallel (their band fairing
+// is most of the kernel's time) and each one's tumours one after another
+// (a surface's nearest-point search must not run twice at once).
 class ZoneSurfaces {
  public:
   explicit ZoneSurfaces(const MarginInputs& in) : in_(in) {}
@@ -237,15 +242,29 @@ class ZoneSurfaces {
   // The union of all zones, as a whole.
   void RequestUnion() { union_ = Add({}, MaskImage::ConstPointer(&MaskOf({}, 0))); }
 
-  void BuildAll() {
-    std::vector<Slot*> pending;
-    for (auto& entry : cache_) {
-      if (!entry.second.surface) pending.push_back(&entry.second);
+  // Builds every surface and calls measure(surface, tumour) for the tumours
+  // requested on it; in parallel over surfaces unless `one_at_a_time`.
+  void BuildAndMeasure(bool one_at_a_time, const std::function<void(const Surface&, std::uint16_t)>& measure) {
+    std::vector<std::pair<Slot*, std::vector<std::uint16_t>>> work;
+    for (auto& [key, slot] : cache_) {
+      std::vector<std::uint16_t> tumours;
+      for (const auto& [tumour, wanted] : requested_) {
+        if (wanted == key) tumours.push_back(tumour);
+      }
+      work.push_back({&slot, std::move(tumours)});
     }
-    ParallelFor(pending.size(), [&](std::size_t i) { pending[i]->surface = Surface::OfMask(*pending[i]->mask); });
+    auto task = [&](std::size_t i) {
+      Slot& slot = *work[i].first;
+      slot.surface = Surface::OfMask(*slot.mask);
+      for (std::uint16_t tumour : work[i].second) measure(*slot.surface, tumour);
+    };
+    if (one_at_a_time) {
+      for (std::size_t i = 0; i < work.size(); ++i) task(i);
+    } else {
+      ParallelFor(work.size(), task);
+    }
   }
 
-  const Surface& For(std::uint16_t tumour) const { return *cache_.at(requested_.at(tumour)).surface; }
   std::shared_ptr<const Surface> Union() const { return union_ ? cache_.at(*union_).surface : nullptr; }
 
  private:
@@ -310,18 +329,29 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   for (const auto& entry : regions) labels.insert(entry.first);
   for (const auto& [label, bounds] : regions) zones.Request(label, bounds);
   if (inputs.zone_union_surface != nullptr) zones.RequestUnion();
-  zones.BuildAll();
+  std::map<std::uint16_t, TumourMargin> measured;
+  std::map<std::uint16_t, std::shared_ptr<const Surface>> surfaces;
+  std::mutex lock;
+  // The liver surface (subcapsular exclusion) is shared by every tumour.
+  zones.BuildAndMeasure(liver != nullptr, [&](const Surface& zone, std::uint16_t label) {
+    std::shared_ptr<const Surface> tumour;
+    TumourMargin m = Measure(label, regions.at(label), inputs, Context{zone, liver.get()}, tumour);
+    std::lock_guard<std::mutex> hold(lock);
+    measured[label] = std::move(m);
+    surfaces[label] = std::move(tumour);
+  });
   if (inputs.zone_union_surface != nullptr) *inputs.zone_union_surface = zones.Union();
+  if (inputs.tumour_surfaces != nullptr) inputs.tumour_surfaces->insert(surfaces.begin(), surfaces.end());
   std::vector<TumourMargin> out;
   for (std::uint16_t label : labels) {
-    const auto found = regions.find(label);
-    if (found == regions.end()) {
-      TumourMargin m;
-      m.label = label;
-      out.push_back(NotAssessable(m, "tumour lies outside the " + inputs.space_name + " field of view"));
+    const auto found = measured.find(label);
+    if (found != measured.end()) {
+      out.push_back(found->second);
       continue;
     }
-    out.push_back(Measure(label, found->second, inputs, Context{zones.For(label), liver.get()}));
+    TumourMargin m;
+    m.label = label;
+    out.push_back(NotAssessable(m, "tumour lies outside the " + inputs.space_name + " field of view"));
   }
   return out;
 }
