@@ -53,12 +53,13 @@ TEST(Sha256Test, DestroyingBackgroundHashesStopsThemWithoutWaitingForEveryFile) 
   {
     std::ofstream big(dir / "big.bin", std::ios::binary);
     const std::string block(1 << 20, 'x');
-    for (int i = 0; i < 64; ++i) big << block;  // 64 MiB: about 0.2 s to hash
+    for (int i = 0; i < 64; ++i) big << block;  // 64 MiB
   }
   const auto start = std::chrono::steady_clock::now();
-  { BackgroundSha256 hashes(std::vector<std::string>(32, dir / "big.bin")); }
+  { BackgroundSha256 hashes(std::vector<std::string>(64, dir / "big.bin")); }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 2.0) << "32 hashes of 64 MiB (about 7 s) were not cancelled";
+  // 4 GiB: over 2 s even at the 1.7 GB/s of SHA instructions.
+  EXPECT_LT(seconds, 1.0) << "64 hashes of 64 MiB were not cancelled";
 }
 
 }  // namespace
