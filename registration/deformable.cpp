@@ -387,12 +387,12 @@ void Survey(const DeformableMap& map, WorldBox box, DeformableResult& r) {
 
 DeformableResult RegisterDeformable(const DeformableInputs& in, const DeformableParams& p, Log& log) {
   const CtImage::Pointer fixed =
-      WindowHu(*Crop(*in.fixed_post, in.roi_post, p.roi_margin_mm), p.window_low_hu, p.window_high_hu);
+      CropWindowed(*in.fixed_post, in.roi_post, p.roi_margin_mm, p.window_low_hu, p.window_high_hu);
   const WorldBox fixed_box = WorldBounds(GeometryOf(*fixed));
   const WorldBox moving_box = MapBox(fixed_box, [&](const Vec3& q) { return in.rigid.Apply(q); });
   // The moving crop reaches beyond the mapped region by what the B-spline may add.
   const CtImage::Pointer moving =
-      WindowHu(*Crop(*in.moving_pre, moving_box, 30.0), p.window_low_hu, p.window_high_hu);
+      CropWindowed(*in.moving_pre, moving_box, 30.0, p.window_low_hu, p.window_high_hu);
   const MaskImage::Pointer fixed_keep = MetricMask(*fixed, in.exclude_post, p.exclude_margin_mm);
   const MaskImage::Pointer moving_keep = MetricMask(*moving, in.exclude_pre, p.exclude_margin_mm);
   log.Info("deformable registration: region " + Describe(GeometryOf(*fixed)));

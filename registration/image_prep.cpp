@@ -1,26 +1,12 @@
 #include "registration/image_prep.h"
 
-#include <itkIntensityWindowingImageFilter.h>
-#include <itkRegionOfInterestImageFilter.h>
+#include <itkMultiThreaderBase.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace margo {
-
-CtImage::Pointer WindowHu(const CtImage& image, double low_hu, double high_hu) {
-  auto filter = itk::IntensityWindowingImageFilter<CtImage, CtImage>::New();
-  filter->SetInput(&image);
-  filter->SetWindowMinimum(low_hu);
-  filter->SetWindowMaximum(high_hu);
-  filter->SetOutputMinimum(0.0f);
-  filter->SetOutputMaximum(1.0f);
-  filter->Update();
-  CtImage::Pointer out = filter->GetOutput();
-  out->DisconnectPipeline();
-  return out;
-}
 
 itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox& box) {
   const itk::ImageRegion<3> whole = image.GetLargestPossibleRegion();
@@ -49,23 +35,53 @@ itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox&
   return region;
 }
 
-CtImage::Pointer Crop(const CtImage& image, const std::optional<WorldBox>& roi, double margin_mm) {
-  if (!roi) return const_cast<CtImage*>(&image);
-  WorldBox grown = *roi;
-  for (int a = 0; a < 3; ++a) {
-    grown.min_mm[a] -= margin_mm;
-    grown.max_mm[a] += margin_mm;
+CtImage::Pointer CropWindowed(const CtImage& image, const std::optional<WorldBox>& roi, double margin_mm,
+                              double low_hu, double high_hu) {
+  itk::ImageRegion<3> region = image.GetBufferedRegion();
+  if (roi) {
+    WorldBox grown = *roi;
+    for (int a = 0; a < 3; ++a) {
+      grown.min_mm[a] -= margin_mm;
+      grown.max_mm[a] += margin_mm;
+    }
+    const itk::ImageRegion<3> inside = RegionForBox(image, grown);
+    bool thick = true;
+    for (int a = 0; a < 3; ++a) thick &= inside.GetSize(a) >= 8;
+    if (thick) region = inside;  // too thin: use all
   }
-  const CtImage::RegionType region = RegionForBox(image, grown);
-  for (int a = 0; a < 3; ++a) {
-    if (region.GetSize(a) < 8) return const_cast<CtImage*>(&image);  // too thin: use all
-  }
-  auto filter = itk::RegionOfInterestImageFilter<CtImage, CtImage>::New();
-  filter->SetInput(&image);
-  filter->SetRegionOfInterest(region);
-  filter->Update();
-  CtImage::Pointer out = filter->GetOutput();
-  out->DisconnectPipeline();
+  auto out = CtImage::New();
+  out->SetSpacing(image.GetSpacing());
+  out->SetDirection(image.GetDirection());
+  CtImage::PointType origin;
+  image.TransformIndexToPhysicalPoint(region.GetIndex(), origin);
+  out->SetOrigin(origin);
+  itk::ImageRegion<3> own;
+  own.SetSize(region.GetSize());
+  out->SetRegions(own);
+  out->Allocate();
+  // As ITK's IntensityWindowingImageFilter computes it (in double, then float).
+  const float low = float(low_hu), high = float(high_hu);
+  const double scale = 1.0 / (double(high) - double(low)), shift = -double(low) * scale;
+  const auto buffer = image.GetBufferedRegion();
+  const long nx = long(region.GetSize(0)), ny = long(region.GetSize(1)), nz = long(region.GetSize(2));
+  const long in_x = long(buffer.GetSize(0)), in_slice = in_x * long(buffer.GetSize(1));
+  const float* in = image.GetBufferPointer() + (region.GetIndex(0) - buffer.GetIndex(0)) +
+                    (region.GetIndex(1) - buffer.GetIndex(1)) * in_x + (region.GetIndex(2) - buffer.GetIndex(2)) * in_slice;
+  float* o = out->GetBufferPointer();
+  auto threader = itk::MultiThreaderBase::New();
+  threader->ParallelizeArray(
+      0, itk::SizeValueType(nz),
+      [&](itk::SizeValueType z) {
+        for (long y = 0; y < ny; ++y) {
+          const float* row = in + long(z) * in_slice + y * in_x;
+          float* to = o + (long(z) * ny + y) * nx;
+          for (long x = 0; x < nx; ++x) {
+            const float v = row[x];
+            to[x] = v < low ? 0.0f : v > high ? 1.0f : float(double(v) * scale + shift);
+          }
+        }
+      },
+      nullptr);
   return out;
 }
 

@@ -9,14 +9,15 @@
 
 namespace margo {
 
-// Intensities clamped to [low, high] HU and scaled to [0, 1].
-CtImage::Pointer WindowHu(const CtImage& image, double low_hu, double high_hu);
-
 // Voxel region of `image` covering `box` (all 8 corners), cropped to the image.
 itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox& box);
 
-// `image` cropped to `roi` grown by `margin_mm`; the image itself when there
-// is no roi or the crop would be thinner than 8 voxels along an axis.
-CtImage::Pointer Crop(const CtImage& image, const std::optional<WorldBox>& roi, double margin_mm);
+// `image` cropped to `roi` grown by `margin_mm` (all of it when there is no
+// roi or the crop would be thinner than 8 voxels along an axis), with its
+// intensities clamped to [low, high] HU and scaled to [0, 1], in one pass on
+// ITK's threads (as ITK's region-of-interest and intensity-window filters
+// would give it, in two). The crop's first voxel is its index 0.
+CtImage::Pointer CropWindowed(const CtImage& image, const std::optional<WorldBox>& roi, double margin_mm,
+                              double low_hu, double high_hu);
 
 }  // namespace margo

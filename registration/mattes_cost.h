@@ -53,7 +53,7 @@ struct FixedSamples {
 
 // The negated mutual information (lower is better, as ITK's) over the
 // samples whose mapped point falls inside the moving image. Intensities are
-// expected in 0..1 (registration/image_prep.h WindowHu).
+// expected in 0..1 (registration/image_prep.h CropWindowed).
 class MattesCost : public vnl_cost_function {
  public:
   MattesCost(const FixedSamples& samples, const LinearImage& moving, int bins, int parameters);

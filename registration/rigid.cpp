@@ -158,10 +158,10 @@ void CheckPlausible(const RigidResult& r) {
 RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, const RigidHints& hints,
                           const RigidParams& p, Log& log) {
   const CtImage::Pointer fixed =
-      WindowHu(*Crop(fixed_post, hints.fixed_roi, p.roi_margin_mm), p.window_low_hu, p.window_high_hu);
-  const CtImage::Pointer moving = WindowHu(
-      *Crop(moving_pre, WorldBounds(GeometryOf(*fixed)), kMaxMovingReachMm + LargestStart(hints)), p.window_low_hu,
-      p.window_high_hu);
+      CropWindowed(fixed_post, hints.fixed_roi, p.roi_margin_mm, p.window_low_hu, p.window_high_hu);
+  const CtImage::Pointer moving = CropWindowed(moving_pre, WorldBounds(GeometryOf(*fixed)),
+                                               kMaxMovingReachMm + LargestStart(hints), p.window_low_hu,
+                                               p.window_high_hu);
   log.Info("rigid registration: fixed region " + Describe(GeometryOf(*fixed)));
 
   const Vec3 centre = BoxCentre(WorldBounds(GeometryOf(*fixed)));
