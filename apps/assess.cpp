@@ -418,8 +418,9 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   }
   log.BeginStage("quality");
   if (pre_liver.image && post_liver.image) {
-    a.liver_dice_before = LiverDice(*pre_liver.image, *post_liver.image, ScanMap{});
-    a.liver_dice_after = LiverDice(*pre_liver.image, *post_liver.image, post_to_pre);
+    const LiverDice dice = LiverDiceOf(*pre_liver.image, *post_liver.image, post_to_pre);
+    a.liver_dice_before = dice.before;
+    a.liver_dice_after = dice.after;
     log.Info("liver Dice " + std::to_string(*a.liver_dice_before) + " before, " +
              std::to_string(*a.liver_dice_after) + " after registration");
   }

@@ -11,34 +11,46 @@
 
 namespace margo {
 
-double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
-                 const ScanMap& post_to_pre) {
+LiverDice LiverDiceOf(const LabelImage& pre_liver, const LabelImage& post_liver, const ScanMap& post_to_pre) {
   // Outside this region there is neither post liver nor pre liver carried over.
+  const itk::ImageRegion<3> post_region = NonZeroRegion(post_liver);
   const itk::ImageRegion<3> region =
-      RegionUnion(NonZeroRegion(post_liver), PostRegionReaching(post_liver, pre_liver, post_to_pre));
-  std::atomic<std::size_t> post{0}, pre{0}, both{0};
+      RegionUnion(RegionUnion(post_region, PostRegionReaching(post_liver, pre_liver, ScanMap{})),
+                  PostRegionReaching(post_liver, pre_liver, post_to_pre));
+  std::atomic<std::size_t> post{0}, pre_before{0}, both_before{0}, pre_after{0}, both_after{0};
   const auto pre_region = pre_liver.GetLargestPossibleRegion();
   const auto map = post_to_pre.PostToPre();
+  auto in_pre = [&](const LabelImage::PointType& p) {
+    const itk::Index<3> index = pre_liver.TransformPhysicalPointToIndex(p);
+    return pre_region.IsInside(index) && pre_liver.GetPixel(index) != 0;
+  };
   ParallelOverRegion(region, [&](const itk::ImageRegion<3>& piece) {
-    std::size_t n_post = 0, n_pre = 0, n_both = 0;
+    std::size_t n_post = 0, n_before = 0, n_both_before = 0, n_after = 0, n_both_after = 0;
     itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&post_liver, piece);
     for (; !it.IsAtEnd(); ++it) {
       LabelImage::PointType p;
       post_liver.TransformIndexToPhysicalPoint(it.GetIndex(), p);
+      const bool in_post = it.Get() != 0;
+      const bool before = in_pre(p);
       const Vec3 q = map({p[0], p[1], p[2]});
       for (int a = 0; a < 3; ++a) p[a] = q[a];
-      const itk::Index<3> index = pre_liver.TransformPhysicalPointToIndex(p);
-      const bool in_pre = pre_region.IsInside(index) && pre_liver.GetPixel(index) != 0;
-      const bool in_post = it.Get() != 0;
+      const bool after = in_pre(p);
       n_post += in_post;
-      n_pre += in_pre;
-      n_both += in_pre && in_post;
+      n_before += before;
+      n_both_before += before && in_post;
+      n_after += after;
+      n_both_after += after && in_post;
     }
     post += n_post;
-    pre += n_pre;
-    both += n_both;
+    pre_before += n_before;
+    both_before += n_both_before;
+    pre_after += n_after;
+    both_after += n_both_after;
   });
-  return post + pre > 0 ? 2.0 * double(both) / double(post + pre) : 0.0;
+  auto dice = [&](std::size_t pre, std::size_t both) {
+    return post + pre > 0 ? 2.0 * double(both) / double(post + pre) : 0.0;
+  };
+  return {dice(pre_before, both_before), dice(pre_after, both_after)};
 }
 
 std::vector<double> TargetErrors(const std::vector<Landmark>& pre, const std::vector<Landmark>& post,

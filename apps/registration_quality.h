@@ -12,9 +12,12 @@
 namespace margo {
 
 // Dice (0..1) of `post_liver` (non-zero voxels) and `pre_liver` sampled, by
-// nearest voxel, at each post voxel's centre carried by `post_to_pre`.
-double LiverDice(const LabelImage& pre_liver, const LabelImage& post_liver,
-                 const ScanMap& post_to_pre);
+// nearest voxel, at each post voxel's centre: as it is (the scans' own
+// coordinates, `before`) and carried by `post_to_pre` (`after`), in one pass.
+struct LiverDice {
+  double before = 0.0, after = 0.0;
+};
+LiverDice LiverDiceOf(const LabelImage& pre_liver, const LabelImage& post_liver, const ScanMap& post_to_pre);
 
 // Target registration error over landmark pairs: per pair, the distance
 // between the pre landmark and the post landmark carried through a map.

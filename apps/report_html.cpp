@@ -274,17 +274,21 @@ HtmlReport ReportHtml(const Assessment& a, const MarginMaps& maps, const Version
       Fixed(a.margin.thresholds.a1_from_mm, 0) + "&ndash;" + Fixed(a.margin.thresholds.a0_above_mm, 0) +
       " mm, A2 0&ndash;" + Fixed(a.margin.thresholds.a1_from_mm, 0) + " mm, incomplete &lt; 0 mm.</p>\n" +
       SummaryTableHtml(a) + Legend(a.margin.thresholds);
-  // Sections are drawn on both cores (pictures are margo's own drawing, no
-  // shared state) and joined in tumour order.
-  std::vector<std::string> sections(a.tumours.size());
-  std::vector<std::vector<std::string>> section_notes(a.tumours.size());
-  ParallelFor(a.tumours.size(),
-              [&](std::size_t i) { sections[i] = TumourSection(a, a.tumours[i], maps, section_notes[i]); });
-  for (std::size_t i = 0; i < sections.size(); ++i) {
-    body += sections[i];
-    out.notes.insert(out.notes.end(), section_notes[i].begin(), section_notes[i].end());
+  // The registration's section (its whole-slice checkerboard first, the
+  // longest) and the tumours', drawn on both cores (pictures are margo's own
+  // drawing, no shared state); the tumours' come first in the page.
+  const std::size_t n = a.tumours.size();
+  std::vector<std::string> sections(n + 1);
+  std::vector<std::vector<std::string>> section_notes(n + 1);
+  ParallelFor(n + 1, [&](std::size_t i) {
+    sections[i] = i == 0 ? RegistrationSection(a, section_notes[i])
+                         : TumourSection(a, a.tumours[i - 1], maps, section_notes[i]);
+  });
+  for (std::size_t i = 1; i <= n + 1; ++i) {
+    const std::size_t k = i % (n + 1);  // 1..n, then 0
+    body += sections[k];
+    out.notes.insert(out.notes.end(), section_notes[k].begin(), section_notes[k].end());
   }
-  body += RegistrationSection(a, out.notes);
   body += InputsSection(a, version, command_line);
   if (!out.notes.empty()) {
     body += "<h2>Not drawn</h2><ul>";

@@ -301,8 +301,9 @@ LevelResult RunLevel(const CtImage& fixed, const CtImage& moving, const MaskImag
                      const DeformableParams& p, std::size_t level, vnl_vector<double>& x, Log& log) {
   const double sigma = level < p.smoothing_mm.size() ? p.smoothing_mm[level] : 0.0;
   const CtImage::Pointer moving_level = LevelImage(moving, p.level_spacing_mm[level], sigma);
-  const FixedSamples samples = DrawSamples(fixed, sigma, &fixed_keep, &moving_keep, rigid, &grid, p.samples_per_level,
-                                           p.random_seed + unsigned(level));
+  const CtImage::Pointer fixed_level = LevelImage(fixed, 0.0, sigma);  // for both sample sets
+  const FixedSamples samples = DrawSamples(*fixed_level, 0.0, &fixed_keep, &moving_keep, rigid, &grid,
+                                           p.samples_per_level, p.random_seed + unsigned(level));
   if (samples.points_mm.size() < 1000) {
     throw Error(ErrorKind::kRegistrationFailed,
                 "deformable registration: " + std::to_string(samples.points_mm.size()) +
@@ -328,7 +329,7 @@ LevelResult RunLevel(const CtImage& fixed, const CtImage& moving, const MaskImag
   if (level + 1 == p.level_spacing_mm.size()) {
     // Judged on samples the optimiser never saw: on a pair that needs no
     // deformation the fitted one still "improves" its own samples.
-    const FixedSamples held_out = DrawSamples(fixed, sigma, &fixed_keep, &moving_keep, rigid, &grid,
+    const FixedSamples held_out = DrawSamples(*fixed_level, 0.0, &fixed_keep, &moving_keep, rigid, &grid,
                                               p.samples_per_level, p.random_seed + kHeldOutSeed);
     MattesBSplineCost check(held_out, moving_view, grid, rigid, p.histogram_bins);
     r.metric_rigid = check.MetricValue(vnl_vector<double>(x.size(), 0.0));
