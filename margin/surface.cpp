@@ -2,11 +2,11 @@
 
 #include "margin/band_fairing.h"
 #include "margin/closest_on_triangle.h"
+#include "margin/point_tree.h"
 
 #include <itkLinearInterpolateImageFunction.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
-#include <vtkKdTreePointLocator.h>
 #include <vtkPolyData.h>
 #include <vtkSmartPointer.h>
 
@@ -361,7 +361,7 @@ struct Closest {
   Vec3 outward{0, 0, 0};  // surface normal there, interpolated from the vertices
   Vec3 point{0, 0, 0};
 };
-Closest ClosestPoint(Surface::Impl& impl, const double x[3]);
+Closest ClosestPoint(const Surface::Impl& impl, const double x[3]);
 
 struct Surface::Impl {
   bool touches_edge = false;
@@ -373,7 +373,7 @@ struct Surface::Impl {
   // disagree on inside or outside; the mesh's normal decides there.
   double sign_from_mesh_within_mm = 0.0;
   itk::LinearInterpolateImageFunction<FloatImage, double>::Pointer interpolator;
-  vtkSmartPointer<vtkKdTreePointLocator> vertices;  // nearest mesh vertices
+  PointTree vertices;                                 // nearest mesh vertices
   LocalMesh world;                                    // the mesh's points (LPS mm) and triangles
   std::vector<std::vector<int>> vertex_triangles;     // triangles around each vertex
 };
@@ -409,9 +409,7 @@ std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool to
   for (std::size_t t = 0; t < impl->world.triangles.size(); ++t) {
     for (int v : impl->world.triangles[t]) impl->vertex_triangles[std::size_t(v)].push_back(int(t));
   }
-  impl->vertices = vtkSmartPointer<vtkKdTreePointLocator>::New();
-  impl->vertices->SetDataSet(impl->mesh);
-  impl->vertices->BuildLocator();
+  impl->vertices = PointTree(impl->world.points);
   return impl;
 }
 
@@ -470,14 +468,14 @@ bool Surface::TouchesImageEdge() const { return impl_->touches_edge; }
 // The closest point of the mesh to x: on the triangles around its nearest
 // vertex or that vertex's neighbours. On a mesh this fine (edges under a
 // voxel) and smooth, the foot of x lies within an edge of its nearest vertex;
-// a k-d tree finds that vertex in logarithmic time, where a cell-bucket
-// locator (vtkStaticPointLocator, tried until 2026-11-29) searches ever
-// more buckets as the point moves away: the zone-surface map of the IRCAD
-// hybrid took 34.5 s with it and 4.9 s with the k-d tree. A bucket
-// search grows with the cube of the distance.
-Closest ClosestPoint(Surface::Impl& impl, const double x[3]) {
-  const vtkIdType nearest = impl.vertices->FindClosestPoint(x);
+// a k-d tree finds that vertex in logarithmic time (margin/point_tree.h),
+// where a cell-bucket locator (vtkStaticPointLocator, tried until
+// 2026-11-29) searched ever more buckets as the point moved away: the
+// zone-surface map of the IRCAD hybrid took 34.5 s with it, 4.9 s with VTK's
+// k-d tree.
+Closest ClosestPoint(const Surface::Impl& impl, const double x[3]) {
   const Vec3 p{x[0], x[1], x[2]};
+  const int nearest = impl.vertices.Nearest(p);
   Closest best;
   best.distance2 = std::numeric_limits<double>::infinity();
   auto try_triangles_of = [&](int vertex) {
@@ -501,10 +499,10 @@ Closest ClosestPoint(Surface::Impl& impl, const double x[3]) {
   if (nearest < 0) return best;
   // The triangles around the nearest vertex and around its neighbours: on a
   // fine, smooth mesh the closest point lies on one of them.
-  try_triangles_of(int(nearest));
+  try_triangles_of(nearest);
   for (int t : impl.vertex_triangles[std::size_t(nearest)]) {
     for (int v : impl.world.triangles[std::size_t(t)]) {
-      if (v != int(nearest)) try_triangles_of(v);
+      if (v != nearest) try_triangles_of(v);
     }
   }
   return best;
