@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/parallel_for.h"
 #include "margin/surface.h"
 
 namespace margo {
@@ -51,15 +52,28 @@ double DistanceToBox(const Vec3& p, const WorldBox& box) {
   return std::sqrt(d2);
 }
 
+// Calls visit(i) for every i in [0, n), in chunks on both cores; `visit`
+// must only write its own i's results (surface searches are read-only).
+template <typename Visit>
+void ForEachInChunks(std::size_t n, Visit visit) {
+  constexpr std::size_t kChunk = 1024;
+  ParallelFor((n + kChunk - 1) / kChunk, [&](std::size_t c) {
+    for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) visit(i);
+  });
+}
+
 MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const Surface& zone,
                       const PointMap& pre_to_post) {
   MarginMesh mesh;
   mesh.label = label;
   mesh.triangles = tumour.Triangles();
-  for (const Vec3& p : tumour.Samples().points_mm) {
-    mesh.points_mm.push_back(pre_to_post(p));
-    mesh.margin_mm.push_back(zone.SignedMm(mesh.points_mm.back()));
-  }
+  const std::vector<Vec3> points = tumour.Samples().points_mm;
+  mesh.points_mm.resize(points.size());
+  mesh.margin_mm.resize(points.size());
+  ForEachInChunks(points.size(), [&](std::size_t i) {
+    mesh.points_mm[i] = pre_to_post(points[i]);
+    mesh.margin_mm[i] = zone.SignedMm(mesh.points_mm[i]);
+  });
   return mesh;
 }
 
@@ -110,20 +124,22 @@ MarginMaps BuildMarginMaps(const Assessment& a) {
   const PointMap post_to_pre = images.post_to_pre.PostToPre();
   std::vector<WorldBox> boxes;
   for (const auto& tumour : tumour_surfaces) boxes.push_back(GrownBox(tumour->Samples().points_mm, kBoxSlackMm));
-  std::vector<std::pair<double, std::size_t>> order(tumour_surfaces.size());
-  for (const Vec3& p : zone_mesh.points_mm) {
-    if (tumour_surfaces.empty()) break;  // no tumour to measure from: no margin array
-    const Vec3 in_pre = post_to_pre(p);
-    // Nearest box first; a tumour whose box is farther than the margin found
-    // so far cannot be nearer (its surface lies inside its box).
-    for (std::size_t t = 0; t < boxes.size(); ++t) order[t] = {DistanceToBox(in_pre, boxes[t]), t};
-    std::sort(order.begin(), order.end());
-    double margin = std::numeric_limits<double>::infinity();
-    for (const auto& [box_mm, t] : order) {
-      if (box_mm >= margin) break;
-      margin = std::min(margin, -tumour_surfaces[t]->SignedMm(in_pre));
-    }
-    zone_mesh.margin_mm.push_back(margin);
+  if (!tumour_surfaces.empty()) {  // else no tumour to measure from: no margin array
+    zone_mesh.margin_mm.resize(zone_mesh.points_mm.size());
+    ForEachInChunks(zone_mesh.points_mm.size(), [&](std::size_t i) {
+      const Vec3 in_pre = post_to_pre(zone_mesh.points_mm[i]);
+      // Nearest box first; a tumour whose box is farther than the margin
+      // found so far cannot be nearer (its surface lies inside its box).
+      std::vector<std::pair<double, std::size_t>> order(boxes.size());
+      for (std::size_t t = 0; t < boxes.size(); ++t) order[t] = {DistanceToBox(in_pre, boxes[t]), t};
+      std::sort(order.begin(), order.end());
+      double margin = std::numeric_limits<double>::infinity();
+      for (const auto& [box_mm, t] : order) {
+        if (box_mm >= margin) break;
+        margin = std::min(margin, -tumour_surfaces[t]->SignedMm(in_pre));
+      }
+      zone_mesh.margin_mm[i] = margin;
+    });
   }
   maps.zone = std::move(zone_mesh);
   return maps;
