@@ -7,9 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <array>
-#include <functional>
 #include <limits>
-#include <mutex>
 #include <optional>
 #include <set>
 
@@ -19,6 +17,7 @@
 #include "margin/surface.h"
 #include "margin/tumour_volume.h"
 #include "margin/zone_near_tumour.h"
+#include "registration/map_region.h"
 
 namespace margo {
 namespace {
@@ -74,6 +73,7 @@ struct MappedSurface {
 // The surfaces margins are measured against.
 struct Context {
   const Surface& zone;
+  bool zone_cut;         // the zone near the tumour reaches the edge of its image
   const Surface* liver;  // set when subcapsular points are excluded
 };
 
@@ -157,7 +157,7 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, con
     return NotAssessable(m, "every surface point lies within the subcapsular exclusion distance");
   }
   Summarise(mapped, in.options, m);
-  if (zone.TouchesImageEdge() && m.min_margin_mm >= mapped.edge_mm - kEdgeSlackMm) {
+  if (context.zone_cut && m.min_margin_mm >= mapped.edge_mm - kEdgeSlackMm) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "ablation zone is cut by the edge of the %s field of view %.1f mm from this "
                   "tumour; the margin may be set by the cut", in.space_name.c_str(), mapped.edge_mm);
@@ -218,13 +218,29 @@ double ReachMm(const MarginOptions& options) {
   return reach + 5.0;
 }
 
-// The zone surface each tumour is measured against: the pieces of the union
-// of zones (or of the zones its entry in `zones_for_tumour` names) that come
-// within reach of it (zone_near_tumour.h), or the whole set when none does.
-// Tumours are asked for first; then each distinct surface is built and its
-// tumours measured against it, the surfaces in parallel (their band fairing
-// is most of the kernel's time) and each one's tumours one after another
-// (a surface's nearest-point search must not run twice at once).
+// True when the non-zero voxels of `mask` reach a face of its image.
+bool ReachesImageEdge(const MaskImage& mask) {
+  const itk::ImageRegion<3> held = NonZeroRegion(mask), whole = mask.GetLargestPossibleRegion();
+  if (held.GetNumberOfPixels() == 0) return false;
+  for (int a = 0; a < 3; ++a) {
+    if (held.GetIndex(a) == whole.GetIndex(a) ||
+        held.GetIndex(a) + long(held.GetSize(a)) == whole.GetIndex(a) + long(whole.GetSize(a))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The zone surface each tumour is measured against: the surface of the union
+// of all zones, or, for a tumour `zones_for_tumour` maps, of the pieces of
+// its zones that come within reach of it (zone_near_tumour.h; the whole
+// selection when none does). The union's surface is the one the report
+// draws; near a tumour it is the surface of the pieces within reach (pieces
+// farther apart do not meet under the smoothing), so it is built once
+// instead of once per tumour. Whether the zone is cut by the image edge is
+// judged on the pieces near the tumour: a far zone cut by the edge says
+// nothing about this tumour's margin. Surfaces are built in parallel (their
+// band fairing is most of the kernel's time); searching them is read-only.
 class ZoneSurfaces {
  public:
   explicit ZoneSurfaces(const MarginInputs& in) : in_(in) {}
@@ -236,35 +252,28 @@ class ZoneSurfaces {
     const MaskImage& zones = MaskOf(zone_labels, tumour);
     const WorldBox box = MappedBox(*in_.tumours, bounds, in_.to_measuring);
     const MaskImage::Pointer near = ZonePiecesNear(zones, box, ReachMm(in_.options));
+    cut_[tumour] = ReachesImageEdge(near ? *near : zones);
+    if (zone_labels.empty()) {
+      RequestUnion();
+      requested_[tumour] = *union_;
+      return;
+    }
     requested_[tumour] = Add(zone_labels, near ? MaskImage::ConstPointer(near) : MaskImage::ConstPointer(&zones));
   }
 
   // The union of all zones, as a whole.
-  void RequestUnion() { union_ = Add({}, MaskImage::ConstPointer(&MaskOf({}, 0))); }
-
-  // Builds every surface and calls measure(surface, tumour) for the tumours
-  // requested on it; in parallel over surfaces unless `one_at_a_time`.
-  void BuildAndMeasure(bool one_at_a_time, const std::function<void(const Surface&, std::uint16_t)>& measure) {
-    std::vector<std::pair<Slot*, std::vector<std::uint16_t>>> work;
-    for (auto& [key, slot] : cache_) {
-      std::vector<std::uint16_t> tumours;
-      for (const auto& [tumour, wanted] : requested_) {
-        if (wanted == key) tumours.push_back(tumour);
-      }
-      work.push_back({&slot, std::move(tumours)});
-    }
-    auto task = [&](std::size_t i) {
-      Slot& slot = *work[i].first;
-      slot.surface = Surface::OfMask(*slot.mask);
-      for (std::uint16_t tumour : work[i].second) measure(*slot.surface, tumour);
-    };
-    if (one_at_a_time) {
-      for (std::size_t i = 0; i < work.size(); ++i) task(i);
-    } else {
-      ParallelFor(work.size(), task);
-    }
+  void RequestUnion() {
+    if (!union_) union_ = Add({}, MaskImage::ConstPointer(&MaskOf({}, 0)));
   }
 
+  void BuildAll() {
+    std::vector<Slot*> pending;
+    for (auto& entry : cache_) pending.push_back(&entry.second);
+    ParallelFor(pending.size(), [&](std::size_t i) { pending[i]->surface = Surface::OfMask(*pending[i]->mask); });
+  }
+
+  const Surface& For(std::uint16_t tumour) const { return *cache_.at(requested_.at(tumour)).surface; }
+  bool Cut(std::uint16_t tumour) const { return cut_.at(tumour); }
   std::shared_ptr<const Surface> Union() const { return union_ ? cache_.at(*union_).surface : nullptr; }
 
  private:
@@ -307,6 +316,7 @@ class ZoneSurfaces {
   std::map<std::vector<std::uint16_t>, MaskImage::Pointer> selected_;
   std::map<Key, Slot> cache_;
   std::map<std::uint16_t, Key> requested_;
+  std::map<std::uint16_t, bool> cut_;
   std::optional<Key> union_;
 };
 
@@ -329,17 +339,24 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   for (const auto& entry : regions) labels.insert(entry.first);
   for (const auto& [label, bounds] : regions) zones.Request(label, bounds);
   if (inputs.zone_union_surface != nullptr) zones.RequestUnion();
+  zones.BuildAll();
+  // Tumours on both cores: each builds its own surface; the zone and liver
+  // surfaces they share are only searched.
+  std::vector<std::uint16_t> found;
+  for (const auto& entry : regions) found.push_back(entry.first);
+  std::vector<TumourMargin> margins(found.size());
+  std::vector<std::shared_ptr<const Surface>> tumour_surfaces(found.size());
+  ParallelFor(found.size(), [&](std::size_t i) {
+    const std::uint16_t label = found[i];
+    margins[i] = Measure(label, regions.at(label), inputs, Context{zones.For(label), zones.Cut(label), liver.get()},
+                         tumour_surfaces[i]);
+  });
   std::map<std::uint16_t, TumourMargin> measured;
   std::map<std::uint16_t, std::shared_ptr<const Surface>> surfaces;
-  std::mutex lock;
-  // The liver surface (subcapsular exclusion) is shared by every tumour.
-  zones.BuildAndMeasure(liver != nullptr, [&](const Surface& zone, std::uint16_t label) {
-    std::shared_ptr<const Surface> tumour;
-    TumourMargin m = Measure(label, regions.at(label), inputs, Context{zone, liver.get()}, tumour);
-    std::lock_guard<std::mutex> hold(lock);
-    measured[label] = std::move(m);
-    surfaces[label] = std::move(tumour);
-  });
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    measured[found[i]] = std::move(margins[i]);
+    surfaces[found[i]] = std::move(tumour_surfaces[i]);
+  }
   if (inputs.zone_union_surface != nullptr) *inputs.zone_union_surface = zones.Union();
   if (inputs.tumour_surfaces != nullptr) inputs.tumour_surfaces->insert(surfaces.begin(), surfaces.end());
   std::vector<TumourMargin> out;

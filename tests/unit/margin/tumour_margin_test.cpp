@@ -54,6 +54,30 @@ TEST(TumourMarginTest, ZoneCutByTheImageEdgeNearTheTumourIsNotAssessable) {
   EXPECT_NE(out[0].not_assessable_reason.find("cut by the edge"), std::string::npos) << out[0].not_assessable_reason;
 }
 
+TEST(TumourMarginTest, AFarZoneCutByTheImageEdgeLeavesATumourAssessable) {
+  // The tumour (r 4) lies 1 mm below the image's top (last voxel centre
+  // z = 4.5, edge z = 5); its own zone (r 4.4) ends inside the image, so its
+  // margin, under a millimetre, is not the cut's. Another zone 16 mm away,
+  // beyond the margins' reach, is cut by the edge; it must not make this
+  // tumour not assessable, as it would if the cut were judged on the zones'
+  // union.
+  testing::Grid grid;
+  grid.size = {60, 40, 29};
+  grid.origin_mm = {-19.5, -19.5, -23.5};
+  auto tumours = testing::MakeImage<LabelImage>(grid);
+  auto zone = testing::MakeImage<MaskImage>(grid);
+  testing::Paint(*tumours, testing::Sphere({0, 0, 0}, 4), 2);
+  testing::Paint(*zone, testing::Sphere({0, 0, 0}, 4.4), 1);
+  testing::Paint(*zone, testing::Sphere({25, 0, 4.5}, 5), 1);
+  MarginInputs in;
+  in.tumours = tumours.GetPointer();
+  in.ablation = zone.GetPointer();
+  const std::vector<TumourMargin> out = MeasureMargins(in);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].assessable) << out[0].not_assessable_reason;
+  EXPECT_NEAR(out[0].min_margin_mm, 0.4, 0.6);
+}
+
 TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
   testing::Grid grid;
   grid.size = {60, 40, 40};
