@@ -75,6 +75,9 @@ void Write(const Arrays& arrays, bool with_labels, const std::filesystem::path& 
   writer->SetInputData(poly);
   writer->SetFileName(temporary.c_str());
   writer->SetDataModeToAppended();
+  // zlib's fastest level: on the IRCAD hybrid 0.20 s instead of 0.66 s
+  // (VTK's default 5), for files 2 % larger.
+  writer->SetCompressionLevel(1);
   if (writer->Write() != 1) {
     std::error_code ec;
     std::filesystem::remove(temporary, ec);
