@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <array>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <set>
@@ -130,16 +131,15 @@ void Classify(const MarginInputs& in, TumourMargin& m) {
 }
 
 // `tumour_surface` receives the tumour's surface.
+// `tumour`: the tumour's surface (Surface::OfLabel).
 TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, const MarginInputs& in,
-                     const Context& context, std::shared_ptr<const Surface>& tumour_surface) {
+                     const Context& context, const Surface& tumour) {
   const Surface& zone = context.zone;
   TumourMargin m;
   m.label = label;
   m.volume_ml = VolumeMl(*in.tumours, label, bounds);
-  const std::shared_ptr<const Surface> tumour = Surface::OfLabel(*in.tumours, label, bounds);
-  tumour_surface = tumour;
-  const SurfaceSamples samples = tumour->Samples();
-  if (tumour->TouchesImageEdge()) {
+  const SurfaceSamples samples = tumour.Samples();
+  if (tumour.TouchesImageEdge()) {
     return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");
   }
   if (samples.points_mm.empty()) return NotAssessable(m, "no tumour surface could be extracted");
@@ -266,10 +266,14 @@ class ZoneSurfaces {
     if (!union_) union_ = Add({}, MaskImage::ConstPointer(&MaskOf({}, 0)));
   }
 
-  void BuildAll() {
-    std::vector<Slot*> pending;
-    for (auto& entry : cache_) pending.push_back(&entry.second);
-    ParallelFor(pending.size(), [&](std::size_t i) { pending[i]->surface = Surface::OfMask(*pending[i]->mask); });
+  // One task per surface to build, to run in parallel with other work.
+  std::vector<std::function<void()>> BuildTasks() {
+    std::vector<std::function<void()>> tasks;
+    for (auto& entry : cache_) {
+      Slot* slot = &entry.second;
+      tasks.push_back([slot] { slot->surface = Surface::OfMask(*slot->mask); });
+    }
+    return tasks;
   }
 
   const Surface& For(std::uint16_t tumour) const { return *cache_.at(requested_.at(tumour)).surface; }
@@ -339,17 +343,22 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   for (const auto& entry : regions) labels.insert(entry.first);
   for (const auto& [label, bounds] : regions) zones.Request(label, bounds);
   if (inputs.zone_union_surface != nullptr) zones.RequestUnion();
-  zones.BuildAll();
-  // Tumours on both cores: each builds its own surface; the zone and liver
-  // surfaces they share are only searched.
+  // Every surface on both cores (the zones' first: the largest), then every
+  // tumour measured on both cores: the surfaces they share are only searched.
   std::vector<std::uint16_t> found;
   for (const auto& entry : regions) found.push_back(entry.first);
-  std::vector<TumourMargin> margins(found.size());
   std::vector<std::shared_ptr<const Surface>> tumour_surfaces(found.size());
+  std::vector<std::function<void()>> builds = zones.BuildTasks();
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    builds.push_back(
+        [&, i] { tumour_surfaces[i] = Surface::OfLabel(*inputs.tumours, found[i], regions.at(found[i])); });
+  }
+  ParallelFor(builds.size(), [&](std::size_t t) { builds[t](); });
+  std::vector<TumourMargin> margins(found.size());
   ParallelFor(found.size(), [&](std::size_t i) {
     const std::uint16_t label = found[i];
     margins[i] = Measure(label, regions.at(label), inputs, Context{zones.For(label), zones.Cut(label), liver.get()},
-                         tumour_surfaces[i]);
+                         *tumour_surfaces[i]);
   });
   std::map<std::uint16_t, TumourMargin> measured;
   std::map<std::uint16_t, std::shared_ptr<const Surface>> surfaces;
