@@ -57,8 +57,9 @@ struct LoadedCts {
   LoadedCt pre, post;
 };
 
-// Both CTs, read at the same time when both are image files (DICOM series,
-// with their toolkits' shared dictionaries, are read one after the other).
+// Both CTs, read at the same time when both are image files and margo may
+// use two threads (DICOM series, with their toolkits' shared dictionaries,
+// are read one after the other).
 // When both fail, the pre CT's error is the one reported.
 LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
   log.Info("loading pre CT " + p.pre_ct);
@@ -66,7 +67,7 @@ LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
   auto load_pre = [&p] { return LoadCt(p.pre_ct, "pre CT", DicomSelection{p.pre_series_uid}); };
   auto load_post = [&p] { return LoadCt(p.post_ct, "post CT", DicomSelection{p.post_series_uid}); };
   LoadedCts cts;
-  if (std::filesystem::is_directory(p.pre_ct) || std::filesystem::is_directory(p.post_ct)) {
+  if (ThreadBudget() < 2 || std::filesystem::is_directory(p.pre_ct) || std::filesystem::is_directory(p.post_ct)) {
     cts.pre = load_pre();
     cts.post = load_post();
   } else {

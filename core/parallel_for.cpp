@@ -10,9 +10,10 @@
 
 namespace margo {
 
+unsigned ThreadBudget() { return std::max(1u, itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads()); }
+
 void ParallelFor(std::size_t n, const std::function<void(std::size_t)>& task) {
-  const std::size_t threads =
-      std::min<std::size_t>(n, std::max(1u, itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads()));
+  const std::size_t threads = std::min<std::size_t>(n, ThreadBudget());
   std::vector<std::exception_ptr> failures(n);
   std::atomic<std::size_t> next{0};
   auto work = [&] {

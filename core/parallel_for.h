@@ -8,8 +8,11 @@
 
 namespace margo {
 
-// Calls task(i) for every i in [0, n), each exactly once, on up to the global
-// thread count of threads (the caller's among them). Tasks must not depend on
+// How many threads margo may use: ITK's global default (--threads).
+unsigned ThreadBudget();
+
+// Calls task(i) for every i in [0, n), each exactly once, on up to
+// ThreadBudget() threads (the caller's among them). Tasks must not depend on
 // each other's order. When tasks throw, the exception of the lowest i is
 // rethrown after all have ended.
 void ParallelFor(std::size_t n, const std::function<void(std::size_t)>& task);

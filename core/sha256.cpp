@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/parallel_for.h"
 
 namespace margo {
 namespace {
@@ -92,6 +93,7 @@ std::string Sha256OfPath(const std::string& path, const std::atomic<bool>* cance
 BackgroundSha256::BackgroundSha256(std::vector<std::string> paths)
     : paths_(std::move(paths)) {
   paths_.erase(std::remove(paths_.begin(), paths_.end(), std::string()), paths_.end());  // inputs not given
+  if (ThreadBudget() < 2) return;  // hashed in Of(), one at a time
   promises_.resize(paths_.size());
   for (auto& p : promises_) hashes_.push_back(p.get_future().share());
   worker_ = std::async(std::launch::async, [this] {
@@ -107,12 +109,12 @@ BackgroundSha256::BackgroundSha256(std::vector<std::string> paths)
 
 BackgroundSha256::~BackgroundSha256() {
   cancel_ = true;
-  worker_.wait();
+  if (worker_.valid()) worker_.wait();
 }
 
 std::string BackgroundSha256::Of(const std::string& path) {
   const auto it = std::find(paths_.begin(), paths_.end(), path);
-  if (it == paths_.end()) return Sha256OfPath(path);
+  if (it == paths_.end() || hashes_.empty()) return Sha256OfPath(path);
   return hashes_[std::size_t(it - paths_.begin())].get();
 }
 

@@ -18,7 +18,8 @@ std::string Sha256Hex(const std::string& data);
 std::string Sha256OfPath(const std::string& path, const std::atomic<bool>* cancel = nullptr);
 
 // Hashes input paths, in order, on a thread of its own while the caller
-// reads them. Destroying it stops the hashing (the caller's read failed).
+// reads them (with a thread budget of one, --threads 1, each when asked
+// for). Destroying it stops the hashing (the caller's read failed).
 class BackgroundSha256 {
  public:
   explicit BackgroundSha256(std::vector<std::string> paths);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/parallel_for.h"
 
 namespace margo {
 namespace {
@@ -162,8 +163,10 @@ CompletenessCheck::CompletenessCheck(const std::string& path, const std::string&
   constexpr std::uint64_t kDeflateMaxRatio = 1032;
   std::error_code ec;
   const std::uint64_t stored = std::filesystem::file_size(path, ec);
-  if (!ec && image_bytes / kDeflateMaxRatio > stored) CheckVoxelDataComplete(path, role, format, image_bytes);
-  done_ = std::async(std::launch::async, [=] { CheckVoxelDataComplete(path, role, format, image_bytes); });
+  const bool now = (!ec && image_bytes / kDeflateMaxRatio > stored) || ThreadBudget() < 2;
+  done_ = std::async(now ? std::launch::deferred : std::launch::async,
+                     [=] { CheckVoxelDataComplete(path, role, format, image_bytes); });
+  if (now) Wait();
 }
 
 }  // namespace margo

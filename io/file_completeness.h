@@ -18,13 +18,16 @@ void CheckVoxelDataComplete(const std::string& path, const std::string& role, co
 // The same check on another thread, so that inflating a compressed file to
 // count its bytes overlaps the reader's own pass over it. A file too small to
 // hold its voxels even at deflate's best ratio is checked at once, before the
-// reader allocates what its header promises.
+// reader allocates what its header promises; so is every file with a thread
+// budget of one (--threads 1).
 class CompletenessCheck {
  public:
   CompletenessCheck(const std::string& path, const std::string& role, const std::string& format,
                     std::uint64_t image_bytes);
   // Throws what the check found; call it before trusting the voxels.
-  void Wait() { done_.get(); }
+  void Wait() {
+    if (done_.valid()) done_.get();
+  }
 
  private:
   std::future<void> done_;

@@ -1,6 +1,7 @@
 #include "core/sha256.h"
 
 #include <gtest/gtest.h>
+#include <itkMultiThreaderBase.h>
 
 #include <chrono>
 #include <filesystem>
@@ -40,12 +41,18 @@ TEST(Sha256Test, BackgroundHashesMatchAndReportUnreadableFilesWhenAsked) {
   std::filesystem::create_directory(dir / "series");
   const std::string a = dir / "a.nii", series = dir / "series", missing = dir / "missing.nii";
   std::ofstream(series + "/1.dcm") << "x";
-  BackgroundSha256 hashes({a, "", missing, series});  // "" (an input not given) is skipped
-  EXPECT_EQ(hashes.Of(series), Sha256OfPath(series)) << "asked out of order";
-  EXPECT_EQ(hashes.Of(a), Sha256Hex("abc"));
-  EXPECT_THROW(hashes.Of(missing), Error);
-  std::ofstream(dir / "later.nii") << "x";
-  EXPECT_EQ(hashes.Of(dir / "later.nii"), Sha256Hex("x")) << "a path not given is hashed on the spot";
+  const unsigned saved = itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads();
+  for (unsigned threads : {2u, 1u}) {  // --threads 1: no background thread, each hashed when asked for
+    SCOPED_TRACE(threads);
+    itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(threads);
+    BackgroundSha256 hashes({a, "", missing, series});  // "" (an input not given) is skipped
+    EXPECT_EQ(hashes.Of(series), Sha256OfPath(series)) << "asked out of order";
+    EXPECT_EQ(hashes.Of(a), Sha256Hex("abc"));
+    EXPECT_THROW(hashes.Of(missing), Error);
+    std::ofstream(dir / "later.nii") << "x";
+    EXPECT_EQ(hashes.Of(dir / "later.nii"), Sha256Hex("x")) << "a path not given is hashed on the spot";
+  }
+  itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(saved);
 }
 
 TEST(Sha256Test, DestroyingBackgroundHashesStopsThemWithoutWaitingForEveryFile) {
