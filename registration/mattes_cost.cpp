@@ -47,27 +47,44 @@ bool LinearImage::Cell(const Vec3& p, double corner[8], double f[3]) const {
   return true;
 }
 
+namespace {
+
+// Trilinear interpolation inside a cell (corners x fastest, f the position),
+// keeping the partial lerps the gradient reuses.
+struct CellLerp {
+  double x00, x10, x01, x11;  // along x, at (y, z) = (0,0), (1,0), (0,1), (1,1)
+  double y0, y1;              // then along y, at z = 0 and 1
+  double value;               // then along z
+};
+
+CellLerp Lerp(const double c[8], const double f[3]) {
+  CellLerp l;
+  l.x00 = c[0] + f[0] * (c[1] - c[0]), l.x10 = c[2] + f[0] * (c[3] - c[2]);
+  l.x01 = c[4] + f[0] * (c[5] - c[4]), l.x11 = c[6] + f[0] * (c[7] - c[6]);
+  l.y0 = l.x00 + f[1] * (l.x10 - l.x00), l.y1 = l.x01 + f[1] * (l.x11 - l.x01);
+  l.value = l.y0 + f[2] * (l.y1 - l.y0);
+  return l;
+}
+
+}  // namespace
+
 bool LinearImage::Value(const Vec3& p, double& value) const {
   double c[8], f[3];
   if (!Cell(p, c, f)) return false;
-  const double x00 = c[0] + f[0] * (c[1] - c[0]), x10 = c[2] + f[0] * (c[3] - c[2]);
-  const double x01 = c[4] + f[0] * (c[5] - c[4]), x11 = c[6] + f[0] * (c[7] - c[6]);
-  const double y0 = x00 + f[1] * (x10 - x00), y1 = x01 + f[1] * (x11 - x01);
-  value = y0 + f[2] * (y1 - y0);
+  value = Lerp(c, f).value;
   return true;
 }
 
 bool LinearImage::ValueAndGradient(const Vec3& p, double& value, Vec3& gradient) const {
   double c[8], f[3];
   if (!Cell(p, c, f)) return false;
-  const double x00 = c[0] + f[0] * (c[1] - c[0]), x10 = c[2] + f[0] * (c[3] - c[2]);
-  const double x01 = c[4] + f[0] * (c[5] - c[4]), x11 = c[6] + f[0] * (c[7] - c[6]);
-  const double y0 = x00 + f[1] * (x10 - x00), y1 = x01 + f[1] * (x11 - x01);
-  value = y0 + f[2] * (y1 - y0);
+  const CellLerp l = Lerp(c, f);
+  value = l.value;
   // Derivatives along the index axes, then carried into LPS mm.
   const double d0 = (c[1] - c[0]) + f[1] * ((c[3] - c[2]) - (c[1] - c[0]));
   const double d1 = (c[5] - c[4]) + f[1] * ((c[7] - c[6]) - (c[5] - c[4]));
-  const double di[3] = {d0 + f[2] * (d1 - d0), (x10 - x00) + f[2] * ((x11 - x01) - (x10 - x00)), y1 - y0};
+  const double di[3] = {d0 + f[2] * (d1 - d0), (l.x10 - l.x00) + f[2] * ((l.x11 - l.x01) - (l.x10 - l.x00)),
+                        l.y1 - l.y0};
   for (int j = 0; j < 3; ++j) {
     gradient[j] = di[0] * point_to_index[0][j] + di[1] * point_to_index[1][j] + di[2] * point_to_index[2][j];
   }
