@@ -160,7 +160,6 @@ void CheckVoxelDataComplete(const std::string& path, const std::string& role, co
 
 CompletenessCheck::CompletenessCheck(const std::string& path, const std::string& role, const std::string& format,
                                      std::uint64_t image_bytes) {
-  constexpr std::uint64_t kDeflateMaxRatio = 1032;
   std::error_code ec;
   const std::uint64_t stored = std::filesystem::file_size(path, ec);
   const bool now = (!ec && image_bytes / kDeflateMaxRatio > stored) || ThreadBudget() < 2;

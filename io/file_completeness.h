@@ -9,6 +9,10 @@
 
 namespace margo {
 
+// Deflate shrinks data at most this many times: a compressed file whose
+// header promises more is cut short or corrupt, whatever else it holds.
+inline constexpr std::uint64_t kDeflateMaxRatio = 1032;
+
 // Throws Error(kInputUnreadable) naming `role` and `path` when the file holds
 // fewer voxel bytes than its header promises. Formats other than NIfTI and
 // MetaImage with local data are left to their readers.

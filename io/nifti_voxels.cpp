@@ -146,6 +146,11 @@ std::optional<NiftiVoxels> ReadNiftiVoxels(const std::string& path, const std::s
     v.bytes = std::move(stored);
     return v;
   }
+  // Found before anything is allocated.
+  if (expected / kDeflateMaxRatio > stored.size()) {
+    CheckVoxelDataComplete(path, role, "NIfTI", std::uint64_t(expected - h->offset));
+    return std::nullopt;
+  }
   v.bytes.resize(expected);
   std::size_t produced = 0;
   if (!Inflate(stored, v.bytes, produced)) {

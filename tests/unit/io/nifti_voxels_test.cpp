@@ -185,5 +185,19 @@ TEST(NiftiVoxelsTest, CorruptOrCutStreamsAreRefusedWithThePath) {
                        {"pre CT", path, "truncated or corrupt", std::to_string(raw.size()) + " bytes"});
 }
 
+TEST(NiftiVoxelsTest, AHeaderPromisingFarMoreThanTheFileHoldsIsRefusedBeforeAllocating) {
+  TempDir dir;
+  const std::string plain = dir / "scan.nii", path = dir / "huge.nii.gz";
+  WriteNifti<std::int16_t>(plain);
+  std::vector<char> raw = Bytes(plain);
+  const std::int16_t big = 30000;  // 30000^3 int16: 54 TB promised
+  for (int d = 1; d <= 3; ++d) std::memcpy(raw.data() + 40 + 2 * d, &big, 2);
+  gzFile out = gzopen(path.c_str(), "wb");
+  gzwrite(out, raw.data(), unsigned(raw.size()));
+  gzclose(out);
+  testing::ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable,
+                       {"pre CT", path, "truncated or corrupt"});
+}
+
 }  // namespace
 }  // namespace margo
