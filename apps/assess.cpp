@@ -1,6 +1,5 @@
 #include "apps/assess.h"
 
-
 #include <algorithm>
 #include <cstdio>
 #include <exception>

@@ -130,7 +130,6 @@ void Classify(const MarginInputs& in, TumourMargin& m) {
   }
 }
 
-// `tumour_surface` receives the tumour's surface.
 // `tumour`: the tumour's surface (Surface::OfLabel).
 TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, const MarginInputs& in,
                      const Context& context, const Surface& tumour) {
