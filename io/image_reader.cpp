@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "core/error.h"
 #include "io/dicom_labels.h"
@@ -35,10 +36,16 @@ struct FileFormat {
   itk::ImageIOBase::Pointer io;
 };
 
+// The volume format the file name says, if any.
+std::optional<FileFormat> KnownFormat(const std::string& path) {
+  if (EndsWith(path, ".nii") || EndsWith(path, ".nii.gz")) return FileFormat{"NIfTI", itk::NiftiImageIO::New()};
+  if (EndsWith(path, ".nrrd") || EndsWith(path, ".nhdr")) return FileFormat{"NRRD", itk::NrrdImageIO::New()};
+  if (EndsWith(path, ".mha") || EndsWith(path, ".mhd")) return FileFormat{"MetaImage", itk::MetaImageIO::New()};
+  return std::nullopt;
+}
+
 FileFormat FormatOf(const std::string& path, const std::string& role) {
-  if (EndsWith(path, ".nii") || EndsWith(path, ".nii.gz")) return {"NIfTI", itk::NiftiImageIO::New()};
-  if (EndsWith(path, ".nrrd") || EndsWith(path, ".nhdr")) return {"NRRD", itk::NrrdImageIO::New()};
-  if (EndsWith(path, ".mha") || EndsWith(path, ".mhd")) return {"MetaImage", itk::MetaImageIO::New()};
+  if (std::optional<FileFormat> format = KnownFormat(path)) return *format;
   throw Error(ErrorKind::kInputUnreadable,
               role + " " + path + ": unsupported file type; expected .nii, .nii.gz, .nrrd, .nhdr, "
                                   ".mha, .mhd or a DICOM series folder (labels: also a DICOM SEG or RTSTRUCT file)");
@@ -46,12 +53,7 @@ FileFormat FormatOf(const std::string& path, const std::string& role) {
 
 }  // namespace
 
-bool IsVolumeFile(const std::string& path) {
-  for (const char* ext : {".nii", ".nii.gz", ".nrrd", ".nhdr", ".mha", ".mhd"}) {
-    if (EndsWith(path, ext)) return true;
-  }
-  return false;
-}
+bool IsVolumeFile(const std::string& path) { return KnownFormat(path).has_value(); }
 
 namespace {
 
