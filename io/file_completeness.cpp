@@ -162,10 +162,11 @@ CompletenessCheck::CompletenessCheck(const std::string& path, const std::string&
                                      std::uint64_t image_bytes) {
   std::error_code ec;
   const std::uint64_t stored = std::filesystem::file_size(path, ec);
-  const bool now = (!ec && image_bytes / kDeflateMaxRatio > stored) || ThreadBudget() < 2;
-  done_ = std::async(now ? std::launch::deferred : std::launch::async,
-                     [=] { CheckVoxelDataComplete(path, role, format, image_bytes); });
-  if (now) Wait();
+  if ((!ec && image_bytes / kDeflateMaxRatio > stored) || ThreadBudget() < 2) {
+    CheckVoxelDataComplete(path, role, format, image_bytes);  // now; Wait() has nothing left to do
+    return;
+  }
+  done_ = std::async(std::launch::async, [=] { CheckVoxelDataComplete(path, role, format, image_bytes); });
 }
 
 }  // namespace margo
