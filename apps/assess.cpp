@@ -245,12 +245,7 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
 // the ablation zone's neighbourhood (BRIEF.md: 50 to 70 mm around it).
 WorldBox DeformableRoi(const LabelImage& ablation_post, const LabelImage* liver_post) {
   if (liver_post != nullptr) return ExtentOf(*liver_post).box;
-  WorldBox box = ExtentOf(ablation_post).box;
-  for (int a = 0; a < 3; ++a) {
-    box.min_mm[a] -= kLesionNeighbourhoodMm;
-    box.max_mm[a] += kLesionNeighbourhoodMm;
-  }
-  return box;
+  return Grown(ExtentOf(ablation_post).box, kLesionNeighbourhoodMm);
 }
 
 DeformableResult RegisterDeformableStage(const RigidResult& rigid, const LoadedCt& post, const LoadedCt& pre,

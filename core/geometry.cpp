@@ -97,6 +97,14 @@ WorldBox WorldBounds(const ImageGeometry& g) {
   return box;
 }
 
+WorldBox Grown(WorldBox box, double mm) {
+  for (int a = 0; a < 3; ++a) {
+    box.min_mm[a] -= mm;
+    box.max_mm[a] += mm;
+  }
+  return box;
+}
+
 WorldBox Intersect(const WorldBox& a, const WorldBox& b) {
   WorldBox box;
   for (int i = 0; i < 3; ++i) {

@@ -38,6 +38,8 @@ std::string Describe(const ImageGeometry& g);
 // Axis-aligned LPS box covering the voxel extents (voxel centres +/- half a voxel).
 WorldBox WorldBounds(const ImageGeometry& g);
 WorldBox Intersect(const WorldBox& a, const WorldBox& b);
+// `box` grown by `mm` on every side.
+WorldBox Grown(WorldBox box, double mm);
 
 // Same size, and spacing/origin/direction within tolerance (mm, unitless).
 bool SameGrid(const ImageGeometry& a, const ImageGeometry& b, double tolerance = 1e-3);

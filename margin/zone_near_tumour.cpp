@@ -72,12 +72,7 @@ WorldBox MappedBox(const itk::ImageBase<3>& tumour_grid, const itk::ImageRegion<
 }
 
 MaskImage::Pointer ZonePiecesNear(const MaskImage& zone, const WorldBox& box, double reach_mm) {
-  WorldBox grown = box;
-  for (int a = 0; a < 3; ++a) {
-    grown.min_mm[a] -= reach_mm;
-    grown.max_mm[a] += reach_mm;
-  }
-  const itk::ImageRegion<3> seeds = RegionForBox(zone, grown);
+  const itk::ImageRegion<3> seeds = RegionForBox(zone, Grown(box, reach_mm));
   if (seeds.GetNumberOfPixels() == 0) return nullptr;
   const std::vector<long> reached = PiecesFrom(zone, seeds);
   if (reached.empty()) return nullptr;

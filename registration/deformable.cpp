@@ -157,21 +157,10 @@ namespace {
 std::optional<WorldBox> NonZeroBox(const MaskImage& mask) {
   const itk::ImageRegion<3> region = NonZeroRegion(mask);
   if (region.GetNumberOfPixels() == 0) return std::nullopt;
-  WorldBox box{{HUGE_VAL, HUGE_VAL, HUGE_VAL}, {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL}};
-  for (int corner = 0; corner < 8; ++corner) {
-    itk::ContinuousIndex<double, 3> ci;
-    for (int a = 0; a < 3; ++a) {
-      ci[a] = (corner >> a & 1) ? double(region.GetIndex(a) + long(region.GetSize(a))) - 0.5
-                                : double(region.GetIndex(a)) - 0.5;
-    }
-    MaskImage::PointType p;
-    mask.TransformContinuousIndexToPhysicalPoint(ci, p);
-    for (int a = 0; a < 3; ++a) {
-      box.min_mm[a] = std::min(box.min_mm[a], p[a]);
-      box.max_mm[a] = std::max(box.max_mm[a], p[a]);
-    }
-  }
-  return box;
+  ImageGeometry g = GeometryOf(mask);  // narrowed to the region: its first voxel, its size
+  g.origin_mm = g.IndexToPoint({double(region.GetIndex(0)), double(region.GetIndex(1)), double(region.GetIndex(2))});
+  for (int a = 0; a < 3; ++a) g.size[a] = region.GetSize(a);
+  return WorldBounds(g);
 }
 
 // 1 on `grid` except within `margin_mm` of the non-zero voxels of `exclude`
@@ -186,14 +175,9 @@ MaskImage::Pointer MetricMask(const CtImage& grid, const MaskImage* exclude, dou
   keep->FillBuffer(1);
   const std::optional<WorldBox> lesions = exclude != nullptr ? NonZeroBox(*exclude) : std::nullopt;
   if (!lesions) return keep;
-  WorldBox near = *lesions;
   const auto& spacing = grid.GetSpacing();
   const double reach = margin_mm + std::max({spacing[0], spacing[1], spacing[2]});
-  for (int a = 0; a < 3; ++a) {
-    near.min_mm[a] -= reach;
-    near.max_mm[a] += reach;
-  }
-  const itk::ImageRegion<3> region = RegionForBox(grid, near);
+  const itk::ImageRegion<3> region = RegionForBox(grid, Grown(*lesions, reach));
   if (region.GetNumberOfPixels() == 0) return keep;
   auto on_grid = MaskImage::New();
   on_grid->CopyInformation(&grid);

@@ -39,12 +39,7 @@ CtImage::Pointer CropWindowed(const CtImage& image, const std::optional<WorldBox
                               double low_hu, double high_hu) {
   itk::ImageRegion<3> region = image.GetBufferedRegion();
   if (roi) {
-    WorldBox grown = *roi;
-    for (int a = 0; a < 3; ++a) {
-      grown.min_mm[a] -= margin_mm;
-      grown.max_mm[a] += margin_mm;
-    }
-    const itk::ImageRegion<3> inside = RegionForBox(image, grown);
+    const itk::ImageRegion<3> inside = RegionForBox(image, Grown(*roi, margin_mm));
     bool thick = true;
     for (int a = 0; a < 3; ++a) thick &= inside.GetSize(a) >= 8;
     if (thick) region = inside;  // too thin: use all
@@ -66,7 +61,8 @@ CtImage::Pointer CropWindowed(const CtImage& image, const std::optional<WorldBox
   const long nx = long(region.GetSize(0)), ny = long(region.GetSize(1)), nz = long(region.GetSize(2));
   const long in_x = long(buffer.GetSize(0)), in_slice = in_x * long(buffer.GetSize(1));
   const float* in = image.GetBufferPointer() + (region.GetIndex(0) - buffer.GetIndex(0)) +
-                    (region.GetIndex(1) - buffer.GetIndex(1)) * in_x + (region.GetIndex(2) - buffer.GetIndex(2)) * in_slice;
+                    (region.GetIndex(1) - buffer.GetIndex(1)) * in_x +
+                    (region.GetIndex(2) - buffer.GetIndex(2)) * in_slice;
   float* o = out->GetBufferPointer();
   auto threader = itk::MultiThreaderBase::New();
   threader->ParallelizeArray(

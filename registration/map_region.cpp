@@ -65,11 +65,7 @@ itk::ImageRegion<3> PostRegionReaching(const itk::ImageBase<3>& post_grid, const
   }
   // ... then widened by what the B-spline part can add.
   const double reach = map.deformable() ? map.deformable()->DisplacementBoundMm() : 0.0;
-  for (int a = 0; a < 3; ++a) {
-    post_box.min_mm[a] -= reach;
-    post_box.max_mm[a] += reach;
-  }
-  return RegionForBox(post_grid, post_box);
+  return RegionForBox(post_grid, Grown(post_box, reach));
 }
 
 itk::ImageRegion<3> RegionUnion(const itk::ImageRegion<3>& a, const itk::ImageRegion<3>& b) {
