@@ -83,14 +83,20 @@ bool Gzipped(const std::vector<char>& bytes) {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-// The NIfTI header at the start of a gzip file (through zlib: a few bytes).
-std::optional<std::vector<char>> GzipHead(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return std::nullopt;
+// The NIfTI header at the start of gzip data already in memory (zlib
+// inflates only the first few kilobytes); nullopt if the data ends first.
+std::optional<std::vector<char>> GzipHead(const std::vector<char>& stored) {
   std::vector<char> head(kHeaderBytes);
-  const int n = gzread(file, head.data(), unsigned(head.size()));
-  gzclose(file);
-  if (n != int(head.size())) return std::nullopt;
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return std::nullopt;  // 16: the gzip wrapper
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(stored.data()));
+  z.avail_in = static_cast<uInt>(std::min<std::size_t>(stored.size(), 1u << 30));
+  z.next_out = reinterpret_cast<Bytef*>(head.data());
+  z.avail_out = static_cast<uInt>(head.size());
+  int code = Z_OK;
+  while (z.avail_out > 0 && code == Z_OK) code = inflate(&z, Z_NO_FLUSH);
+  inflateEnd(&z);
+  if (z.avail_out != 0) return std::nullopt;
   return head;
 }
 
@@ -128,7 +134,7 @@ std::optional<NiftiVoxels> ReadNiftiVoxels(const std::string& path, const std::s
   std::vector<char> stored = WholeFile(path, role);
   std::vector<char> head;
   if (Gzipped(stored)) {
-    std::optional<std::vector<char>> h = GzipHead(path);
+    std::optional<std::vector<char>> h = GzipHead(stored);
     if (!h) return std::nullopt;  // too short for a header: ITK's reader says so
     head = std::move(*h);
   } else {
