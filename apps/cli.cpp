@@ -5,6 +5,7 @@
 #include <itkObject.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "apps/dicomweb_step.h"
@@ -140,11 +141,27 @@ void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelecti
   if (auto problem = ValidateThresholds(c.margin.thresholds)) throw Error(ErrorKind::kUsage, *problem);
 }
 
+// Surface coverage between thick slices is inferred, not measured: say so.
+void WarnIfCoverageInferred(const Assessment& a, Log& log) {
+  double largest_spacing = 0.0;
+  for (const TumourMargin& t : a.tumours) {
+    largest_spacing = std::max(largest_spacing, t.kernel_uncertainty_mm / kKernelErrorBoundVoxels);
+  }
+  if (largest_spacing <= kCoverageTrustedSpacingMm) return;
+  char buf[240];
+  std::snprintf(buf, sizeof buf,
+                "label maps with %.1f mm spacing (above %.1f): surface coverage may be off by up to 0.2 "
+                "(docs/MARGINS.md, Accuracy); minimal margins stay within half a slice",
+                largest_spacing, kCoverageTrustedSpacingMm);
+  log.Warn(buf);
+}
+
 // `archive`: when set, the DICOM outputs are stored there after report.json.
 int Finish(const Assessment& a, const CommonOptions& c, const std::string& command_line, std::ostream& out,
            Log& log, const DicomWebClient* archive = nullptr) {
   const std::filesystem::path dir(c.out_dir);
   const VersionInfo version = GetVersionInfo();
+  WarnIfCoverageInferred(a, log);
   log.BeginStage("report");
   // report.json last: it lists the other files, and a failure before it leaves none.
   const std::vector<OutputFile> files =

@@ -49,8 +49,14 @@ struct TumourMargin {
 
 // The kernel's error bound on binary masks, in largest voxel spacings of the
 // two label maps: tests/unit/margin/analytic_shapes_test.cpp asserts it
-// (measured at most 0.39). Used as the borderline uncertainty.
+// (measured at most 0.42 over ten positions on three grids). Used as the
+// borderline uncertainty.
 inline constexpr double kKernelErrorBoundVoxels = 0.5;
+
+// Largest label spacing (mm) at which surface coverage was measured within
+// 0.1 of analytic truth (0.081 at most on 2.5 mm slices); on 5 mm slices it
+// was off by up to 0.18 (docs/MARGINS.md, Accuracy).
+inline constexpr double kCoverageTrustedSpacingMm = 3.0;
 
 // Maps a point of the tumours' space to the measuring space (LPS mm).
 using PointMap = std::function<Vec3(const Vec3&)>;
