@@ -5,8 +5,13 @@
 // slice off. The surface there is better found by continuing the curvature of
 // its well-fixed neighbours: vertices whose band is wide along their normal
 // are moved to minimise the mesh's bending energy (squared umbrella
-// Laplacian, a discrete Willmore energy) with the well-fixed vertices held,
-// then kept inside their band.
+// Laplacian) with the well-fixed vertices held, then kept inside their
+// band. Bending alone continues the slope, not the curvature: it leaves a
+// cap beyond the last slice too flat (a sphere's pole up to 1 mm short on
+// 2.5 mm slices). So the mean curvature measured at the held vertices is
+// then continued over the moved ones (Laplace's equation) and the moved
+// vertices placed to match it (cotangent Laplacian, after Schneider and
+// Kobbelt), again within their band.
 #pragma once
 
 #include <array>
@@ -42,7 +47,17 @@ struct FairingStats {
   double max_shift_mm = 0.0;
 };
 
-FairingStats FairWithinBand(LocalMesh& mesh, const MaskBand& band);
+// A box in the mesh's local frame: the part of it the image shows. Beyond it
+// the mask is closed artificially, and the curvature there is not the
+// shape's.
+struct LocalBox {
+  Vec3 lo{-1e300, -1e300, -1e300}, hi{1e300, 1e300, 1e300};
+  bool Contains(const Vec3& p) const {
+    return p[0] >= lo[0] && p[0] <= hi[0] && p[1] >= lo[1] && p[1] <= hi[1] && p[2] >= lo[2] && p[2] <= hi[2];
+  }
+};
+
+FairingStats FairWithinBand(LocalMesh& mesh, const MaskBand& band, const LocalBox& seen = LocalBox{});
 
 // Low-pass filter of the vertex positions that does not shrink (Taubin's
 // lambda/mu smoothing): removes what is left of the voxel staircase.

@@ -22,8 +22,8 @@ namespace margo {
 namespace {
 
 constexpr int kPadVoxels = 3;
-// Gaussian sigma per axis: 0.7 voxel of that axis, at most 1.5 mm, then
-// Taubin smoothing of the mesh. Measured on analytic shapes
+// Gaussian sigma per axis (none across coarse slices, see Smooth): 0.7 voxel
+// of that axis, at most 1.5 mm, then Taubin smoothing of the mesh. Measured on analytic shapes
 // (tests/unit/margin/analytic_shapes_test.cpp): one voxel shrinks sharply
 // curved rims (shift ~ sigma^2 x curvature, +0.2 mm on a flat ellipsoid's
 // rim at 1 mm); less than 0.7 leaves ripples the minimal margin finds; the
@@ -136,13 +136,27 @@ void ConvolveAxis(std::vector<float>& data, const std::array<long, 3>& n, int ax
   }
 }
 
+// Axes whose spacing is at least kFairFromAnisotropy times the finest: the
+// surface between their slices is placed by the fairing, not the blur.
+std::array<bool, 3> CoarseAxes(const FloatImage::SpacingType& h) {
+  const double finest = std::min({h[0], h[1], h[2]});
+  return {h[0] >= kFairFromAnisotropy * finest, h[1] >= kFairFromAnisotropy * finest,
+          h[2] >= kFairFromAnisotropy * finest};
+}
+
 // Separable Gaussian of sigma kSigmaVoxels per axis (at most kMaxSigmaMm),
-// zero outside the crop (the crop carries kPadVoxels of zero margin).
+// zero outside the crop (the crop carries kPadVoxels of zero margin). None
+// across coarse slices: blurring them mixes in the neighbouring slices'
+// smaller sections and pulls a curved wall inwards (up to 0.3 mm on a flat
+// ellipsoid's rim on 2.5 mm slices), and the fairing that places the
+// surface between them needs no blur.
 FloatImage::Pointer Smooth(const FloatImage& mask) {
   const auto region = mask.GetBufferedRegion();
   const std::array<long, 3> n{long(region.GetSize(0)), long(region.GetSize(1)), long(region.GetSize(2))};
   std::vector<float> data(mask.GetBufferPointer(), mask.GetBufferPointer() + region.GetNumberOfPixels());
+  const std::array<bool, 3> coarse = CoarseAxes(mask.GetSpacing());
   for (int a = 0; a < 3; ++a) {
+    if (coarse[a]) continue;
     const double sigma_mm = std::min(kSigmaVoxels * mask.GetSpacing()[a], kMaxSigmaMm);
     ConvolveAxis(data, n, a, GaussianTaps(sigma_mm / mask.GetSpacing()[a]));
   }
@@ -383,11 +397,28 @@ Surface::~Surface() = default;
 
 namespace {
 
-std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool touches_edge) {
+// The part of the crop's local frame inside the image, less one voxel on
+// each side where the crop reaches beyond it.
+LocalBox SeenBox(const FloatImage& cropped, const itk::ImageRegion<3>& image_region) {
+  const auto crop = cropped.GetBufferedRegion();
+  const auto& h = cropped.GetSpacing();
+  LocalBox seen;
+  for (int a = 0; a < 3; ++a) {
+    const long c0 = crop.GetIndex(a), c1 = c0 + long(crop.GetSize(a)) - 1;
+    const long i0 = image_region.GetIndex(a), i1 = i0 + long(image_region.GetSize(a)) - 1;
+    if (c0 < i0) seen.lo[a] = double(i0 - c0 + 1) * h[a];
+    if (c1 > i1) seen.hi[a] = double(i1 - c0 - 1) * h[a];
+  }
+  return seen;
+}
+
+std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool touches_edge,
+                                     const itk::ImageRegion<3>& image_region) {
   auto impl = std::make_unique<Surface::Impl>();
   impl->touches_edge = touches_edge;
   const auto& h = cropped->GetSpacing();
-  const bool coarse_slices = std::max({h[0], h[1], h[2]}) >= kFairFromAnisotropy * std::min({h[0], h[1], h[2]});
+  const std::array<bool, 3> coarse = CoarseAxes(h);
+  const bool coarse_slices = coarse[0] || coarse[1] || coarse[2];
   impl->field = Smooth(*cropped);
   if (coarse_slices) impl->field = RefineCoarseAxes(impl->field);
   impl->level = IsoLevel(*impl->field);
@@ -396,8 +427,9 @@ std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool to
   if (coarse_slices) {
     impl->sign_from_mesh_within_mm = std::max({h[0], h[1], h[2]});
     const auto size = cropped->GetBufferedRegion().GetSize();
-    FairWithinBand(local, MaskBand(cropped->GetBufferPointer(), {long(size[0]), long(size[1]), long(size[2])},
-                                   {h[0], h[1], h[2]}));
+    FairWithinBand(local,
+                   MaskBand(cropped->GetBufferPointer(), {long(size[0]), long(size[1]), long(size[2])}, {h[0], h[1], h[2]}),
+                   SeenBox(*cropped, image_region));
   }
   TaubinSmooth(local, kTaubinIterations);
   ToWorld(local, *impl->field, *impl->mesh);
@@ -421,7 +453,7 @@ std::unique_ptr<Surface> Surface::OfLabel(const LabelImage& labels, std::uint16_
   const FloatImage::Pointer cropped =
       CropMask(labels, [label](std::uint16_t v) { return v == label; }, bounds, touches_edge);
   if (!cropped) return nullptr;
-  return std::unique_ptr<Surface>(new Surface(Build(cropped, touches_edge)));
+  return std::unique_ptr<Surface>(new Surface(Build(cropped, touches_edge, labels.GetLargestPossibleRegion())));
 }
 
 std::unique_ptr<Surface> Surface::OfMask(const MaskImage& mask) {
@@ -429,7 +461,7 @@ std::unique_ptr<Surface> Surface::OfMask(const MaskImage& mask) {
   const FloatImage::Pointer cropped = CropMask(mask, [](std::uint8_t v) { return v != 0; },
                                                mask.GetBufferedRegion(), touches_edge);
   if (!cropped) return nullptr;
-  return std::unique_ptr<Surface>(new Surface(Build(cropped, touches_edge)));
+  return std::unique_ptr<Surface>(new Surface(Build(cropped, touches_edge, mask.GetLargestPossibleRegion())));
 }
 
 SurfaceSamples Surface::Samples() const { return SamplesOf(*impl_->mesh); }

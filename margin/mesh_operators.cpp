@@ -1,0 +1,120 @@
+#include "margin/mesh_operators.h"
+
+#include <Eigen/SparseCholesky>
+
+#include <algorithm>
+#include <cmath>
+
+namespace margo {
+namespace {
+
+Vec3 Minus(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+
+Vec3 Cross(const Vec3& u, const Vec3& w) {
+  return {u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
+}
+
+double Norm(const Vec3& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
+
+// Cotangent of the angle at a in triangle (a, b, c), bounded so that a
+// sliver from the iso-surface cannot dominate its neighbours.
+double CotangentAt(const Vec3& a, const Vec3& b, const Vec3& c) {
+  constexpr double kBound = 10.0;  // angles under 5.7 degrees count as 5.7
+  const Vec3 u = Minus(b, a), w = Minus(c, a);
+  const double cross = Norm(Cross(u, w));
+  if (cross <= 0.0) return 0.0;
+  return std::clamp((u[0] * w[0] + u[1] * w[1] + u[2] * w[2]) / cross, -kBound, kBound);
+}
+
+}  // namespace
+
+std::vector<std::vector<int>> Neighbours(const LocalMesh& mesh) {
+  std::vector<std::vector<int>> neighbours(mesh.points.size());
+  for (const auto& t : mesh.triangles) {
+    for (int k = 0; k < 3; ++k) {
+      neighbours[std::size_t(t[k])].push_back(t[(k + 1) % 3]);
+      neighbours[std::size_t(t[k])].push_back(t[(k + 2) % 3]);
+    }
+  }
+  for (auto& nb : neighbours) {
+    std::sort(nb.begin(), nb.end());
+    nb.erase(std::unique(nb.begin(), nb.end()), nb.end());
+  }
+  return neighbours;
+}
+
+Eigen::SparseMatrix<double> UmbrellaLaplacian(const LocalMesh& mesh) {
+  const std::size_t n = mesh.points.size();
+  const std::vector<std::vector<int>> neighbours = Neighbours(mesh);
+  std::vector<Eigen::Triplet<double>> entries;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& nb = neighbours[i];
+    entries.emplace_back(int(i), int(i), nb.empty() ? 0.0 : -1.0);
+    for (int j : nb) entries.emplace_back(int(i), j, 1.0 / double(nb.size()));
+  }
+  Eigen::SparseMatrix<double> laplacian(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+  laplacian.setFromTriplets(entries.begin(), entries.end());
+  return laplacian;
+}
+
+Cotangent CotangentLaplacian(const LocalMesh& mesh) {
+  const std::size_t n = mesh.points.size();
+  Cotangent out;
+  out.area_mm2.assign(n, 0.0);
+  std::vector<Eigen::Triplet<double>> entries;
+  for (const auto& t : mesh.triangles) {
+    for (int k = 0; k < 3; ++k) {  // the angle at t[k] weighs the opposite edge
+      const int a = t[std::size_t(k)], b = t[std::size_t((k + 1) % 3)], c = t[std::size_t((k + 2) % 3)];
+      const double w =
+          0.5 * CotangentAt(mesh.points[std::size_t(a)], mesh.points[std::size_t(b)], mesh.points[std::size_t(c)]);
+      entries.emplace_back(b, c, w);
+      entries.emplace_back(c, b, w);
+      entries.emplace_back(b, b, -w);
+      entries.emplace_back(c, c, -w);
+    }
+    const Vec3& p = mesh.points[std::size_t(t[0])];
+    const double area = 0.5 * Norm(Cross(Minus(mesh.points[std::size_t(t[1])], p), Minus(mesh.points[std::size_t(t[2])], p)));
+    for (int v : t) out.area_mm2[std::size_t(v)] += area / 3.0;
+  }
+  out.laplacian.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
+  out.laplacian.setFromTriplets(entries.begin(), entries.end());
+  return out;
+}
+
+std::vector<Vec3> SolveWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,
+                                const Eigen::SparseMatrix<double>& q, const Eigen::MatrixXd& b, double anchor) {
+  const long m = long(std::count_if(moved_index.begin(), moved_index.end(), [](int k) { return k >= 0; }));
+  std::vector<Eigen::Triplet<double>> entries;
+  Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(m, 3);
+  for (long c = 0; c < q.outerSize(); ++c) {
+    for (Eigen::SparseMatrix<double>::InnerIterator it(q, c); it; ++it) {
+      const int r = moved_index[std::size_t(it.row())];
+      if (r < 0) continue;
+      const int col = moved_index[std::size_t(it.col())];
+      if (col >= 0) {
+        entries.emplace_back(r, col, it.value());
+      } else {
+        for (int a = 0; a < 3; ++a) rhs(r, a) -= it.value() * mesh.points[std::size_t(it.col())][a];
+      }
+    }
+  }
+  for (std::size_t i = 0; i < moved_index.size(); ++i) {
+    const int r = moved_index[i];
+    if (r < 0) continue;
+    entries.emplace_back(r, r, anchor);
+    for (int a = 0; a < 3; ++a) rhs(r, a) += anchor * mesh.points[i][a] + b(Eigen::Index(i), a);
+  }
+  Eigen::SparseMatrix<double> system(m, m);
+  system.setFromTriplets(entries.begin(), entries.end());
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver(system);
+  std::vector<Vec3> out = mesh.points;
+  if (solver.info() != Eigen::Success) return out;
+  const Eigen::MatrixXd solved = solver.solve(rhs);
+  for (std::size_t i = 0; i < moved_index.size(); ++i) {
+    const int r = moved_index[i];
+    if (r >= 0) out[i] = {solved(r, 0), solved(r, 1), solved(r, 2)};
+  }
+  return out;
+}
+
+}  // namespace margo

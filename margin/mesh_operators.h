@@ -1,0 +1,35 @@
+// Linear operators on a triangle mesh and the one solve the fairing needs:
+// minimise a quadratic energy over some vertices with the others held.
+#pragma once
+
+#include <Eigen/Sparse>
+
+#include <vector>
+
+#include "margin/band_fairing.h"
+
+namespace margo {
+
+// Each vertex's neighbours (sharing an edge), sorted, without repeats.
+std::vector<std::vector<int>> Neighbours(const LocalMesh& mesh);
+
+// Uniform umbrella Laplacian: (L p)_i = mean of i's neighbours - p_i.
+Eigen::SparseMatrix<double> UmbrellaLaplacian(const LocalMesh& mesh);
+
+// Cotangent Laplacian: (C p)_i = sum_j (cot a_ij + cot b_ij) / 2 (p_j - p_i),
+// with each vertex's barycentric area. (C p)_i / area_i is the mean
+// curvature normal, 2 H n, whatever the mesh's triangle shapes.
+struct Cotangent {
+  Eigen::SparseMatrix<double> laplacian;
+  std::vector<double> area_mm2;
+};
+Cotangent CotangentLaplacian(const LocalMesh& mesh);
+
+// The points minimising p'Qp - 2 p'B + anchor |p - p_start|^2 over the
+// vertices with moved_index >= 0 (numbered 0..m-1), the others held where
+// they are. Q is n x n (the same for x, y and z), B is n x 3. Unchanged
+// points if the system cannot be factorised.
+std::vector<Vec3> SolveWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,
+                                const Eigen::SparseMatrix<double>& q, const Eigen::MatrixXd& b, double anchor);
+
+}  // namespace margo
