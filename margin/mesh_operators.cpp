@@ -1,7 +1,5 @@
 #include "margin/mesh_operators.h"
 
-#include <Eigen/SparseCholesky>
-
 #include <algorithm>
 #include <cmath>
 
@@ -81,40 +79,52 @@ Cotangent CotangentLaplacian(const LocalMesh& mesh) {
   return out;
 }
 
-std::vector<Vec3> SolveWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,
-                                const Eigen::SparseMatrix<double>& q, const Eigen::MatrixXd& b, double anchor) {
+HeldSystem::HeldSystem(const std::vector<int>& moved_index, const Eigen::SparseMatrix<double>& q, double anchor)
+    : moved_index_(moved_index), q_(q), anchor_(anchor) {
   const long m = long(std::count_if(moved_index.begin(), moved_index.end(), [](int k) { return k >= 0; }));
   std::vector<Eigen::Triplet<double>> entries;
-  Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(m, 3);
   for (long c = 0; c < q.outerSize(); ++c) {
     for (Eigen::SparseMatrix<double>::InnerIterator it(q, c); it; ++it) {
-      const int r = moved_index[std::size_t(it.row())];
-      if (r < 0) continue;
-      const int col = moved_index[std::size_t(it.col())];
-      if (col >= 0) {
-        entries.emplace_back(r, col, it.value());
-      } else {
-        for (int a = 0; a < 3; ++a) rhs(r, a) -= it.value() * mesh.points[std::size_t(it.col())][a];
-      }
+      const int r = moved_index[std::size_t(it.row())], col = moved_index[std::size_t(it.col())];
+      if (r >= 0 && col >= 0) entries.emplace_back(r, col, it.value());
     }
   }
-  for (std::size_t i = 0; i < moved_index.size(); ++i) {
-    const int r = moved_index[i];
-    if (r < 0) continue;
-    entries.emplace_back(r, r, anchor);
-    for (int a = 0; a < 3; ++a) rhs(r, a) += anchor * mesh.points[i][a] + b(Eigen::Index(i), a);
-  }
+  for (int r = 0; r < m; ++r) entries.emplace_back(r, r, anchor);
   Eigen::SparseMatrix<double> system(m, m);
   system.setFromTriplets(entries.begin(), entries.end());
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver(system);
+  solver_.compute(system);
+}
+
+std::vector<Vec3> HeldSystem::Solve(const LocalMesh& mesh, const Eigen::MatrixXd& b) const {
   std::vector<Vec3> out = mesh.points;
-  if (solver.info() != Eigen::Success) return out;
-  const Eigen::MatrixXd solved = solver.solve(rhs);
-  for (std::size_t i = 0; i < moved_index.size(); ++i) {
-    const int r = moved_index[i];
+  if (solver_.info() != Eigen::Success) return out;
+  const long m = long(solver_.rows());
+  Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(m, 3);
+  for (long c = 0; c < q_.outerSize(); ++c) {
+    const int col = moved_index_[std::size_t(c)];
+    if (col >= 0) continue;  // a held column: its point moves the moved rows' right-hand side
+    for (Eigen::SparseMatrix<double>::InnerIterator it(q_, c); it; ++it) {
+      const int r = moved_index_[std::size_t(it.row())];
+      if (r < 0) continue;
+      for (int a = 0; a < 3; ++a) rhs(r, a) -= it.value() * mesh.points[std::size_t(c)][a];
+    }
+  }
+  for (std::size_t i = 0; i < moved_index_.size(); ++i) {
+    const int r = moved_index_[i];
+    if (r < 0) continue;
+    for (int a = 0; a < 3; ++a) rhs(r, a) += anchor_ * mesh.points[i][a] + b(Eigen::Index(i), a);
+  }
+  const Eigen::MatrixXd solved = solver_.solve(rhs);
+  for (std::size_t i = 0; i < moved_index_.size(); ++i) {
+    const int r = moved_index_[i];
     if (r >= 0) out[i] = {solved(r, 0), solved(r, 1), solved(r, 2)};
   }
   return out;
+}
+
+std::vector<Vec3> SolveWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,
+                                const Eigen::SparseMatrix<double>& q, const Eigen::MatrixXd& b, double anchor) {
+  return HeldSystem(moved_index, q, anchor).Solve(mesh, b);
 }
 
 }  // namespace margo

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <Eigen/Sparse>
+#include <Eigen/SparseCholesky>
 
 #include <vector>
 
@@ -25,10 +26,25 @@ struct Cotangent {
 };
 Cotangent CotangentLaplacian(const LocalMesh& mesh);
 
-// The points minimising p'Qp - 2 p'B + anchor |p - p_start|^2 over the
-// vertices with moved_index >= 0 (numbered 0..m-1), the others held where
-// they are. Q is n x n (the same for x, y and z), B is n x 3. Unchanged
-// points if the system cannot be factorised.
+// The energy p'Qp - 2 p'B + anchor |p - p_start|^2 over the vertices with
+// moved_index >= 0 (numbered 0..m-1), the others held where they are; Q is
+// n x n (the same for x, y and z), B is n x 3. Factorised once, minimised
+// for any B and start.
+class HeldSystem {
+ public:
+  HeldSystem(const std::vector<int>& moved_index, const Eigen::SparseMatrix<double>& q, double anchor);
+  // The minimiser, starting from (and holding) mesh's points; those points
+  // unchanged if the system could not be factorised.
+  std::vector<Vec3> Solve(const LocalMesh& mesh, const Eigen::MatrixXd& b) const;
+
+ private:
+  std::vector<int> moved_index_;
+  Eigen::SparseMatrix<double> q_;
+  double anchor_;
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver_;
+};
+
+// HeldSystem(moved_index, q, anchor).Solve(mesh, b), for one use.
 std::vector<Vec3> SolveWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,
                                 const Eigen::SparseMatrix<double>& q, const Eigen::MatrixXd& b, double anchor);
 
