@@ -22,12 +22,12 @@ constexpr double kWideBandVoxels = 1.5;
 constexpr double kAnchorWeight = 1e-3;
 // Solve, hold the vertices that left their band at its edge, solve again.
 constexpr int kRounds = 3;
-// Rounds of curvature continuation after the bending solve. The analytic
-// shapes stop improving at two. The rounds do not settle on a flat face
-// closed by the image border (the slab of tests/unit/margin/distance_test.cpp,
-// which has no measured curvature at all): there the face moved 0.034 mm
-// after one round, under 0.02 after two, 0.086 after three and 0.19 after
-// four (2026-11-29).
+// Rounds of curvature continuation after the bending solve: the analytic
+// shapes stop improving at two. Rounds on a piece with no measured
+// curvature do not settle (the slab of tests/unit/margin/distance_test.cpp,
+// closed by the image border on every side, moved 0.034, under 0.02, 0.086
+// and 0.19 mm after one to four rounds), so such a piece keeps the bending
+// solution.
 constexpr int kCurvatureRounds = 2;
 // Keeps Laplace's equation definite on a moved patch with no held vertex.
 constexpr double kHarmonicRegularisation = 1e-6;
@@ -137,6 +137,10 @@ class CurvatureContinuation {
         scale_(SquaredMeanArea()),
         system_(moved_index, scale_ * Eigen::SparseMatrix<double>(cot_.laplacian * weight_ * cot_.laplacian),
                 kAnchorWeight) {}
+
+  // Whether any held vertex's curvature is known: without one there is
+  // nothing to continue (a face closed by the image border on every side).
+  bool HasMeasurements() const { return std::find(measured_.begin(), measured_.end(), true) != measured_.end(); }
 
   std::vector<Vec3> Round(const LocalMesh& mesh) const {
     const std::size_t n = mesh.points.size();
@@ -344,7 +348,7 @@ FairingStats FairPiece(LocalMesh& mesh, const MaskBand& band, const LocalBox& se
   // pole up to 1 mm short on 2.5 mm slices. Continuing the curvature
   // measured where the band is narrow restores it.
   const CurvatureContinuation continuation(mesh, wide_band, seen);
-  for (int round = 0; round < kCurvatureRounds; ++round) {
+  for (int round = 0; continuation.HasMeasurements() && round < kCurvatureRounds; ++round) {
     const std::vector<Vec3> solved = continuation.Round(mesh);
     for (std::size_t i = 0; i < mesh.points.size(); ++i) {
       if (wide_band[i] < 0) continue;
