@@ -79,40 +79,53 @@ std::vector<bool> Measurable(const LocalMesh& mesh, const Cotangent& cot, const 
   return measurable;
 }
 
-// The measured values continued over the other vertices as the solution of
-// Laplace's equation (each the mean of its neighbours).
-void ContinueHarmonically(const std::vector<std::vector<int>>& neighbours, const std::vector<bool>& measured,
-                          std::vector<double>& value) {
-  const std::size_t n = value.size();
-  std::vector<int> unknown(n, -1);
-  int m = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!measured[i]) unknown[i] = m++;
-  }
-  std::vector<Eigen::Triplet<double>> entries;
-  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(m);
-  for (std::size_t i = 0; i < n; ++i) {
-    const int r = unknown[i];
-    if (r < 0) continue;
-    entries.emplace_back(r, r, double(neighbours[i].size()) + kHarmonicRegularisation);
-    for (int j : neighbours[i]) {
-      const int c = unknown[std::size_t(j)];
-      if (c >= 0) {
-        entries.emplace_back(r, c, -1.0);
-      } else {
-        rhs[r] += value[std::size_t(j)];
+// Continues values measured at some vertices over the others as the
+// solution of Laplace's equation (each the mean of its neighbours),
+// factorised once for any values.
+class HarmonicContinuation {
+ public:
+  HarmonicContinuation(const std::vector<std::vector<int>>& neighbours, const std::vector<bool>& measured)
+      : neighbours_(neighbours), unknown_(measured.size(), -1) {
+    int m = 0;
+    for (std::size_t i = 0; i < measured.size(); ++i) {
+      if (!measured[i]) unknown_[i] = m++;
+    }
+    std::vector<Eigen::Triplet<double>> entries;
+    for (std::size_t i = 0; i < unknown_.size(); ++i) {
+      const int r = unknown_[i];
+      if (r < 0) continue;
+      entries.emplace_back(r, r, double(neighbours[i].size()) + kHarmonicRegularisation);
+      for (int j : neighbours[i]) {
+        if (unknown_[std::size_t(j)] >= 0) entries.emplace_back(r, unknown_[std::size_t(j)], -1.0);
       }
     }
+    Eigen::SparseMatrix<double> laplace(m, m);
+    laplace.setFromTriplets(entries.begin(), entries.end());
+    solver_.compute(laplace);
   }
-  Eigen::SparseMatrix<double> laplace(m, m);
-  laplace.setFromTriplets(entries.begin(), entries.end());
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver(laplace);
-  if (solver.info() != Eigen::Success) return;
-  const Eigen::VectorXd continued = solver.solve(rhs);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (unknown[i] >= 0) value[i] = continued[unknown[i]];
+
+  // Replaces the values at the unmeasured vertices.
+  void Continue(std::vector<double>& value) const {
+    if (solver_.info() != Eigen::Success) return;
+    Eigen::VectorXd rhs = Eigen::VectorXd::Zero(solver_.rows());
+    for (std::size_t i = 0; i < unknown_.size(); ++i) {
+      const int r = unknown_[i];
+      if (r < 0) continue;
+      for (int j : neighbours_[i]) {
+        if (unknown_[std::size_t(j)] < 0) rhs[r] += value[std::size_t(j)];
+      }
+    }
+    const Eigen::VectorXd continued = solver_.solve(rhs);
+    for (std::size_t i = 0; i < unknown_.size(); ++i) {
+      if (unknown_[i] >= 0) value[i] = continued[unknown_[i]];
+    }
   }
-}
+
+ private:
+  const std::vector<std::vector<int>>& neighbours_;
+  std::vector<int> unknown_;
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver_;
+};
 
 // Places the moved vertices so that their mean-curvature normal matches the
 // curvature measured at the held ones and continued over them (after
@@ -123,15 +136,17 @@ void ContinueHarmonically(const std::vector<std::vector<int>>& neighbours, const
 // k_i = (C p)_i . n_i / area_i (twice the mean curvature) measured where
 // held, n the current normals. The operator C W C is built and factorised
 // once, from the mesh as the bending solve left it; the rounds update k and
-// n. Held vertices the image does not show (where the mask is closed at
-// its border) have no row in the sum: their sharp closing edge would
-// otherwise pull a flat face along (0.2 mm on a slab on 2.5 mm slices).
+// n (the curvature's continuation is factorised once too). Held vertices
+// the image does not show (where the mask is closed at its border) have no
+// row in the sum: their sharp closing edge would otherwise pull a flat
+// face along (0.2 mm on a slab on 2.5 mm slices).
 class CurvatureContinuation {
  public:
   CurvatureContinuation(const LocalMesh& mesh, const std::vector<int>& moved_index, const LocalBox& seen)
       : cot_(CotangentLaplacian(mesh)),
         neighbours_(Neighbours(mesh)),
         measured_(Measurable(mesh, cot_, moved_index, seen)),
+        harmonic_(neighbours_, measured_),
         has_row_(HasRow(moved_index)),
         weight_(Weights()),
         scale_(SquaredMeanArea()),
@@ -154,7 +169,7 @@ class CurvatureContinuation {
       }
       k[i] /= cot_.area_mm2[i];
     }
-    ContinueHarmonically(neighbours_, measured_, k);
+    harmonic_.Continue(k);
     Eigen::MatrixXd target(static_cast<Eigen::Index>(n), 3);  // k n where the vertex has a row
     for (std::size_t i = 0; i < n; ++i) {
       for (int a = 0; a < 3; ++a) target(Eigen::Index(i), a) = has_row_[i] ? k[i] * normals[i][a] : 0.0;
@@ -188,6 +203,7 @@ class CurvatureContinuation {
   Cotangent cot_;
   std::vector<std::vector<int>> neighbours_;
   std::vector<bool> measured_;
+  HarmonicContinuation harmonic_;
   std::vector<bool> has_row_;  // moved or measured: its term is in the sum
   Eigen::SparseMatrix<double> weight_;
   double scale_;

@@ -14,6 +14,16 @@
 namespace margo {
 namespace {
 
+// Writes the two label maps into `dir` as NIfTI and runs `margo margin` on
+// them with its report in `out`.
+testing::CliRun RunMargin(const LabelImage& tumours, const LabelImage& zone, const testing::TempDir& dir,
+                          const testing::TempDir& out) {
+  WriteImage(tumours, dir / "tumours.nii.gz");
+  WriteImage(zone, dir / "ablation.nii.gz");
+  return testing::Run({"margin", "--tumours", dir / "tumours.nii.gz", "--ablation", dir / "ablation.nii.gz", "--out",
+                       out.path().string()});
+}
+
 TEST(MarginCommandTest, ReproducesTheKernelAndTheClosedForm) {
   testing::Grid grid;
   grid.size = {90, 90, 26};
@@ -27,11 +37,7 @@ TEST(MarginCommandTest, ReproducesTheKernelAndTheClosedForm) {
   testing::Paint(*tumours, testing::Sphere(centre, 6.0), 3);
   testing::Paint(*zone, testing::Sphere(zone_centre, 15.0), 1);
   testing::TempDir dir, out;
-  WriteImage(*tumours, dir / "tumours.nii.gz");
-  WriteImage(*zone, dir / "ablation.nii.gz");
-
-  const auto run = testing::Run({"margin", "--tumours", dir / "tumours.nii.gz", "--ablation",
-                                 dir / "ablation.nii.gz", "--out", out.path().string()});
+  const auto run = RunMargin(*tumours, *zone, dir, out);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const nlohmann::json report = testing::ReadJson(out / "report.json");
   ASSERT_EQ(report["tumours"].size(), 1u);
@@ -65,11 +71,7 @@ TEST(MarginCommandTest, WarnsThatCoverageIsInferredOnThickSlices) {
   testing::Paint(*tumours, testing::Sphere({0.3, -0.2, 0.4}, 6.0), 1);
   testing::Paint(*zone, testing::Sphere({0.3, -0.2, 0.4}, 14.0), 1);
   testing::TempDir dir, out;
-  WriteImage(*tumours, dir / "tumours.nii.gz");
-  WriteImage(*zone, dir / "ablation.nii.gz");
-
-  const auto run = testing::Run({"margin", "--tumours", dir / "tumours.nii.gz", "--ablation",
-                                 dir / "ablation.nii.gz", "--out", out.path().string()});
+  const auto run = RunMargin(*tumours, *zone, dir, out);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("5.0 mm spacing (above 3.0): surface coverage may be off by up to 0.2"), std::string::npos)
       << run.err;
