@@ -60,12 +60,10 @@ Vec3 ClampToBand(const MaskBand& band, const Vec3& from, const Vec3& to) {
   return Add(from, Add(to, from, -1.0), lo);
 }
 
-// Minimises |L p|^2 (L the umbrella Laplacian) over the moved vertices.
-std::vector<Vec3> SolveBending(const LocalMesh& mesh, const std::vector<int>& moved_index) {
-  const Eigen::SparseMatrix<double> laplacian = UmbrellaLaplacian(mesh);
-  const Eigen::SparseMatrix<double> bending = laplacian.transpose() * laplacian;
-  return SolveWithHeld(mesh, moved_index, bending, Eigen::MatrixXd::Zero(Eigen::Index(mesh.points.size()), 3),
-                       kAnchorWeight);
+// The bending energy |L p|^2 (L the umbrella Laplacian) as p' (L'L) p.
+Eigen::SparseMatrix<double> Bending(const std::vector<std::vector<int>>& neighbours) {
+  const Eigen::SparseMatrix<double> laplacian = UmbrellaLaplacian(neighbours);
+  return laplacian.transpose() * laplacian;
 }
 
 // Held vertices whose curvature is measured: those the image shows, with
@@ -142,11 +140,11 @@ class HarmonicContinuation {
 // face along (0.2 mm on a slab on 2.5 mm slices).
 class CurvatureContinuation {
  public:
-  CurvatureContinuation(const LocalMesh& mesh, const std::vector<int>& moved_index, const LocalBox& seen)
+  CurvatureContinuation(const LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours,
+                        const std::vector<int>& moved_index, const LocalBox& seen)
       : cot_(CotangentLaplacian(mesh)),
-        neighbours_(Neighbours(mesh)),
         measured_(Measurable(mesh, cot_, moved_index, seen)),
-        harmonic_(neighbours_, measured_),
+        harmonic_(neighbours, measured_),
         has_row_(HasRow(moved_index)),
         weight_(Weights()),
         scale_(SquaredMeanArea()),
@@ -201,7 +199,6 @@ class CurvatureContinuation {
   }
 
   Cotangent cot_;
-  std::vector<std::vector<int>> neighbours_;
   std::vector<bool> measured_;
   HarmonicContinuation harmonic_;
   std::vector<bool> has_row_;  // moved or measured: its term is in the sum
@@ -339,10 +336,14 @@ FairingStats FairPiece(LocalMesh& mesh, const MaskBand& band, const LocalBox& se
   if (moved == 0) return stats;
   const std::vector<Vec3> start = mesh.points;
   const std::vector<int> wide_band = moved_index;
+  const std::vector<std::vector<int>> neighbours = Neighbours(mesh);
+  const Eigen::SparseMatrix<double> bending = Bending(neighbours);
   // Vertices the bending solution pushes out of their band are held at its
   // edge, and the others solved again around them.
   for (int round = 0; round < kRounds; ++round) {
-    const std::vector<Vec3> solved = SolveBending(mesh, moved_index);
+    const std::vector<Vec3> solved =
+        SolveWithHeld(mesh, moved_index, bending, Eigen::MatrixXd::Zero(Eigen::Index(mesh.points.size()), 3),
+                      kAnchorWeight);
     int clamped = 0;
     for (std::size_t i = 0; i < mesh.points.size(); ++i) {
       if (moved_index[i] < 0) continue;
@@ -363,7 +364,7 @@ FairingStats FairPiece(LocalMesh& mesh, const MaskBand& band, const LocalBox& se
   // shape it continues the slope, not the curvature, and puts a sphere's
   // pole up to 1 mm short on 2.5 mm slices. Continuing the curvature
   // measured where the band is narrow restores it.
-  const CurvatureContinuation continuation(mesh, wide_band, seen);
+  const CurvatureContinuation continuation(mesh, neighbours, wide_band, seen);
   for (int round = 0; continuation.HasMeasurements() && round < kCurvatureRounds; ++round) {
     const std::vector<Vec3> solved = continuation.Round(mesh);
     for (std::size_t i = 0; i < mesh.points.size(); ++i) {

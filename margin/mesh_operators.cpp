@@ -41,9 +41,8 @@ std::vector<std::vector<int>> Neighbours(const LocalMesh& mesh) {
   return neighbours;
 }
 
-Eigen::SparseMatrix<double> UmbrellaLaplacian(const LocalMesh& mesh) {
-  const std::size_t n = mesh.points.size();
-  const std::vector<std::vector<int>> neighbours = Neighbours(mesh);
+Eigen::SparseMatrix<double> UmbrellaLaplacian(const std::vector<std::vector<int>>& neighbours) {
+  const std::size_t n = neighbours.size();
   std::vector<Eigen::Triplet<double>> entries;
   for (std::size_t i = 0; i < n; ++i) {
     const auto& nb = neighbours[i];

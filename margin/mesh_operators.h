@@ -14,8 +14,9 @@ namespace margo {
 // Each vertex's neighbours (sharing an edge), sorted, without repeats.
 std::vector<std::vector<int>> Neighbours(const LocalMesh& mesh);
 
-// Uniform umbrella Laplacian: (L p)_i = mean of i's neighbours - p_i.
-Eigen::SparseMatrix<double> UmbrellaLaplacian(const LocalMesh& mesh);
+// Uniform umbrella Laplacian: (L p)_i = mean of i's neighbours - p_i, from
+// Neighbours(mesh).
+Eigen::SparseMatrix<double> UmbrellaLaplacian(const std::vector<std::vector<int>>& neighbours);
 
 // Cotangent Laplacian: (C p)_i = sum_j (cot a_ij + cot b_ij) / 2 (p_j - p_i),
 // with each vertex's barycentric area. (C p)_i / area_i is the mean
