@@ -73,7 +73,7 @@ Eigen::SparseMatrix<double> Bending(const LocalMesh& mesh, const std::vector<std
     if (moved_index[i] >= 0 || seen.Contains(mesh.points[i])) row[Eigen::Index(i)] = 1.0;
   }
   const Eigen::SparseMatrix<double> laplacian = UmbrellaLaplacian(neighbours);
-  return laplacian.transpose() * row.asDiagonal() * laplacian;
+  return WeightedGram(laplacian, row);
 }
 
 // Held vertices whose curvature is measured: those the image shows, with
@@ -158,7 +158,7 @@ class CurvatureContinuation {
         has_row_(HasRow(moved_index)),
         weight_(Weights()),
         scale_(SquaredMeanArea()),
-        system_(moved_index, scale_ * Eigen::SparseMatrix<double>(cot_.laplacian * weight_ * cot_.laplacian),
+        system_(moved_index, scale_ * WeightedGram(cot_.laplacian, weight_),
                 kAnchorWeight) {}
 
   // Whether any held vertex's curvature is known: without one there is
@@ -193,12 +193,12 @@ class CurvatureContinuation {
     }
     return has_row;
   }
-  Eigen::SparseMatrix<double> Weights() const {
+  Eigen::VectorXd Weights() const {
     Eigen::VectorXd w = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(has_row_.size()));
     for (std::size_t i = 0; i < has_row_.size(); ++i) {
       if (has_row_[i]) w[Eigen::Index(i)] = 1.0 / cot_.area_mm2[i];
     }
-    return Eigen::SparseMatrix<double>(w.asDiagonal());
+    return w;
   }
   // Makes kAnchorWeight weigh about as much against this energy as against
   // the umbrella one (whose rows sum to one).
@@ -212,7 +212,7 @@ class CurvatureContinuation {
   std::vector<bool> measured_;
   HarmonicContinuation harmonic_;
   std::vector<bool> has_row_;  // moved or measured: its term is in the sum
-  Eigen::SparseMatrix<double> weight_;
+  Eigen::VectorXd weight_;
   double scale_;
   HeldSystem system_;
 };
@@ -398,11 +398,19 @@ FairingStats FairPiece(LocalMesh& mesh, const MaskBand& band, const LocalBox& se
 FairingStats FairWithinBand(LocalMesh& mesh, const MaskBand& band, const LocalBox& seen) {
   std::vector<Piece> pieces = Pieces(mesh);
   if (pieces.size() == 1) return FairPiece(mesh, band, seen);
+  // Largest first: the largest piece (a big zone) takes most of the time,
+  // and the smaller ones then fill the other cores around it.
+  std::vector<std::size_t> order(pieces.size());
+  for (std::size_t p = 0; p < order.size(); ++p) order[p] = p;
+  std::stable_sort(order.begin(), order.end(), [&pieces](std::size_t a, std::size_t b) {
+    return pieces[a].mesh.points.size() > pieces[b].mesh.points.size();
+  });
   std::vector<FairingStats> stats(pieces.size());
-  ParallelFor(pieces.size(), [&](std::size_t p) {
+  ParallelFor(pieces.size(), [&](std::size_t k) {
+    const std::size_t p = order[k];
     stats[p] = FairPiece(pieces[p].mesh, band, seen);
-    for (std::size_t k = 0; k < pieces[p].whole_index.size(); ++k) {
-      mesh.points[std::size_t(pieces[p].whole_index[k])] = pieces[p].mesh.points[k];  // disjoint per piece
+    for (std::size_t v = 0; v < pieces[p].whole_index.size(); ++v) {
+      mesh.points[std::size_t(pieces[p].whole_index[v])] = pieces[p].mesh.points[v];  // disjoint per piece
     }
   });
   FairingStats total;

@@ -78,6 +78,12 @@ Cotangent CotangentLaplacian(const LocalMesh& mesh) {
   return out;
 }
 
+Eigen::SparseMatrix<double> WeightedGram(const Eigen::SparseMatrix<double>& a, const Eigen::VectorXd& w) {
+  const Eigen::SparseMatrix<double> scaled = w.asDiagonal() * a;
+  const Eigen::SparseMatrix<double> transposed = a.transpose();
+  return transposed * scaled;
+}
+
 HeldSystem::HeldSystem(const std::vector<int>& moved_index, const Eigen::SparseMatrix<double>& q, double anchor)
     : moved_index_(moved_index), q_(q), anchor_(anchor) {
   const long m = long(std::count_if(moved_index.begin(), moved_index.end(), [](int k) { return k >= 0; }));

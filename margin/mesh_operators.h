@@ -27,6 +27,9 @@ struct Cotangent {
 };
 Cotangent CotangentLaplacian(const LocalMesh& mesh);
 
+// A' diag(w) A: the energy sum_i w_i |(A p)_i|^2 as p' (A' diag(w) A) p.
+Eigen::SparseMatrix<double> WeightedGram(const Eigen::SparseMatrix<double>& a, const Eigen::VectorXd& w);
+
 // The energy p'Qp - 2 p'B + anchor |p - p_start|^2 over the vertices with
 // moved_index >= 0 (numbered 0..m-1), the others held where they are; Q is
 // n x n (the same for x, y and z), B is n x 3. Factorised once, minimised
