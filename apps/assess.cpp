@@ -238,6 +238,7 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
   m.space_name = space_name;
   m.tumour_surfaces = &images.tumour_surfaces;
   m.zone_union_surface = &images.zone_union_surface;
+  m.vertex_margins = &images.vertex_margins;
   return MeasureMargins(m);
 }
 

@@ -4,28 +4,23 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string>
 
 #include "core/error.h"
 #include "core/parallel_for.h"
 #include "margin/surface.h"
+#include "margin/tumour_margin.h"
 
 namespace margo {
 namespace {
 
-// The zone surface a tumour is measured against: the union, or its zone-map labels.
-const Surface& ZoneFor(std::uint16_t label, const ReportImages& images,
-                       std::map<std::vector<std::uint16_t>, std::unique_ptr<Surface>>& cache) {
-  const auto mapped = images.zone_map.find(label);
-  const std::vector<std::uint16_t> key =
-      mapped == images.zone_map.end() ? std::vector<std::uint16_t>{} : mapped->second;
-  if (key.empty() && images.zone_union_surface) return *images.zone_union_surface;  // the kernel's
-  std::unique_ptr<Surface>& surface = cache[key];
-  if (!surface) {
-    surface = Surface::OfMask(key.empty() ? *UnionMask(*images.zones) : *SelectedMask(*images.zones, key));
-    if (!surface)
-      throw Error(ErrorKind::kInternal, "margin map: an ablation zone the kernel measured has no surface");
-  }
-  return *surface;
+// The surface of the union of all zones: the kernel's, or built here when
+// it found no tumour to build it for.
+const Surface& ZoneUnion(const ReportImages& images, std::unique_ptr<Surface>& built) {
+  if (images.zone_union_surface) return *images.zone_union_surface;
+  if (!built) built = Surface::OfMask(*UnionMask(*images.zones));
+  if (!built) throw Error(ErrorKind::kInternal, "margin map: the ablation zones the kernel measured have no surface");
+  return *built;
 }
 
 // Slack around a tumour's mesh box: the surface's sign comes from its
@@ -52,28 +47,21 @@ double DistanceToBox(const Vec3& p, const WorldBox& box) {
   return std::sqrt(d2);
 }
 
-// Calls visit(i) for every i in [0, n), in chunks on both cores; `visit`
-// must only write its own i's results (surface searches are read-only).
-template <typename Visit>
-void ForEachInChunks(std::size_t n, Visit visit) {
-  constexpr std::size_t kChunk = 1024;
-  ParallelFor((n + kChunk - 1) / kChunk, [&](std::size_t c) {
-    for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) visit(i);
-  });
-}
+// Surface searches are read-only: vertices are visited in chunks on every core.
+constexpr std::size_t kChunk = 1024;
 
-MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const Surface& zone,
-                      const PointMap& pre_to_post) {
+// The tumour's mesh with the margins the kernel measured at its vertices:
+// the values it summarised.
+MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const ReportImages& images) {
+  const auto measured = images.vertex_margins.find(label);
+  if (measured == images.vertex_margins.end()) {
+    throw Error(ErrorKind::kInternal, "margin map: tumour " + std::to_string(label) + " has no measured vertices");
+  }
   MarginMesh mesh;
   mesh.label = label;
   mesh.triangles = tumour.Triangles();
-  const std::vector<Vec3> points = tumour.Samples().points_mm;
-  mesh.points_mm.resize(points.size());
-  mesh.margin_mm.resize(points.size());
-  ForEachInChunks(points.size(), [&](std::size_t i) {
-    mesh.points_mm[i] = pre_to_post(points[i]);
-    mesh.margin_mm[i] = zone.SignedMm(mesh.points_mm[i]);
-  });
+  mesh.points_mm = measured->second.points_mm;
+  mesh.margin_mm = measured->second.margin_mm;
   return mesh;
 }
 
@@ -105,8 +93,7 @@ std::vector<double> MarginMesh::VertexAreasMm2() const {
 
 MarginMaps BuildMarginMaps(const Assessment& a) {
   const ReportImages& images = *a.images;
-  const PointMap pre_to_post = images.post_to_pre.PreToPost();
-  std::map<std::vector<std::uint16_t>, std::unique_ptr<Surface>> zones;
+  std::unique_ptr<Surface> built_zone;
   std::vector<std::shared_ptr<const Surface>> tumour_surfaces;
   MarginMaps maps;
   for (const TumourMargin& t : a.tumours) {
@@ -114,10 +101,10 @@ MarginMaps BuildMarginMaps(const Assessment& a) {
     const auto kept = images.tumour_surfaces.find(t.label);
     if (!t.assessable || kept == images.tumour_surfaces.end() || !kept->second) continue;
     std::shared_ptr<const Surface> tumour = kept->second;
-    maps.tumours.push_back(TumourMesh(t.label, *tumour, ZoneFor(t.label, images, zones), pre_to_post));
+    maps.tumours.push_back(TumourMesh(t.label, *tumour, images));
     tumour_surfaces.push_back(std::move(tumour));
   }
-  const Surface& zone = ZoneFor(0, images, zones);  // label 0 is never in the zone map: the union
+  const Surface& zone = ZoneUnion(images, built_zone);
   MarginMesh zone_mesh;
   zone_mesh.triangles = zone.Triangles();
   zone_mesh.points_mm = zone.Samples().points_mm;
@@ -126,7 +113,7 @@ MarginMaps BuildMarginMaps(const Assessment& a) {
   for (const auto& tumour : tumour_surfaces) boxes.push_back(GrownBox(tumour->Samples().points_mm, kBoxSlackMm));
   if (!tumour_surfaces.empty()) {  // else no tumour to measure from: no margin array
     zone_mesh.margin_mm.resize(zone_mesh.points_mm.size());
-    ForEachInChunks(zone_mesh.points_mm.size(), [&](std::size_t i) {
+    ParallelChunks(zone_mesh.points_mm.size(), kChunk, [&](std::size_t i) {
       const Vec3 in_pre = post_to_pre(zone_mesh.points_mm[i]);
       // Nearest box first; a tumour whose box is farther than the margin
       // found so far cannot be nearer (its surface lies inside its box).

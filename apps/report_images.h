@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/image_types.h"
+#include "margin/vertex_margins.h"
 #include "registration/scan_map.h"
 
 namespace margo {
@@ -27,6 +28,9 @@ struct ReportImages {
   std::map<std::uint16_t, std::shared_ptr<const Surface>> tumour_surfaces;
   // And its surface of the union of all zones (null if it found no tumour).
   std::shared_ptr<const Surface> zone_union_surface;
+  // And each measured tumour's vertices in the measuring space with the
+  // signed margin at each (margin/tumour_margin.h).
+  std::map<std::uint16_t, VertexMargins> vertex_margins;
 };
 
 }  // namespace margo

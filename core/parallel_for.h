@@ -17,4 +17,14 @@ unsigned ThreadBudget();
 // rethrown after all have ended.
 void ParallelFor(std::size_t n, const std::function<void(std::size_t)>& task);
 
+// Calls visit(i) for every i in [0, n), in chunks of `chunk` consecutive i
+// spread over ParallelFor: for many cheap, independent items (each visit
+// writes only its own i's results).
+template <typename Visit>
+void ParallelChunks(std::size_t n, std::size_t chunk, Visit visit) {
+  ParallelFor((n + chunk - 1) / chunk, [&](std::size_t c) {
+    for (std::size_t i = c * chunk; i < n && i < (c + 1) * chunk; ++i) visit(i);
+  });
+}
+
 }  // namespace margo

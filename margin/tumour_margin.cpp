@@ -69,6 +69,7 @@ struct MappedSurface {
   double edge_mm = std::numeric_limits<double>::infinity();  // nearest approach to the zone image's edge
   std::size_t subcapsular_excluded = 0;
   double total_area_mm2 = 0.0, visible_area_mm2 = 0.0;  // inside the zone image's field of view
+  VertexMargins vertices;                               // every vertex, mapped, with its margin
 };
 
 // The surfaces margins are measured against.
@@ -78,22 +79,37 @@ struct Context {
   const Surface* liver;  // set when subcapsular points are excluded
 };
 
+// Each vertex carried into the measuring space and measured, on every core
+// (the searches only read the surfaces); then summed in vertex order, so
+// that the result does not depend on the thread count.
 MappedSurface MapSurface(const SurfaceSamples& surface, const MarginInputs& in, const Context& context) {
+  const std::size_t n = surface.points_mm.size();
   MappedSurface out;
-  double area = 0.0;
-  for (std::size_t i = 0; i < surface.points_mm.size(); ++i) {
+  out.vertices.points_mm.resize(n);
+  out.vertices.margin_mm.assign(n, std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> edge_mm(n);
+  std::vector<char> subcapsular(n, 0);
+  ParallelChunks(n, 512, [&](std::size_t i) {
     const Vec3 p = in.to_measuring ? in.to_measuring(surface.points_mm[i]) : surface.points_mm[i];
-    const double edge_mm = DistanceToImageEdgeMm(*in.ablation, p);
-    out.edge_mm = std::min(out.edge_mm, edge_mm);
+    out.vertices.points_mm[i] = p;
+    edge_mm[i] = DistanceToImageEdgeMm(*in.ablation, p);
+    if (edge_mm[i] < 0.0) return;  // outside the field of view: the tumour is not assessable
+    out.vertices.margin_mm[i] = context.zone.SignedMm(p);
+    subcapsular[i] = context.liver != nullptr && context.liver->SignedMm(p) < in.options.subcapsular_mm;
+  });
+  double area = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Vec3& p = out.vertices.points_mm[i];
+    out.edge_mm = std::min(out.edge_mm, edge_mm[i]);
     out.total_area_mm2 += surface.area_mm2[i];
-    if (edge_mm < 0.0) continue;  // outside the field of view: the tumour is not assessable
+    if (edge_mm[i] < 0.0) continue;
     out.visible_area_mm2 += surface.area_mm2[i];
-    if (context.liver != nullptr && context.liver->SignedMm(p) < in.options.subcapsular_mm) {
+    if (subcapsular[i]) {
       ++out.subcapsular_excluded;
       continue;
     }
     out.points.push_back(p);
-    out.margins.values.push_back(context.zone.SignedMm(p));
+    out.margins.values.push_back(out.vertices.margin_mm[i]);
     out.margins.weights.push_back(surface.area_mm2[i]);
     for (int a = 0; a < 3; ++a) out.centroid[a] += p[a] * surface.area_mm2[i];
     area += surface.area_mm2[i];
@@ -130,9 +146,10 @@ void Classify(const MarginInputs& in, TumourMargin& m) {
   }
 }
 
-// `tumour`: the tumour's surface (Surface::OfLabel).
+// `tumour`: the tumour's surface (Surface::OfLabel). `vertices` receives its
+// vertices' margins once they are measured.
 TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, const MarginInputs& in,
-                     const Context& context, const Surface& tumour) {
+                     const Context& context, const Surface& tumour, VertexMargins& vertices) {
   const Surface& zone = context.zone;
   TumourMargin m;
   m.label = label;
@@ -142,7 +159,8 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, con
     return NotAssessable(m, "tumour reaches the edge of its label map; its surface is cut off");
   }
   if (samples.points_mm.empty()) return NotAssessable(m, "no tumour surface could be extracted");
-  const MappedSurface mapped = MapSurface(samples, in, context);
+  MappedSurface mapped = MapSurface(samples, in, context);
+  vertices = std::move(mapped.vertices);
   m.subcapsular_points_excluded = mapped.subcapsular_excluded;
   m.visible_surface_share = mapped.visible_area_mm2 / std::max(mapped.total_area_mm2, 1e-12);
   if (mapped.edge_mm < 0.0) {
@@ -354,10 +372,11 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   }
   ParallelFor(builds.size(), [&](std::size_t t) { builds[t](); });
   std::vector<TumourMargin> margins(found.size());
+  std::vector<VertexMargins> vertices(found.size());
   ParallelFor(found.size(), [&](std::size_t i) {
     const std::uint16_t label = found[i];
     margins[i] = Measure(label, regions.at(label), inputs, Context{zones.For(label), zones.Cut(label), liver.get()},
-                         *tumour_surfaces[i]);
+                         *tumour_surfaces[i], vertices[i]);
   });
   std::map<std::uint16_t, TumourMargin> measured;
   std::map<std::uint16_t, std::shared_ptr<const Surface>> surfaces;
@@ -367,6 +386,9 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   }
   if (inputs.zone_union_surface != nullptr) *inputs.zone_union_surface = zones.Union();
   if (inputs.tumour_surfaces != nullptr) inputs.tumour_surfaces->insert(surfaces.begin(), surfaces.end());
+  for (std::size_t i = 0; inputs.vertex_margins != nullptr && i < found.size(); ++i) {
+    if (!vertices[i].points_mm.empty()) (*inputs.vertex_margins)[found[i]] = std::move(vertices[i]);
+  }
   std::vector<TumourMargin> out;
   for (std::uint16_t label : labels) {
     const auto found = measured.find(label);

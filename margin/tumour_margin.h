@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/geometry.h"
+#include "margin/vertex_margins.h"
 #include "core/image_types.h"
 #include "margin/category.h"
 
@@ -94,6 +95,9 @@ struct MarginInputs {
   // Optional: receives the surface of the union of all zones, built beside
   // the zones' own (in parallel), for the report's zone-surface map.
   std::shared_ptr<const Surface>* zone_union_surface = nullptr;
+  // Optional: receives each measured tumour's vertices in the measuring
+  // space with the margin at each (label -> margins), for the report's maps.
+  std::map<std::uint16_t, VertexMargins>* vertex_margins = nullptr;
 };
 
 // REQUIRES: ablation not empty.
