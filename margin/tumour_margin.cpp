@@ -200,9 +200,16 @@ MaskImage::Pointer MaskWhere(const LabelImage& labels, Keep keep) {
   mask->CopyInformation(&labels);
   mask->SetRegions(labels.GetLargestPossibleRegion());
   mask->Allocate();
-  itk::ImageRegionConstIterator<LabelImage> in(&labels, labels.GetLargestPossibleRegion());
-  itk::ImageRegionIterator<MaskImage> out(mask, mask->GetLargestPossibleRegion());
-  for (; !in.IsAtEnd(); ++in, ++out) out.Set(keep(in.Get()) ? 1 : 0);
+  if (labels.GetBufferedRegion() != labels.GetLargestPossibleRegion()) {
+    throw Error(ErrorKind::kInternal, "label map to mask: the labels are not held whole");
+  }
+  // Over the raw buffers: a pass the
+  // compiler vectorises, where ITK's iterators took 0.07 s per 512 x 512 x
+  // 80 volume.
+  const std::uint16_t* in = labels.GetBufferPointer();
+  std::uint8_t* out = mask->GetBufferPointer();
+  const std::size_t n = labels.GetLargestPossibleRegion().GetNumberOfPixels();
+  for (std::size_t i = 0; i < n; ++i) out[i] = keep(in[i]) ? 1 : 0;
   return mask;
 }
 
