@@ -232,12 +232,11 @@ void UmbrellaStep(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbou
 
 }  // namespace
 
-void TaubinSmooth(LocalMesh& mesh, int iterations) {
+void TaubinSmooth(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, int iterations) {
   // Taubin (1995): a shrinking step then a slightly larger inflating one, a
   // low-pass filter that removes the voxel ripple without the shrinkage of
   // plain Laplacian smoothing. Pass band k_PB = 1/lambda + 1/mu = 0.1.
   constexpr double kLambda = 0.5, kMu = -0.5263;
-  const std::vector<std::vector<int>> neighbours = Neighbours(mesh);
   for (int i = 0; i < iterations; ++i) {
     UmbrellaStep(mesh, neighbours, kLambda);
     UmbrellaStep(mesh, neighbours, kMu);
@@ -291,15 +290,16 @@ std::vector<Vec3> VertexNormals(const LocalMesh& mesh) {
 
 namespace {
 
-// One connected piece of a mesh, and where its vertices are in the whole.
+// One connected piece of a mesh, its neighbour lists, and where its
+// vertices are in the whole.
 struct Piece {
   LocalMesh mesh;
+  std::vector<std::vector<int>> neighbours;
   std::vector<int> whole_index;
 };
 
 // The mesh's connected pieces (vertices joined by triangles).
-std::vector<Piece> Pieces(const LocalMesh& mesh) {
-  const std::vector<std::vector<int>> neighbours = Neighbours(mesh);
+std::vector<Piece> Pieces(const LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours) {
   std::vector<int> piece_of(mesh.points.size(), -1), local(mesh.points.size(), -1);
   std::vector<Piece> pieces;
   for (std::size_t seed = 0; seed < mesh.points.size(); ++seed) {
@@ -327,10 +327,19 @@ std::vector<Piece> Pieces(const LocalMesh& mesh) {
     pieces[std::size_t(piece_of[std::size_t(t[0])])].mesh.triangles.push_back(
         {local[std::size_t(t[0])], local[std::size_t(t[1])], local[std::size_t(t[2])]});
   }
+  for (Piece& piece : pieces) {  // the whole's lists in the piece's numbering, sorted as Neighbours sorts
+    for (int v : piece.whole_index) {
+      std::vector<int> around;
+      for (int w : neighbours[std::size_t(v)]) around.push_back(local[std::size_t(w)]);
+      std::sort(around.begin(), around.end());
+      piece.neighbours.push_back(std::move(around));
+    }
+  }
   return pieces;
 }
 
-FairingStats FairPiece(LocalMesh& mesh, const MaskBand& band, const LocalBox& seen) {
+FairingStats FairPiece(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, const MaskBand& band,
+                       const LocalBox& seen) {
   FairingStats stats;
   stats.vertices = mesh.points.size();
   const Vec3& h = band.spacing_mm();
@@ -347,7 +356,6 @@ FairingStats FairPiece(LocalMesh& mesh, const MaskBand& band, const LocalBox& se
   if (moved == 0) return stats;
   const std::vector<Vec3> start = mesh.points;
   const std::vector<int> wide_band = moved_index;
-  const std::vector<std::vector<int>> neighbours = Neighbours(mesh);
   const Eigen::SparseMatrix<double> bending = Bending(mesh, neighbours, moved_index, seen);
   // Vertices the bending solution pushes out of their band are held at its
   // edge, and the others solved again around them.
@@ -395,9 +403,10 @@ FairingStats FairPiece(LocalMesh& mesh, const MaskBand& band, const LocalBox& se
 
 // Pieces apart (several ablation zones, say) are independent: each is
 // faired on its own, in parallel, which also keeps each system small.
-FairingStats FairWithinBand(LocalMesh& mesh, const MaskBand& band, const LocalBox& seen) {
-  std::vector<Piece> pieces = Pieces(mesh);
-  if (pieces.size() == 1) return FairPiece(mesh, band, seen);
+FairingStats FairWithinBand(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, const MaskBand& band,
+                            const LocalBox& seen) {
+  std::vector<Piece> pieces = Pieces(mesh, neighbours);
+  if (pieces.size() == 1) return FairPiece(mesh, neighbours, band, seen);
   // Largest first: the largest piece (a big zone) takes most of the time,
   // and the smaller ones then fill the other cores around it.
   std::vector<std::size_t> order(pieces.size());
@@ -408,7 +417,7 @@ FairingStats FairWithinBand(LocalMesh& mesh, const MaskBand& band, const LocalBo
   std::vector<FairingStats> stats(pieces.size());
   ParallelFor(pieces.size(), [&](std::size_t k) {
     const std::size_t p = order[k];
-    stats[p] = FairPiece(pieces[p].mesh, band, seen);
+    stats[p] = FairPiece(pieces[p].mesh, pieces[p].neighbours, band, seen);
     for (std::size_t v = 0; v < pieces[p].whole_index.size(); ++v) {
       mesh.points[std::size_t(pieces[p].whole_index[v])] = pieces[p].mesh.points[v];  // disjoint per piece
     }

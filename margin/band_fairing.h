@@ -57,11 +57,14 @@ struct LocalBox {
   }
 };
 
-FairingStats FairWithinBand(LocalMesh& mesh, const MaskBand& band, const LocalBox& seen = LocalBox{});
+// `neighbours`: each vertex's (Neighbours(mesh), margin/mesh_operators.h),
+// which fairing does not change.
+FairingStats FairWithinBand(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, const MaskBand& band,
+                            const LocalBox& seen = LocalBox{});
 
 // Low-pass filter of the vertex positions that does not shrink (Taubin's
 // lambda/mu smoothing): removes what is left of the voxel staircase.
-void TaubinSmooth(LocalMesh& mesh, int iterations);
+void TaubinSmooth(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, int iterations);
 
 // Area-weighted vertex normals, unit length, in the mesh's winding sense.
 std::vector<Vec3> VertexNormals(const LocalMesh& mesh);

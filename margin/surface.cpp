@@ -2,6 +2,7 @@
 
 #include "margin/band_fairing.h"
 #include "margin/closest_on_triangle.h"
+#include "margin/mesh_operators.h"
 #include "margin/point_tree.h"
 
 #include <itkLinearInterpolateImageFunction.h>
@@ -436,14 +437,15 @@ std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool to
   impl->level = IsoLevel(*impl->field);
   impl->mesh = IsoSurface(*impl->field, impl->level);
   LocalMesh local = ToLocal(*impl->mesh, impl->field->GetSpacing());
+  const std::vector<std::vector<int>> neighbours = Neighbours(local);
   if (coarse_slices) {
     impl->sign_from_mesh_within_mm = std::max({h[0], h[1], h[2]});
     const auto size = cropped->GetBufferedRegion().GetSize();
-    FairWithinBand(local,
+    FairWithinBand(local, neighbours,
                    MaskBand(cropped->GetBufferPointer(), {long(size[0]), long(size[1]), long(size[2])}, {h[0], h[1], h[2]}),
                    SeenBox(*cropped, image_region));
   }
-  TaubinSmooth(local, kTaubinIterations);
+  TaubinSmooth(local, neighbours, kTaubinIterations);
   ToWorld(local, *impl->field, *impl->mesh);
   impl->normals = OutwardNormals(local, *impl->field);
   impl->interpolator = itk::LinearInterpolateImageFunction<FloatImage, double>::New();
