@@ -4,6 +4,7 @@
 #include "margin/closest_on_triangle.h"
 #include "margin/mesh_operators.h"
 #include "margin/point_tree.h"
+#include "registration/gaussian_blur.h"
 
 #include <itkLinearInterpolateImageFunction.h>
 #include <vtkFlyingEdges3D.h>
@@ -116,38 +117,6 @@ FloatImage::Pointer CropMask(const TImage& image, Inside inside, const itk::Imag
   return mask;
 }
 
-// Normalised Gaussian taps for sigma (in voxels), truncated at 3 sigma.
-std::vector<float> GaussianTaps(double sigma_voxels) {
-  const int radius = std::max(1, int(std::ceil(3.0 * sigma_voxels)));
-  std::vector<float> taps(std::size_t(2 * radius + 1));
-  double sum = 0.0;
-  for (int k = -radius; k <= radius; ++k) sum += taps[std::size_t(k + radius)] = float(std::exp(-0.5 * k * k / (sigma_voxels * sigma_voxels)));
-  for (float& t : taps) t = float(t / sum);
-  return taps;
-}
-
-// Convolves `data` (sizes n) along `axis` with `taps`, zero beyond the ends.
-void ConvolveAxis(std::vector<float>& data, const std::array<long, 3>& n, int axis, const std::vector<float>& taps) {
-  const long radius = long(taps.size() / 2);
-  const std::array<long, 3> stride{1, n[0], n[0] * n[1]};
-  const long len = n[axis], step = stride[axis];
-  std::vector<float> line(static_cast<std::size_t>(len)), out(static_cast<std::size_t>(len));
-  const int a1 = (axis + 1) % 3, a2 = (axis + 2) % 3;
-  for (long u = 0; u < n[a1]; ++u) {
-    for (long v = 0; v < n[a2]; ++v) {
-      const long base = u * stride[a1] + v * stride[a2];
-      for (long i = 0; i < len; ++i) line[std::size_t(i)] = data[std::size_t(base + i * step)];
-      for (long i = 0; i < len; ++i) {
-        float acc = 0.0f;
-        const long lo = std::max(0L, i - radius), hi = std::min(len - 1, i + radius);
-        for (long j = lo; j <= hi; ++j) acc += taps[std::size_t(j - i + radius)] * line[std::size_t(j)];
-        out[std::size_t(i)] = acc;
-      }
-      for (long i = 0; i < len; ++i) data[std::size_t(base + i * step)] = out[std::size_t(i)];
-    }
-  }
-}
-
 // Axes whose spacing is at least kFairFromAnisotropy times the finest: the
 // surface between their slices is placed by the fairing, not the blur.
 std::array<bool, 3> CoarseAxes(const FloatImage::SpacingType& h) {
@@ -163,21 +132,13 @@ std::array<bool, 3> CoarseAxes(const FloatImage::SpacingType& h) {
 // ellipsoid's rim on 2.5 mm slices), and the fairing that places the
 // surface between them needs no blur.
 FloatImage::Pointer Smooth(const FloatImage& mask) {
-  const auto region = mask.GetBufferedRegion();
-  const std::array<long, 3> n{long(region.GetSize(0)), long(region.GetSize(1)), long(region.GetSize(2))};
-  std::vector<float> data(mask.GetBufferPointer(), mask.GetBufferPointer() + region.GetNumberOfPixels());
   const std::array<bool, 3> coarse = CoarseAxes(mask.GetSpacing());
+  std::array<double, 3> sigma_voxels{};
   for (int a = 0; a < 3; ++a) {
-    if (coarse[a]) continue;
-    const double sigma_mm = std::min(kSigmaVoxels * mask.GetSpacing()[a], kMaxSigmaMm);
-    ConvolveAxis(data, n, a, GaussianTaps(sigma_mm / mask.GetSpacing()[a]));
+    const double h = mask.GetSpacing()[a];
+    sigma_voxels[std::size_t(a)] = coarse[std::size_t(a)] ? 0.0 : std::min(kSigmaVoxels * h, kMaxSigmaMm) / h;
   }
-  auto out = FloatImage::New();
-  out->CopyInformation(&mask);
-  out->SetRegions(region);
-  out->Allocate();
-  std::copy(data.begin(), data.end(), out->GetBufferPointer());
-  return out;
+  return GaussianBlurVoxels(mask, sigma_voxels, BlurEdge::kZero);
 }
 
 // The field linearly interpolated onto a grid whose spacing along each axis

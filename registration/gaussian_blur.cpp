@@ -21,15 +21,16 @@ std::vector<float> Taps(double sigma) {
   return taps;
 }
 
-// For each output position i in [0, n): the sum of the taps that fall
-// inside [0, n), whose inverse renormalises the edges.
-std::vector<float> InverseWeights(const std::vector<float>& taps, long n) {
+// For each output position i in [0, n): the inverse of the sum of the taps
+// that fall inside [0, n) (renormalised edges) or of all of them (zeros
+// beyond the ends).
+std::vector<float> InverseWeights(const std::vector<float>& taps, long n, BlurEdge edge) {
   const long radius = long(taps.size() / 2);
   std::vector<float> inverse(static_cast<std::size_t>(n));
   for (long i = 0; i < n; ++i) {
     double sum = 0.0;
     for (long k = -radius; k <= radius; ++k) {
-      if (i + k >= 0 && i + k < n) sum += taps[std::size_t(k + radius)];
+      if (edge == BlurEdge::kZero || (i + k >= 0 && i + k < n)) sum += taps[std::size_t(k + radius)];
     }
     inverse[std::size_t(i)] = float(1.0 / sum);
   }
@@ -63,10 +64,10 @@ struct AxisPass {
   }
 };
 
-AxisPass PassFor(double sigma_voxels, long length) {
+AxisPass PassFor(double sigma_voxels, long length, BlurEdge edge) {
   AxisPass p;
   p.taps = Taps(sigma_voxels);
-  p.inverse = InverseWeights(p.taps, length);
+  p.inverse = InverseWeights(p.taps, length, edge);
   p.length = length;
   return p;
 }
@@ -90,6 +91,12 @@ void InParallel(long count, const std::function<void(long)>& work) {
 }  // namespace
 
 CtImage::Pointer GaussianBlur(const CtImage& image, double sigma_mm) {
+  std::array<double, 3> sigma_voxels{};
+  for (int a = 0; a < 3; ++a) sigma_voxels[std::size_t(a)] = sigma_mm / image.GetSpacing()[a];
+  return GaussianBlurVoxels(image, sigma_voxels, BlurEdge::kRenormalise);
+}
+
+CtImage::Pointer GaussianBlurVoxels(const CtImage& image, const std::array<double, 3>& sigma_voxels, BlurEdge edge) {
   const auto region = image.GetBufferedRegion();
   const std::array<long, 3> n{long(region.GetSize(0)), long(region.GetSize(1)), long(region.GetSize(2))};
   const long slice = n[0] * n[1];
@@ -103,9 +110,9 @@ CtImage::Pointer GaussianBlur(const CtImage& image, double sigma_mm) {
   std::array<bool, 3> blur{};
   std::array<AxisPass, 3> pass;
   for (int a = 0; a < 3; ++a) {
-    const double sigma = sigma_mm / image.GetSpacing()[a];
+    const double sigma = sigma_voxels[std::size_t(a)];
     blur[a] = sigma >= 0.1 && n[a] > 1;
-    if (blur[a]) pass[a] = PassFor(sigma, n[a]);
+    if (blur[a]) pass[a] = PassFor(sigma, n[a], edge);
   }
   // x then y within each slice (source -> work -> target), then z across
   // slices (target -> work -> target).

@@ -1,7 +1,9 @@
 // The level images' Gaussian (registration/gaussian_blur.h): a constant stays
 // constant up to the edges (renormalised), an impulse spreads with the asked
 // sigma in millimetres along each axis of an anisotropic grid, a ramp stays
-// a ramp away from the edges, and the bits do not depend on the thread count.
+// a ramp away from the edges, and the bits do not depend on the thread count;
+// with zeros beyond the ends (the margin kernel's masks) a constant fades
+// at its ends by the share of the Gaussian inside.
 #include "registration/gaussian_blur.h"
 
 #include <gtest/gtest.h>
@@ -82,6 +84,24 @@ TEST(GaussianBlurTest, SameBitsAtAnyThreadCount) {
   const CtImage::Pointer four = GaussianBlur(*image, 2.0);
   itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(saved);
   EXPECT_EQ(std::memcmp(one->GetBufferPointer(), four->GetBufferPointer(), 37 * 29 * 13 * sizeof(float)), 0);
+}
+
+// Zeros beyond the ends (the margin kernel's masks): a constant row fades
+// at its ends to exactly the share of the Gaussian that falls inside, and
+// only the axes given a sigma are blurred.
+TEST(GaussianBlurTest, ZeroEdgesFadeByTheShareOfTheGaussianInside) {
+  const long n[3] = {25, 9, 7};
+  const CtImage::Pointer blurred =
+      GaussianBlurVoxels(*Filled(n[0], n[1], n[2], kSpacing, 1.0f), {1.0, 0.0, 0.0}, BlurEdge::kZero);
+  double all = 0.0;
+  for (int k = -3; k <= 3; ++k) all += std::exp(-0.5 * k * k);
+  for (long x = 0; x < n[0]; ++x) {
+    double inside = 0.0;  // the taps (radius 3) that fall on the row
+    for (int k = -3; k <= 3; ++k) inside += x + k >= 0 && x + k < n[0] ? std::exp(-0.5 * k * k) : 0.0;
+    for (long y = 0; y < n[1]; ++y) {
+      for (long z = 0; z < n[2]; ++z) ASSERT_NEAR(blurred->GetPixel({{x, y, z}}), inside / all, 1e-6) << x;
+    }
+  }
 }
 
 }  // namespace
