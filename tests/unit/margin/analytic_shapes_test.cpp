@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "margin/tumour_margin.h"
+#include "tests/support/margin_case.h"
 #include "tests/support/synthetic.h"
 
 namespace margo {
@@ -190,13 +191,10 @@ Measured MeasureCase(const ShapeCase& c, const Vec3& spacing, const std::vector<
     grid.size[a] = static_cast<std::size_t>(std::ceil(70.0 / spacing[a]));
     grid.origin_mm[a] = -35.0;
   }
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Ellipsoid(c.tumour.centre_mm, c.tumour.semi_axes_mm, c.tumour.angles_deg), 5);
-  testing::Paint(*zone, testing::Ellipsoid(c.zone.centre_mm, c.zone.semi_axes_mm, c.zone.angles_deg), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  testing::MarginCase images(grid);
+  testing::Paint(*images.tumours, testing::Ellipsoid(c.tumour.centre_mm, c.tumour.semi_axes_mm, c.tumour.angles_deg), 5);
+  testing::Paint(*images.zone, testing::Ellipsoid(c.zone.centre_mm, c.zone.semi_axes_mm, c.zone.angles_deg), 1);
+  MarginInputs in = images.Inputs();
   in.expected_labels = {5};
   in.options.coverage_mm = distances;
   const std::vector<TumourMargin> out = MeasureMargins(in);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "tests/support/margin_case.h"
 #include "tests/support/synthetic.h"
 
 namespace margo {
@@ -18,13 +19,10 @@ namespace {
 TEST(TumourMarginTest, MissingAndBorderTumoursAreNotAssessable) {
   testing::Grid grid;
   grid.size = {30, 30, 30};
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Sphere({2, 15, 15}, 4), 3);  // touches i = 0
-  testing::Paint(*zone, testing::Sphere({15, 15, 15}, 10), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({2, 15, 15}, 4), 3);  // touches i = 0
+  testing::Paint(*c.zone, testing::Sphere({15, 15, 15}, 10), 1);
+  MarginInputs in = c.Inputs();
   in.expected_labels = {3, 9};  // 9 is absent from the measuring grid
   const std::vector<TumourMargin> out = MeasureMargins(in);
   ASSERT_EQ(out.size(), 2u);
@@ -41,13 +39,10 @@ TEST(TumourMarginTest, ZoneCutByTheImageEdgeNearTheTumourIsNotAssessable) {
   testing::Grid grid;
   grid.size = {40, 40, 30};
   grid.origin_mm = {-19.5, -19.5, -20.5};  // k = 29 at z = 8.5: the image ends at z = 9
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Sphere({0, 0, 0}, 4), 2);
-  testing::Paint(*zone, testing::Sphere({0, 0, 0}, 12), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({0, 0, 0}, 4), 2);
+  testing::Paint(*c.zone, testing::Sphere({0, 0, 0}, 12), 1);
+  MarginInputs in = c.Inputs();
   const std::vector<TumourMargin> out = MeasureMargins(in);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_FALSE(out[0].assessable);
@@ -64,14 +59,11 @@ TEST(TumourMarginTest, AFarZoneCutByTheImageEdgeLeavesATumourAssessable) {
   testing::Grid grid;
   grid.size = {60, 40, 29};
   grid.origin_mm = {-19.5, -19.5, -23.5};
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Sphere({0, 0, 0}, 4), 2);
-  testing::Paint(*zone, testing::Sphere({0, 0, 0}, 4.4), 1);
-  testing::Paint(*zone, testing::Sphere({25, 0, 4.5}, 5), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({0, 0, 0}, 4), 2);
+  testing::Paint(*c.zone, testing::Sphere({0, 0, 0}, 4.4), 1);
+  testing::Paint(*c.zone, testing::Sphere({25, 0, 4.5}, 5), 1);
+  MarginInputs in = c.Inputs();
   const std::vector<TumourMargin> out = MeasureMargins(in);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(out[0].assessable) << out[0].not_assessable_reason;
@@ -82,14 +74,11 @@ TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
   testing::Grid grid;
   grid.size = {60, 40, 40};
   grid.origin_mm = {-30, -20, -20};
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Sphere({-6, 0, 0}, 4), 2);
-  testing::Paint(*tumours, testing::Sphere({7, 0, 0}, 4), 3);
-  testing::Paint(*zone, testing::Sphere({0, 0, 0}, 17), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({-6, 0, 0}, 4), 2);
+  testing::Paint(*c.tumours, testing::Sphere({7, 0, 0}, 4), 3);
+  testing::Paint(*c.zone, testing::Sphere({0, 0, 0}, 17), 1);
+  MarginInputs in = c.Inputs();
   in.expected_labels = {2, 3};
   const std::vector<TumourMargin> out = MeasureMargins(in);
   ASSERT_EQ(out.size(), 2u);
@@ -105,13 +94,10 @@ TumourMargin MeasureOffsetSpheres(double r, double R, double offset_mm, const Ma
   testing::Grid grid;
   grid.size = {80, 80, 80};
   grid.origin_mm = {-40, -40, -40};
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Sphere({0.3, -0.2, 0.1}, r), 4);
-  testing::Paint(*zone, testing::Sphere({0.3 + offset_mm, -0.2, 0.1}, R), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({0.3, -0.2, 0.1}, r), 4);
+  testing::Paint(*c.zone, testing::Sphere({0.3 + offset_mm, -0.2, 0.1}, R), 1);
+  MarginInputs in = c.Inputs();
   in.options = options;
   const std::vector<TumourMargin> out = MeasureMargins(in);
   EXPECT_EQ(out.size(), 1u);
@@ -203,15 +189,12 @@ TEST(SubcapsularTest, PointsNearTheCapsuleAreLeftOut) {
   // Liver: sphere r 30. Tumour r 5 at x = 20 reaches x = 25, 5 mm under the
   // capsule; its zone (r 10 at x = 18) is thinnest there: 3 mm.
   const testing::Grid grid = CentredCube80();
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
+  testing::MarginCase c(grid);
   auto liver = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Sphere({20, 0, 0}, 5), 2);
-  testing::Paint(*zone, testing::Sphere({18, 0, 0}, 10), 1);
+  testing::Paint(*c.tumours, testing::Sphere({20, 0, 0}, 5), 2);
+  testing::Paint(*c.zone, testing::Sphere({18, 0, 0}, 10), 1);
   testing::Paint(*liver, testing::Sphere({0, 0, 0}, 30), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  MarginInputs in = c.Inputs();
   in.liver = liver.GetPointer();
   const TumourMargin all = MeasureMargins(in)[0];
   in.options.subcapsular_mm = 7.0;
@@ -229,13 +212,10 @@ TEST(SubcapsularTest, PointsNearTheCapsuleAreLeftOut) {
 
 TEST(SubcapsularTest, ExclusionWithoutALiverMaskIsAUsageError) {
   testing::Grid grid;
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Sphere({10, 10, 10}, 3), 2);
-  testing::Paint(*zone, testing::Sphere({10, 10, 10}, 6), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({10, 10, 10}, 3), 2);
+  testing::Paint(*c.zone, testing::Sphere({10, 10, 10}, 6), 1);
+  MarginInputs in = c.Inputs();
   in.options.subcapsular_mm = 5.0;
   try {
     MeasureMargins(in);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "margin/tumour_margin.h"
+#include "tests/support/margin_case.h"
 #include "tests/support/synthetic.h"
 
 namespace margo {
@@ -39,13 +40,10 @@ TEST(ZonePiecesNearTest, DeepTumourInALargeZoneKeepsItsFullMargin) {
   testing::Grid grid;
   grid.size = {70, 70, 70};
   grid.origin_mm = {-34.6, -34.4, -34.3};
-  auto tumours = testing::MakeImage<LabelImage>(grid);
-  auto zone = testing::MakeImage<MaskImage>(grid);
-  testing::Paint(*tumours, testing::Sphere({0, 0, 0}, 4), 2);
-  testing::Paint(*zone, testing::Sphere({0, 0, 0}, 28), 1);
-  MarginInputs in;
-  in.tumours = tumours.GetPointer();
-  in.ablation = zone.GetPointer();
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({0, 0, 0}, 4), 2);
+  testing::Paint(*c.zone, testing::Sphere({0, 0, 0}, 28), 1);
+  MarginInputs in = c.Inputs();
   const std::vector<TumourMargin> out = MeasureMargins(in);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_NEAR(out[0].min_margin_mm, 24.0, 0.5);
