@@ -84,6 +84,9 @@ std::string EncodePng(const Picture& picture) {
   }
   auto writer = vtkSmartPointer<vtkPNGWriter>::New();
   writer->SetInputData(image);
+  // zlib level 3: on the full phantom's report the pictures took 0.30 s at
+  // VTK's default 5, 0.26 s at 3 (report.html 2 % larger), 0.24 s at 1 (20 %).
+  writer->SetCompressionLevel(3);
   writer->WriteToMemoryOn();
   writer->Write();
   vtkUnsignedCharArray* result = writer->GetResult();
