@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 namespace margo {
@@ -39,19 +40,35 @@ std::uint8_t Grey(double hu) {
   return std::uint8_t(std::lround(255.0 * t));
 }
 
+// Carries the points of one row of pixels (count of them) into another
+// space at once: `out[i]` for `in[i]`.
+using RowMap = std::function<void(const Vec3* in, std::size_t count, Vec3* out)>;
+
+void Identity(const Vec3* in, std::size_t count, Vec3* out) { std::copy(in, in + count, out); }
+
+RowMap PostToPre(const ScanMap& map) {
+  return [&map](const Vec3* in, std::size_t count, Vec3* out) { map.Apply(in, count, out); };
+}
+
+// The world points of row y of the picture, carried by `map`.
+std::vector<Vec3> RowPoints(const PlaneFrame& f, int pixels, int y, const RowMap& map) {
+  std::vector<Vec3> row(std::size_t(pixels), Vec3{}), mapped(std::size_t(pixels), Vec3{});
+  for (int x = 0; x < pixels; ++x) row[std::size_t(x)] = f.At(x, y);
+  map(row.data(), row.size(), mapped.data());
+  return mapped;
+}
+
 // CT values on the plane, each pixel's world point carried by `map` first.
-template <typename Map>
-std::vector<double> SampleCt(const CtImage* ct, const SliceView& view, Map map) {
+std::vector<double> SampleCt(const CtImage* ct, const SliceView& view, const RowMap& map) {
   std::vector<double> hu(std::size_t(view.pixels) * std::size_t(view.pixels), -1000.0);
   if (ct == nullptr) return hu;
   auto interpolate = itk::LinearInterpolateImageFunction<CtImage, double>::New();
   interpolate->SetInputImage(ct);
   const PlaneFrame f = FrameOf(view);
   for (int y = 0; y < view.pixels; ++y) {
+    const std::vector<Vec3> row = RowPoints(f, view.pixels, y, map);
     for (int x = 0; x < view.pixels; ++x) {
-      const Vec3 p = map(f.At(x, y));
-      CtImage::PointType q;
-      for (int a = 0; a < 3; ++a) q[a] = p[a];
+      const CtImage::PointType q(row[std::size_t(x)].data());
       if (interpolate->IsInsideBuffer(q))
         hu[std::size_t(y) * std::size_t(view.pixels) + std::size_t(x)] = interpolate->Evaluate(q);
     }
@@ -60,18 +77,16 @@ std::vector<double> SampleCt(const CtImage* ct, const SliceView& view, Map map) 
 }
 
 // 1 where the label image (nearest voxel) holds a wanted value.
-template <typename Map, typename Wanted>
-std::vector<std::uint8_t> SampleMask(const LabelImage& labels, const SliceView& view, Map map,
+template <typename Wanted>
+std::vector<std::uint8_t> SampleMask(const LabelImage& labels, const SliceView& view, const RowMap& map,
                                      Wanted wanted) {
   std::vector<std::uint8_t> mask(std::size_t(view.pixels) * std::size_t(view.pixels), 0);
   const PlaneFrame f = FrameOf(view);
   const auto region = labels.GetLargestPossibleRegion();
   for (int y = 0; y < view.pixels; ++y) {
+    const std::vector<Vec3> row = RowPoints(f, view.pixels, y, map);
     for (int x = 0; x < view.pixels; ++x) {
-      const Vec3 p = map(f.At(x, y));
-      LabelImage::PointType q;
-      for (int a = 0; a < 3; ++a) q[a] = p[a];
-      const itk::Index<3> index = labels.TransformPhysicalPointToIndex(q);
+      const itk::Index<3> index = labels.TransformPhysicalPointToIndex(LabelImage::PointType(row[std::size_t(x)].data()));
       if (region.IsInside(index) && wanted(labels.GetPixel(index))) {
         mask[std::size_t(y) * std::size_t(view.pixels) + std::size_t(x)] = 1;
       }
@@ -108,14 +123,12 @@ Picture GreyPicture(const std::vector<double>& hu, int pixels) {
   return picture;
 }
 
-Vec3 Identity(const Vec3& p) { return p; }
-
 }  // namespace
 
 Picture TumourSlice(const ReportImages& images, std::uint16_t label, const SliceView& view,
                     const Vec3& marker_mm) {
   Picture picture = GreyPicture(SampleCt(images.post_ct.GetPointer(), view, Identity), view.pixels);
-  const auto to_pre = images.post_to_pre.PostToPre();
+  const RowMap to_pre = PostToPre(images.post_to_pre);
   DrawContour(picture, SampleMask(*images.zones, view, Identity, [](std::uint16_t v) { return v != 0; }),
               kZoneContour);
   DrawContour(picture,
@@ -140,7 +153,7 @@ Picture TumourSlice(const ReportImages& images, std::uint16_t label, const Slice
 
 Picture RegistrationCheckerboard(const ReportImages& images, const SliceView& view, double square_mm) {
   const std::vector<double> post = SampleCt(images.post_ct.GetPointer(), view, Identity);
-  const std::vector<double> pre = SampleCt(images.pre_ct.GetPointer(), view, images.post_to_pre.PostToPre());
+  const std::vector<double> pre = SampleCt(images.pre_ct.GetPointer(), view, PostToPre(images.post_to_pre));
   const double step = view.field_mm / view.pixels;
   Picture picture = GreyPicture(post, view.pixels);
   // The pre CT's squares in a warm tint, so the squares can be told apart

@@ -1,6 +1,6 @@
 #include "apps/warped_labels.h"
 
-#include <itkImageRegionIteratorWithIndex.h>
+#include <vector>
 
 #include "io/image_writer.h"
 #include "registration/map_region.h"
@@ -19,16 +19,26 @@ LabelImage::Pointer LabelsThrough(const LabelImage& labels, const ScanMap& map,
   out->Allocate();
   out->FillBuffer(0);
   const auto region = labels.GetLargestPossibleRegion();
-  const auto post_to_pre = map.PostToPre();
   ParallelOverRegion(PostRegionReaching(grid, labels, map), [&](const itk::ImageRegion<3>& piece) {
-    itk::ImageRegionIteratorWithIndex<LabelImage> it(out, piece);
-    for (; !it.IsAtEnd(); ++it) {
-      LabelImage::PointType p;
-      out->TransformIndexToPhysicalPoint(it.GetIndex(), p);
-      const Vec3 q = post_to_pre({p[0], p[1], p[2]});
-      for (int a = 0; a < 3; ++a) p[a] = q[a];
-      const itk::Index<3> index = labels.TransformPhysicalPointToIndex(p);
-      if (region.IsInside(index)) it.Set(labels.GetPixel(index));
+    // Row by row: the map carries a row's voxel centres at once.
+    const std::size_t length = piece.GetSize(0);
+    std::vector<Vec3> row(length), mapped(length);
+    itk::Index<3> index = piece.GetIndex();
+    for (index[2] = piece.GetIndex(2); index[2] < piece.GetIndex(2) + long(piece.GetSize(2)); ++index[2]) {
+      for (index[1] = piece.GetIndex(1); index[1] < piece.GetIndex(1) + long(piece.GetSize(1)); ++index[1]) {
+        itk::Index<3> at = index;
+        for (std::size_t i = 0; i < length; ++i, ++at[0]) {
+          LabelImage::PointType p;
+          out->TransformIndexToPhysicalPoint(at, p);
+          row[i] = {p[0], p[1], p[2]};
+        }
+        map.Apply(row.data(), length, mapped.data());
+        at = index;
+        for (std::size_t i = 0; i < length; ++i, ++at[0]) {
+          const itk::Index<3> source = labels.TransformPhysicalPointToIndex(LabelImage::PointType(mapped[i].data()));
+          if (region.IsInside(source)) out->SetPixel(at, labels.GetPixel(source));
+        }
+      }
     }
   });
   return out;

@@ -98,6 +98,17 @@ Vec3 DeformableMap::PostToPre(const Vec3& post) const {
   return impl_ ? impl_->to_pre.Apply(moved) : moved;
 }
 
+void DeformableMap::PostToPre(const Vec3* post, std::size_t count, Vec3* pre) const {
+  if (!impl_) {
+    std::copy(post, post + count, pre);
+    return;
+  }
+  impl_->grid.Displacements(post, count, impl_->coefficients.data(), pre);
+  for (std::size_t i = 0; i < count; ++i) {
+    pre[i] = impl_->to_pre.Apply({post[i][0] + pre[i][0], post[i][1] + pre[i][1], post[i][2] + pre[i][2]});
+  }
+}
+
 double DeformableMap::DisplacementBoundMm() const {
   return impl_ ? std::sqrt(3.0) * impl_->largest_coefficient : 0.0;
 }

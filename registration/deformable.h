@@ -74,6 +74,9 @@ class DeformableMap {
   DeformableMap& operator=(const DeformableMap&);
 
   Vec3 PostToPre(const Vec3& post) const;
+  // The same at `count` points (pre[i] for post[i]): faster along the rows
+  // of an image on the B-spline grid's axes (BSplineGrid::Displacements).
+  void PostToPre(const Vec3* post, std::size_t count, Vec3* pre) const;
   // The inverse, by fixed-point iteration (the displacement's gradient is
   // small); REQUIRES the map to be invertible (positive Jacobian).
   Vec3 PreToPost(const Vec3& pre) const;

@@ -197,6 +197,24 @@ TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
     checked += Norm(r.map.Displacement(p)) > 0.05 ? 1 : 0;
   }
   EXPECT_GT(checked, 500);  // most points see a displacement, not just the zero outside
+  // Many points at once (rows along x share their y and z sums, scattered
+  // points do not) map as one by one: rows of 0.8 mm steps crossing the
+  // control grid's edge, then the random points above.
+  std::vector<Vec3> many;
+  for (double row_z : {-95.0, -30.0, 12.5, 90.0}) {
+    for (double row_y : {-40.0, 7.3}) {
+      for (int k = 0; k < 260; ++k) many.push_back({-165.0 + 0.8 * k, row_y, row_z});
+    }
+  }
+  points.seed(5);
+  for (int i = 0; i < 500; ++i) many.push_back({x(points), y(points), z(points)});
+  std::vector<Vec3> mapped(many.size());
+  r.map.PostToPre(many.data(), many.size(), mapped.data());
+  double largest_difference = 0.0;
+  for (std::size_t i = 0; i < many.size(); ++i) {
+    largest_difference = std::max(largest_difference, Norm(Sub(mapped[i], r.map.PostToPre(many[i]))));
+  }
+  EXPECT_LT(largest_difference, 1e-9) << "mm, batch against point by point";
   // The tumour's own neighbourhood moves nearly rigidly.
   const Vec3 tumour_post = r.map.PreToPost(body.tumour_c_);
   EXPECT_NEAR(r.map.JacobianDeterminant(tumour_post), 1.0, 0.1);
