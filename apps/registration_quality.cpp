@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cmath>
 #include <numeric>
-#include <vector>
 
 #include "registration/map_region.h"
 
@@ -23,33 +22,18 @@ LiverDice LiverDiceOf(const LabelImage& pre_liver, const LabelImage& post_liver,
     const itk::Index<3> index = pre_liver.TransformPhysicalPointToIndex(LabelImage::PointType(p.data()));
     return pre_region.IsInside(index) && pre_liver.GetPixel(index) != 0;
   };
-  ParallelOverRegion(region, [&](const itk::ImageRegion<3>& piece) {
+  ParallelOverMappedRows(post_liver, region, post_to_pre, [&](const MappedRow& row) {
     std::size_t n_post = 0, n_before = 0, n_both_before = 0, n_after = 0, n_both_after = 0;
-    // Row by row: the map carries a row's voxel centres at once.
-    const std::size_t length = piece.GetSize(0);
-    std::vector<Vec3> row(length), mapped(length);
-    itk::Index<3> index = piece.GetIndex();
-    for (index[2] = piece.GetIndex(2); index[2] < piece.GetIndex(2) + long(piece.GetSize(2)); ++index[2]) {
-      for (index[1] = piece.GetIndex(1); index[1] < piece.GetIndex(1) + long(piece.GetSize(1)); ++index[1]) {
-        itk::Index<3> at = index;
-        for (std::size_t i = 0; i < length; ++i, ++at[0]) {
-          LabelImage::PointType p;
-          post_liver.TransformIndexToPhysicalPoint(at, p);
-          row[i] = {p[0], p[1], p[2]};
-        }
-        post_to_pre.Apply(row.data(), length, mapped.data());
-        at = index;
-        for (std::size_t i = 0; i < length; ++i, ++at[0]) {
-          const bool in_post = post_liver.GetPixel(at) != 0;
-          const bool before = in_pre(row[i]);
-          const bool after = in_pre(mapped[i]);
-          n_post += in_post;
-          n_before += before;
-          n_both_before += before && in_post;
-          n_after += after;
-          n_both_after += after && in_post;
-        }
-      }
+    itk::Index<3> at = row.first;
+    for (std::size_t i = 0; i < row.post.size(); ++i, ++at[0]) {
+      const bool in_post = post_liver.GetPixel(at) != 0;
+      const bool before = in_pre(row.post[i]);
+      const bool after = in_pre(row.pre[i]);
+      n_post += in_post;
+      n_before += before;
+      n_both_before += before && in_post;
+      n_after += after;
+      n_both_after += after && in_post;
     }
     post += n_post;
     pre_before += n_before;

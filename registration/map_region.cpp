@@ -87,4 +87,28 @@ void ParallelOverRegion(const itk::ImageRegion<3>& region,
   itk::MultiThreaderBase::New()->ParallelizeImageRegion<3>(region, visit, nullptr);
 }
 
+void ParallelOverMappedRows(const itk::ImageBase<3>& post_grid, const itk::ImageRegion<3>& region,
+                            const ScanMap& map, const std::function<void(const MappedRow&)>& visit) {
+  ParallelOverRegion(region, [&](const itk::ImageRegion<3>& piece) {
+    const std::size_t length = piece.GetSize(0);
+    MappedRow row;
+    row.post.resize(length);
+    row.pre.resize(length);
+    row.first = piece.GetIndex();
+    for (row.first[2] = piece.GetIndex(2); row.first[2] < piece.GetIndex(2) + long(piece.GetSize(2)); ++row.first[2]) {
+      for (row.first[1] = piece.GetIndex(1); row.first[1] < piece.GetIndex(1) + long(piece.GetSize(1));
+           ++row.first[1]) {
+        itk::Index<3> at = row.first;
+        for (std::size_t i = 0; i < length; ++i, ++at[0]) {
+          itk::Point<double, 3> p;
+          post_grid.TransformIndexToPhysicalPoint(at, p);
+          row.post[i] = {p[0], p[1], p[2]};
+        }
+        map.Apply(row.post.data(), length, row.pre.data());
+        visit(row);
+      }
+    }
+  });
+}
+
 }  // namespace margo

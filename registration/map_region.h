@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "core/image_types.h"
 #include "registration/scan_map.h"
@@ -27,5 +28,19 @@ itk::ImageRegion<3> RegionUnion(const itk::ImageRegion<3>& a, const itk::ImageRe
 // `visit` must be safe to run concurrently.
 void ParallelOverRegion(const itk::ImageRegion<3>& region,
                         const std::function<void(const itk::ImageRegion<3>&)>& visit);
+
+// One row (along the first index axis) of a post grid: its first voxel's
+// index, its voxel centres (post LPS mm) and their images under a scan map.
+struct MappedRow {
+  itk::Index<3> first;
+  std::vector<Vec3> post, pre;
+};
+
+// Calls visit(row) for every row of `region` of `post_grid`, each row's
+// centres carried by `map` at once (ScanMap::Apply on many points: a
+// B-spline map shares its sums along a row), pieces on ITK's threads;
+// `visit` must be safe to run concurrently.
+void ParallelOverMappedRows(const itk::ImageBase<3>& post_grid, const itk::ImageRegion<3>& region,
+                            const ScanMap& map, const std::function<void(const MappedRow&)>& visit);
 
 }  // namespace margo
