@@ -19,7 +19,8 @@ namespace {
 const Surface& ZoneUnion(const ReportImages& images, std::unique_ptr<Surface>& built) {
   if (images.zone_union_surface) return *images.zone_union_surface;
   if (!built) built = Surface::OfMask(*UnionMask(*images.zones));
-  if (!built) throw Error(ErrorKind::kInternal, "margin map: the ablation zones the kernel measured have no surface");
+  if (!built)
+    throw Error(ErrorKind::kInternal, "margin map: the ablation zones the kernel measured have no surface");
   return *built;
 }
 
@@ -55,7 +56,8 @@ constexpr std::size_t kChunk = 1024;
 MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const ReportImages& images) {
   const auto measured = images.vertex_margins.find(label);
   if (measured == images.vertex_margins.end()) {
-    throw Error(ErrorKind::kInternal, "margin map: tumour " + std::to_string(label) + " has no measured vertices");
+    throw Error(ErrorKind::kInternal,
+                "margin map: tumour " + std::to_string(label) + " has no measured vertices");
   }
   MarginMesh mesh;
   mesh.label = label;

@@ -1,6 +1,5 @@
 #include "apps/registration_quality.h"
 
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>

@@ -86,7 +86,8 @@ std::vector<std::uint8_t> SampleMask(const LabelImage& labels, const SliceView& 
   for (int y = 0; y < view.pixels; ++y) {
     const std::vector<Vec3> row = RowPoints(f, view.pixels, y, map);
     for (int x = 0; x < view.pixels; ++x) {
-      const itk::Index<3> index = labels.TransformPhysicalPointToIndex(LabelImage::PointType(row[std::size_t(x)].data()));
+      const itk::Index<3> index =
+          labels.TransformPhysicalPointToIndex(LabelImage::PointType(row[std::size_t(x)].data()));
       if (region.IsInside(index) && wanted(labels.GetPixel(index))) {
         mask[std::size_t(y) * std::size_t(view.pixels) + std::size_t(x)] = 1;
       }

@@ -20,7 +20,8 @@ LabelImage::Pointer LabelsThrough(const LabelImage& labels, const ScanMap& map,
   ParallelOverMappedRows(*out, PostRegionReaching(grid, labels, map), map, [&](const MappedRow& row) {
     itk::Index<3> at = row.first;
     for (std::size_t i = 0; i < row.pre.size(); ++i, ++at[0]) {
-      const itk::Index<3> source = labels.TransformPhysicalPointToIndex(LabelImage::PointType(row.pre[i].data()));
+      const itk::Index<3> source =
+          labels.TransformPhysicalPointToIndex(LabelImage::PointType(row.pre[i].data()));
       if (region.IsInside(source)) out->SetPixel(at, labels.GetPixel(source));
     }
   });

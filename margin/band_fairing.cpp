@@ -158,8 +158,7 @@ class CurvatureContinuation {
         has_row_(HasRow(moved_index)),
         weight_(Weights()),
         scale_(SquaredMeanArea()),
-        system_(moved_index, scale_ * WeightedGram(cot_.laplacian, weight_),
-                kAnchorWeight) {}
+        system_(moved_index, scale_ * WeightedGram(cot_.laplacian, weight_), kAnchorWeight) {}
 
   // Whether any held vertex's curvature is known: without one there is
   // nothing to continue (a face closed by the image border on every side).
@@ -403,8 +402,8 @@ FairingStats FairPiece(LocalMesh& mesh, const std::vector<std::vector<int>>& nei
 
 // Pieces apart (several ablation zones, say) are independent: each is
 // faired on its own, in parallel, which also keeps each system small.
-FairingStats FairWithinBand(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, const MaskBand& band,
-                            const LocalBox& seen) {
+FairingStats FairWithinBand(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours,
+                            const MaskBand& band, const LocalBox& seen) {
   std::vector<Piece> pieces = Pieces(mesh, neighbours);
   if (pieces.size() == 1) return FairPiece(mesh, neighbours, band, seen);
   // Largest first: the largest piece (a big zone) takes most of the time,

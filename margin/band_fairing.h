@@ -59,8 +59,8 @@ struct LocalBox {
 
 // `neighbours`: each vertex's (Neighbours(mesh), margin/mesh_operators.h),
 // which fairing does not change.
-FairingStats FairWithinBand(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, const MaskBand& band,
-                            const LocalBox& seen = LocalBox{});
+FairingStats FairWithinBand(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours,
+                            const MaskBand& band, const LocalBox& seen = LocalBox{});
 
 // Low-pass filter of the vertex positions that does not shrink (Taubin's
 // lambda/mu smoothing): removes what is left of the voxel staircase.

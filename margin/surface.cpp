@@ -1,11 +1,5 @@
 #include "margin/surface.h"
 
-#include "margin/band_fairing.h"
-#include "margin/closest_on_triangle.h"
-#include "margin/mesh_operators.h"
-#include "margin/point_tree.h"
-#include "registration/gaussian_blur.h"
-
 #include <itkLinearInterpolateImageFunction.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
@@ -19,6 +13,11 @@
 #include <limits>
 #include <vector>
 
+#include "margin/band_fairing.h"
+#include "margin/closest_on_triangle.h"
+#include "margin/mesh_operators.h"
+#include "margin/point_tree.h"
+#include "registration/gaussian_blur.h"
 
 namespace margo {
 namespace {
@@ -403,7 +402,8 @@ std::unique_ptr<Surface::Impl> Build(const FloatImage::Pointer& cropped, bool to
     impl->sign_from_mesh_within_mm = std::max({h[0], h[1], h[2]});
     const auto size = cropped->GetBufferedRegion().GetSize();
     FairWithinBand(local, neighbours,
-                   MaskBand(cropped->GetBufferPointer(), {long(size[0]), long(size[1]), long(size[2])}, {h[0], h[1], h[2]}),
+                   MaskBand(cropped->GetBufferPointer(), {long(size[0]), long(size[1]), long(size[2])},
+                            {h[0], h[1], h[2]}),
                    SeenBox(*cropped, image_region));
   }
   TaubinSmooth(local, neighbours, kTaubinIterations);

@@ -381,8 +381,9 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   std::vector<VertexMargins> vertices(found.size());
   ParallelFor(found.size(), [&](std::size_t i) {
     const std::uint16_t label = found[i];
-    margins[i] = Measure(label, regions.at(label), inputs, Context{zones.For(label), zones.Cut(label), liver.get()},
-                         *tumour_surfaces[i], vertices[i]);
+    margins[i] =
+        Measure(label, regions.at(label), inputs, Context{zones.For(label), zones.Cut(label), liver.get()},
+                *tumour_surfaces[i], vertices[i]);
   });
   std::map<std::uint16_t, TumourMargin> measured;
   std::map<std::uint16_t, std::shared_ptr<const Surface>> surfaces;

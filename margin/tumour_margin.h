@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "core/geometry.h"
-#include "margin/vertex_margins.h"
 #include "core/image_types.h"
 #include "margin/category.h"
+#include "margin/vertex_margins.h"
 
 namespace margo {
 

@@ -69,7 +69,7 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
   // Each slice on any core: mapping voxel centres into the measuring space
   // and looking them up in the zone only reads.
   std::vector<Counts> slabs(size[2], Counts{0, std::vector<std::size_t>(shell_mm.size(), 0),
-                                             std::vector<std::size_t>(shell_mm.size(), 0)});
+                                            std::vector<std::size_t>(shell_mm.size(), 0)});
   ParallelFor(size[2], [&](std::size_t k) {
     Counts& c = slabs[k];
     const std::uint8_t* in_tumour = mask->GetBufferPointer() + k * slice;

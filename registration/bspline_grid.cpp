@@ -25,7 +25,8 @@ void BSplineGrid::Displacements(const Vec3* points, std::size_t count, const dou
     }
     long start1 = 0, start2 = 0;
     std::array<double, 4> w1{}, w2{};
-    const bool inside = AxisSupport(1, ci[3 * first + 1], start1, w1) && AxisSupport(2, ci[3 * first + 2], start2, w2);
+    const bool inside =
+        AxisSupport(1, ci[3 * first + 1], start1, w1) && AxisSupport(2, ci[3 * first + 2], start2, w2);
     if (inside && end - first < kShortestRun) {
       for (std::size_t i = first; i < end; ++i) {
         BSplineSupport s;

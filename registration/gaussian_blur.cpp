@@ -100,7 +100,8 @@ CtImage::Pointer GaussianBlur(const CtImage& image, double sigma_mm) {
   return GaussianBlurVoxels(image, sigma_voxels, BlurEdge::kRenormalise);
 }
 
-CtImage::Pointer GaussianBlurVoxels(const CtImage& image, const std::array<double, 3>& sigma_voxels, BlurEdge edge) {
+CtImage::Pointer GaussianBlurVoxels(const CtImage& image, const std::array<double, 3>& sigma_voxels,
+                                    BlurEdge edge) {
   const auto region = image.GetBufferedRegion();
   const std::array<long, 3> n{long(region.GetSize(0)), long(region.GetSize(1)), long(region.GetSize(2))};
   const long slice = n[0] * n[1];

@@ -20,7 +20,8 @@ enum class BlurEdge {
 // `image` smoothed by a Gaussian of `sigma_voxels` along each index axis (an
 // axis whose sigma is under 0.1 voxel is left as it is). Returns a new image
 // on the same grid.
-CtImage::Pointer GaussianBlurVoxels(const CtImage& image, const std::array<double, 3>& sigma_voxels, BlurEdge edge);
+CtImage::Pointer GaussianBlurVoxels(const CtImage& image, const std::array<double, 3>& sigma_voxels,
+                                    BlurEdge edge);
 
 // `image` smoothed by an isotropic Gaussian of `sigma_mm` (per axis
 // sigma_mm / spacing voxels), edges renormalised.

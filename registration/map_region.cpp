@@ -95,7 +95,8 @@ void ParallelOverMappedRows(const itk::ImageBase<3>& post_grid, const itk::Image
     row.post.resize(length);
     row.pre.resize(length);
     row.first = piece.GetIndex();
-    for (row.first[2] = piece.GetIndex(2); row.first[2] < piece.GetIndex(2) + long(piece.GetSize(2)); ++row.first[2]) {
+    for (row.first[2] = piece.GetIndex(2); row.first[2] < piece.GetIndex(2) + long(piece.GetSize(2));
+         ++row.first[2]) {
       for (row.first[1] = piece.GetIndex(1); row.first[1] < piece.GetIndex(1) + long(piece.GetSize(1));
            ++row.first[1]) {
         itk::Index<3> at = row.first;

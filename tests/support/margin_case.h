@@ -8,7 +8,8 @@
 namespace margo::testing {
 
 struct MarginCase {
-  explicit MarginCase(const Grid& grid) : tumours(MakeImage<LabelImage>(grid)), zone(MakeImage<MaskImage>(grid)) {}
+  explicit MarginCase(const Grid& grid)
+      : tumours(MakeImage<LabelImage>(grid)), zone(MakeImage<MaskImage>(grid)) {}
 
   // The kernel's inputs: these tumours against this zone, defaults otherwise.
   MarginInputs Inputs() const {

@@ -192,8 +192,10 @@ Measured MeasureCase(const ShapeCase& c, const Vec3& spacing, const std::vector<
     grid.origin_mm[a] = -35.0;
   }
   testing::MarginCase images(grid);
-  testing::Paint(*images.tumours, testing::Ellipsoid(c.tumour.centre_mm, c.tumour.semi_axes_mm, c.tumour.angles_deg), 5);
-  testing::Paint(*images.zone, testing::Ellipsoid(c.zone.centre_mm, c.zone.semi_axes_mm, c.zone.angles_deg), 1);
+  testing::Paint(*images.tumours,
+                 testing::Ellipsoid(c.tumour.centre_mm, c.tumour.semi_axes_mm, c.tumour.angles_deg), 5);
+  testing::Paint(*images.zone, testing::Ellipsoid(c.zone.centre_mm, c.zone.semi_axes_mm, c.zone.angles_deg),
+                 1);
   MarginInputs in = images.Inputs();
   in.expected_labels = {5};
   in.options.coverage_mm = distances;
@@ -289,10 +291,12 @@ void ExpectWithinLimits(const Vec3& spacing, const CoverageLimits& limits) {
   const auto above = std::count_if(coverage.begin(), coverage.end(), [](double e) { return e > 0.03; });
   std::printf("surface-coverage |error| over %zu points: mean %.4f, p95 %.3f, max %.3f, %td above 0.03\n",
               coverage.size(), mean, p95, cmax, above);
-  std::printf("surface coverage read as a shift of the margins over %zu points (true coverage not 0 or 1): median %.3f, p95 %.3f, max %.3f mm "
-              "(max %.3f of the largest spacing)\n",
-              shifts.size(), Quantile(shifts, 0.5), Quantile(shifts, 0.95),
-              *std::max_element(shifts.begin(), shifts.end()), *std::max_element(shifts.begin(), shifts.end()) / h);
+  std::printf(
+      "surface coverage read as a shift of the margins over %zu points (true coverage not 0 or 1): median "
+      "%.3f, p95 %.3f, max %.3f mm "
+      "(max %.3f of the largest spacing)\n",
+      shifts.size(), Quantile(shifts, 0.5), Quantile(shifts, 0.95),
+      *std::max_element(shifts.begin(), shifts.end()), *std::max_element(shifts.begin(), shifts.end()) / h);
   EXPECT_LE(mean, limits.mean);
   EXPECT_LE(p95, limits.p95);
   EXPECT_LE(cmax, limits.max);
