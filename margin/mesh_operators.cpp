@@ -54,10 +54,21 @@ Eigen::SparseMatrix<double> UmbrellaLaplacian(const std::vector<std::vector<int>
   return laplacian;
 }
 
+std::vector<double> VertexAreasMm2(const LocalMesh& mesh) {
+  std::vector<double> area_mm2(mesh.points.size(), 0.0);
+  for (const auto& t : mesh.triangles) {
+    const Vec3& p = mesh.points[std::size_t(t[0])];
+    const double area =
+        0.5 * Norm(Cross(Minus(mesh.points[std::size_t(t[1])], p), Minus(mesh.points[std::size_t(t[2])], p)));
+    for (int v : t) area_mm2[std::size_t(v)] += area / 3.0;
+  }
+  return area_mm2;
+}
+
 Cotangent CotangentLaplacian(const LocalMesh& mesh) {
   const std::size_t n = mesh.points.size();
   Cotangent out;
-  out.area_mm2.assign(n, 0.0);
+  out.area_mm2 = VertexAreasMm2(mesh);
   std::vector<Eigen::Triplet<double>> entries;
   for (const auto& t : mesh.triangles) {
     for (int k = 0; k < 3; ++k) {  // the angle at t[k] weighs the opposite edge
@@ -69,9 +80,6 @@ Cotangent CotangentLaplacian(const LocalMesh& mesh) {
       entries.emplace_back(b, b, -w);
       entries.emplace_back(c, c, -w);
     }
-    const Vec3& p = mesh.points[std::size_t(t[0])];
-    const double area = 0.5 * Norm(Cross(Minus(mesh.points[std::size_t(t[1])], p), Minus(mesh.points[std::size_t(t[2])], p)));
-    for (int v : t) out.area_mm2[std::size_t(v)] += area / 3.0;
   }
   out.laplacian.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
   out.laplacian.setFromTriplets(entries.begin(), entries.end());

@@ -18,6 +18,10 @@ std::vector<std::vector<int>> Neighbours(const LocalMesh& mesh);
 // Neighbours(mesh).
 Eigen::SparseMatrix<double> UmbrellaLaplacian(const std::vector<std::vector<int>>& neighbours);
 
+// The area each vertex stands for (mm^2 in the mesh's units): a third of
+// each triangle around it.
+std::vector<double> VertexAreasMm2(const LocalMesh& mesh);
+
 // Cotangent Laplacian: (C p)_i = sum_j (cot a_ij + cot b_ij) / 2 (p_j - p_i),
 // with each vertex's barycentric area. (C p)_i / area_i is the mean
 // curvature normal, 2 H n, whatever the mesh's triangle shapes.

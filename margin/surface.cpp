@@ -291,33 +291,6 @@ std::vector<Vec3> OutwardNormals(const LocalMesh& mesh, const FloatImage& field)
   return normals;
 }
 
-SurfaceSamples SamplesOf(vtkPolyData& surface) {
-  SurfaceSamples s;
-  vtkPoints* points = surface.GetPoints();
-  if (points == nullptr) return s;
-  s.points_mm.resize(static_cast<std::size_t>(points->GetNumberOfPoints()));
-  s.area_mm2.assign(s.points_mm.size(), 0.0);
-  for (vtkIdType i = 0; i < points->GetNumberOfPoints(); ++i) {
-    const double* v = points->GetPoint(i);
-    s.points_mm[std::size_t(i)] = {v[0], v[1], v[2]};
-  }
-  vtkCellArray* triangles = surface.GetPolys();
-  triangles->InitTraversal();
-  vtkIdType n = 0;
-  const vtkIdType* ids = nullptr;
-  while (triangles->GetNextCell(n, ids)) {
-    if (n != 3) continue;
-    const Vec3& a = s.points_mm[std::size_t(ids[0])];
-    const Vec3& b = s.points_mm[std::size_t(ids[1])];
-    const Vec3& c = s.points_mm[std::size_t(ids[2])];
-    const Vec3 u{b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w{c[0] - a[0], c[1] - a[1], c[2] - a[2]};
-    const Vec3 x{u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
-    const double area = 0.5 * std::sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]);
-    for (int k = 0; k < 3; ++k) s.area_mm2[std::size_t(ids[k])] += area / 3.0;
-  }
-  return s;
-}
-
 }  // namespace
 
 std::map<std::uint16_t, itk::ImageRegion<3>> LabelRegions(const LabelImage& labels) {
@@ -439,18 +412,12 @@ std::unique_ptr<Surface> Surface::OfMask(const MaskImage& mask) {
   return std::unique_ptr<Surface>(new Surface(Build(cropped, touches_edge, mask.GetLargestPossibleRegion())));
 }
 
-SurfaceSamples Surface::Samples() const { return SamplesOf(*impl_->mesh); }
+SurfaceSamples Surface::Samples() const { return {impl_->world.points, VertexAreasMm2(impl_->world)}; }
 
 std::vector<std::array<std::size_t, 3>> Surface::Triangles() const {
   std::vector<std::array<std::size_t, 3>> out;
-  vtkCellArray* polys = impl_->mesh->GetPolys();
-  if (polys == nullptr) return out;
-  polys->InitTraversal();
-  vtkIdType n = 0;
-  const vtkIdType* ids = nullptr;
-  while (polys->GetNextCell(n, ids)) {
-    if (n == 3) out.push_back({std::size_t(ids[0]), std::size_t(ids[1]), std::size_t(ids[2])});
-  }
+  for (const auto& t : impl_->world.triangles)
+    out.push_back({std::size_t(t[0]), std::size_t(t[1]), std::size_t(t[2])});
   return out;
 }
 

@@ -1,12 +1,11 @@
 #include "margin/tumour_margin.h"
 
 #include <itkImageRegionConstIterator.h>
-#include <itkImageRegionIterator.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
-#include <array>
 #include <functional>
 #include <limits>
 #include <optional>

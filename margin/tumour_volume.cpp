@@ -1,7 +1,5 @@
 #include "margin/tumour_volume.h"
 
-#include <itkImageRegionConstIteratorWithIndex.h>
-#include <itkImageRegionIterator.h>
 #include <itkImageRegionIteratorWithIndex.h>
 
 #include <algorithm>
@@ -45,13 +43,10 @@ MaskImage::Pointer LocalMask(const LabelImage& labels, std::uint16_t label, cons
   return mask;
 }
 
-}  // namespace
-
-namespace {
-
 // Voxel counts of one slab of the grown box (whole numbers: slabs add up
 // to the same totals in any order).
 struct Counts {
+  explicit Counts(std::size_t shells) : shell_total(shells, 0), shell_inside(shells, 0) {}
   std::size_t residual = 0;
   std::vector<std::size_t> shell_total, shell_inside;
 };
@@ -68,8 +63,7 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
   const std::size_t slice = size[0] * size[1];
   // Each slice on any core: mapping voxel centres into the measuring space
   // and looking them up in the zone only reads.
-  std::vector<Counts> slabs(size[2], Counts{0, std::vector<std::size_t>(shell_mm.size(), 0),
-                                            std::vector<std::size_t>(shell_mm.size(), 0)});
+  std::vector<Counts> slabs(size[2], Counts(shell_mm.size()));
   ParallelFor(size[2], [&](std::size_t k) {
     Counts& c = slabs[k];
     const std::uint8_t* in_tumour = mask->GetBufferPointer() + k * slice;
@@ -93,7 +87,7 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
       }
     }
   });
-  Counts total{0, std::vector<std::size_t>(shell_mm.size(), 0), std::vector<std::size_t>(shell_mm.size(), 0)};
+  Counts total(shell_mm.size());
   for (const Counts& c : slabs) {
     total.residual += c.residual;
     for (std::size_t s = 0; s < shell_mm.size(); ++s) {
