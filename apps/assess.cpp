@@ -189,20 +189,18 @@ Extent ExtentOf(const LabelImage& labels) {
   return e;
 }
 
-Vec3 Minus(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-
 RigidHints HintsFor(const LabelImage& tumours_pre, const LabelImage& ablation_post,
                     const LabelImage* liver_pre, const LabelImage* liver_post) {
   RigidHints hints;
   const Extent zone = ExtentOf(ablation_post);
   const Extent tumour = ExtentOf(tumours_pre);
   hints.fixed_roi = zone.box;
-  hints.start_translations_mm.push_back(Minus(tumour.centroid_mm, zone.centroid_mm));
+  hints.start_translations_mm.push_back(Sub(tumour.centroid_mm, zone.centroid_mm));
   if (liver_pre != nullptr && liver_post != nullptr) {  // one alone cannot align anything
     const Extent lp = ExtentOf(*liver_pre);
     const Extent lq = ExtentOf(*liver_post);
     hints.fixed_roi = lq.box;
-    hints.start_translations_mm.push_back(Minus(lp.centroid_mm, lq.centroid_mm));
+    hints.start_translations_mm.push_back(Sub(lp.centroid_mm, lq.centroid_mm));
   }
   return hints;
 }

@@ -84,10 +84,7 @@ Vec3 MarginMesh::Centroid() const {
 std::vector<double> MarginMesh::VertexAreasMm2() const {
   std::vector<double> area(points_mm.size(), 0.0);
   for (const auto& t : triangles) {
-    const Vec3 &a = points_mm[t[0]], &b = points_mm[t[1]], &c = points_mm[t[2]];
-    const Vec3 u{b[0] - a[0], b[1] - a[1], b[2] - a[2]}, w{c[0] - a[0], c[1] - a[1], c[2] - a[2]};
-    const Vec3 x{u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
-    const double third = std::sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]) / 6.0;
+    const double third = TriangleArea(points_mm[t[0]], points_mm[t[1]], points_mm[t[2]]) / 3.0;
     for (std::size_t k : t) area[k] += third;
   }
   return area;

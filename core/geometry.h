@@ -7,9 +7,9 @@
 #include <array>
 #include <string>
 
-namespace margo {
+#include "core/vec3.h"
 
-using Vec3 = std::array<double, 3>;
+namespace margo {
 
 struct ImageGeometry {
   std::array<std::size_t, 3> size{};  // voxels along i, j, k

@@ -19,12 +19,6 @@ constexpr double kMinSpacingMm = 0.05;
 constexpr double kMaxPixelSpacingMm = 10.0;
 constexpr double kMaxSliceSpacingMm = 20.0;
 
-double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-Vec3 Cross(const Vec3& a, const Vec3& b) {
-  return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-}
-Vec3 Sub(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-
 std::string Fmt(const char* format, double a, double b = 0, double c = 0) {
   char buf[160];
   std::snprintf(buf, sizeof buf, format, a, b, c);

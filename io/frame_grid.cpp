@@ -14,11 +14,6 @@ constexpr double kSamePlaneMm = 0.01;  // positions closer than this along the n
 constexpr double kInPlaneToleranceMm = 0.1;
 constexpr double kOffGridFraction = 0.05;  // of the slice spacing
 
-double Dot(const Vec3& a, const Vec3& b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-Vec3 Cross(const Vec3& a, const Vec3& b) {
-  return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-}
-
 std::string Fmt(const char* format, double a, double b = 0, double c = 0, double d = 0) {
   char buf[240];
   std::snprintf(buf, sizeof buf, format, a, b, c, d);

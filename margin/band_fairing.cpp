@@ -32,8 +32,6 @@ constexpr int kCurvatureRounds = 2;
 // Keeps Laplace's equation definite on a moved patch with no held vertex.
 constexpr double kHarmonicRegularisation = 1e-6;
 
-Vec3 Add(const Vec3& a, const Vec3& b, double s = 1.0) { return {a[0] + s * b[0], a[1] + s * b[1], a[2] + s * b[2]}; }
-
 bool InBand(const MaskBand& band, const Vec3& p) {
   const double b = band.At(p);
   return b > kBandLow && b < kBandHigh;
@@ -44,7 +42,7 @@ double BandWidth(const MaskBand& band, const Vec3& p, const Vec3& n, double step
   double width = 0.0;
   for (double sign : {1.0, -1.0}) {
     double t = 0.0;
-    while (t < limit && InBand(band, Add(p, n, sign * (t + step)))) t += step;
+    while (t < limit && InBand(band, Add(p, Scale(n, sign * (t + step))))) t += step;
     width += t;
   }
   return width;
@@ -55,9 +53,9 @@ Vec3 ClampToBand(const MaskBand& band, const Vec3& from, const Vec3& to) {
   double lo = 0.0, hi = 1.0;
   for (int i = 0; i < 12; ++i) {
     const double mid = 0.5 * (lo + hi);
-    (InBand(band, Add(from, Add(to, from, -1.0), mid)) ? lo : hi) = mid;
+    (InBand(band, Add(from, Scale(Sub(to, from), mid))) ? lo : hi) = mid;
   }
-  return Add(from, Add(to, from, -1.0), lo);
+  return Add(from, Scale(Sub(to, from), lo));
 }
 
 // The bending energy sum_i |(L p)_i|^2 (L the umbrella Laplacian) as
@@ -223,8 +221,8 @@ void UmbrellaStep(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbou
     const auto& nb = neighbours[i];
     if (nb.empty()) continue;
     Vec3 mean{0, 0, 0};
-    for (int j : nb) mean = Add(mean, mesh.points[std::size_t(j)], 1.0 / double(nb.size()));
-    next[i] = Add(mesh.points[i], Add(mean, mesh.points[i], -1.0), factor);
+    for (int j : nb) mean = Add(mean, Scale(mesh.points[std::size_t(j)], 1.0 / double(nb.size())));
+    next[i] = Add(mesh.points[i], Scale(Sub(mean, mesh.points[i]), factor));
   }
   mesh.points.swap(next);
 }
@@ -276,12 +274,11 @@ std::vector<Vec3> VertexNormals(const LocalMesh& mesh) {
   std::vector<Vec3> normals(mesh.points.size(), Vec3{0, 0, 0});
   for (const auto& t : mesh.triangles) {
     const Vec3& a = mesh.points[std::size_t(t[0])];
-    const Vec3 u = Add(mesh.points[std::size_t(t[1])], a, -1.0), w = Add(mesh.points[std::size_t(t[2])], a, -1.0);
-    const Vec3 x{u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
+    const Vec3 x = Cross(Sub(mesh.points[std::size_t(t[1])], a), Sub(mesh.points[std::size_t(t[2])], a));
     for (int k = 0; k < 3; ++k) normals[std::size_t(t[k])] = Add(normals[std::size_t(t[k])], x);
   }
   for (Vec3& n : normals) {
-    const double len = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+    const double len = Norm(n);
     if (len > 0.0) n = {n[0] / len, n[1] / len, n[2] / len};
   }
   return normals;
@@ -391,8 +388,7 @@ FairingStats FairPiece(LocalMesh& mesh, const std::vector<std::vector<int>>& nei
     }
   }
   for (std::size_t i = 0; i < mesh.points.size(); ++i) {
-    const Vec3 d = Add(mesh.points[i], start[i], -1.0);
-    stats.max_shift_mm = std::max(stats.max_shift_mm, std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]));
+    stats.max_shift_mm = std::max(stats.max_shift_mm, Distance(mesh.points[i], start[i]));
   }
   stats.moved = std::size_t(moved);
   return stats;

@@ -17,7 +17,7 @@
 #include <array>
 #include <vector>
 
-#include "core/geometry.h"
+#include "core/vec3.h"
 
 namespace margo {
 

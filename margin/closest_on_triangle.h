@@ -5,7 +5,7 @@
 
 #include <array>
 
-#include "core/geometry.h"
+#include "core/vec3.h"
 
 namespace margo {
 
@@ -15,25 +15,23 @@ struct TrianglePoint {
 };
 
 inline TrianglePoint ClosestOnTriangle(const Vec3& p, const Vec3& a, const Vec3& b, const Vec3& c) {
-  auto sub = [](const Vec3& u, const Vec3& v) { return Vec3{u[0] - v[0], u[1] - v[1], u[2] - v[2]}; };
-  auto dot = [](const Vec3& u, const Vec3& v) { return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]; };
   auto at = [&](double u, double v, double w) {
     return TrianglePoint{{u * a[0] + v * b[0] + w * c[0], u * a[1] + v * b[1] + w * c[1], u * a[2] + v * b[2] + w * c[2]},
                          {u, v, w}};
   };
-  const Vec3 ab = sub(b, a), ac = sub(c, a), ap = sub(p, a);
-  const double d1 = dot(ab, ap), d2 = dot(ac, ap);
+  const Vec3 ab = Sub(b, a), ac = Sub(c, a), ap = Sub(p, a);
+  const double d1 = Dot(ab, ap), d2 = Dot(ac, ap);
   if (d1 <= 0 && d2 <= 0) return at(1, 0, 0);
-  const Vec3 bp = sub(p, b);
-  const double d3 = dot(ab, bp), d4 = dot(ac, bp);
+  const Vec3 bp = Sub(p, b);
+  const double d3 = Dot(ab, bp), d4 = Dot(ac, bp);
   if (d3 >= 0 && d4 <= d3) return at(0, 1, 0);
   const double vc = d1 * d4 - d3 * d2;
   if (vc <= 0 && d1 >= 0 && d3 <= 0) {
     const double v = d1 / (d1 - d3);
     return at(1 - v, v, 0);
   }
-  const Vec3 cp = sub(p, c);
-  const double d5 = dot(ab, cp), d6 = dot(ac, cp);
+  const Vec3 cp = Sub(p, c);
+  const double d5 = Dot(ab, cp), d6 = Dot(ac, cp);
   if (d6 >= 0 && d5 <= d6) return at(0, 0, 1);
   const double vb = d5 * d2 - d1 * d6;
   if (vb <= 0 && d2 >= 0 && d6 <= 0) {

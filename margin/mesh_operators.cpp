@@ -6,22 +6,14 @@
 namespace margo {
 namespace {
 
-Vec3 Minus(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-
-Vec3 Cross(const Vec3& u, const Vec3& w) {
-  return {u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]};
-}
-
-double Norm(const Vec3& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
-
 // Cotangent of the angle at a in triangle (a, b, c), bounded so that a
 // sliver from the iso-surface cannot dominate its neighbours.
 double CotangentAt(const Vec3& a, const Vec3& b, const Vec3& c) {
   constexpr double kBound = 10.0;  // angles under 5.7 degrees count as 5.7
-  const Vec3 u = Minus(b, a), w = Minus(c, a);
+  const Vec3 u = Sub(b, a), w = Sub(c, a);
   const double cross = Norm(Cross(u, w));
   if (cross <= 0.0) return 0.0;
-  return std::clamp((u[0] * w[0] + u[1] * w[1] + u[2] * w[2]) / cross, -kBound, kBound);
+  return std::clamp(Dot(u, w) / cross, -kBound, kBound);
 }
 
 }  // namespace
@@ -57,9 +49,8 @@ Eigen::SparseMatrix<double> UmbrellaLaplacian(const std::vector<std::vector<int>
 std::vector<double> VertexAreasMm2(const LocalMesh& mesh) {
   std::vector<double> area_mm2(mesh.points.size(), 0.0);
   for (const auto& t : mesh.triangles) {
-    const Vec3& p = mesh.points[std::size_t(t[0])];
-    const double area =
-        0.5 * Norm(Cross(Minus(mesh.points[std::size_t(t[1])], p), Minus(mesh.points[std::size_t(t[2])], p)));
+    const double area = TriangleArea(mesh.points[std::size_t(t[0])], mesh.points[std::size_t(t[1])],
+                                     mesh.points[std::size_t(t[2])]);
     for (int v : t) area_mm2[std::size_t(v)] += area / 3.0;
   }
   return area_mm2;

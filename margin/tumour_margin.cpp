@@ -124,8 +124,8 @@ void Summarise(const MappedSurface& s, const MarginOptions& options, TumourMargi
   for (double w : s.margins.weights) m.surface_area_mm2 += w;
   m.min_margin_mm = v[at];
   m.min_point_lps_mm = s.points[at];
-  Vec3 d{s.points[at][0] - s.centroid[0], s.points[at][1] - s.centroid[1], s.points[at][2] - s.centroid[2]};
-  const double length = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+  const Vec3 d = Sub(s.points[at], s.centroid);
+  const double length = Norm(d);
   for (int a = 0; a < 3; ++a) m.thinnest_direction[a] = length > 0 ? d[a] / length : 0.0;
   m.p1_mm = WeightedPercentile(s.margins, 0.01);
   m.p5_mm = WeightedPercentile(s.margins, 0.05);

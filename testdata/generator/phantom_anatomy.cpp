@@ -11,10 +11,6 @@ double EllipsoidLevel(const Vec3& p, const Vec3& c, const Vec3& semi) {
   return Sq((p[0] - c[0]) / semi[0]) + Sq((p[1] - c[1]) / semi[1]) + Sq((p[2] - c[2]) / semi[2]);
 }
 
-double Distance(const Vec3& a, const Vec3& b) {
-  return std::sqrt(Sq(a[0] - b[0]) + Sq(a[1] - b[1]) + Sq(a[2] - b[2]));
-}
-
 // Cylinder along S through (x, y) with radius r.
 bool InRod(const Vec3& p, double x, double y, double r) { return Sq(p[0] - x) + Sq(p[1] - y) <= r * r; }
 

@@ -13,8 +13,6 @@
 namespace margo {
 namespace {
 
-using phantom::Distance;
-
 TEST(PhantomMapTest, RigidPartIsItkEuler3DAndInverseRoundTrips) {
   for (const char* preset : {"small", "anisotropic", "full"}) {
     const CaseSpec spec = PresetSpec(preset);
@@ -48,8 +46,7 @@ TEST(StarShapeTest, MeshVolumeMatchesTheInsideTest) {
     std::size_t inside = 0;
     for (double x = -r; x <= r; x += h)
       for (double y = -r; y <= r; y += h)
-        for (double z = -r; z <= r; z += h)
-          inside += s.Contains(phantom::Add(s.centre_mm, {x, y, z})) ? 1 : 0;
+        for (double z = -r; z <= r; z += h) inside += s.Contains(Add(s.centre_mm, {x, y, z})) ? 1 : 0;
     const double counted = inside * h * h * h;
     EXPECT_NEAR(EnclosedVolumeMm3(MeshOf(s, 0.3)), counted, 0.01 * counted) << ShapeKindName(s.kind);
   }

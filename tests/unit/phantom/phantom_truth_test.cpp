@@ -18,8 +18,6 @@
 namespace margo {
 namespace {
 
-using phantom::Distance;
-
 const CaseTumour& Tumour(const CaseSpec& spec, std::uint16_t label) {
   for (const CaseTumour& t : spec.tumours) {
     if (t.label == label) return t;

@@ -25,9 +25,6 @@
 namespace margo {
 namespace {
 
-double Norm(const Vec3& v) { return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
-Vec3 Sub(const Vec3& a, const Vec3& b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-
 double Ellipsoid(const Vec3& p, const Vec3& c, const Vec3& r) {
   double s = 0.0;
   for (int a = 0; a < 3; ++a) s += (p[a] - c[a]) * (p[a] - c[a]) / (r[a] * r[a]);

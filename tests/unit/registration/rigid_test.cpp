@@ -12,10 +12,6 @@
 namespace margo {
 namespace {
 
-double Distance(const Vec3& a, const Vec3& b) {
-  return std::sqrt(std::pow(a[0] - b[0], 2) + std::pow(a[1] - b[1], 2) + std::pow(a[2] - b[2], 2));
-}
-
 class RigidPhantomTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
