@@ -156,6 +156,15 @@ void WarnIfCoverageInferred(const Assessment& a, Log& log) {
   log.Warn(buf);
 }
 
+// Removes every file a report consists of from `dir` (logging each when `log` is given).
+void RemoveReportFiles(const std::string& dir, Log* log) {
+  for (const std::string& name : ReportFileNames()) {
+    const std::filesystem::path old = std::filesystem::path(dir) / name;
+    std::error_code ec;
+    if (std::filesystem::remove(old, ec) && log != nullptr) log->Info("removed the previous " + old.string());
+  }
+}
+
 // `archive`: when set, the DICOM outputs are stored there after report.json.
 int Finish(const Assessment& a, const CommonOptions& c, const std::string& command_line, std::ostream& out,
            Log& log, const DicomWebClient* archive = nullptr) {
@@ -163,11 +172,18 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   const VersionInfo version = GetVersionInfo();
   WarnIfCoverageInferred(a, log);
   log.BeginStage("report");
-  // report.json last: it lists the other files, and a failure before it leaves none.
-  const std::vector<OutputFile> files =
-      WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces, !c.no_dicom}, version, command_line, log);
+  // report.json last: it lists the other files. A failure on the way takes
+  // back what this run wrote, so that no folder holds a partial result.
+  std::vector<OutputFile> files;
   const std::filesystem::path report = dir / "report.json";
-  WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
+  try {
+    files = WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces, !c.no_dicom}, version,
+                             command_line, log);
+    WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
+  } catch (...) {
+    RemoveReportFiles(c.out_dir, nullptr);
+    throw;
+  }
   out << SummaryTable(a, c.colour);
   out.flush();
   log.EndStages();
@@ -189,11 +205,7 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
 // that a failure leaves no report.json behind, stale or half-written.
 void PrepareOutput(const std::string& dir, Log& log) {
   EnsureWritableDirectory(dir);
-  for (const std::string& name : ReportFileNames()) {
-    const std::filesystem::path old = std::filesystem::path(dir) / name;
-    std::error_code ec;
-    if (std::filesystem::remove(old, ec)) log.Info("removed the previous " + old.string());
-  }
+  RemoveReportFiles(dir, &log);
 }
 
 int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {

@@ -42,6 +42,11 @@ std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesy
     return {};
   }
   const DicomSeriesRef& ct = post->report.dicom;
+  if (ct.frame_of_reference.empty()) {
+    log.Warn(std::string(kSegFile) + " and " + kSrFile + " not written: the post CT series " + ct.series_uid +
+             " has no Frame of Reference UID (0020,0052), which a SEG needs to place its frames on the CT");
+    return {};
+  }
   const ReportImages& images = *a.images;
   const LabelImage::Pointer tumours = TumoursOnPostCt(images);
   LabelImage::Pointer zones = images.zones;
@@ -71,6 +76,9 @@ std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesy
         {"Ablation zone " + n, "ablation label " + n, SegmentKind::kAblationZone, zones.GetPointer(), {z}});
   }
   const WrittenSeg written = WriteDicomSeg(seg, (dir / kSegFile).string());
+  for (const std::string& r : written.repaired_source_values) {
+    log.Warn(std::string(kSegFile) + " and " + kSrFile + ": the post CT's " + r);
+  }
 
   SrSpec sr;
   sr.ct = ct;

@@ -95,7 +95,8 @@ void AddTumour(TID1500_MeasurementReport& report, const SrSpec& spec, DcmItem& s
   }
 }
 
-// Patient and study attributes of the CT, copied so the report files beside it.
+// Patient and study attributes, copied from the SEG (which took them from
+// the CT, made writable) so the report files beside it.
 void CopyPatientAndStudy(DcmItem& from, DcmItem& to) {
   for (const DcmTagKey& tag :
        {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyDate, DCM_StudyTime,
@@ -109,10 +110,9 @@ void CopyPatientAndStudy(DcmItem& from, DcmItem& to) {
 }  // namespace
 
 WrittenSr WriteMeasurementReport(const SrSpec& spec, const std::string& path) {
-  OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
-  DcmFileFormat seg_file, ct_file;
+  OFLog::configure(OFLogger::OFF_LOG_LEVEL);
+  DcmFileFormat seg_file;
   Check(seg_file.loadFile(spec.seg_path.c_str()), path, "reading " + spec.seg_path);
-  Check(ct_file.loadFile(spec.ct.files.front().c_str()), path, "reading " + spec.ct.files.front());
   DcmDataset& seg = *seg_file.getDataset();
 
   TID1500_MeasurementReport report(CID7021_MeasurementReportDocumentTitles::ImagingMeasurementReport);
@@ -149,7 +149,7 @@ WrittenSr WriteMeasurementReport(const SrSpec& spec, const std::string& path) {
   DcmFileFormat file;
   DcmDataset& ds = *file.getDataset();
   Check(doc.write(ds), path, "data set");
-  CopyPatientAndStudy(*ct_file.getDataset(), ds);
+  CopyPatientAndStudy(seg, ds);
   Check(ds.putAndInsertString(DCM_SeriesInstanceUID, out.series_uid.c_str()), path, "series UID");
   Check(ds.putAndInsertString(DCM_SOPInstanceUID, out.sop_instance_uid.c_str()), path, "SOP instance UID");
   Check(ds.putAndInsertString(DCM_SoftwareVersions, spec.software_version.c_str()), path, "software version");

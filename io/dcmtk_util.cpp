@@ -22,7 +22,7 @@ namespace dcmtk {
 
 void QuietLogger() {
   static const bool done = [] {
-    OFLog::configure(OFLogger::ERROR_LOG_LEVEL);
+    OFLog::configure(OFLogger::OFF_LOG_LEVEL);
     return true;
   }();
   (void)done;
@@ -48,6 +48,52 @@ std::string Text(DcmItem& item, const DcmTagKey& tag, long pos) {
   const auto first = s.find_first_not_of(' ');
   if (first == std::string::npos) return {};
   return s.substr(first, s.find_last_not_of(' ') - first + 1);
+}
+
+namespace {
+
+// `value` with NUL and other control characters shown as \0, \x1b...
+std::string Printable(const std::string& value) {
+  std::string out;
+  for (unsigned char c : value) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, c == 0 ? "\\0" : "\\x%02x", c);
+    out += c >= 0x20 || c == '\n' || c == '\r' || c == '\t' ? std::string(1, char(c)) : std::string(buf);
+  }
+  return out;
+}
+
+std::string Named(DcmElement& e) {
+  DcmTag tag = e.getTag();
+  char key[16];
+  std::snprintf(key, sizeof key, "(%04X,%04X)", tag.getGTag(), tag.getETag());
+  return std::string(tag.getTagName()) + " " + key;
+}
+
+}  // namespace
+
+std::vector<std::string> MakeStringsWritable(DcmItem& item) {
+  std::vector<std::string> changed;
+  for (unsigned long i = 0; i < item.card(); ++i) {
+    DcmElement* e = item.getElement(i);
+    if (e == nullptr || !e->isaString()) continue;
+    OFString stored;
+    if (e->getOFStringArray(stored).bad()) continue;
+    std::string value(stored.c_str(), stored.length());
+    const std::size_t nul = value.find('\0');
+    if (nul != std::string::npos) {
+      e->putString(value.substr(0, nul).c_str());
+      changed.push_back(Named(*e) + " '" + Printable(value) + "': cut at its NUL");
+    }
+    if (e->checkValue().bad()) {
+      OFString now;
+      e->getOFStringArray(now);
+      e->putString("");
+      changed.push_back(Named(*e) + " '" + Printable(now.c_str()) + "': not a valid " +
+                        DcmVR(e->getVR()).getVRName() + " value, left empty");
+    }
+  }
+  return changed;
 }
 
 void Check(const OFCondition& cond, const std::string& what) {

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace margo::dcmtk {
 
@@ -20,6 +21,12 @@ std::unique_ptr<DcmFileFormat> LoadFile(const std::string& path, const std::stri
 // The value of `tag` in `item` (first value, or all with pos = -1), trimmed;
 // empty when absent.
 std::string Text(DcmItem& item, const DcmTagKey& tag, long pos = 0);
+
+// The top-level string values of `item` made fit to be written again: cut
+// at the first NUL (some scanners pad with NUL where DICOM pads with a
+// space), and emptied where they still break their VR. One line per value
+// changed, naming the attribute and the value found.
+std::vector<std::string> MakeStringsWritable(DcmItem& item);
 
 // Throws Error(kOutputFailed) naming `what` when `cond` is bad.
 void Check(const OFCondition& cond, const std::string& what);

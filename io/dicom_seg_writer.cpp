@@ -77,10 +77,14 @@ WrittenSeg WriteDicomSeg(const SegSpec& spec, const std::string& path) {
   DcmSegmentation* raw = nullptr;
   Check(DcmSegmentation::createBinarySegmentation(raw, rows, columns, equipment, content), path, "create");
   std::unique_ptr<DcmSegmentation> seg(raw);
-  Check(seg->importFromSourceImage(spec.ct.files.front().c_str(), OFTrue), path,
+  WrittenSeg out;
+  DcmFileFormat source;
+  Check(source.loadFile(spec.ct.files.front().c_str(), EXS_Unknown, EGL_noChange, 1024), path,
+        "reading " + spec.ct.files.front());  // large values (the pixels) are not read
+  out.repaired_source_values = dcmtk::MakeStringsWritable(*source.getDataset());
+  Check(seg->importFromSourceImage(*source.getDataset(), OFTrue), path,
         "patient and study from " + spec.ct.files.front());
 
-  WrittenSeg out;
   out.series_uid = DerivedUid(spec.uid_seed + "/seg-series");
   out.sop_instance_uid = DerivedUid(spec.uid_seed + "/seg-instance");
   out.study_uid = spec.ct.study_uid;

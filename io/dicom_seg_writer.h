@@ -41,6 +41,9 @@ struct WrittenSeg {
   std::string sop_instance_uid, series_uid, study_uid;
   std::vector<std::uint16_t> segment_numbers;  // of segments[i]: i + 1
   std::size_t frames = 0;
+  // Patient and study values of the CT that had to be changed to be written
+  // (dcmtk::MakeStringsWritable): one line each, for a warning.
+  std::vector<std::string> repaired_source_values;
 };
 
 // Writes `path` atomically. A segment with no voxel still gets one empty

@@ -138,6 +138,20 @@ TEST_F(CliErrorTest, FailedRerunRemovesTheEarlierReport) {
   ExpectOneLineError(run, 3, "gone.nii.gz", dir);
 }
 
+// An output that fails after others were written takes them back: a
+// pipeline must not pick up this run's tumours.csv without its report.
+TEST_F(CliErrorTest, FailureWhileWritingTakesBackTheFilesAlreadyWritten) {
+  testing::TempDir out;
+  const std::string dir = out / "run";
+  std::filesystem::create_directories(dir +
+                                      "/report.html/in_the_way");  // report.html cannot be renamed into place
+  const auto run = testing::Run(
+      {"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out", dir, "-q"});
+  ExpectOneLineError(run, 7, "report.html", dir);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/tumours.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/tumour_surfaces.vtp"));
+}
+
 TEST_F(CliErrorTest, LogFileReceivesTheErrorToo) {
   testing::TempDir out;
   const std::string log = out / "margo.log";

@@ -3,8 +3,13 @@
 // grid is oblique and anisotropic so no identity direction can hide.
 #include "io/dicom_seg_writer.h"
 
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
 #include <itkImageRegionConstIteratorWithIndex.h>
+
+#include <functional>
 
 #include "io/dicom_ct_writer.h"
 #include "io/dicom_object.h"
@@ -25,7 +30,9 @@ struct WrittenCase {
   std::string seg_path;
 };
 
-WrittenCase WriteCase(const TempDir& dir) {
+// `edit_ct_files`, when given, changes the CT's files before they are read.
+WrittenCase WriteCase(const TempDir& dir,
+                      const std::function<void(const std::filesystem::path&)>& edit_ct_files = nullptr) {
   testing::Grid grid;
   grid.size = {24, 20, 12};
   grid.spacing_mm = {0.8, 0.8, 2.5};
@@ -41,6 +48,7 @@ WrittenCase WriteCase(const TempDir& dir) {
   spec.series_uid = DerivedUid("test/series");
   spec.frame_of_reference = DerivedUid("test/frame");
   WriteDicomCtSeries(*ct, dir / "ct", spec);
+  if (edit_ct_files) edit_ct_files(dir / "ct");
   WrittenCase c;
   c.ct = LoadCt(dir / "ct", "CT");
   c.labels = labels;
@@ -103,6 +111,28 @@ TEST(DicomSegWriterTest, SegReadsBackVoxelForVoxelWithItsReferences) {
   EXPECT_EQ(found_tumour, expected_tumour);
   EXPECT_EQ(found_zone, expected_zone);
   EXPECT_EQ(wrong, 0u);
+}
+
+// Some scanners pad text with NUL where DICOM pads with a space (the
+// 3D-IRCADb series: PatientSex "M\0"). Copied as it is, the SEG could not
+// be written ("Value Representation violated") and the whole run was lost.
+TEST(DicomSegWriterTest, NulPaddedPatientValuesAreCutAndReported) {
+  TempDir dir;
+  const WrittenCase c = WriteCase(dir, [](const std::filesystem::path& ct) {
+    for (const auto& entry : std::filesystem::directory_iterator(ct)) {
+      DcmFileFormat f;
+      ASSERT_TRUE(f.loadFile(entry.path().c_str()).good());
+      ASSERT_TRUE(f.getDataset()->putAndInsertOFStringArray(DCM_PatientSex, OFString("M\0", 2)).good());
+      ASSERT_TRUE(f.saveFile(entry.path().c_str(), EXS_LittleEndianExplicit).good());
+    }
+  });
+  ASSERT_EQ(c.seg.repaired_source_values.size(), 1u);
+  EXPECT_EQ(c.seg.repaired_source_values[0], "PatientSex (0010,0040) 'M\\0': cut at its NUL");
+  DcmFileFormat seg;
+  ASSERT_TRUE(seg.loadFile(c.seg_path.c_str()).good());
+  OFString sex;
+  seg.getDataset()->findAndGetOFString(DCM_PatientSex, sex);
+  EXPECT_EQ(std::string(sex.c_str(), sex.length()), "M");
 }
 
 TEST(DicomSegWriterTest, DciodvfyFindsNoErrorInTheSegOrTheCt) {
