@@ -165,6 +165,8 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
             {"surface_points_sampled", t.surface_points}, {"surface_area_mm2", t.surface_area_mm2}};
   if (a.clinical) j["target"] = TargetJson(AssessTarget(*a.clinical, t, t.volume_ml));
   j["visible_surface_share"] = t.visible_surface_share;
+  j["uncertainty_kernel_mm"] = t.kernel_uncertainty_mm;
+  j["uncertainty_registration_mm"] = t.registration_uncertainty_mm;
   if (!t.assessable) {
     j["min_margin_mm"] = nullptr;
     j["category"] = nullptr;
@@ -182,8 +184,6 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
   j["category"] = CategoryName(t.category);
   j["borderline"] = t.borderline;
   j["uncertainty_mm"] = t.uncertainty_mm;
-  j["uncertainty_kernel_mm"] = t.kernel_uncertainty_mm;
-  j["uncertainty_registration_mm"] = t.registration_uncertainty_mm;
   j["subcapsular_points_excluded"] = t.subcapsular_points_excluded;
   return j;
 }
