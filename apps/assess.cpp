@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/parallel_for.h"
 #include "core/sha256.h"
+#include "io/label_extent.h"
 #include "io/label_grid.h"
 
 namespace margo {
@@ -106,8 +107,8 @@ LabelsOnGrid PlaceLabels(LoadedLabels loaded, const LabelInput& in, Log& log, In
   if (!loaded.report.references.empty()) log.Info(in.role + ": DICOM references " + loaded.report.references);
   inputs.Add(in.key, loaded.report, in.path);
   ApplySelection(*loaded.image, in.selection);
-  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {in.role, in.path}, *in.grid, in.grid_input, log), loaded.image,
-                   loaded.report};
+  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {in.role, in.path}, *in.grid, in.grid_input, log),
+                   WithinExtentOf(loaded.image, *in.grid), loaded.report};
   RequireNotEmpty(*out.image, in.role, in.path, in.grid_input.role);
   return out;
 }

@@ -71,5 +71,30 @@ TEST(RealDicomTest, MissingMiddleSliceIsRefusedWithoutReport) {
   EXPECT_FALSE(fs::exists(out + "/report.json"));
 }
 
+// dcmqi's liver, on 3 real CT slices, as a DICOM SEG and as the NRRD it was
+// made from: the liver runs through the first and last slice, so as a zone it
+// is cut by the CT's field of view. The SEG's stack, read with an empty frame
+// beyond each end, made it look closed (0.69 mm, A2, exit 0) until it was
+// limited to the CT's extent.
+TEST(RealDicomTest, ZoneCutByTheCtIsNotAssessableAsSegAsAsNrrd) {
+  const std::string shared = testing::SharedDataDir();
+  if (shared.empty() || !fs::is_directory(shared + "/dcmqi/ct-3slice")) {
+    GTEST_SKIP() << "real data ../shared/data/real/dcmqi not present; skipping";
+  }
+  const std::string d = shared + "/dcmqi";
+  for (const std::string zone : {"liver.dcm", "liver_seg.nrrd"}) {
+    testing::TempDir out;
+    const auto run = testing::Run({"-q", "assess", "--pre-ct", d + "/ct-3slice", "--post-ct",
+                                   d + "/ct-3slice", "--tumours", d + "/partial_overlaps.dcm",
+                                   "--tumour-labels", "1", "--ablation", d + "/" + zone, "--registration",
+                                   "none", "--no-html", "--no-surfaces", "--out", out.path().string()});
+    ASSERT_EQ(run.exit_code, 8) << zone << ": " << run.err;
+    const auto report = testing::ReadJson(out / "report.json");
+    EXPECT_NE(report["tumours"][0]["not_assessable_reason"].get<std::string>().find("ablation zone is cut"),
+              std::string::npos)
+        << zone << ": " << report["tumours"][0].dump();
+  }
+}
+
 }  // namespace
 }  // namespace margo
