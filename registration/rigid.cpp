@@ -1,5 +1,6 @@
 #include "registration/rigid.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -153,6 +154,23 @@ void CheckPlausible(const RigidResult& r) {
   }
 }
 
+// Mutual information needs contrast: a blank scan (or one with nothing in
+// the soft-tissue window) "registers" at once, its metric 0 before and after.
+void RequireContrast(const CtImage& windowed, const char* scan, const RigidParams& p) {
+  constexpr float kMinSpread = 0.01f;  // of the window: 6 HU at the default one
+  const float* v = windowed.GetBufferPointer();
+  const auto [lo, hi] = std::minmax_element(v, v + windowed.GetBufferedRegion().GetNumberOfPixels());
+  if (*hi - *lo >= kMinSpread) return;
+  char buf[300];
+  std::snprintf(
+      buf, sizeof buf,
+      "rigid registration: the %s shows no contrast in the region registered: every voxel reads the "
+      "same (%.0f HU, clamped to the soft-tissue window %.0f..%.0f HU); expected a CT of the abdomen",
+      scan, p.window_low_hu + double(*lo) * (p.window_high_hu - p.window_low_hu), p.window_low_hu,
+      p.window_high_hu);
+  throw Error(ErrorKind::kRegistrationFailed, buf);
+}
+
 }  // namespace
 
 RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, const RigidHints& hints,
@@ -162,6 +180,8 @@ RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, 
   const CtImage::Pointer moving = CropWindowed(moving_pre, WorldBounds(GeometryOf(*fixed)),
                                                kMaxMovingReachMm + LargestStart(hints), p.window_low_hu,
                                                p.window_high_hu);
+  RequireContrast(*fixed, "post CT", p);
+  RequireContrast(*moving, "pre CT", p);
   log.Info("rigid registration: fixed region " + Describe(GeometryOf(*fixed)));
 
   const Vec3 centre = BoxCentre(WorldBounds(GeometryOf(*fixed)));
