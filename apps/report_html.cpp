@@ -7,9 +7,11 @@
 #include <sstream>
 
 #include "apps/headline.h"
+#include "apps/html_text.h"
 #include "apps/margin_histogram.h"
 #include "apps/mesh_render.h"
 #include "apps/picture.h"
+#include "apps/registration_html.h"
 #include "apps/slice_picture.h"
 #include "core/parallel_for.h"
 
@@ -27,40 +29,9 @@ figcaption{font-size:12px;color:#444;max-width:276px}.wide img{width:420px;heigh
 code{font-size:12px;word-break:break-all}
 </style>)";
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string Fixed(double v, int digits = 1) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 std::string Percent(const std::optional<double>& share) {
   return share ? Fixed(100.0 * *share, 0) + " %" : "-";
 }
-
-std::string Point(const Vec3& p) { return "(" + Fixed(p[0]) + ", " + Fixed(p[1]) + ", " + Fixed(p[2]) + ")"; }
 
 std::string Badge(const TumourMargin& t) {
   if (!t.assessable) return "<span class=\"badge\" style=\"background:#666\">not assessable</span>";
@@ -209,21 +180,8 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
 
 std::string RegistrationSection(const Assessment& a, std::vector<std::string>& notes) {
   std::string s = "<h2>Registration</h2>\n";
-  if (!a.registration) {
-    return s + "<p>None (" + Escape(a.registration_method) +
-           "): the masks were taken to be in one world space.</p>\n";
-  }
-  const RigidResult& r = *a.registration;
-  const RigidTransform& t = r.post_to_pre;
-  s += "<p>Rigid, Mattes mutual information " + Fixed(r.metric_initial, 4) + " &rarr; " +
-       Fixed(r.metric_final, 4) + " (lower is better); rotation " + Fixed(t.RotationDeg(), 2) +
-       "&deg;, translation " + Point(t.translation_mm) +
-       " mm (post &rarr; pre). Stop: " + Escape(r.stop_condition) + ".";
-  if (a.liver_dice_after) {
-    s += " Liver overlap (Dice): " + Fixed(*a.liver_dice_before, 3) + " before, <b>" +
-         Fixed(*a.liver_dice_after, 3) + "</b> after registration.";
-  }
-  s += "</p>\n";
+  s += RegistrationSummaryHtml(a);
+  if (!a.registration) return s;
   const ReportImages& images = *a.images;
   if (!images.post_ct || !images.pre_ct) return s;
   // The whole axial extent of the post CT (liver included), at the first

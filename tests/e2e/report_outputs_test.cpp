@@ -146,6 +146,23 @@ TEST_F(ReportOutputsTest, HeadlessRunWritesEveryOutput) {
   ExpectSelfContainedHtml(ReadText(Out("report.html")));
 }
 
+// The page says which map the margins went through and how it was judged,
+// as report.json does (it used to show the rigid stage only).
+TEST_F(ReportOutputsTest, HtmlRegistrationSectionMatchesTheReport) {
+  ASSERT_EQ(run_->exit_code, 0) << run_->err;
+  const std::string html = ReadText(Out("report.html"));
+  const json registration = Report()["registration"];
+  EXPECT_EQ(Count(html, "<b>Verdict: " + registration["verdict"]["verdict"].get<std::string>() + "</b>"), 1);
+  const bool used = registration["deformable"]["used"].get<bool>();
+  EXPECT_EQ(Count(html, used ? "<b>Used</b>: margins were measured through the B-spline" : "<b>Not used</b>"),
+            1);
+  char jacobian[64];
+  std::snprintf(jacobian, sizeof jacobian, "Jacobian determinant %.3f..%.3f",
+                registration["deformable"]["jacobian_determinant_min"].get<double>(),
+                registration["deformable"]["jacobian_determinant_max"].get<double>());
+  EXPECT_EQ(Count(html, jacobian), 1) << jacobian;
+}
+
 // python3-jsonschema validates; exit 3 means it is not installed.
 int Validate(const std::string& document) {
   return Shell("python3 " + kSource + "/tests/support/validate_json.py " + kSource +
