@@ -309,6 +309,18 @@ void SetRegistrationUncertainty(Assessment& a) {
   a.registration_uncertainty_source = "margo's registration error on phantoms (docs/REGISTRATION.md)";
 }
 
+// --registration none takes both CTs to share one world space; DICOM says
+// whether they do.
+void WarnIfFramesDiffer(const LoadReport& pre, const LoadReport& post, Log& log) {
+  const std::string& a = pre.dicom.frame_of_reference;
+  const std::string& b = post.dicom.frame_of_reference;
+  if (a.empty() || b.empty() || a == b) return;
+  log.Warn(
+      "--registration none takes the pre and post CT to share one world space, but their Frame of "
+      "Reference UIDs differ (" +
+      a + " and " + b + "): their coordinates may not match");
+}
+
 RegistrationVerdict Judge(const Assessment& a) {
   RegistrationVerdict v;
   auto warn = [&v](const std::string& reason) {
@@ -398,6 +410,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     log.Warn("only one liver mask given; registration uses liver masks only when both are given");
   }
 
+  if (p.registration == RegistrationMode::kNone) WarnIfFramesDiffer(pre.report, post.report, log);
   ScanMap post_to_pre;
   a.registration_method = RegistrationModeName(p.registration);
   if (p.registration != RegistrationMode::kNone) {
@@ -458,7 +471,8 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   a.measuring_space = "tumour label grid";
   BackgroundSha256 hashes({p.tumours, p.ablation, p.liver});
   InputLog inputs{a.inputs, hashes};
-  LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels");
+  // A SEG's segments or an RTSTRUCT's ROIs are chosen as they are read: others may overlap them.
+  LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels", {nullptr, nullptr, "", p.tumour_labels});
   log.Info("tumour labels: " + tumours.report.format + ", " + Describe(tumours.report.geometry));
   inputs.Add("tumours", tumours.report, p.tumours);
   ApplySelection(*tumours.image, p.tumour_labels);

@@ -93,7 +93,11 @@ void WriteDicomScan(const CaseSpec& spec, const Rendered& r, const ShortImage& c
   ct_spec.patient_name = "MARGO^PHANTOM^" + spec.preset;
   ct_spec.study_uid = DerivedUid(root + "study");
   ct_spec.series_uid = DerivedUid(root + scan + " series");
-  ct_spec.frame_of_reference = DerivedUid(root + scan + " frame of reference");  // two sessions, two frames
+  // Two sessions, two frames; scans already aligned share one (what --registration none assumes).
+  const RigidTransform& map = spec.rigid;
+  const bool aligned = spec.breathing.amplitude_mm == 0.0 && map.RotationDeg() == 0.0 &&
+                       map.translation_mm == Vec3{0.0, 0.0, 0.0};
+  ct_spec.frame_of_reference = DerivedUid(root + (aligned ? "shared" : scan) + " frame of reference");
   ct_spec.series_description = "margo phantom " + spec.preset + ", " + scan + "-ablation CT";
   ct_spec.series_number = post ? 2 : 1;
   const DicomSeriesRef ref = WriteDicomCtSeries(ct, dir + "/" + scan + "_ct", ct_spec);

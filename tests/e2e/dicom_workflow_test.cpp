@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -34,11 +36,14 @@ class DicomWorkflowTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir;
     phantoms_ = MARGO_DICOM_WORKFLOW_DIR;
-    if (!fs::exists(phantoms_ + "/dicom/truth.json") || !fs::exists(phantoms_ + "/nifti/truth.json")) {
+    const std::vector<std::array<std::string, 3>> phantoms{
+        {"dicom", "aligned", "dicom"}, {"nifti", "aligned", "nifti"}, {"dicom_rigid", "rigid", "dicom"}};
+    if (std::any_of(phantoms.begin(), phantoms.end(),
+                    [](const auto& p) { return !fs::exists(phantoms_ + "/" + p[0] + "/truth.json"); })) {
       phantoms_ = dir_->path().string();
-      for (const std::string format : {"dicom", "nifti"}) {
-        const auto run = testing::Run({"--quiet", "phantom", "--out", phantoms_ + "/" + format, "--preset",
-                                       "aligned", "--format", format});
+      for (const auto& [name, preset, format] : phantoms) {
+        const auto run = testing::Run(
+            {"--quiet", "phantom", "--out", phantoms_ + "/" + name, "--preset", preset, "--format", format});
         ASSERT_EQ(run.exit_code, 0) << run.err;
       }
     }
@@ -166,13 +171,22 @@ TEST_F(DicomWorkflowTest, NiftiInputsGetNoDicomOutputsAndSayWhy) {
 }
 
 // Labels drawn on the other scan: the frame of reference gives it away (exit 4).
+// The aligned phantom's scans share a Frame of Reference: no warning. Scans
+// of two sessions do not, and --registration none says so.
+TEST_F(DicomWorkflowTest, UnregisteredScansOfDifferentFramesAreWarnedAbout) {
+  EXPECT_EQ(testing::CountLines(dicom_.err, "Frame of Reference UIDs differ"), 0) << dicom_.err;
+  const auto run = testing::Run(
+      Assess(Dir("dicom_rigid"), "pre_ct", "post_ct", "tumours.dcm", "ablation.dcm", Dir("out_rigid")));
+  EXPECT_EQ(testing::CountLines(run.err, "their Frame of Reference UIDs differ"), 1) << run.err;
+}
+
 TEST_F(DicomWorkflowTest, ASegOfTheOtherScanIsRefusedNamingBothFrames) {
   const auto run = testing::Run(
-      Assess(Dir("dicom"), "pre_ct", "post_ct", "ablation.dcm", "ablation.dcm", Dir("out_swap")));
+      Assess(Dir("dicom_rigid"), "pre_ct", "post_ct", "ablation.dcm", "ablation.dcm", Dir("out_swap")));
   EXPECT_EQ(run.exit_code, 4) << run.err;
-  EXPECT_NE(
-      run.err.find("tumour labels " + Dir("dicom") + "/ablation.dcm: Frame of Reference UID (0020,0052)"),
-      std::string::npos)
+  EXPECT_NE(run.err.find("tumour labels " + Dir("dicom_rigid") +
+                         "/ablation.dcm: Frame of Reference UID (0020,0052)"),
+            std::string::npos)
       << run.err;
   EXPECT_NE(run.err.find("as in the pre CT"), std::string::npos) << run.err;
 }

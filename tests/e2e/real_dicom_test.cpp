@@ -96,5 +96,22 @@ TEST(RealDicomTest, ZoneCutByTheCtIsNotAssessableAsSegAsAsNrrd) {
   }
 }
 
+// partial_overlaps.dcm's four segments overlap; --tumour-labels picks one.
+// `margo margin` ignored the choice for a SEG and refused the overlap (exit 5).
+TEST(RealDicomTest, MarginReadsOnlyTheChosenSegments) {
+  const std::string shared = testing::SharedDataDir();
+  if (shared.empty() || !fs::is_directory(shared + "/dcmqi")) {
+    GTEST_SKIP() << "real data ../shared/data/real/dcmqi not present; skipping";
+  }
+  testing::TempDir out;
+  const auto run = testing::Run({"-q", "margin", "--tumours", shared + "/dcmqi/partial_overlaps.dcm",
+                                 "--tumour-labels", "1", "--ablation", shared + "/dcmqi/liver_seg.nrrd",
+                                 "--no-html", "--no-surfaces", "--out", out.path().string()});
+  EXPECT_EQ(run.exit_code, 8) << run.err;  // the liver, as a zone, is cut by the 3 slices
+  const auto report = testing::ReadJson(out / "report.json");
+  ASSERT_EQ(report["tumours"].size(), 1u);
+  EXPECT_EQ(report["tumours"][0]["label"], 1);
+}
+
 }  // namespace
 }  // namespace margo
