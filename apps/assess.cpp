@@ -457,15 +457,19 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   a.measuring_space = "tumour label grid";
   BackgroundSha256 hashes({p.tumours, p.ablation, p.liver});
   InputLog inputs{a.inputs, hashes};
-  LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels");
+  LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels", {nullptr, nullptr, "", p.tumour_labels});
   log.Info("tumour labels: " + tumours.report.format + ", " + Describe(tumours.report.geometry));
   inputs.Add("tumours", tumours.report, p.tumours);
+  RequireSelectedLabelsPresent(p.tumour_labels, LabelsOf(*tumours.image), "--tumour-labels", "tumour labels",
+                               p.tumours);
   ApplySelection(*tumours.image, p.tumour_labels);
   RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
-  const GridInput tumour_grid{"tumour labels", p.tumours};
-  const LabelsOnGrid ablation = LoadLabelsOn(
-      {p.ablation, "ablation labels", p.ablation_labels, tumours.image, tumour_grid, "ablation"}, log, inputs);
   a.tumour_labels = LabelsOf(*tumours.image);
+  RequireTumourCountPlausible(a.tumour_labels, p.tumours);
+  const GridInput tumour_grid{"tumour labels", p.tumours};
+  const LabelsOnGrid ablation =
+      LoadLabelsOn({p.ablation, "ablation labels", p.ablation_labels, tumours.image, tumour_grid, "ablation"},
+                   log, inputs);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   LabelImage::Pointer liver;
   if (!p.liver.empty()) {

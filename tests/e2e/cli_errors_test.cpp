@@ -164,6 +164,36 @@ TEST_F(CliErrorTest, LogFileReceivesTheErrorToo) {
   EXPECT_NE(text.find("missing.nii.gz"), std::string::npos) << text;
 }
 
+TEST_F(CliErrorTest, SelectedTumourLabelMissingFromTheMapIsAnInvalidSegmentation) {
+  testing::TempDir out;
+  const auto run =
+      testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
+                    out.path().string(), "--tumour-labels", "2,99"});
+  ExpectOneLineError(run, 5, "--tumour-labels 99", out.path().string());
+  EXPECT_NE(run.err.find("its labels are 2,3,4,5"), std::string::npos) << run.err;
+}
+
+// A CT or a scrambled map given as tumours: refused before memory runs out.
+TEST_F(CliErrorTest, LabelMapWithMoreLabelsThanTumoursIsRefused) {
+  testing::Grid grid;
+  grid.size = {20, 20, 20};
+  auto labels = testing::MakeImage<LabelImage>(grid);
+  std::uint16_t* v = labels->GetBufferPointer();
+  for (std::size_t i = 0; i < 8000; ++i) v[i] = static_cast<std::uint16_t>(1 + (i * 7919) % 300);
+  testing::TempDir dir;
+  WriteImage(*labels, dir / "many.nii.gz");
+  const std::string report_dir = dir / "run";
+  const auto run = testing::Run(
+      {"margin", "--tumours", dir / "many.nii.gz", "--ablation", dir / "many.nii.gz", "--out", report_dir});
+  ExpectOneLineError(run, 5, "300 distinct labels", report_dir);
+  EXPECT_NE(run.err.find("at most 255"), std::string::npos) << run.err;
+  // Choosing some of them is fine.
+  const auto chosen =
+      testing::Run({"margin", "--tumours", dir / "many.nii.gz", "--ablation", dir / "many.nii.gz", "--out",
+                    report_dir, "--tumour-labels", "1-3", "-q", "--no-html", "--no-surfaces"});
+  EXPECT_NE(chosen.exit_code, 5) << chosen.err;
+}
+
 TEST(VersionTest, PrintsVersionsOnStdout) {
   const auto run = testing::Run({"--version"});
   EXPECT_EQ(run.exit_code, 0);
