@@ -194,6 +194,16 @@ TEST_F(CliErrorTest, LabelMapWithMoreLabelsThanTumoursIsRefused) {
   EXPECT_NE(chosen.exit_code, 5) << chosen.err;
 }
 
+TEST_F(CliErrorTest, LandmarksGivenAsAFolderSayItIsAFolder) {
+  testing::TempDir out;
+  const std::string dir = out / "run";
+  const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
+                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                                 "--landmarks-pre", out.path().string(), "--landmarks-post",
+                                 out.path().string(), "--out", dir, "--registration", "none"});
+  ExpectOneLineError(run, 3, "is a folder; expected a CSV file", dir);
+}
+
 TEST(VersionTest, PrintsVersionsOnStdout) {
   const auto run = testing::Run({"--version"});
   EXPECT_EQ(run.exit_code, 0);
