@@ -164,6 +164,37 @@ TEST_F(CliErrorTest, LogFileReceivesTheErrorToo) {
   EXPECT_NE(text.find("missing.nii.gz"), std::string::npos) << text;
 }
 
+// CLI11's range checks pass nan and inf (every comparison with nan is false).
+TEST_F(CliErrorTest, NonFiniteMillimetresAreUsageErrorsNamingOptionAndValue) {
+  testing::TempDir out;
+  for (const char* option :
+       {"--coverage-mm", "--shell-mm", "--subcapsular-mm", "--a0-threshold-mm", "--a1-threshold-mm"}) {
+    for (const char* value : {"nan", "inf", "-inf"}) {
+      SCOPED_TRACE(std::string(option) + " " + value);
+      const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                     In("ablation.nii.gz"), "--out", out.path().string(), option, value});
+      ExpectOneLineError(run, 2, std::string(option) + ": '" + value + "' is not a finite number",
+                         out.path().string());
+    }
+  }
+}
+
+TEST_F(CliErrorTest, ParseErrorsAreOneLineWithTheHelpHint) {
+  testing::TempDir out;
+  const std::vector<std::vector<std::string>> rows{{"--threads", "0", "margin"},
+                                                   {"margin", "--coverage-mm", ""},
+                                                   {"assess", "--space", "sideways"},
+                                                   {"margin", "--bogus-option"}};
+  for (const auto& args : rows) {
+    SCOPED_TRACE(args[0] + " " + args[1]);
+    const auto run = testing::Run(args);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << run.err;
+    EXPECT_EQ(run.err.rfind("error: ", 0), 0u) << run.err;
+    EXPECT_NE(run.err.find("--help' for usage"), std::string::npos) << run.err;
+  }
+}
+
 TEST_F(CliErrorTest, SelectedTumourLabelMissingFromTheMapIsAnInvalidSegmentation) {
   testing::TempDir out;
   const auto run =
@@ -171,6 +202,17 @@ TEST_F(CliErrorTest, SelectedTumourLabelMissingFromTheMapIsAnInvalidSegmentation
                     out.path().string(), "--tumour-labels", "2,99"});
   ExpectOneLineError(run, 5, "--tumour-labels 99", out.path().string());
   EXPECT_NE(run.err.find("its labels are 2,3,4,5"), std::string::npos) << run.err;
+}
+
+TEST_F(CliErrorTest, ClinicalEntryForATumourNotMeasuredIsRefused) {
+  testing::TempDir out;
+  const std::string clinical = out / "clinical.json";
+  std::ofstream(clinical) << R"({"tumours": {"99": {"ras_mutant": true}}})";
+  const std::string dir = out / "run";
+  const auto run =
+      testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
+                    dir, "--clinical", clinical, "--no-html", "--no-surfaces"});
+  ExpectOneLineError(run, 3, "tumours.99 names label 99, which is not measured", dir);
 }
 
 // A CT or a scrambled map given as tumours: refused before memory runs out.
@@ -194,6 +236,21 @@ TEST_F(CliErrorTest, LabelMapWithMoreLabelsThanTumoursIsRefused) {
   EXPECT_NE(chosen.exit_code, 5) << chosen.err;
 }
 
+TEST_F(CliErrorTest, EmptyItemsInLabelListsAreRefusedAlike) {
+  testing::TempDir out;
+  const std::vector<std::pair<std::string, std::string>> rows{
+      {"--zone-map", "2:1,"},     {"--zone-map", "2:1+"},      {"--zone-map", ""},
+      {"--zone-map", "2:1,,3:1"}, {"--tumour-labels", "2,,3"}, {"--tumour-labels", "2,"},
+      {"--tumour-labels", ""},    {"--ablation-labels", ""}};
+  for (const auto& [option, text] : rows) {
+    SCOPED_TRACE(option + " '" + text + "'");
+    const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                   In("ablation.nii.gz"), "--out", out.path().string(), option, text});
+    ExpectOneLineError(run, 2, option + ": ", out.path().string());
+    EXPECT_NE(run.err.find(text.empty() ? "empty" : "'" + text + "'"), std::string::npos) << run.err;
+  }
+}
+
 TEST_F(CliErrorTest, LandmarksGivenAsAFolderSayItIsAFolder) {
   testing::TempDir out;
   const std::string dir = out / "run";
@@ -202,6 +259,16 @@ TEST_F(CliErrorTest, LandmarksGivenAsAFolderSayItIsAFolder) {
                                  "--landmarks-pre", out.path().string(), "--landmarks-post",
                                  out.path().string(), "--out", dir, "--registration", "none"});
   ExpectOneLineError(run, 3, "is a folder; expected a CSV file", dir);
+}
+
+TEST(HelpTest, MarginHelpListsOnlyWhatMarginDoes) {
+  const auto margin = testing::Run({"margin", "--help"});
+  EXPECT_EQ(margin.exit_code, 0);
+  EXPECT_EQ(margin.out.find("--no-dicom"), std::string::npos) << margin.out;
+  EXPECT_EQ(margin.out.find("post CT"), std::string::npos) << margin.out;
+  const auto assess = testing::Run({"assess", "--help"});
+  EXPECT_NE(assess.out.find("--no-dicom"), std::string::npos) << assess.out;
+  EXPECT_NE(assess.out.find("tumour labels on the post CT"), std::string::npos) << assess.out;
 }
 
 TEST(VersionTest, PrintsVersionsOnStdout) {
