@@ -106,6 +106,11 @@ LabelsOnGrid PlaceLabels(LoadedLabels loaded, const LabelInput& in, Log& log, In
   log.Info(in.role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
   if (!loaded.report.references.empty()) log.Info(in.role + ": DICOM references " + loaded.report.references);
   inputs.Add(in.key, loaded.report, in.path);
+  if (!in.selection.empty()) {
+    RequireSelectedLabelsPresent(in.selection, LabelsOf(*loaded.image),
+                                 in.key == "tumours" ? "--tumour-labels" : "--ablation-labels", in.role,
+                                 in.path);
+  }
   ApplySelection(*loaded.image, in.selection);
   LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {in.role, in.path}, *in.grid, in.grid_input, log),
                    WithinExtentOf(loaded.image, *in.grid), loaded.report};
@@ -405,6 +410,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   // Tumours are measured on their own label map: no resampling, and none
   // is lost when the map reaches beyond the pre CT.
   a.tumour_labels = LabelsOf(*tumours.original);
+  RequireTumourCountPlausible(a.tumour_labels, p.tumours);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   if (p.pre_liver.empty() != p.post_liver.empty()) {
     log.Warn("only one liver mask given; registration uses liver masks only when both are given");
@@ -475,12 +481,16 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels", {nullptr, nullptr, "", p.tumour_labels});
   log.Info("tumour labels: " + tumours.report.format + ", " + Describe(tumours.report.geometry));
   inputs.Add("tumours", tumours.report, p.tumours);
+  RequireSelectedLabelsPresent(p.tumour_labels, LabelsOf(*tumours.image), "--tumour-labels", "tumour labels",
+                               p.tumours);
   ApplySelection(*tumours.image, p.tumour_labels);
   RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
-  const GridInput tumour_grid{"tumour labels", p.tumours};
-  const LabelsOnGrid ablation = LoadLabelsOn(
-      {p.ablation, "ablation labels", p.ablation_labels, tumours.image, tumour_grid, "ablation"}, log, inputs);
   a.tumour_labels = LabelsOf(*tumours.image);
+  RequireTumourCountPlausible(a.tumour_labels, p.tumours);
+  const GridInput tumour_grid{"tumour labels", p.tumours};
+  const LabelsOnGrid ablation =
+      LoadLabelsOn({p.ablation, "ablation labels", p.ablation_labels, tumours.image, tumour_grid, "ablation"},
+                   log, inputs);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   LabelImage::Pointer liver;
   if (!p.liver.empty()) {

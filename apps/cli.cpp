@@ -1,11 +1,13 @@
 #include "apps/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <itkMultiThreaderBase.h>
 #include <itkObject.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "apps/dicomweb_step.h"
@@ -35,6 +37,9 @@ struct CommonOptions {
   std::string clinical;
   std::string zone_map;
   std::string tumour_labels, ablation_labels;
+  // Whether each text was given at all: an empty one is refused, not ignored.
+  const CLI::Option *zone_map_given = nullptr, *tumour_labels_given = nullptr,
+                    *ablation_labels_given = nullptr;
   MarginOptions margin;
   bool no_html = false, no_surfaces = false, no_dicom = false;
   bool colour = false;  // stdout is a terminal: colour the summary
@@ -50,37 +55,67 @@ struct Commands {
   std::string space = "post", registration = "deformable";
 };
 
-void AddCommon(CLI::App& cmd, CommonOptions& c) {
-  cmd.add_option("--out", c.out_dir,
-                 "Output folder (created if needed) for report.json, tumours.csv, report.html, "
-                 "surfaces (.vtp) and tumour labels on the post CT")
+// CLI11's range checks let nan and inf through (every comparison with nan is
+// false); this refuses them before the range is checked.
+const CLI::Validator kFinite(
+    [](std::string& text) -> std::string {
+      char* end = nullptr;
+      const double value = std::strtod(text.c_str(), &end);
+      if (!text.empty() && *end == '\0' && std::isfinite(value)) return "";
+      return "'" + text + "' is not a finite number; expected a number of mm such as 5";
+    },
+    "", "FINITE");
+
+// `label_outputs`: what --no-surfaces also skips, if anything.
+void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs) {
+  cmd.add_option(
+         "--out", c.out_dir,
+         "Output folder (created if needed) for report.json, tumours.csv, report.html and the surfaces "
+         "(.vtp)" +
+             label_outputs)
       ->required();
   cmd.add_flag("--no-html", c.no_html, "Do not write report.html (its pictures take the longest)");
-  cmd.add_flag("--no-surfaces", c.no_surfaces,
-               "Do not write the .vtp surfaces and the tumour labels on the post CT");
-  cmd.add_flag("--no-dicom", c.no_dicom,
-               "Do not write segmentation.dcm and report_sr.dcm (assess, DICOM post CT only)");
+  cmd.add_flag("--no-surfaces", c.no_surfaces, "Do not write the .vtp surfaces" + label_outputs);
   cmd.add_option("--clinical", c.clinical,
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
-  cmd.add_option("--tumour-labels", c.tumour_labels,
-                 "Tumour label values to use, e.g. 2-8 or 2,5 (default: every non-zero label)");
-  cmd.add_option("--zone-map", c.zone_map,
-                 "Which ablation-zone labels each tumour is measured against, e.g. 2:1,3:1+2 "
-                 "(default: every tumour against the union of all zones)");
-  cmd.add_option("--ablation-labels", c.ablation_labels,
-                 "Label values forming the ablation zone (default: every non-zero label)");
+  c.tumour_labels_given =
+      cmd.add_option("--tumour-labels", c.tumour_labels,
+                     "Tumour label values to use, e.g. 2-8 or 2,5 (default: every non-zero label; at most " +
+                         std::to_string(kMaxTumourLabels) + " tumours)");
+  c.zone_map_given =
+      cmd.add_option("--zone-map", c.zone_map,
+                     "Which ablation-zone labels each tumour is measured against, e.g. 2:1,3:1+2 "
+                     "(default: every tumour against the union of all zones)");
+  c.ablation_labels_given =
+      cmd.add_option("--ablation-labels", c.ablation_labels,
+                     "Label values forming the ablation zone (default: every non-zero label)");
   CategoryThresholds& t = c.margin.thresholds;
   cmd.add_option("--a0-threshold-mm", t.a0_above_mm, "A0 when the minimal margin exceeds this (mm)")
+      ->check(kFinite)
       ->capture_default_str();
-  cmd.add_option("--a1-threshold-mm", t.a1_from_mm, "A1 from this minimal margin (mm) up to A0")->capture_default_str();
+  cmd.add_option("--a1-threshold-mm", t.a1_from_mm, "A1 from this minimal margin (mm) up to A0")
+      ->check(kFinite)
+      ->capture_default_str();
   cmd.add_option("--coverage-mm", c.margin.coverage_mm, "Surface-coverage distances (mm), comma separated")
-      ->delimiter(',')->check(CLI::Range(-50.0, 50.0))->capture_default_str();
+      ->delimiter(',')
+      ->check(kFinite)
+      ->check(CLI::Range(-50.0, 50.0))
+      ->capture_default_str();
   cmd.add_option("--shell-mm", c.margin.shell_mm, "Shell-coverage distances (mm), comma separated")
-      ->delimiter(',')->check(CLI::Range(0.1, 30.0))->capture_default_str();
+      ->delimiter(',')
+      ->check(kFinite)
+      ->check(CLI::Range(0.1, 30.0))
+      ->capture_default_str();
+}
+
+// `liver`: the mask the exclusion needs, as the command names it.
+void AddSubcapsular(CLI::App& cmd, CommonOptions& c, const std::string& liver) {
   cmd.add_option("--subcapsular-mm", c.margin.subcapsular_mm,
-                 "Leave out tumour-surface points within this distance (mm) of the liver capsule "
-                 "(needs the liver mask of the measuring space); 0 = off")
-      ->check(CLI::Range(0.0, 30.0))->capture_default_str();
+                 "Leave out tumour-surface points within this distance (mm) of the liver capsule (needs " +
+                     liver + "); 0 = off")
+      ->check(kFinite)
+      ->check(CLI::Range(0.0, 30.0))
+      ->capture_default_str();
 }
 
 void DeclareAssess(CLI::App& app, Commands& c) {
@@ -90,7 +125,11 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")->required();
   cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")
       ->required();
-  cmd.add_option("--tumours", p.tumours, "Tumour labels on the pre CT: label map (one label per tumour), DICOM SEG (segment n = label n) or RTSTRUCT (ROI number n = label n)")->required();
+  cmd.add_option("--tumours", p.tumours,
+                 "Tumour labels on the pre CT: label map (one label per tumour, at most " +
+                     std::to_string(kMaxTumourLabels) +
+                     "), DICOM SEG (segment n = label n) or RTSTRUCT (ROI number n = label n)")
+      ->required();
   cmd.add_option("--ablation", p.ablation, "Ablation zone on the post CT: label map, DICOM SEG or RTSTRUCT")->required();
   cmd.add_option("--pre-liver", p.pre_liver, "Liver mask on the pre CT (optional; guides registration)");
   cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
@@ -106,17 +145,26 @@ void DeclareAssess(CLI::App& app, Commands& c) {
                  "deformable (rigid, then a B-spline with the lesions left out), rigid, or none when the "
                  "scans are already aligned")
       ->check(CLI::IsMember({"deformable", "rigid", "none"}))->capture_default_str();
-  AddCommon(cmd, c.assess_common);
+  AddCommon(cmd, c.assess_common, " and the tumour labels on the post CT");
+  cmd.add_flag(
+      "--no-dicom", c.assess_common.no_dicom,
+      "Do not write segmentation.dcm and report_sr.dcm (written only when the post CT is a DICOM series)");
+  AddSubcapsular(cmd, c.assess_common, "the post CT's liver mask, --post-liver");
   AddDicomWebOptions(cmd, c.dicomweb);
 }
 
 void DeclareMargin(CLI::App& app, Commands& c) {
   MarginParams& p = c.margin_params;
   c.margin = app.add_subcommand("margin", "Measure margins of tumour and ablation masks already in one world space");
-  c.margin->add_option("--tumours", p.tumours, "Tumour label map (one label per tumour)")->required();
+  c.margin
+      ->add_option("--tumours", p.tumours,
+                   "Tumour label map (one label per tumour, at most " + std::to_string(kMaxTumourLabels) +
+                       ") or DICOM SEG (segment n = label n)")
+      ->required();
   c.margin->add_option("--ablation", p.ablation, "Ablation-zone label map (same world space)")->required();
   c.margin->add_option("--liver", p.liver, "Liver mask (same world space; for --subcapsular-mm)");
-  AddCommon(*c.margin, c.margin_common);
+  AddCommon(*c.margin, c.margin_common, "");
+  AddSubcapsular(*c.margin, c.margin_common, "--liver");
 }
 
 std::string CommandLine(const std::vector<std::string>& args) {
@@ -131,13 +179,14 @@ std::string CommandLine(const std::vector<std::string>& args) {
 void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation,
                    std::map<std::uint16_t, LabelSelection>& zone_map, const std::string& liver,
                    const char* liver_option) {
-  if (!c.zone_map.empty()) zone_map = ParseZoneMap(c.zone_map, "--zone-map");
+  if (c.zone_map_given->count() > 0) zone_map = ParseZoneMap(c.zone_map, "--zone-map");
   if (c.margin.subcapsular_mm > 0.0 && liver.empty()) {
     throw Error(ErrorKind::kUsage, std::string("--subcapsular-mm ") + std::to_string(c.margin.subcapsular_mm) +
                                        " needs " + liver_option + "; none given");
   }
-  if (!c.tumour_labels.empty()) tumours = ParseLabelSelection(c.tumour_labels, "--tumour-labels");
-  if (!c.ablation_labels.empty()) ablation = ParseLabelSelection(c.ablation_labels, "--ablation-labels");
+  if (c.tumour_labels_given->count() > 0) tumours = ParseLabelSelection(c.tumour_labels, "--tumour-labels");
+  if (c.ablation_labels_given->count() > 0)
+    ablation = ParseLabelSelection(c.ablation_labels, "--ablation-labels");
   if (auto problem = ValidateThresholds(c.margin.thresholds)) throw Error(ErrorKind::kUsage, *problem);
 }
 
@@ -222,7 +271,9 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     PrepareOutput(c.assess_common.out_dir, log);
     if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
-    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log,
+    const Assessment a = RunAssess(p, log);
+    if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);
+    return Finish(a, c.assess_common, command_line, out, log,
                   archive && c.dicomweb.store ? &*archive : nullptr);
   }
   MarginParams& p = c.margin_params;
@@ -230,7 +281,15 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   p.margin = c.margin_common.margin;
   p.clinical = c.margin_common.clinical;
   PrepareOutput(c.margin_common.out_dir, log);
-  return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
+  const Assessment a = RunMargin(p, log);
+  if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);
+  return Finish(a, c.margin_common, command_line, out, log);
+}
+
+// "margo --help", or "margo assess --help" once a command was named.
+std::string HelpCommand(CLI::App& app) {
+  for (const CLI::App* cmd : app.get_subcommands()) return "margo " + cmd->get_name() + " --help";
+  return "margo --help";
 }
 
 }  // namespace
@@ -264,7 +323,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "error: " << e.what() << "\nRun 'margo --help' for usage.\n";
+    err << "error: " << e.what() << "; run '" << HelpCommand(app) << "' for usage\n";
     return ExitCode(ErrorKind::kUsage);
   }
   if (g.version) {

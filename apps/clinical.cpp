@@ -1,9 +1,14 @@
 #include "apps/clinical.h"
 
-#include <nlohmann/json.hpp>
-
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <limits>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <vector>
 
 #include "core/error.h"
 
@@ -12,29 +17,55 @@ namespace {
 
 using nlohmann::json;
 
+// Clinical inputs are 3 levels deep; deeper ones are refused with the wrong
+// value shown up to this depth, and for what lies deeper, by its depth alone.
+constexpr std::size_t kMaxNesting = 100;
+
 [[noreturn]] void Reject(const std::string& path, const std::string& what) {
   throw Error(ErrorKind::kInputUnreadable, "clinical inputs " + path + ": " + what);
 }
 
+// A value as the message shows it: short, however large the document.
+std::string Shown(const json& value) {
+  constexpr std::size_t kMaxShown = 60;
+  const std::string text = value.dump();
+  return text.size() <= kMaxShown ? text : text.substr(0, kMaxShown) + "...";
+}
+
+template <typename T>
+const char* Expected() {
+  if constexpr (std::is_same_v<T, bool>) return "true or false";
+  if constexpr (std::is_same_v<T, int>) return "a whole number >= 0";
+  return "a number >= 0";
+}
+
+// Missing keys are unknown values; null is refused (leave the key out) so
+// that a template's placeholders are not read as answers.
 template <typename T>
 std::optional<T> Field(const json& object, const std::string& key, const std::string& where, const std::string& path) {
   const auto found = object.find(key);
-  if (found == object.end() || found->is_null()) return std::nullopt;
-  const bool ok = std::is_same_v<T, bool> ? found->is_boolean() : found->is_number();
-  if (!ok) {
-    Reject(path, where + "." + key + " is " + found->dump() + "; expected " +
-                     (std::is_same_v<T, bool> ? "true or false" : "a number"));
+  if (found == object.end()) return std::nullopt;
+  const std::string name = where + "." + key;
+  if (found->is_null())
+    Reject(path, name + " is null; expected " + Expected<T>() + " (leave the key out if unknown)");
+  bool ok = std::is_same_v<T, bool> ? found->is_boolean() : found->is_number();
+  if constexpr (std::is_same_v<T, int>) {
+    ok = ok && std::floor(found->get<double>()) == found->get<double>() &&
+         found->get<double>() <= std::numeric_limits<int>::max();
   }
-  const T value = found->get<T>();
-  if constexpr (!std::is_same_v<T, bool>) {
-    if (value < 0) Reject(path, where + "." + key + " is " + found->dump() + "; expected a value >= 0");
+  if (!ok) Reject(path, name + " is " + Shown(*found) + "; expected " + Expected<T>());
+  if constexpr (std::is_same_v<T, bool>) {
+    return found->get<bool>();
+  } else {
+    const double value = found->get<double>();
+    if (value < 0) Reject(path, name + " is " + Shown(*found) + "; expected " + Expected<T>());
+    return static_cast<T>(value);
   }
-  return value;
 }
 
 void RequireKnownKeys(const json& object, std::initializer_list<const char*> keys, const std::string& where,
                       const std::string& path) {
-  if (!object.is_object()) Reject(path, where + " is " + object.dump() + "; expected an object");
+  if (!object.is_object()) Reject(path, where + " is " + Shown(object) + "; expected an object");
   for (const auto& item : object.items()) {
     bool known = false;
     for (const char* k : keys) known |= item.key() == k;
@@ -73,6 +104,44 @@ PatientRisk ReadPatient(const json& j, const std::string& path, TumourRisk& defa
   return p;
 }
 
+// Refuses, while parsing, nesting deeper than clinical inputs ever need
+// (deeper documents would exhaust the stack when dumped or destroyed) and a
+// key given twice in one object (the parser would keep the last silently).
+json::parser_callback_t StructureCheck(const std::string& path) {
+  struct Object {
+    std::string where;
+    std::set<std::string> keys;
+    std::string last_key;
+  };
+  auto open = std::make_shared<std::vector<Object>>();
+  return [open, path](int /*depth*/, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    if (event == E::object_start || event == E::array_start) {
+      if (open->size() >= kMaxNesting) {
+        Reject(path, "nested more than " + std::to_string(kMaxNesting) +
+                         " levels deep; expected at most 3 ({\"tumours\": {\"2\": {...}}})");
+      }
+      std::string where = "(top level)";
+      if (!open->empty()) {
+        const Object& parent = open->back();
+        const std::string key = parent.last_key.empty() ? "[]" : parent.last_key;
+        where = open->size() == 1 ? key : parent.where + "." + key;
+      }
+      open->push_back({where, {}, ""});
+    } else if (event == E::object_end || event == E::array_end) {
+      open->pop_back();
+    } else if (event == E::key) {
+      Object& object = open->back();
+      object.last_key = parsed.get<std::string>();
+      if (!object.keys.insert(object.last_key).second) {
+        Reject(path, "key " + (open->size() == 1 ? "" : object.where + ".") + object.last_key +
+                         " is given twice; expected each key once");
+      }
+    }
+    return true;
+  };
+}
+
 template <typename T>
 std::optional<T> Either(const std::optional<T>& own, const std::optional<T>& fallback) {
   return own ? own : fallback;
@@ -81,11 +150,12 @@ std::optional<T> Either(const std::optional<T>& own, const std::optional<T>& fal
 }  // namespace
 
 ClinicalInputs ReadClinicalInputs(const std::string& path) {
+  if (std::filesystem::is_directory(path)) Reject(path, "is a folder; expected a JSON file");
   std::ifstream in(path);
   if (!in) Reject(path, "cannot open");
   json j;
   try {
-    j = json::parse(in);
+    j = json::parse(in, StructureCheck(path));
   } catch (const json::exception& e) {
     Reject(path, std::string("not valid JSON: ") + e.what());
   }
@@ -94,7 +164,8 @@ ClinicalInputs ReadClinicalInputs(const std::string& path) {
   out.path = path;
   if (j.contains("patient")) out.patient = ReadPatient(j["patient"], path, out.patient_tumour_defaults);
   if (!j.contains("tumours")) return out;
-  if (!j["tumours"].is_object()) Reject(path, "tumours is " + j["tumours"].dump() + "; expected an object keyed by label");
+  if (!j["tumours"].is_object())
+    Reject(path, "tumours is " + Shown(j["tumours"]) + "; expected an object keyed by label");
   for (const auto& item : j["tumours"].items()) {
     std::size_t used = 0;
     int label = 0;
@@ -109,6 +180,17 @@ ClinicalInputs ReadClinicalInputs(const std::string& path) {
     out.tumours[static_cast<std::uint16_t>(label)] = ReadTumour(item.value(), "tumours." + item.key(), path);
   }
   return out;
+}
+
+void RequireEntriesMeasured(const ClinicalInputs& inputs, const std::vector<std::uint16_t>& measured_labels) {
+  for (const auto& entry : inputs.tumours) {
+    if (std::binary_search(measured_labels.begin(), measured_labels.end(), entry.first)) continue;
+    std::string measured;
+    for (std::uint16_t v : measured_labels) measured += (measured.empty() ? "" : ",") + std::to_string(v);
+    Reject(inputs.path,
+           "tumours." + std::to_string(entry.first) + " names label " + std::to_string(entry.first) +
+               ", which is not measured; expected one of the measured tumour labels " + measured);
+  }
 }
 
 TargetAssessment AssessTarget(const ClinicalInputs& inputs, const TumourMargin& tumour, double volume_ml) {

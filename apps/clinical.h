@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "margin/tumour_margin.h"
 
@@ -36,6 +37,12 @@ struct ClinicalInputs {
 // Throws Error(kInputUnreadable) naming the file, the key, the value found
 // and the value expected for anything malformed or unknown.
 ClinicalInputs ReadClinicalInputs(const std::string& path);
+
+// Throws Error(kInputUnreadable) naming the file, the label and the labels
+// measured if `inputs.tumours` has an entry for a label not among
+// `measured_labels` (sorted): the file and the label map disagree, and its
+// factors could otherwise be taken for another tumour's.
+void RequireEntriesMeasured(const ClinicalInputs& inputs, const std::vector<std::uint16_t>& measured_labels);
 
 struct TargetAssessment {
   std::optional<double> target_mm;  // 10 (high risk), 5 (low risk), none if undecidable

@@ -3,8 +3,6 @@
 #include <itkImageRegionIterator.h>
 
 #include <algorithm>
-#include <set>
-#include <sstream>
 
 #include "core/error.h"
 
@@ -25,13 +23,36 @@ std::uint16_t ParseLabel(const std::string& text, const std::string& option) {
   return static_cast<std::uint16_t>(value);
 }
 
+// `text` cut at every `separator`, keeping empty items so that "2,,3", "2,"
+// and "" are refused rather than read as "2,3", "2" and nothing. `whole`:
+// the option's text, for the message.
+std::vector<std::string> SplitItems(const std::string& text, char separator, const std::string& option,
+                                    const std::string& whole, const std::string& expected) {
+  if (whole.empty()) throw Error(ErrorKind::kUsage, option + ": empty; expected " + expected);
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    items.push_back(text.substr(start, end - start));
+    if (items.back().empty()) {
+      throw Error(ErrorKind::kUsage, option + ": '" + whole + "' has an empty item; expected " + expected);
+    }
+    if (end == std::string::npos) return items;
+    start = end + 1;
+  }
+}
+
+std::string Joined(const std::vector<std::uint16_t>& labels) {
+  std::string text;
+  for (std::uint16_t v : labels) text += (text.empty() ? "" : ",") + std::to_string(v);
+  return text.empty() ? "none" : text;
+}
+
 }  // namespace
 
 LabelSelection ParseLabelSelection(const std::string& text, const std::string& option) {
   LabelSelection out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
+  for (const std::string& item : SplitItems(text, ',', option, text, "labels such as 2,3 or 2-8")) {
     const auto dash = item.find('-', 1);
     if (dash == std::string::npos) {
       out.push_back(ParseLabel(item, option));
@@ -44,27 +65,24 @@ LabelSelection ParseLabelSelection(const std::string& text, const std::string& o
     }
     for (unsigned v = first; v <= last; ++v) out.push_back(static_cast<std::uint16_t>(v));
   }
-  if (out.empty()) throw Error(ErrorKind::kUsage, option + ": empty; expected labels such as 2,3 or 2-8");
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
 std::map<std::uint16_t, LabelSelection> ParseZoneMap(const std::string& text, const std::string& option) {
+  const char* example = "TUMOUR:ZONE[+ZONE], e.g. 2:1,3:1+2";
   std::map<std::uint16_t, LabelSelection> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
+  for (const std::string& item : SplitItems(text, ',', option, text, example)) {
     const auto colon = item.find(':');
     if (colon == std::string::npos) {
-      throw Error(ErrorKind::kUsage, option + ": '" + item + "' has no ':'; expected TUMOUR:ZONE[+ZONE], e.g. 2:1,3:1+2");
+      throw Error(ErrorKind::kUsage, option + ": '" + item + "' has no ':'; expected " + example);
     }
     const std::uint16_t tumour = ParseLabel(item.substr(0, colon), option);
     LabelSelection zones;
-    std::stringstream zs(item.substr(colon + 1));
-    std::string zone;
-    while (std::getline(zs, zone, '+')) zones.push_back(ParseLabel(zone, option));
-    if (zones.empty()) throw Error(ErrorKind::kUsage, option + ": tumour " + std::to_string(tumour) + " has no zone");
+    for (const std::string& zone : SplitItems(item.substr(colon + 1), '+', option, text, example)) {
+      zones.push_back(ParseLabel(zone, option));
+    }
     std::sort(zones.begin(), zones.end());
     if (!out.emplace(tumour, zones).second) {
       throw Error(ErrorKind::kUsage, option + ": tumour " + std::to_string(tumour) + " is listed twice");
@@ -77,11 +95,30 @@ void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zo
                                const std::vector<std::uint16_t>& tumour_labels) {
   for (const auto& entry : zone_map) {
     if (std::binary_search(tumour_labels.begin(), tumour_labels.end(), entry.first)) continue;
-    std::string present;
-    for (std::uint16_t v : tumour_labels) present += (present.empty() ? "" : ",") + std::to_string(v);
-    throw Error(ErrorKind::kUsage, "--zone-map names tumour " + std::to_string(entry.first) +
-                                       ", which the tumour label map does not contain (labels: " + present + ")");
+    throw Error(ErrorKind::kUsage,
+                "--zone-map names tumour " + std::to_string(entry.first) +
+                    ", which the tumour label map does not contain (labels: " + Joined(tumour_labels) + ")");
   }
+}
+
+void RequireSelectedLabelsPresent(const LabelSelection& selection, const std::vector<std::uint16_t>& present,
+                                  const std::string& option, const std::string& role,
+                                  const std::string& path) {
+  for (std::uint16_t wanted : selection) {
+    if (std::binary_search(present.begin(), present.end(), wanted)) continue;
+    throw Error(ErrorKind::kSegmentationInvalid, option + " " + std::to_string(wanted) + ": " + role + " " +
+                                                     path + " has no label " + std::to_string(wanted) +
+                                                     "; its labels are " + Joined(present));
+  }
+}
+
+void RequireTumourCountPlausible(const std::vector<std::uint16_t>& labels, const std::string& path) {
+  if (labels.size() <= kMaxTumourLabels) return;
+  throw Error(ErrorKind::kSegmentationInvalid,
+              "tumour labels " + path + ": " + std::to_string(labels.size()) + " distinct labels (" +
+                  std::to_string(labels.front()) + ".." + std::to_string(labels.back()) +
+                  "); expected at most " + std::to_string(kMaxTumourLabels) +
+                  " tumours (one label each), or choose them with --tumour-labels; is this a label map?");
 }
 
 void ApplySelection(LabelImage& labels, const LabelSelection& selection) {
@@ -93,12 +130,15 @@ void ApplySelection(LabelImage& labels, const LabelSelection& selection) {
 }
 
 std::vector<std::uint16_t> LabelsOf(const LabelImage& labels) {
-  std::set<std::uint16_t> found;
-  itk::ImageRegionConstIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());
-  for (; !it.IsAtEnd(); ++it) {
-    if (it.Get() != 0) found.insert(it.Get());
+  std::vector<bool> seen(65536, false);  // a table, not a set: one pass at memory speed
+  const LabelImage::PixelType* v = labels.GetBufferPointer();
+  const std::size_t n = labels.GetBufferedRegion().GetNumberOfPixels();
+  for (std::size_t i = 0; i < n; ++i) seen[v[i]] = true;
+  std::vector<std::uint16_t> found;
+  for (std::size_t label = 1; label < seen.size(); ++label) {
+    if (seen[label]) found.push_back(static_cast<std::uint16_t>(label));
   }
-  return {found.begin(), found.end()};
+  return found;
 }
 
 void RequireNotEmpty(const LabelImage& labels, const std::string& role, const std::string& path,

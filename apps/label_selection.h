@@ -8,16 +8,33 @@
 
 namespace margo {
 
-// Parses "2,3,7-9"; throws Error(kUsage) naming `option` on bad text.
+// The most distinct labels a tumour label map may hold (after --tumour-labels):
+// more is taken for a CT or a mislabelled map, refused before any tumour is
+// measured (docs/EXIT_CODES.md, code 5).
+inline constexpr std::size_t kMaxTumourLabels = 255;
+
+// Parses "2,3,7-9"; throws Error(kUsage) naming `option` on bad text,
+// empty items included ("2,,3", "2,", "").
 LabelSelection ParseLabelSelection(const std::string& text, const std::string& option);
 
 // Parses "2:1,3:1+2" (tumour label : zone labels joined by '+'); throws
-// Error(kUsage) naming `option` on bad text or a tumour listed twice.
+// Error(kUsage) naming `option` on bad text (empty items included: "2:1,",
+// "2:1+", "") or a tumour listed twice.
 std::map<std::uint16_t, LabelSelection> ParseZoneMap(const std::string& text, const std::string& option);
 
 // Throws Error(kUsage) if `zone_map` names a tumour label absent from `tumour_labels`.
 void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zone_map,
                                const std::vector<std::uint16_t>& tumour_labels);
+
+// Throws Error(kSegmentationInvalid) naming `option`, the label and the labels
+// present if `selection` asks for a label that `present` (sorted) lacks.
+void RequireSelectedLabelsPresent(const LabelSelection& selection, const std::vector<std::uint16_t>& present,
+                                  const std::string& option, const std::string& role,
+                                  const std::string& path);
+
+// Throws Error(kSegmentationInvalid) if `labels` (sorted, distinct) are more
+// than kMaxTumourLabels.
+void RequireTumourCountPlausible(const std::vector<std::uint16_t>& labels, const std::string& path);
 
 // Keeps the selected labels (all if the selection is empty); others become 0.
 void ApplySelection(LabelImage& labels, const LabelSelection& selection);

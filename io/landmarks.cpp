@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -39,6 +40,9 @@ bool ParseNumber(const std::string& text, double& value) {
 }  // namespace
 
 std::vector<Landmark> ReadLandmarks(const std::string& path) {
+  // A folder opens as an empty stream on Linux: say what it is, not that it holds no point.
+  if (std::filesystem::is_directory(path))
+    Fail(path, "is a folder; expected a CSV file (name,x,y,z per line)");
   std::ifstream in(path);
   if (!in) Fail(path, "cannot be opened");
   std::vector<Landmark> points;

@@ -109,7 +109,8 @@ TEST_F(CliErrorTest, EmptyTumourLabelsAreAnInvalidSegmentation) {
   const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
                                  "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
                                  "--tumour-labels", "40", "--out", report_dir, "--registration", "none"});
-  ExpectOneLineError(run, 5, "no labelled voxel", report_dir);
+  ExpectOneLineError(run, 5, "--tumour-labels 40: tumour labels " + In("tumours.nii.gz") + " has no label 40",
+                     report_dir);
 }
 
 TEST_F(CliErrorTest, TumourOutsideThePostFieldOfViewIsAPartialResult) {
@@ -162,6 +163,137 @@ TEST_F(CliErrorTest, LogFileReceivesTheErrorToo) {
   std::ifstream in(log);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("missing.nii.gz"), std::string::npos) << text;
+}
+
+// CLI11's range checks pass nan and inf (every comparison with nan is false).
+TEST_F(CliErrorTest, NonFiniteMillimetresAreUsageErrorsNamingOptionAndValue) {
+  testing::TempDir out;
+  for (const char* option :
+       {"--coverage-mm", "--shell-mm", "--subcapsular-mm", "--a0-threshold-mm", "--a1-threshold-mm"}) {
+    for (const char* value : {"nan", "inf", "-inf"}) {
+      SCOPED_TRACE(std::string(option) + " " + value);
+      const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                     In("ablation.nii.gz"), "--out", out.path().string(), option, value});
+      ExpectOneLineError(run, 2, std::string(option) + ": '" + value + "' is not a finite number",
+                         out.path().string());
+    }
+  }
+}
+
+TEST_F(CliErrorTest, ParseErrorsAreOneLineWithTheHelpHint) {
+  testing::TempDir out;
+  const std::vector<std::vector<std::string>> rows{{"--threads", "0", "margin"},
+                                                   {"margin", "--coverage-mm", ""},
+                                                   {"assess", "--space", "sideways"},
+                                                   {"margin", "--bogus-option"}};
+  for (const auto& args : rows) {
+    SCOPED_TRACE(args[0] + " " + args[1]);
+    const auto run = testing::Run(args);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << run.err;
+    EXPECT_EQ(run.err.rfind("error: ", 0), 0u) << run.err;
+    EXPECT_NE(run.err.find("--help' for usage"), std::string::npos) << run.err;
+  }
+}
+
+TEST_F(CliErrorTest, SelectedTumourLabelMissingFromTheMapIsAnInvalidSegmentation) {
+  testing::TempDir out;
+  const auto run =
+      testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
+                    out.path().string(), "--tumour-labels", "2,99"});
+  ExpectOneLineError(run, 5, "--tumour-labels 99", out.path().string());
+  EXPECT_NE(run.err.find("its labels are 2,3,4,5"), std::string::npos) << run.err;
+}
+
+TEST_F(CliErrorTest, AssessRefusesSelectedLabelsMissingFromEitherMap) {
+  testing::TempDir out;
+  auto with = [&](const std::string& option, const std::string& value) {
+    std::vector<std::string> args{"assess",
+                                  "--pre-ct",
+                                  In("pre_ct.nii.gz"),
+                                  "--post-ct",
+                                  In("post_ct.nii.gz"),
+                                  "--tumours",
+                                  In("tumours.nii.gz"),
+                                  "--ablation",
+                                  In("ablation.nii.gz"),
+                                  "--out",
+                                  out.path().string(),
+                                  "--registration",
+                                  "none",
+                                  option,
+                                  value};
+    return testing::Run(args);
+  };
+  ExpectOneLineError(with("--tumour-labels", "2,99"), 5, "--tumour-labels 99", out.path().string());
+  ExpectOneLineError(with("--ablation-labels", "77"), 5, "--ablation-labels 77", out.path().string());
+}
+
+TEST_F(CliErrorTest, ClinicalEntryForATumourNotMeasuredIsRefused) {
+  testing::TempDir out;
+  const std::string clinical = out / "clinical.json";
+  std::ofstream(clinical) << R"({"tumours": {"99": {"ras_mutant": true}}})";
+  const std::string dir = out / "run";
+  const auto run =
+      testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
+                    dir, "--clinical", clinical, "--no-html", "--no-surfaces"});
+  ExpectOneLineError(run, 3, "tumours.99 names label 99, which is not measured", dir);
+}
+
+// A CT or a scrambled map given as tumours: refused before memory runs out.
+TEST_F(CliErrorTest, LabelMapWithMoreLabelsThanTumoursIsRefused) {
+  testing::Grid grid;
+  grid.size = {20, 20, 20};
+  auto labels = testing::MakeImage<LabelImage>(grid);
+  std::uint16_t* v = labels->GetBufferPointer();
+  for (std::size_t i = 0; i < 8000; ++i) v[i] = static_cast<std::uint16_t>(1 + (i * 7919) % 300);
+  testing::TempDir dir;
+  WriteImage(*labels, dir / "many.nii.gz");
+  const std::string report_dir = dir / "run";
+  const auto run = testing::Run(
+      {"margin", "--tumours", dir / "many.nii.gz", "--ablation", dir / "many.nii.gz", "--out", report_dir});
+  ExpectOneLineError(run, 5, "300 distinct labels", report_dir);
+  EXPECT_NE(run.err.find("at most 255"), std::string::npos) << run.err;
+  // Choosing some of them is fine.
+  const auto chosen =
+      testing::Run({"margin", "--tumours", dir / "many.nii.gz", "--ablation", dir / "many.nii.gz", "--out",
+                    report_dir, "--tumour-labels", "1-3", "-q", "--no-html", "--no-surfaces"});
+  EXPECT_NE(chosen.exit_code, 5) << chosen.err;
+}
+
+TEST_F(CliErrorTest, EmptyItemsInLabelListsAreRefusedAlike) {
+  testing::TempDir out;
+  const std::vector<std::pair<std::string, std::string>> rows{
+      {"--zone-map", "2:1,"},     {"--zone-map", "2:1+"},      {"--zone-map", ""},
+      {"--zone-map", "2:1,,3:1"}, {"--tumour-labels", "2,,3"}, {"--tumour-labels", "2,"},
+      {"--tumour-labels", ""},    {"--ablation-labels", ""}};
+  for (const auto& [option, text] : rows) {
+    SCOPED_TRACE(option + " '" + text + "'");
+    const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                   In("ablation.nii.gz"), "--out", out.path().string(), option, text});
+    ExpectOneLineError(run, 2, option + ": ", out.path().string());
+    EXPECT_NE(run.err.find(text.empty() ? "empty" : "'" + text + "'"), std::string::npos) << run.err;
+  }
+}
+
+TEST_F(CliErrorTest, LandmarksGivenAsAFolderSayItIsAFolder) {
+  testing::TempDir out;
+  const std::string dir = out / "run";
+  const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
+                                 "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                                 "--landmarks-pre", out.path().string(), "--landmarks-post",
+                                 out.path().string(), "--out", dir, "--registration", "none"});
+  ExpectOneLineError(run, 3, "is a folder; expected a CSV file", dir);
+}
+
+TEST(HelpTest, MarginHelpListsOnlyWhatMarginDoes) {
+  const auto margin = testing::Run({"margin", "--help"});
+  EXPECT_EQ(margin.exit_code, 0);
+  EXPECT_EQ(margin.out.find("--no-dicom"), std::string::npos) << margin.out;
+  EXPECT_EQ(margin.out.find("post CT"), std::string::npos) << margin.out;
+  const auto assess = testing::Run({"assess", "--help"});
+  EXPECT_NE(assess.out.find("--no-dicom"), std::string::npos) << assess.out;
+  EXPECT_NE(assess.out.find("tumour labels on the post CT"), std::string::npos) << assess.out;
 }
 
 TEST(VersionTest, PrintsVersionsOnStdout) {

@@ -5,6 +5,10 @@
 
 #include <cmath>
 
+#include "io/dicom_ct_writer.h"
+#include "io/dicom_object.h"
+#include "io/dicom_seg_writer.h"
+#include "io/image_reader.h"
 #include "io/image_writer.h"
 #include "margin/tumour_margin.h"
 #include "tests/e2e/cli_harness.h"
@@ -78,6 +82,42 @@ TEST(MarginCommandTest, WarnsThatCoverageIsInferredOnThickSlices) {
   const nlohmann::json report = testing::ReadJson(out / "report.json");
   ASSERT_EQ(report["tumours"].size(), 1u);
   EXPECT_NEAR(report["tumours"][0]["min_margin_mm"].get<double>(), 8.0, 0.5 * 5.0);
+}
+
+// A SEG whose segments overlap needs --tumour-labels to pick one; margin
+// must pass the choice to the reader, as assess does.
+TEST(MarginCommandTest, TumourLabelsChooseAmongOverlappingSegSegments) {
+  testing::Grid grid;
+  grid.size = {24, 20, 12};
+  grid.spacing_mm = {0.8, 0.8, 2.5};
+  grid.origin_mm = {-12.0, 30.0, -40.0};
+  auto ct = testing::MakeImage<CtImage>(grid, -50.0f);
+  auto labels = testing::MakeImage<LabelImage>(grid, 0);
+  testing::Paint<LabelImage>(*labels, testing::Sphere({-4, 36, -27}, 6.0), 5);  // the zone beyond the tumour
+  testing::Paint<LabelImage>(*labels, testing::Sphere({-4, 36, -27}, 3.0), 3);
+  testing::TempDir dir, out;
+  DicomCtSpec ct_spec;
+  ct_spec.study_uid = DerivedUid("margin/study");
+  ct_spec.series_uid = DerivedUid("margin/series");
+  ct_spec.frame_of_reference = DerivedUid("margin/frame");
+  WriteDicomCtSeries(*ct, dir / "ct", ct_spec);
+  const LoadedCt loaded = LoadCt(dir / "ct", "CT");
+  labels->CopyInformation(loaded.image);
+  SegSpec seg;
+  seg.ct = loaded.report.dicom;
+  seg.grid = loaded.image.GetPointer();
+  seg.segments = {{"Tumour", "tumour label 3", SegmentKind::kTumour, labels.GetPointer(), {3}},
+                  {"Zone", "", SegmentKind::kAblationZone, labels.GetPointer(), {3, 5}}};
+  seg.uid_seed = "margin";
+  seg.software_version = "test";
+  WriteDicomSeg(seg, dir / "seg.dcm");
+  const auto run = testing::Run({"margin", "--tumours", dir / "seg.dcm", "--tumour-labels", "1", "--ablation",
+                                 dir / "seg.dcm", "--ablation-labels", "2", "--out", out.path().string(),
+                                 "--no-html", "--no-surfaces"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json report = testing::ReadJson(out / "report.json");
+  ASSERT_EQ(report["tumours"].size(), 1u);
+  EXPECT_EQ(report["tumours"][0]["label"], 1);
 }
 
 }  // namespace

@@ -71,16 +71,54 @@ TEST(ClinicalTest, MalformedFilesAreRefusedNamingTheKey) {
     const char* text;
     std::vector<std::string> parts;
   };
-  const Row rows[] = {{"{not json", {"not valid JSON"}},
-                      {R"({"patient": {"cea": 3}})", {"unknown key patient.cea"}},
-                      {R"({"tumours": {"2": {"ras_mutant": "yes"}}})", {"tumours.2.ras_mutant", "\"yes\"", "true or false"}},
-                      {R"({"tumours": {"two": {}}})", {"'two'", "1..65535"}},
-                      {R"({"patient": {"cea_ng_ml": -4}})", {"patient.cea_ng_ml", "-4", ">= 0"}},
-                      {R"([1, 2])", {"(top level)", "expected an object"}}};
+  const Row rows[] = {
+      {"{not json", {"not valid JSON"}},
+      {R"({"patient": {"cea": 3}})", {"unknown key patient.cea"}},
+      {R"({"tumours": {"2": {"ras_mutant": "yes"}}})", {"tumours.2.ras_mutant", "\"yes\"", "true or false"}},
+      {R"({"tumours": {"two": {}}})", {"'two'", "1..65535"}},
+      {R"({"patient": {"cea_ng_ml": -4}})", {"patient.cea_ng_ml", "-4", ">= 0"}},
+      {R"([1, 2])", {"(top level)", "expected an object"}},
+      {R"({"patient": {"liver_tumour_count": 2.5}})", {"patient.liver_tumour_count", "2.5", "whole number"}},
+      {R"({"patient": {"cea_ng_ml": null}})", {"patient.cea_ng_ml", "null", "leave the key out"}},
+      {R"({"tumours": {"2": {"size_mm": null}}})", {"tumours.2.size_mm", "null"}},
+      {R"({"patient": {"ras_mutant": true}, "patient": {}})", {"key patient", "twice"}},
+      {R"({"patient": {"cea_ng_ml": 1, "cea_ng_ml": 2}})", {"key patient.cea_ng_ml", "twice"}},
+      {R"({"tumours": {"2": {"ras_mutant": true, "ras_mutant": false}}})",
+       {"tumours.2.ras_mutant", "twice"}}};
   for (const Row& r : rows) {
     SCOPED_TRACE(r.text);
     testing::ExpectError([&] { Parse(r.text); }, ErrorKind::kInputUnreadable, r.parts);
   }
+}
+
+// Nesting far beyond any clinical file used to overflow the stack (exit 139).
+TEST(ClinicalTest, DeepNestingIsRefusedWithoutExhaustingTheStack) {
+  const std::string deep(100000, '['), closed(100000, ']');
+  for (const std::string& text : {deep + closed, R"({"patient": )" + deep + closed + "}"}) {
+    testing::ExpectError([&] { Parse(text); }, ErrorKind::kInputUnreadable,
+                         {"nested more than", "levels deep"});
+  }
+}
+
+TEST(ClinicalTest, AFolderIsRefusedAsAFolder) {
+  testing::TempDir dir;
+  testing::ExpectError([&] { ReadClinicalInputs(dir.path().string()); }, ErrorKind::kInputUnreadable,
+                       {dir.path().string(), "is a folder; expected a JSON file"});
+}
+
+TEST(ClinicalTest, WholeNumberCountsAreRead) {
+  EXPECT_EQ(Parse(R"({"patient": {"liver_tumour_count": 3}})").patient.liver_tumour_count, 3);
+  EXPECT_EQ(Parse(R"({"patient": {"liver_tumour_count": 3.0}})").patient.liver_tumour_count, 3);
+}
+
+TEST(ClinicalTest, EntriesForTumoursNotMeasuredAreRefusedNamingThem) {
+  const ClinicalInputs in = Parse(R"({"tumours": {"2": {}, "99": {"ras_mutant": true}}})");
+  RequireEntriesMeasured(in, {2, 3, 99});
+  testing::ExpectError(
+      [&] {
+        RequireEntriesMeasured(in, {2, 3, 4});
+      },
+      ErrorKind::kInputUnreadable, {"tumours.99", "not measured", "2,3,4"});
 }
 
 }  // namespace
