@@ -427,14 +427,18 @@ bool Surface::Inside(const Vec3& point_mm) const {
   return impl_->interpolator->IsInsideBuffer(p) && impl_->interpolator->Evaluate(p) > impl_->level;
 }
 
-double Surface::SignedMm(const Vec3& point_mm) const {
+double Surface::SignedMm(const Vec3& point_mm) const { return NearestMm(point_mm).signed_mm; }
+
+Surface::Foot Surface::NearestMm(const Vec3& point_mm) const {
   double x[3] = {point_mm[0], point_mm[1], point_mm[2]};
   const Closest c = ClosestPoint(*impl_, x);
   const double unsigned_mm = std::sqrt(c.distance2);
-  if (unsigned_mm > impl_->sign_from_mesh_within_mm) return Inside(point_mm) ? unsigned_mm : -unsigned_mm;
+  if (unsigned_mm > impl_->sign_from_mesh_within_mm) {
+    return {Inside(point_mm) ? unsigned_mm : -unsigned_mm, c.point};
+  }
   const double outward = (x[0] - c.point[0]) * c.outward[0] + (x[1] - c.point[1]) * c.outward[1] +
                          (x[2] - c.point[2]) * c.outward[2];
-  return outward > 0.0 ? -unsigned_mm : unsigned_mm;
+  return {outward > 0.0 ? -unsigned_mm : unsigned_mm, c.point};
 }
 
 bool Surface::TouchesImageEdge() const { return impl_->touches_edge; }
@@ -452,8 +456,16 @@ Closest ClosestPoint(const Surface::Impl& impl, const double x[3]) {
   const int nearest = impl.vertices.Nearest(p);
   Closest best;
   best.distance2 = std::numeric_limits<double>::infinity();
+  // Each triangle once, in the order first met (ties go to the first); a
+  // vertex of a rare fan beyond kMaxTried triangles is tested again.
+  constexpr std::size_t kMaxTried = 64;
+  std::array<int, kMaxTried> tried;
+  std::size_t n_tried = 0;
   auto try_triangles_of = [&](int vertex) {
     for (int t : impl.vertex_triangles[std::size_t(vertex)]) {
+      if (std::find(tried.begin(), tried.begin() + long(n_tried), t) != tried.begin() + long(n_tried))
+        continue;
+      if (n_tried < kMaxTried) tried[n_tried++] = t;
       const auto& tri = impl.world.triangles[std::size_t(t)];
       const TrianglePoint q = ClosestOnTriangle(p, impl.world.points[std::size_t(tri[0])],
                                                 impl.world.points[std::size_t(tri[1])],

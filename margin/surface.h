@@ -42,6 +42,12 @@ class Surface {
   // Signed distance (mm) to the surface: positive inside, negative outside
   // (margo's convention, docs/MARGINS.md).
   double SignedMm(const Vec3& point_mm) const;
+  // The same, and the surface point it is measured to.
+  struct Foot {
+    double signed_mm = 0.0;
+    Vec3 point_mm{};
+  };
+  Foot NearestMm(const Vec3& point_mm) const;
   // Inside the smoothed mask (its value above the iso-level).
   bool Inside(const Vec3& point_mm) const;
   // The mask reaches the border of its image: beyond it the surface is

@@ -180,7 +180,7 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, con
     return NotAssessable(m, buf);
   }
   const VolumeCoverage volume =
-      MeasureVolumeCoverage(*in.tumours, label, bounds, zone, in.to_measuring, in.options.shell_mm);
+      MeasureVolumeCoverage(*in.tumours, label, bounds, tumour, zone, in.to_measuring, in.options.shell_mm);
   m.residual_ml = volume.residual_ml;
   m.residual_percent = m.volume_ml > 0 ? 100.0 * volume.residual_ml / m.volume_ml : 0.0;
   m.shell_coverage = volume.shells;

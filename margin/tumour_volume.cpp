@@ -7,6 +7,7 @@
 
 #include "core/parallel_for.h"
 #include "margin/distance_map.h"
+#include "margin/shell_distance.h"
 
 namespace margo {
 namespace {
@@ -54,11 +55,16 @@ struct Counts {
 }  // namespace
 
 VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t label,
-                                     const itk::ImageRegion<3>& bounds, const Surface& zone,
-                                     const PointMap& to_measuring, const std::vector<double>& shell_mm) {
+                                     const itk::ImageRegion<3>& bounds, const Surface& tumour,
+                                     const Surface& zone, const PointMap& to_measuring,
+                                     const std::vector<double>& shell_mm) {
   const double largest = shell_mm.empty() ? 0.0 : *std::max_element(shell_mm.begin(), shell_mm.end());
-  const MaskImage::Pointer mask = LocalMask(labels, label, Grown(bounds, labels, largest));
-  const FloatImage::Pointer distance = SignedDistanceMm(*mask);
+  // The sub-voxel surface lies within about half a voxel of the voxel faces.
+  const auto& spacing = labels.GetSpacing();
+  const double slack = std::max({spacing[0], spacing[1], spacing[2]});
+  const MaskImage::Pointer mask = LocalMask(labels, label, Grown(bounds, labels, largest + slack));
+  const FloatImage::Pointer outside =
+      OutsideDistanceMm(*mask, *SignedDistanceMm(*mask), tumour, slack, largest + slack);
   const auto size = mask->GetLargestPossibleRegion().GetSize();
   const std::size_t slice = size[0] * size[1];
   // Each slice on any core: mapping voxel centres into the measuring space
@@ -67,21 +73,18 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
   ParallelFor(size[2], [&](std::size_t k) {
     Counts& c = slabs[k];
     const std::uint8_t* in_tumour = mask->GetBufferPointer() + k * slice;
-    const float* d = distance->GetBufferPointer() + k * slice;
+    const float* d = outside->GetBufferPointer() + k * slice;
     for (std::size_t at = 0; at < slice; ++at) {
-      const double outside_mm = -d[at];
+      const double outside_mm = d[at];
       if (in_tumour[at] == 0 && (outside_mm <= 0.0 || outside_mm > largest)) continue;
       const itk::Index<3> index{{long(at % size[0]), long(at / size[0]), long(k)}};
       MaskImage::PointType q;
       mask->TransformIndexToPhysicalPoint(index, q);
       const Vec3 point{q[0], q[1], q[2]};
       const bool covered = zone.Inside(to_measuring ? to_measuring(point) : point);
-      if (in_tumour[at] != 0) {
-        c.residual += covered ? 0 : 1;
-        continue;
-      }
+      if (in_tumour[at] != 0) c.residual += covered ? 0 : 1;
       for (std::size_t s = 0; s < shell_mm.size(); ++s) {
-        if (outside_mm > shell_mm[s]) continue;
+        if (outside_mm <= 0.0 || outside_mm > shell_mm[s]) continue;
         ++c.shell_total[s];
         c.shell_inside[s] += covered ? 1 : 0;
       }

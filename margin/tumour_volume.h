@@ -18,10 +18,12 @@ struct VolumeCoverage {
   CoverageCurve shells;        // (d, share of shell volume inside the zone)
 };
 
-// Distances from the tumour are voxel-face distances (distance_map.h):
-// shell membership is decided voxel by voxel.
+// Shell membership is decided voxel by voxel, by the distance of each voxel
+// centre outside `tumour`'s sub-voxel surface (shell_distance.h); residual
+// tumour by the voxels of the label map (as its volume is).
 VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t label,
-                                     const itk::ImageRegion<3>& bounds, const Surface& zone,
-                                     const PointMap& to_measuring, const std::vector<double>& shell_mm);
+                                     const itk::ImageRegion<3>& bounds, const Surface& tumour,
+                                     const Surface& zone, const PointMap& to_measuring,
+                                     const std::vector<double>& shell_mm);
 
 }  // namespace margo
