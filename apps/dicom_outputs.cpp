@@ -107,8 +107,9 @@ std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesy
                "registration, then the ablation zone(s)",
            ""},
           {kSrFile,
-           "DICOM SR (TID 1500): per tumour minimal margin, p5, surface coverage at 5 and 10 mm, category, "
-           "registration verdict; references segmentation.dcm and the post CT",
+           std::string("DICOM SR (TID 1500): per tumour minimal margin, p5, surface coverage at 5 and 10 mm, "
+                       "category") +
+               (a.verdict ? ", registration verdict" : "") + "; references segmentation.dcm and the post CT",
            ""}};
 }
 

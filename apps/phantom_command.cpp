@@ -27,7 +27,7 @@ CLI::App* AddPhantomCommand(CLI::App& app, PhantomParams& p) {
   cmd->add_option(
       "--hybrid-ct", p.hybrid_ct,
       "Hybrid mode: a real CT (DICOM folder or image) as the pre CT; the post CT is it warped, with "
-      "simulated ablation zones (needs --hybrid-labels)");
+      "simulated ablation zones (needs --hybrid-labels; writes NIfTI only)");
   cmd->add_option("--hybrid-labels", p.hybrid_labels,
                   "Hybrid mode: label map on the real CT's grid (liver label, then one label per tumour)");
   cmd->add_option("--liver-label", p.liver_label, "Hybrid mode: the liver's label value")
@@ -41,7 +41,10 @@ int RunPhantomCommand(const PhantomParams& p, std::ostream& out, Log& log) {
                                        std::string(p.hybrid_ct.empty() ? "--hybrid-labels" : "--hybrid-ct"));
   }
   if (!p.hybrid_ct.empty()) {
-    if (p.format != "nifti") throw Error(ErrorKind::kUsage, "--format " + p.format + ": hybrid mode writes NIfTI only");
+    if (p.format != "nifti")
+      throw Error(ErrorKind::kUsage,
+                  "--format " + p.format +
+                      ": hybrid mode writes NIfTI only (the real CT's own DICOM series is the DICOM test)");
     HybridParams h;
     h.ct = p.hybrid_ct;
     h.labels = p.hybrid_labels;

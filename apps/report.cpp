@@ -194,7 +194,9 @@ json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& co
                 const std::vector<OutputFile>& outputs) {
   json j;
   j["schema_version"] = kReportSchemaVersion;
-  j["software"] = {{"margo", v.margo}, {"git_revision", v.git_revision}, {"itk", v.itk}, {"vtk", v.vtk},
+  j["software"] = {{"margo", v.margo},      {"git_revision", v.git_revision},
+                   {"itk", v.itk},          {"vtk", v.vtk},
+                   {"dcmtk", v.dcmtk},      {"gdcm", v.gdcm},
                    {"compiler", v.compiler}};
   j["command_line"] = command_line;
   j["parameters"] = ParametersJson(a);

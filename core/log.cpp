@@ -84,9 +84,16 @@ void Log::EndProgress() {
 void Log::BeginStage(const std::string& name) {
   const StageTime done = stages_.Begin(name);
   if (done.name.empty()) return;
-  char buf[160];
+  char buf[200];
   std::snprintf(buf, sizeof buf, "stage %s: %.2f s (CPU %.2f s)", done.name.c_str(), done.wall_s, done.cpu_s);
-  Info(buf);
+  std::string line = buf;
+  for (const StageTime& t : stages_.Totals()) {
+    if (t.name != done.name || t.wall_s == done.wall_s) continue;
+    std::snprintf(buf, sizeof buf, ", %.2f s in all",
+                  t.wall_s);  // a stage resumed (report, resample, report)
+    line += buf;
+  }
+  Info(line);
 }
 
 void Log::EndStages() {

@@ -1,5 +1,6 @@
 #include "core/version.h"
 
+#include <gdcmConfigure.h>
 #include <itkConfigure.h>
 #include <vtkVersionMacros.h>
 
@@ -14,13 +15,15 @@ VersionInfo GetVersionInfo() {
   v.itk = std::to_string(ITK_VERSION_MAJOR) + "." + std::to_string(ITK_VERSION_MINOR) + "." +
           std::to_string(ITK_VERSION_PATCH);
   v.vtk = VTK_VERSION;
+  v.dcmtk = MARGO_DCMTK_VERSION;
+  v.gdcm = GDCM_VERSION;
   v.compiler = std::string("GCC ") + __VERSION__;
   return v;
 }
 
 std::string VersionText(const VersionInfo& v) {
-  return "margo " + v.margo + " (git " + v.git_revision + ")\nITK " + v.itk + ", VTK " + v.vtk +
-         ", " + v.compiler + "\n";
+  return "margo " + v.margo + " (git " + v.git_revision + ")\nITK " + v.itk + ", VTK " + v.vtk + ", DCMTK " +
+         v.dcmtk + ", GDCM " + v.gdcm + ", " + v.compiler + "\n";
 }
 
 }  // namespace margo

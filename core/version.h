@@ -10,6 +10,8 @@ struct VersionInfo {
   std::string git_revision;  // `git describe --always --dirty` at build time
   std::string itk;
   std::string vtk;
+  std::string dcmtk;  // DICOM SEG, RTSTRUCT and SR
+  std::string gdcm;   // DICOM series (through ITK)
   std::string compiler;
 };
 

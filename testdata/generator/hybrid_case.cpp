@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <thread>
@@ -102,8 +103,13 @@ std::vector<HybridTumour> ChooseTumours(std::map<std::uint16_t, Samples> faces, 
     if (label == p.liver_label) continue;
     const double ml = samples.voxels * voxel_ml;
     if (ml < p.min_tumour_ml || samples.touches_edge) {
-      log.Info("hybrid: tumour " + std::to_string(label) + " left out (" + std::to_string(ml) + " mL" +
-               (samples.touches_edge ? ", touches the image edge)" : ")"));
+      char why[96];
+      if (samples.touches_edge) {
+        std::snprintf(why, sizeof why, "%.2f mL, touches the image edge", ml);
+      } else {
+        std::snprintf(why, sizeof why, "%.2f mL, under the %.2g mL kept", ml, p.min_tumour_ml);
+      }
+      log.Info("hybrid: tumour " + std::to_string(label) + " left out (" + why + ")");
       continue;
     }
     HybridTumour t;
