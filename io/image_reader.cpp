@@ -7,6 +7,7 @@
 #include <itkNrrdImageIO.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "io/dicom_labels.h"
 #include "io/file_completeness.h"
 #include "io/itk_message.h"
+#include "io/memory_budget.h"
 #include "io/nifti_header.h"
 #include "io/nifti_voxels.h"
 
@@ -161,12 +163,26 @@ FileFormat ReadHeader(const std::string& path, const std::string& role) {
   return format;
 }
 
+// Refuses, before anything is allocated, an image that cannot fit in memory;
+// one whose file is far too small for it is cut short instead, and said so.
+void RequireImageFitsInMemory(const itk::ImageIOBase& io, const std::string& path, const std::string& role,
+                              const std::string& format, std::uint64_t bytes_per_voxel) {
+  const std::array<std::uint64_t, 3> size = {io.GetDimensions(0), io.GetDimensions(1), io.GetDimensions(2)};
+  const std::uint64_t stored = io.GetImageSizeInBytes(), budget = MemoryBudgetBytes();
+  if (stored + size[0] * size[1] * size[2] * bytes_per_voxel <= budget) return;
+  std::error_code ec;
+  const std::uint64_t file_bytes = fs::file_size(path, ec);
+  if (!ec && stored / kDeflateMaxRatio > file_bytes) CheckVoxelDataComplete(path, role, format, stored);
+  RequireFitsInMemory(path, role, size, stored, bytes_per_voxel, budget);
+}
+
 // Reads a 3D scalar image file, its header already read (ReadHeader), as
 // TImage's pixel type (ITK casts).
 template <typename TImage>
 typename TImage::Pointer ReadFile(const FileFormat& format, const std::string& path, const std::string& role,
                                   LoadReport& report) {
   report.format = format.name;
+  RequireImageFitsInMemory(*format.io, path, role, format.name, sizeof(typename TImage::PixelType));
   auto reader = itk::ImageFileReader<TImage>::New();
   reader->SetImageIO(format.io);
   reader->SetFileName(path);

@@ -9,6 +9,7 @@
 #include <itkMetaImageIO.h>
 #include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -406,6 +407,42 @@ TEST(ImageReaderTest, CtWithNonFiniteVoxelsIsUnreadable) {
   margo::WriteImage(*image, path);
   ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable,
               {"pre CT", path, "voxel (0, 1, 2) is -inf"});
+}
+
+// Lowers the soft data-size limit (ulimit -d) for its lifetime.
+class DataLimit {
+ public:
+  explicit DataLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_DATA, &saved_);
+    rlimit lower = saved_;
+    lower.rlim_cur = std::min(bytes, saved_.rlim_max);
+    setrlimit(RLIMIT_DATA, &lower);
+  }
+  ~DataLimit() { setrlimit(RLIMIT_DATA, &saved_); }
+
+ private:
+  rlimit saved_{};
+};
+
+// An image bigger than the memory margo may use ended the run as "internal
+// error: std::bad_alloc", naming nothing. A 2 GiB label map (its voxel file
+// sparse, so it takes no disk) under a 1 GiB limit is refused from its header.
+TEST(ImageReaderTest, ImageTooBigForMemoryIsUnreadableBeforeAllocating) {
+  TempDir dir;
+  const std::string path = dir / "big.mhd";
+  {
+    std::ofstream out(path);
+    out << "ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\n"
+           "CompressedData = False\nTransformMatrix = 1 0 0 0 1 0 0 0 1\nOffset = 0 0 0\n"
+           "ElementSpacing = 1 1 1\nDimSize = 2048 1024 1024\nElementType = MET_UCHAR\nElementDataFile = "
+           "big.raw\n";
+  }
+  std::ofstream(dir / "big.raw", std::ios::binary).close();
+  fs::resize_file(dir / "big.raw", std::uintmax_t(2048) * 1024 * 1024);
+  const DataLimit limit(rlim_t(1) << 30);
+  ExpectError([&] { LoadLabels(path, "tumour labels"); }, ErrorKind::kInputUnreadable,
+              {"tumour labels", path, "2048 x 1024 x 1024 = 2147483648 voxels", "needs 6.0 GiB",
+               "expected at most 1.0 GiB"});
 }
 
 TEST(ImageReaderTest, LabelsThatAreNotWholeNumbersAreInvalidSegmentation) {
