@@ -122,7 +122,13 @@ class HeaderCheck {
     std::string found;
     for (std::size_t i = offset; i < offset + 4 && bytes_[i] != '\0'; ++i) {
       const unsigned char c = static_cast<unsigned char>(bytes_[i]);
-      found += (c >= 32 && c < 127) ? std::string(1, char(c)) : Format("\\x%02x", c);
+      if (c >= 32 && c < 127) {
+        found += char(c);
+      } else {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", unsigned(c));
+        found += hex;
+      }
     }
     Unreadable("NIfTI magic is '" + found + "'; expected '" + expected +
                "' (a single-file NIfTI; ANALYZE 7.5 and .hdr/.img pairs are not supported)");

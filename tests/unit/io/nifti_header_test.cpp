@@ -118,6 +118,8 @@ const std::vector<Row>& Rows() {
       // 6. Read as ANALYZE 7.5, geometry dropped.
       {"magic", [](auto& h) { std::memcpy(h.data() + kMagic, "xx+", 4); }, ErrorKind::kInputUnreadable,
        "NIfTI magic is 'xx+'; expected 'n+1'"},
+      {"magic unprintable", [](auto& h) { std::memcpy(h.data() + kMagic, "\x01\xff+", 4); },
+       ErrorKind::kInputUnreadable, "NIfTI magic is '\\x01\\xff+'; expected 'n+1'"},
       // 7. "expected 9223372036856997888 bytes"; sizeof_hdr accepted.
       {"vox_offset NaN", [](auto& h) { Set(h, kVoxOffset, kNaN); }, ErrorKind::kInputUnreadable,
        "vox_offset is nan; expected a finite byte offset of 352 or more"},
