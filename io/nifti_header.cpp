@@ -175,7 +175,7 @@ class HeaderCheck {
   // ITK takes its spacing from pixdim, and nifti1_io replaces a zero, NaN or
   // negative pixdim with 1 mm without a word.
   void RequireSpacing() const {
-    for (int a = 0; a < 3; ++a) {
+    for (int a = 0; a < std::min<int>(3, h_.Short(40)); ++a) {  // a 2D file is refused for its dimensions
       const double s = h_.Float(76 + 4 * std::size_t(a + 1));
       if (!(s >= kMinSpacingMm && s <= kMaxSpacingMm)) {
         BadGeometry(Format("spacing %g mm along ", s) + kAxis[a] + " (pixdim[" + std::to_string(a + 1) +

@@ -109,6 +109,12 @@ const std::vector<Row>& Rows() {
       // 5. "NiftiImageIO(0x...): ... is not recognized as a NIFTI file".
       {"dim[0] 9", [](auto& h) { Set<std::int16_t>(h, kDim, 9); }, ErrorKind::kInputUnreadable,
        "dim[0] is 9; expected 1 to 7 dimensions"},
+      {"2D, pixdim[3] 0",
+       [](auto& h) {
+         Set<std::int16_t>(h, kDim, 2), Set<std::int16_t>(h, kDim + 6, 1), Set(h, kPixdim + 12, 0.0f);
+       },
+       ErrorKind::kInputUnreadable,
+       "image has 2 dimensions and 1 component per voxel; expected a 3D scalar volume"},
       {"dim[1] 0", [](auto& h) { Set<std::int16_t>(h, kDim + 2, 0); }, ErrorKind::kInputUnreadable,
        "dim[1] is 0; expected at least 1 voxel"},
       {"datatype", [](auto& h) { Set<std::int16_t>(h, kDatatype, 999); }, ErrorKind::kInputUnreadable,
