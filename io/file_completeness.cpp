@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -21,27 +22,72 @@ namespace {
                   " bytes of header and voxel data; expected " + std::to_string(expected));
 }
 
-// All bytes of a plain file (its size) or of a gzip-compressed one (counted
-// through zlib).
-std::uint64_t DecompressedSize(const std::string& path, const std::string& role, std::string& head) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": cannot open");
+bool GzipMagicAt(const z_stream& z) {
+  return z.avail_in > 0 && z.next_in[0] == 0x1f && (z.avail_in < 2 || z.next_in[1] == 0x8b);
+}
+
+// Bytes inflated out of the gzip data in `in`, every member to its end. zlib's
+// gzread returns all the voxels of a stream cut inside its 8-byte trailer
+// (CRC and length) without a word; here such a stream is truncated. Bytes
+// after the last member that are not another member are ignored, as gzread
+// ignores them.
+std::uint64_t InflatedGzipSize(std::ifstream& in, const std::string& path, const std::string& role,
+                               std::string& head) {
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+    throw Error(ErrorKind::kInternal, "zlib: inflateInit2 failed");
+  std::vector<unsigned char> input(1 << 16), output(1 << 16);
+  const auto refill = [&] {
+    in.read(reinterpret_cast<char*>(input.data()), std::streamsize(input.size()));
+    z.next_in = input.data();
+    z.avail_in = static_cast<uInt>(in.gcount());
+    return z.avail_in > 0;
+  };
   std::uint64_t total = 0;
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) {
-    if (head.size() < 1024) head.append(buffer, std::min<std::size_t>(std::size_t(n), 1024 - head.size()));
-    total += std::uint64_t(n);
-    if (gzdirect(file) == 1) {  // not compressed: its size says it all
-      gzclose(file);
-      return std::filesystem::file_size(path);
+  int code = Z_OK;
+  while (z.avail_in > 0 || refill()) {
+    z.next_out = output.data();
+    z.avail_out = static_cast<uInt>(output.size());
+    code = inflate(&z, Z_NO_FLUSH);
+    const std::size_t produced = output.size() - z.avail_out;
+    if (head.size() < 1024)
+      head.append(reinterpret_cast<char*>(output.data()), std::min(produced, 1024 - head.size()));
+    total += produced;
+    if (code == Z_STREAM_END) {
+      if ((z.avail_in == 0 && !refill()) || !GzipMagicAt(z)) break;
+      inflateReset(&z);  // another member follows (as `cat a.gz b.gz` makes)
+    } else if (code != Z_OK && code != Z_BUF_ERROR) {
+      const std::string message = z.msg != nullptr ? z.msg : "zlib error " + std::to_string(code);
+      inflateEnd(&z);
+      throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": corrupt compressed data: " + message);
     }
   }
-  int code = Z_OK;
-  const std::string message = n < 0 ? gzerror(file, &code) : "";
-  gzclose(file);
-  if (n < 0) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": corrupt compressed data: " + message);
+  inflateEnd(&z);
+  if (code != Z_STREAM_END) {
+    throw Error(
+        ErrorKind::kInputUnreadable,
+        role + " " + path + ": file is truncated: its gzip data ends after " + std::to_string(total) +
+            " inflated bytes without the stream's end and its CRC and length; expected a complete gzip "
+            "stream");
+  }
   return total;
+}
+
+// All bytes of a plain file (its size) or of a gzip-compressed one (counted
+// through zlib); the first kilobyte of them in `head`.
+std::uint64_t DecompressedSize(const std::string& path, const std::string& role, std::string& head) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": cannot open");
+  char magic[2] = {0, 0};
+  in.read(magic, 2);
+  in.seekg(0);
+  if (!(static_cast<unsigned char>(magic[0]) == 0x1f && static_cast<unsigned char>(magic[1]) == 0x8b)) {
+    head.resize(1024);
+    in.read(&head[0], std::streamsize(head.size()));
+    head.resize(std::size_t(in.gcount()));
+    return std::filesystem::file_size(path);
+  }
+  return InflatedGzipSize(in, path, role, head);
 }
 
 // Voxel bytes as stored, from the header itself: ITK reports a scaled
@@ -85,7 +131,7 @@ void CheckNifti(const std::string& path, const std::string& role, std::uint64_t 
   if (header_size == 348 && head.size() >= 112) {
     float vox_offset = 0;
     std::memcpy(&vox_offset, head.data() + 108, 4);
-    offset = static_cast<std::uint64_t>(vox_offset);
+    if (vox_offset >= 0.0f && vox_offset < 1e18f) offset = static_cast<std::uint64_t>(vox_offset);
   } else if (header_size == 540 && head.size() >= 176) {
     std::int64_t vox_offset = 0;
     std::memcpy(&vox_offset, head.data() + 168, 8);

@@ -6,6 +6,8 @@
 #include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,15 +16,15 @@
 #include "core/error.h"
 #include "io/dicom_labels.h"
 #include "io/file_completeness.h"
+#include "io/itk_message.h"
+#include "io/memory_budget.h"
+#include "io/nifti_header.h"
 #include "io/nifti_voxels.h"
 
 namespace fs = std::filesystem;
 
 namespace margo {
 namespace {
-
-constexpr double kMinSpacingMm = 0.01;
-constexpr double kMaxSpacingMm = 50.0;
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
   if (s.size() < suffix.size()) return false;
@@ -96,27 +98,96 @@ typename TImage::Pointer ReadNiftiOwnPass(itk::ImageFileReader<TImage>& reader, 
   return image;
 }
 
-// Reads a 3D scalar image file as TImage's pixel type (ITK casts), checking
-// dimensionality on the way.
-template <typename TImage>
-typename TImage::Pointer ReadFile(const std::string& path, const std::string& role, LoadReport& report) {
+[[noreturn]] void RethrowItk(const itk::ExceptionObject& e, const std::string& path, const std::string& role,
+                             const std::string& format) {
+  const std::string what = e.GetDescription();
+  throw Error(ItkRefusedGeometry(what) ? ErrorKind::kGeometryInvalid : ErrorKind::kInputUnreadable,
+              role + " " + path + ": cannot read as " + format + ": " + PlainItkMessage(what));
+}
+
+void RequireNotEmpty(const std::string& path, const std::string& role, const std::string& format) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0 && !ec) {
+    throw Error(ErrorKind::kInputUnreadable,
+                role + " " + path + ": file is empty (0 bytes); expected a " + format + " image");
+  }
+}
+
+void RequireScalarVolume(const itk::ImageIOBase& io, const std::string& path, const std::string& role) {
+  const unsigned dims = io.GetNumberOfDimensions();
+  bool extra_axes = false;
+  for (unsigned d = 3; d < dims; ++d) extra_axes |= io.GetDimensions(d) > 1;
+  const unsigned components = io.GetNumberOfComponents();
+  if (dims < 3 || extra_axes || components != 1) {
+    throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": image has " + std::to_string(dims) +
+                                                 " dimensions and " + std::to_string(components) +
+                                                 (components == 1 ? " component" : " components") +
+                                                 " per voxel; expected a 3D scalar volume");
+  }
+  if (io.GetComponentType() == itk::IOComponentEnum::UNKNOWNCOMPONENTTYPE) {
+    throw Error(ErrorKind::kInputUnreadable,
+                role + " " + path +
+                    ": voxel type is not recognised; expected 8- to 64-bit integers "
+                    "or 32- or 64-bit floating point");
+  }
+}
+
+// The grid as the file states it, before ITK's reader turns a negative
+// spacing into a flipped axis or refuses a zero one with its own words.
+ImageGeometry StatedGeometry(const itk::ImageIOBase& io) {
+  ImageGeometry g;
+  for (unsigned c = 0; c < 3; ++c) {
+    g.size[c] = io.GetDimensions(c);
+    g.spacing_mm[c] = io.GetSpacing(c);
+    g.origin_mm[c] = io.GetOrigin(c);
+    const std::vector<double> axis = io.GetDirection(c);
+    for (unsigned r = 0; r < 3 && r < axis.size(); ++r) g.direction[r][c] = axis[r];
+  }
+  return g;
+}
+
+// The format of `path` with its header read (by margo first for NIfTI):
+// a 3D scalar volume on a grid margo trusts.
+FileFormat ReadHeader(const std::string& path, const std::string& role) {
   FileFormat format = FormatOf(path, role);
+  RequireNotEmpty(path, role, format.name);
+  if (format.name == "NIfTI") CheckNiftiHeader(path, role);
+  format.io->SetFileName(path);
+  try {
+    format.io->ReadImageInformation();
+  } catch (const itk::ExceptionObject& e) {
+    RethrowItk(e, path, role, format.name);
+  }
+  RequireScalarVolume(*format.io, path, role);
+  CheckGeometry(StatedGeometry(*format.io), role, path);
+  return format;
+}
+
+// Refuses, before anything is allocated, an image that cannot fit in memory;
+// one whose file is far too small for it is cut short instead, and said so.
+void RequireImageFitsInMemory(const itk::ImageIOBase& io, const std::string& path, const std::string& role,
+                              const std::string& format, std::uint64_t bytes_per_voxel) {
+  const std::array<std::uint64_t, 3> size = {io.GetDimensions(0), io.GetDimensions(1), io.GetDimensions(2)};
+  const std::uint64_t stored = io.GetImageSizeInBytes(), budget = MemoryBudgetBytes();
+  if (stored + size[0] * size[1] * size[2] * bytes_per_voxel <= budget) return;
+  std::error_code ec;
+  const std::uint64_t file_bytes = fs::file_size(path, ec);
+  if (!ec && stored / kDeflateMaxRatio > file_bytes) CheckVoxelDataComplete(path, role, format, stored);
+  RequireFitsInMemory(path, role, size, stored, bytes_per_voxel, budget);
+}
+
+// Reads a 3D scalar image file, its header already read (ReadHeader), as
+// TImage's pixel type (ITK casts).
+template <typename TImage>
+typename TImage::Pointer ReadFile(const FileFormat& format, const std::string& path, const std::string& role,
+                                  LoadReport& report) {
   report.format = format.name;
+  RequireImageFitsInMemory(*format.io, path, role, format.name, sizeof(typename TImage::PixelType));
   auto reader = itk::ImageFileReader<TImage>::New();
   reader->SetImageIO(format.io);
   reader->SetFileName(path);
   try {
     reader->UpdateOutputInformation();
-    const unsigned dims = format.io->GetNumberOfDimensions();
-    bool extra_axes = false;
-    for (unsigned d = 3; d < dims; ++d) extra_axes |= format.io->GetDimensions(d) > 1;
-    const unsigned components = format.io->GetNumberOfComponents();
-    if (dims < 3 || extra_axes || components != 1) {
-      throw Error(ErrorKind::kInputUnreadable,
-                  role + " " + path + ": image has " + std::to_string(dims) + " dimensions and " +
-                      std::to_string(components) + (components == 1 ? " component" : " components") +
-                      " per voxel; expected a 3D scalar volume");
-    }
     if (format.name == "NIfTI") {
       if (typename TImage::Pointer image = ReadNiftiOwnPass<TImage>(*reader, *format.io, path, role)) return image;
     }
@@ -129,8 +200,7 @@ typename TImage::Pointer ReadFile(const std::string& path, const std::string& ro
     }
     complete.Wait();
   } catch (const itk::ExceptionObject& e) {
-    throw Error(ErrorKind::kInputUnreadable,
-                role + " " + path + ": cannot read as " + format.name + ": " + e.GetDescription());
+    RethrowItk(e, path, role, format.name);
   }
   typename TImage::Pointer image = reader->GetOutput();
   image->DisconnectPipeline();
@@ -138,19 +208,31 @@ typename TImage::Pointer ReadFile(const std::string& path, const std::string& ro
 }
 
 // True when the file stores unsigned integers of at most 16 bits, one per
-// voxel: values a label map may hold as they are. Unreadable headers answer
-// false and are reported by the full read.
-bool StoredAsSmallUnsigned(const std::string& path, const std::string& role) {
-  FileFormat format = FormatOf(path, role);
-  try {
-    format.io->SetFileName(path);
-    format.io->ReadImageInformation();
-  } catch (const itk::ExceptionObject&) {
-    return false;
-  }
+// voxel: values a label map may hold as they are.
+bool StoredAsSmallUnsigned(const itk::ImageIOBase& io) {
   using IOComponent = itk::IOComponentEnum;
-  const IOComponent c = format.io->GetComponentType();
-  return format.io->GetNumberOfComponents() == 1 && (c == IOComponent::UCHAR || c == IOComponent::USHORT);
+  const IOComponent c = io.GetComponentType();
+  return c == IOComponent::UCHAR || c == IOComponent::USHORT;
+}
+
+// True when the file stores floating-point values (ITK also reports a
+// NIfTI with scl_slope/scl_inter so): the only ones that can be NaN or Inf.
+bool StoredAsFloatingPoint(const itk::ImageIOBase& io) {
+  using IOComponent = itk::IOComponentEnum;
+  return io.GetComponentType() == IOComponent::FLOAT || io.GetComponentType() == IOComponent::DOUBLE;
+}
+
+// NaN or Inf in a CT reaches registration's metric and crashes it.
+void RequireFiniteVoxels(const CtImage& image, const std::string& path, const std::string& role) {
+  const float* voxels = image.GetBufferPointer();
+  const std::size_t n = image.GetBufferedRegion().GetNumberOfPixels();
+  const float* bad = std::find_if_not(voxels, voxels + n, [](float v) { return std::isfinite(v); });
+  if (bad == voxels + n) return;
+  const auto index = image.ComputeIndex(itk::OffsetValueType(bad - voxels));
+  char buf[200];
+  std::snprintf(buf, sizeof buf, ": voxel (%ld, %ld, %ld) is %g; expected finite HU", long(index[0]),
+                long(index[1]), long(index[2]), double(*bad));
+  throw Error(ErrorKind::kInputUnreadable, role + " " + path + buf);
 }
 
 LoadedCt LoadDicomStack(const std::string& folder, const DicomSelection& selection);
@@ -228,7 +310,9 @@ LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSel
   if (fs::is_directory(path)) {
     out = LoadDicomCt(path, role, selection);
   } else {
-    out.image = ReadFile<CtImage>(path, role, out.report);
+    const FileFormat format = ReadHeader(path, role);
+    out.image = ReadFile<CtImage>(format, path, role, out.report);
+    if (StoredAsFloatingPoint(*format.io)) RequireFiniteVoxels(*out.image, path, role);
   }
   out.report.path = path;
   out.report.geometry = GeometryOf(*out.image);
@@ -251,15 +335,16 @@ LoadedLabels LoadLabels(const std::string& path, const std::string& role, const 
   }
   LoadedLabels out;
   out.report.path = path;
-  if (StoredAsSmallUnsigned(path, role)) {
+  const FileFormat format = ReadHeader(path, role);
+  if (StoredAsSmallUnsigned(*format.io)) {
     // Every stored value is a valid label: read straight into the label
     // type (no float copy of the volume, no per-voxel check).
-    out.image = ReadFile<LabelImage>(path, role, out.report);
+    out.image = ReadFile<LabelImage>(format, path, role, out.report);
     out.report.geometry = GeometryOf(*out.image);
     CheckGeometry(out.report.geometry, role, path);
     return out;
   }
-  CtImage::Pointer values = ReadFile<CtImage>(path, role, out.report);
+  CtImage::Pointer values = ReadFile<CtImage>(format, path, role, out.report);
   out.report.geometry = GeometryOf(*values);
   CheckGeometry(out.report.geometry, role, path);
   out.image = ToLabels(*values, role, path);

@@ -60,6 +60,10 @@ struct LabelReference {
 // series must be among them (else Error(kSegmentationInvalid)).
 LoadedLabels LoadLabels(const std::string& path, const std::string& role, const LabelReference& reference = {});
 
+// Voxel spacing margo trusts, along every axis.
+inline constexpr double kMinSpacingMm = 0.01;
+inline constexpr double kMaxSpacingMm = 50.0;
+
 // Rejects zero, negative or absurd spacing and non-orthonormal directions.
 void CheckGeometry(const ImageGeometry& g, const std::string& role, const std::string& path);
 

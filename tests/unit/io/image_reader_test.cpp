@@ -9,6 +9,7 @@
 #include <itkMetaImageIO.h>
 #include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -241,28 +243,41 @@ void WriteTruncated(const std::string& path, double fraction) {
   fs::resize_file(path, static_cast<std::uintmax_t>(double(fs::file_size(path)) * fraction));
 }
 
+// One message naming the file and what is wrong with it, without ITK's
+// "ITK ERROR: NrrdImageIO(0x55ce...):" prefixes or teem's chain of functions.
 TEST(ImageReaderTest, CorruptFilesAreUnreadable) {
   struct Corrupt {
     const char* file_name;
     std::function<void(const std::string&)> make;
+    const char* says;
   };
   const std::vector<Corrupt> cases = {
       {"garbage.nii.gz",
-       [](const std::string& p) { std::ofstream(p, std::ios::binary) << std::string(2048, '\x5a'); }},
-      {"empty.nii", [](const std::string& p) { std::ofstream(p, std::ios::binary); }},
-      {"text.nrrd", [](const std::string& p) { std::ofstream(p) << "this is not NRRD\n"; }},
+       [](const std::string& p) { std::ofstream(p, std::ios::binary) << std::string(2048, '\x5a'); },
+       "sizeof_hdr is 1515870810; expected 348"},
+      {"empty.nii", [](const std::string& p) { std::ofstream(p, std::ios::binary); },
+       "file is empty (0 bytes)"},
+      {"text.nrrd", [](const std::string& p) { std::ofstream(p) << "this is not NRRD\n"; },
+       "cannot read as NRRD"},
       {"garbage.mha",
-       [](const std::string& p) { std::ofstream(p, std::ios::binary) << std::string(512, '\x01'); }},
+       [](const std::string& p) { std::ofstream(p, std::ios::binary) << std::string(512, '\x01'); },
+       "cannot read as MetaImage"},
       // A valid header whose (gzip-compressed) voxel data stops early.
-      {"truncated.nrrd", [](const std::string& p) { WriteTruncated(p, 0.9); }},
+      {"truncated.nrrd", [](const std::string& p) { WriteTruncated(p, 0.9); }, "cannot read as NRRD"},
   };
   for (const Corrupt& c : cases) {
     SCOPED_TRACE(c.file_name);
     TempDir dir;
     const std::string path = dir / c.file_name;
     c.make(path);
-    ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable,
-                {"pre CT", path, "cannot read as"});
+    ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable, {"pre CT", path, c.says});
+    try {
+      LoadCt(path, "pre CT");
+    } catch (const Error& e) {
+      for (const char* noise : {"ITK ERROR", "itk::ERROR", "(0x", "[nrrd]", "No such file"}) {
+        EXPECT_EQ(std::string(e.what()).find(noise), std::string::npos) << e.what();
+      }
+    }
   }
 }
 
@@ -347,10 +362,87 @@ TEST(ImageReaderTest, ZeroSpacingIsRefused) {
   TempDir dir;
   const std::string path = dir / "flat.mha";
   WriteRawMha(path, "1 0 1", kIdentity3);
-  // ITK itself refuses a zero spacing while reading the header ("A spacing of
-  // 0 is not allowed"), before margo's own spacing check could run, so this
-  // surfaces as unreadable input rather than invalid geometry.
-  ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable, {"pre CT", path, "spacing of 0"});
+  // Checked on the spacing the header states, before ITK's reader refuses it
+  // in its own words ("A spacing of 0 is not allowed").
+  ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kGeometryInvalid,
+              {"pre CT", path, "spacing along axis 1 is 0 mm; expected 0.01 to 50 mm"});
+}
+
+// ITK's reader turns a negative MetaImage spacing into a flipped axis without
+// a word, and refuses a zero NRRD space direction in its own words (exit 3).
+TEST(ImageReaderTest, NegativeOrZeroStatedSpacingIsInvalidGeometry) {
+  TempDir dir;
+  const std::string mha = dir / "negative.mha";
+  WriteRawMha(mha, "-1.6 1 1", kIdentity3);
+  ExpectError([&] { LoadLabels(mha, "tumour labels"); }, ErrorKind::kGeometryInvalid,
+              {"tumour labels", mha, "spacing along axis 0 is -1.6 mm; expected 0.01 to 50 mm"});
+  const std::string nrrd = dir / "zero_direction.nrrd";
+  {
+    std::ofstream out(nrrd, std::ios::binary);
+    out << "NRRD0004\ntype: ushort\ndimension: 3\nspace: left-posterior-superior\nsizes: 3 3 3\n"
+           "space directions: (0,0,0) (0,1.6,0) (0,0,2)\nkinds: domain domain domain\nendian: little\n"
+           "encoding: raw\nspace origin: (0,0,0)\n\n"
+        << std::string(27 * 2, '\0');
+  }
+  ExpectError([&] { LoadLabels(nrrd, "tumour labels"); }, ErrorKind::kGeometryInvalid,
+              {"tumour labels", nrrd, "spacing along axis 0 is 0 mm; expected 0.01 to 50 mm"});
+}
+
+// A NaN or Inf CT value reaches registration's metric and crashes it.
+TEST(ImageReaderTest, CtWithNonFiniteVoxelsIsUnreadable) {
+  for (const char* name : {"nan.nii.gz", "nan.nii", "nan.nrrd", "nan.mha"}) {
+    SCOPED_TRACE(name);
+    TempDir dir;
+    const std::string path = dir / name;
+    CtImage::Pointer image = MakeImage<CtImage>(AnisotropicGrid(), -50.0f);
+    image->SetPixel({{3, 2, 1}}, std::nanf(""));
+    margo::WriteImage(*image, path);
+    ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable,
+                {"pre CT", path, "voxel (3, 2, 1) is nan; expected finite HU"});
+  }
+  TempDir dir;
+  const std::string path = dir / "inf.nii.gz";
+  CtImage::Pointer image = MakeImage<CtImage>(AnisotropicGrid(), -50.0f);
+  image->SetPixel({{0, 1, 2}}, -std::numeric_limits<float>::infinity());
+  margo::WriteImage(*image, path);
+  ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable,
+              {"pre CT", path, "voxel (0, 1, 2) is -inf"});
+}
+
+// Lowers the soft data-size limit (ulimit -d) for its lifetime.
+class DataLimit {
+ public:
+  explicit DataLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_DATA, &saved_);
+    rlimit lower = saved_;
+    lower.rlim_cur = std::min(bytes, saved_.rlim_max);
+    setrlimit(RLIMIT_DATA, &lower);
+  }
+  ~DataLimit() { setrlimit(RLIMIT_DATA, &saved_); }
+
+ private:
+  rlimit saved_{};
+};
+
+// An image bigger than the memory margo may use ended the run as "internal
+// error: std::bad_alloc", naming nothing. A 2 GiB label map (its voxel file
+// sparse, so it takes no disk) under a 1 GiB limit is refused from its header.
+TEST(ImageReaderTest, ImageTooBigForMemoryIsUnreadableBeforeAllocating) {
+  TempDir dir;
+  const std::string path = dir / "big.mhd";
+  {
+    std::ofstream out(path);
+    out << "ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\n"
+           "CompressedData = False\nTransformMatrix = 1 0 0 0 1 0 0 0 1\nOffset = 0 0 0\n"
+           "ElementSpacing = 1 1 1\nDimSize = 2048 1024 1024\nElementType = MET_UCHAR\nElementDataFile = "
+           "big.raw\n";
+  }
+  std::ofstream(dir / "big.raw", std::ios::binary).close();
+  fs::resize_file(dir / "big.raw", std::uintmax_t(2048) * 1024 * 1024);
+  const DataLimit limit(rlim_t(1) << 30);
+  ExpectError([&] { LoadLabels(path, "tumour labels"); }, ErrorKind::kInputUnreadable,
+              {"tumour labels", path, "2048 x 1024 x 1024 = 2147483648 voxels", "needs 6.0 GiB",
+               "expected at most 1.0 GiB"});
 }
 
 TEST(ImageReaderTest, LabelsThatAreNotWholeNumbersAreInvalidSegmentation) {

@@ -185,6 +185,43 @@ TEST(NiftiVoxelsTest, CorruptOrCutStreamsAreRefusedWithThePath) {
                        {"pre CT", path, "truncated or corrupt", std::to_string(raw.size()) + " bytes"});
 }
 
+// A .nii.gz cut inside its 8-byte gzip trailer (CRC and length) still holds
+// every voxel: libdeflate refuses it, and zlib's gzread, which ITK's reader
+// and the old completeness check used, returned the voxels without a word.
+TEST(NiftiVoxelsTest, AStreamCutInsideItsGzipTrailerIsTruncated) {
+  for (const char* type : {"float", "uint8"}) {
+    TempDir dir;
+    const std::string path = dir / "scan.nii.gz";
+    if (std::string(type) == "float") {
+      WriteNifti<float>(path);
+    } else {
+      WriteNifti<std::uint8_t>(path);
+    }
+    const std::vector<char> good = Bytes(path);
+    for (std::size_t cut = 1; cut <= 9; ++cut) {
+      SCOPED_TRACE(std::string(type) + ", last " + std::to_string(cut) + " bytes cut");
+      Put(path, std::vector<char>(good.begin(), good.end() - std::ptrdiff_t(cut)));
+      testing::ExpectError([&] { LoadCt(path, "pre CT"); }, ErrorKind::kInputUnreadable,
+                           {"pre CT", path, "truncated"});
+      testing::ExpectError([&] { LoadLabels(path, "tumour labels"); }, ErrorKind::kInputUnreadable,
+                           {"tumour labels", path, "truncated"});
+    }
+  }
+}
+
+// Bytes after the last gzip member are ignored, as zlib's gzread (and so ITK)
+// ignores them.
+TEST(NiftiVoxelsTest, BytesAfterTheLastGzipMemberAreIgnored) {
+  TempDir dir;
+  const std::string path = dir / "scan.nii.gz", plain = dir / "scan.nii";
+  WriteNifti<std::int16_t>(path);
+  WriteNifti<std::int16_t>(plain);
+  std::vector<char> bytes = Bytes(path);
+  for (char c : std::string("trailing text")) bytes.push_back(c);
+  Put(path, bytes);
+  ExpectSameImage(*LoadCt(path, "pre CT").image, *ItkRead(plain));
+}
+
 TEST(NiftiVoxelsTest, AHeaderPromisingFarMoreThanTheFileHoldsIsRefusedBeforeAllocating) {
   TempDir dir;
   const std::string plain = dir / "scan.nii", path = dir / "huge.nii.gz";

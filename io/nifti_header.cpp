@@ -1,0 +1,252 @@
+#include "io/nifti_header.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <initializer_list>
+#include <memory>
+
+#include "core/error.h"
+#include "io/image_reader.h"
+
+namespace margo {
+namespace {
+
+constexpr int kNifti1Bytes = 348;
+constexpr int kNifti2Bytes = 540;
+constexpr char kAxis[] = "ijk";
+
+std::string Format(const char* format, double a, double b = 0.0, double c = 0.0) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, format, a, b, c);
+  return buf;
+}
+
+// The first kNifti1Bytes of the file, inflated if gzip (zlib reads plain
+// files as they are).
+std::string HeaderBytes(const std::string& path, const std::string& role) {
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), &gzclose);
+  if (!file) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": cannot open");
+  std::string head(kNifti1Bytes, '\0');
+  int total = 0;
+  int n = 0;
+  while (total < kNifti1Bytes &&
+         (n = gzread(file.get(), &head[std::size_t(total)], unsigned(kNifti1Bytes - total))) > 0) {
+    total += n;
+  }
+  int code = Z_OK;
+  const char* message = n < 0 ? gzerror(file.get(), &code) : "";
+  if (n < 0 && code != Z_BUF_ERROR) {  // Z_BUF_ERROR: the stream ends early, reported below
+    throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": corrupt compressed data (" + message +
+                                                 "); expected a gzip-compressed NIfTI file");
+  }
+  head.resize(std::size_t(total));
+  return head;
+}
+
+// Header fields in the file's byte order.
+class Fields {
+ public:
+  Fields(const std::string& bytes, bool swapped) : bytes_(bytes), swapped_(swapped) {}
+  template <typename T>
+  T Get(std::size_t offset) const {
+    std::array<char, sizeof(T)> raw;
+    std::memcpy(raw.data(), bytes_.data() + offset, sizeof(T));
+    if (swapped_) std::reverse(raw.begin(), raw.end());
+    T v;
+    std::memcpy(&v, raw.data(), sizeof(T));
+    return v;
+  }
+  std::int16_t Short(std::size_t offset) const { return Get<std::int16_t>(offset); }
+  float Float(std::size_t offset) const { return Get<float>(offset); }
+
+ private:
+  const std::string& bytes_;
+  bool swapped_;
+};
+
+class HeaderCheck {
+ public:
+  HeaderCheck(const std::string& path, const std::string& role, const std::string& bytes)
+      : prefix_(role + " " + path + ": "), bytes_(bytes), h_(bytes, Swapped(bytes)) {}
+
+  void Run() const {
+    RequireWholeHeader();
+    const std::int32_t size = h_.Get<std::int32_t>(0);
+    if (size == kNifti2Bytes) return RequireMagic("n+2", 4);
+    if (size != kNifti1Bytes) {
+      Unreadable("sizeof_hdr is " + std::to_string(size) + "; expected 348 (NIfTI-1) or 540 (NIfTI-2)");
+    }
+    RequireMagic("n+1", kNifti1Bytes - 4);
+    RequireDimensions();
+    RequireKnownDatatype();
+    RequireVoxelOffset();
+    RequireKnownFormCodes();
+    RequireSpacing();
+    RequireFiniteQform();
+    RequireUsableSform();
+  }
+
+ private:
+  static bool Swapped(const std::string& bytes) {
+    if (bytes.size() < 4) return false;
+    std::array<char, 4> raw;
+    std::memcpy(raw.data(), bytes.data(), 4);
+    std::reverse(raw.begin(), raw.end());
+    std::int32_t size = 0;
+    std::memcpy(&size, raw.data(), 4);
+    return size == kNifti1Bytes || size == kNifti2Bytes;  // a big-endian header
+  }
+
+  [[noreturn]] void Unreadable(const std::string& what) const {
+    throw Error(ErrorKind::kInputUnreadable, prefix_ + what);
+  }
+  [[noreturn]] void BadGeometry(const std::string& what) const {
+    throw Error(ErrorKind::kGeometryInvalid, prefix_ + what);
+  }
+
+  void RequireWholeHeader() const {
+    if (bytes_.size() < std::size_t(kNifti1Bytes)) {
+      Unreadable("file is truncated: " + std::to_string(bytes_.size()) +
+                 " bytes of header; expected a 348-byte NIfTI-1 header");
+    }
+  }
+
+  void RequireMagic(const char* expected, std::size_t offset) const {
+    if (std::memcmp(bytes_.data() + offset, expected, 4) == 0) return;
+    std::string found;
+    for (std::size_t i = offset; i < offset + 4 && bytes_[i] != '\0'; ++i) {
+      const unsigned char c = static_cast<unsigned char>(bytes_[i]);
+      if (c >= 32 && c < 127) {
+        found += char(c);
+      } else {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", unsigned(c));
+        found += hex;
+      }
+    }
+    Unreadable("NIfTI magic is '" + found + "'; expected '" + expected +
+               "' (a single-file NIfTI; ANALYZE 7.5 and .hdr/.img pairs are not supported)");
+  }
+
+  void RequireDimensions() const {
+    const int dims = h_.Short(40);
+    if (dims < 1 || dims > 7)
+      Unreadable("dim[0] is " + std::to_string(dims) + "; expected 1 to 7 dimensions");
+    for (int d = 1; d <= dims; ++d) {
+      const int n = h_.Short(40 + 2 * std::size_t(d));
+      if (n < 1) {
+        Unreadable("dim[" + std::to_string(d) + "] is " + std::to_string(n) + "; expected at least 1 voxel");
+      }
+    }
+  }
+
+  void RequireKnownDatatype() const {
+    const int type = h_.Short(70);
+    for (int known : {2, 4, 8, 16, 32, 64, 128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2304}) {
+      if (type == known) return;
+    }
+    Unreadable("datatype is " + std::to_string(type) +
+               "; expected a NIfTI-1 type code (2, 4, 8, 16, 64, 256, 512, 768, ...)");
+  }
+
+  void RequireVoxelOffset() const {
+    const float offset = h_.Float(108);
+    if (!(offset >= 0.0f && std::isfinite(offset))) {
+      Unreadable(Format("vox_offset is %g; expected a finite byte offset of 352 or more", offset));
+    }
+  }
+
+  void RequireKnownFormCodes() const {
+    for (const auto& [name, offset] :
+         {std::make_pair("qform_code", 252), std::make_pair("sform_code", 254)}) {
+      const int code = h_.Short(std::size_t(offset));
+      if (code < 0 || code > 5) {
+        BadGeometry(std::string(name) + " is " + std::to_string(code) + "; expected 0 to 5");
+      }
+    }
+  }
+
+  // ITK takes its spacing from pixdim, and nifti1_io replaces a zero, NaN or
+  // negative pixdim with 1 mm without a word.
+  void RequireSpacing() const {
+    for (int a = 0; a < std::min<int>(3, h_.Short(40)); ++a) {  // a 2D file is refused for its dimensions
+      const double s = h_.Float(76 + 4 * std::size_t(a + 1));
+      if (!(s >= kMinSpacingMm && s <= kMaxSpacingMm)) {
+        BadGeometry(Format("spacing %g mm along ", s) + kAxis[a] + " (pixdim[" + std::to_string(a + 1) +
+                    Format("]); expected %g to %g mm", kMinSpacingMm, kMaxSpacingMm));
+      }
+    }
+  }
+
+  void RequireFinite(const char* name, std::size_t offset, int count) const {
+    for (int i = 0; i < count; ++i) {
+      const float v = h_.Float(offset + 4 * std::size_t(i));
+      if (!std::isfinite(v)) {
+        BadGeometry(std::string(name) + "[" + std::to_string(i) +
+                    Format("] is %g; expected a finite number", v));
+      }
+    }
+  }
+
+  void RequireFiniteQform() const {
+    if (h_.Short(252) == 0) return;
+    RequireFinite("pixdim", 76, 1);  // qfac
+    RequireFinite("quatern_b,c,d", 256, 3);
+    RequireFinite("qoffset_x,y,z", 268, 3);
+  }
+
+  // vnl aborts on a non-finite sform; ITK refuses a sheared one unless a
+  // qform is there to fall back on.
+  void RequireUsableSform() const {
+    if (h_.Short(254) == 0) return;
+    RequireFinite("srow_x", 280, 4);
+    RequireFinite("srow_y", 296, 4);
+    RequireFinite("srow_z", 312, 4);
+    if (h_.Short(252) != 0) return;
+    std::array<std::array<double, 3>, 3> axis{};  // unit column vectors
+    for (int c = 0; c < 3; ++c) {
+      double norm = 0.0;
+      for (int r = 0; r < 3; ++r)
+        norm += std::pow(h_.Float(280 + 16 * std::size_t(r) + 4 * std::size_t(c)), 2);
+      norm = std::sqrt(norm);
+      if (!(norm >= kMinSpacingMm && norm <= kMaxSpacingMm)) {
+        BadGeometry(Format("sform gives spacing %g mm along ", norm) + kAxis[c] +
+                    Format("; expected %g to %g mm", kMinSpacingMm, kMaxSpacingMm));
+      }
+      for (int r = 0; r < 3; ++r)
+        axis[c][r] = h_.Float(280 + 16 * std::size_t(r) + 4 * std::size_t(c)) / norm;
+    }
+    double worst = 0.0;
+    for (int a = 0; a < 3; ++a) {
+      for (int b = a + 1; b < 3; ++b) {
+        worst = std::max(
+            worst, std::abs(axis[a][0] * axis[b][0] + axis[a][1] * axis[b][1] + axis[a][2] * axis[b][2]));
+      }
+    }
+    if (worst > 1e-3) {
+      BadGeometry(
+          Format("sform direction is not orthonormal (deviation %.4f) and there is no qform; expected a "
+                 "rotation (sheared grids are not supported)",
+                 worst));
+    }
+  }
+
+  std::string prefix_;
+  const std::string& bytes_;
+  Fields h_;
+};
+
+}  // namespace
+
+void CheckNiftiHeader(const std::string& path, const std::string& role) {
+  const std::string bytes = HeaderBytes(path, role);
+  HeaderCheck(path, role, bytes).Run();
+}
+
+}  // namespace margo
