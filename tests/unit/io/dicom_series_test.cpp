@@ -407,6 +407,11 @@ DicomSlice ToDicomSlice(const SyntheticSlice& s) {
   d.has_position = s.write_position;
   d.has_orientation = s.write_orientation;
   d.has_pixel_spacing = s.write_pixel_spacing;
+  d.bits_allocated = 16;
+  d.samples_per_pixel = 1;
+  d.pixel_representation = 1;
+  d.has_pixel_data = true;
+  d.pixel_data_bytes = 2u * s.rows * s.columns;
   return d;
 }
 
