@@ -37,7 +37,8 @@ std::string Trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
-// Parses a backslash-separated decimal string; returns false unless exactly n values.
+// Parses a backslash-separated decimal string; returns false unless exactly
+// n finite values (a NaN position must not pass as a position).
 template <std::size_t N>
 bool ParseDecimals(const std::string& text, std::array<double, N>& out) {
   std::stringstream ss(text);
@@ -46,10 +47,11 @@ bool ParseDecimals(const std::string& text, std::array<double, N>& out) {
   while (std::getline(ss, item, '\\')) {
     if (n == N) return false;
     try {
-      out[n++] = std::stod(item);
+      out[n] = std::stod(item);
     } catch (const std::exception&) {
       return false;
     }
+    if (!std::isfinite(out[n++])) return false;
   }
   return n == N;
 }
@@ -85,9 +87,12 @@ DicomSlice SliceFrom(DcmDataset& ds, const std::string& file) {
   s.description = text(DCM_SeriesDescription);
   const std::string instance = text(DCM_InstanceNumber);
   if (!instance.empty()) s.instance = std::atoi(instance.c_str());
-  s.has_position = ParseDecimals(text(DCM_ImagePositionPatient), s.position_mm);
-  s.has_orientation = ParseDecimals(text(DCM_ImageOrientationPatient), s.orientation);
-  s.has_pixel_spacing = ParseDecimals(text(DCM_PixelSpacing), s.pixel_spacing_mm);
+  s.position_text = text(DCM_ImagePositionPatient);
+  s.orientation_text = text(DCM_ImageOrientationPatient);
+  s.has_position = ParseDecimals(s.position_text, s.position_mm);
+  s.has_orientation = ParseDecimals(s.orientation_text, s.orientation);
+  s.pixel_spacing_text = text(DCM_PixelSpacing);
+  s.has_pixel_spacing = ParseDecimals(s.pixel_spacing_text, s.pixel_spacing_mm);
   ReadPixelFacts(ds, s);
   return s;
 }

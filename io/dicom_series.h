@@ -29,6 +29,7 @@ struct DicomSlice {
   std::array<double, 2> pixel_spacing_mm{};  // (0028,0030): row spacing, column spacing
   unsigned rows = 0, columns = 0;  // (0028,0010), (0028,0011)
   bool has_position = false, has_orientation = false, has_pixel_spacing = false;
+  std::string position_text, orientation_text, pixel_spacing_text;  // as stored, for messages
   unsigned bits_allocated = 0;                  // (0028,0100)
   unsigned samples_per_pixel = 0;               // (0028,0002)
   unsigned pixel_representation = 0;            // (0028,0103): 0 unsigned, 1 signed

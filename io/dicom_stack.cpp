@@ -35,6 +35,15 @@ std::string Where(const DicomSlice& s) {
   throw Error(ErrorKind::kGeometryInvalid, "DICOM series " + folder + ": " + what);
 }
 
+// A position, orientation or pixel spacing that is absent, or present but
+// not `count` finite numbers (NaN, text).
+[[noreturn]] void RejectUnparsed(const DicomSlice& s, const std::string& tag, const std::string& text,
+                                 int count, const std::string& folder) {
+  if (text.empty()) Reject(folder, Where(s) + " has no " + tag);
+  Reject(folder, Where(s) + ": " + tag + " is '" + text + "'; expected " + std::to_string(count) +
+                     " finite numbers separated by backslashes");
+}
+
 void CheckHeaders(const std::vector<DicomSlice>& slices, const std::string& folder) {
   if (slices.size() < 2) {
     Reject(folder, "found " + std::to_string(slices.size()) +
@@ -42,9 +51,11 @@ void CheckHeaders(const std::vector<DicomSlice>& slices, const std::string& fold
   }
   const DicomSlice& first = slices.front();
   for (const DicomSlice& s : slices) {
-    if (!s.has_position) Reject(folder, Where(s) + " has no Image Position Patient (0020,0032)");
-    if (!s.has_orientation) Reject(folder, Where(s) + " has no Image Orientation Patient (0020,0037)");
-    if (!s.has_pixel_spacing) Reject(folder, Where(s) + " has no Pixel Spacing (0028,0030)");
+    if (!s.has_position) RejectUnparsed(s, "Image Position Patient (0020,0032)", s.position_text, 3, folder);
+    if (!s.has_orientation) {
+      RejectUnparsed(s, "Image Orientation Patient (0020,0037)", s.orientation_text, 6, folder);
+    }
+    if (!s.has_pixel_spacing) RejectUnparsed(s, "Pixel Spacing (0028,0030)", s.pixel_spacing_text, 2, folder);
     if (s.frame_of_reference != first.frame_of_reference) {
       Reject(folder, Where(s) + " has Frame of Reference UID (0020,0052) '" + s.frame_of_reference + "'; expected '" +
                          first.frame_of_reference + "' as in " + Where(first));

@@ -283,6 +283,20 @@ std::vector<RejectCase> RejectCases() {
        [](auto& v) { v[2].write_position = false; },
        geometry,
        {"no Image Position Patient (0020,0032)", "slice_2.dcm"}},
+      // NaN parses as a number; it used to pass and surface as a "missing
+      // slice" between its neighbours, without naming the slice itself.
+      {"nan_image_position",
+       [](auto& v) {
+         v[2].position_mm = {NAN, NAN, NAN};
+       },
+       geometry,
+       {"slice_2.dcm", "Image Position Patient (0020,0032) is 'nan\\nan\\nan'", "expected 3 finite numbers"}},
+      {"nan_pixel_spacing",
+       [](auto& v) {
+         for (auto& s : v) s.pixel_spacing_mm = {NAN, NAN};
+       },
+       geometry,
+       {"Pixel Spacing (0028,0030) is 'nan\\nan'", "expected 2 finite numbers"}},
       {"no_image_orientation",
        [](auto& v) { v[0].write_orientation = false; },
        geometry,
