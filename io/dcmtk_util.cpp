@@ -127,7 +127,10 @@ DicomObjectInfo ProbeDicomFile(const std::string& path) {
   if (!in.read(head.data(), head.size()) || std::memcmp(head.data() + 128, "DICM", 4) != 0) return info;
   dcmtk::QuietLogger();
   DcmFileFormat file;
-  if (file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 1024).bad()) return info;  // no pixel data
+  if (file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 1024).bad()) {  // 1024: no pixel data
+    info.kind = DicomObjectKind::kCorrupt;
+    return info;
+  }
   DcmDataset& ds = *file.getDataset();
   info.sop_class_uid = dcmtk::Text(ds, DCM_SOPClassUID);
   info.modality = dcmtk::Text(ds, DCM_Modality);

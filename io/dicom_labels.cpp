@@ -4,8 +4,10 @@
 #include <itkImageRegionIterator.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/error.h"
+#include "io/dcmtk_util.h"
 #include "io/dicom_seg_reader.h"
 #include "io/rtstruct_reader.h"
 
@@ -131,10 +133,23 @@ LoadedLabels FromRtStruct(const std::string& path, const std::string& role, cons
   return out;
 }
 
+// The caller only knows the kind; DCMTK says again what stops it.
+[[noreturn]] void RejectCorrupt(const std::string& path, const std::string& role) {
+  dcmtk::QuietLogger();
+  DcmFileFormat file;
+  const OFCondition cond = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 1024);
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": truncated or corrupt DICOM file (" +
+                                               std::to_string(bytes) + " bytes, " + cond.text() +
+                                               "); expected a complete DICOM SEG or RTSTRUCT file");
+}
+
 }  // namespace
 
 LoadedLabels LoadDicomLabels(const std::string& path, const std::string& role, DicomObjectKind kind,
                              const LabelReference& reference) {
+  if (kind == DicomObjectKind::kCorrupt) RejectCorrupt(path, role);
   LoadedLabels out;
   if (kind == DicomObjectKind::kSegmentation) {
     out = FromSeg(path, role, reference);

@@ -6,7 +6,9 @@
 
 namespace margo {
 
-enum class DicomObjectKind { kNotDicom, kSegmentation, kRtStructureSet, kOther };
+// kCorrupt: the DICOM preamble ("DICM" at byte 128) but DCMTK cannot read
+// the file whole (cut short, corrupt): a broken DICOM file, not another format.
+enum class DicomObjectKind { kNotDicom, kSegmentation, kRtStructureSet, kOther, kCorrupt };
 
 struct DicomObjectInfo {
   DicomObjectKind kind = DicomObjectKind::kNotDicom;
@@ -14,8 +16,8 @@ struct DicomObjectInfo {
   std::string modality;       // (0008,0060)
 };
 
-// Reads the header of `path` (no pixel data). A file that is not DICOM
-// (no "DICM" at byte 128 and not parseable) gives kNotDicom.
+// Reads the header of `path` (no pixel data). A file without "DICM" at byte
+// 128 gives kNotDicom; one with it that DCMTK cannot load gives kCorrupt.
 DicomObjectInfo ProbeDicomFile(const std::string& path);
 
 // A UID under the 2.25 root (ISO/IEC 9834-8: a UUID as one decimal integer)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,13 @@ struct DicomSlice {
   std::array<double, 2> pixel_spacing_mm{};  // (0028,0030): row spacing, column spacing
   unsigned rows = 0, columns = 0;  // (0028,0010), (0028,0011)
   bool has_position = false, has_orientation = false, has_pixel_spacing = false;
+  std::string position_text, orientation_text, pixel_spacing_text;  // as stored, for messages
+  unsigned bits_allocated = 0;                  // (0028,0100)
+  unsigned samples_per_pixel = 0;               // (0028,0002)
+  unsigned pixel_representation = 0;            // (0028,0103): 0 unsigned, 1 signed
+  bool has_pixel_data = false;                  // (7FE0,0010)
+  bool pixel_data_encapsulated = false;         // compressed: its length says nothing about Rows x Columns
+  std::uint64_t pixel_data_bytes = 0;           // value length of (7FE0,0010) when not encapsulated
 };
 
 // What a DICOM object derived from a CT series (SEG, SR) must reference:
@@ -56,8 +64,10 @@ struct DicomSelection {
   std::string series_uid;  // empty: the folder must hold exactly one series
 };
 
-// Reads the header fields of every DICOM file directly in `folder`.
-// Throws Error(kInputUnreadable) if the folder has no DICOM image.
+// Reads the header fields of every DICOM file directly in `folder` (with
+// DCMTK, pixel data left on disk). Throws Error(kInputUnreadable) if the
+// folder has no DICOM image, or naming the file if one with the DICOM
+// preamble is cut short or corrupt (GDCM would abort the process on it).
 std::vector<DicomSlice> ScanDicomFolder(const std::string& folder);
 
 // Keeps the slices of the selected series. Several series and no UID given,
@@ -68,7 +78,10 @@ std::vector<DicomSlice> SelectSeries(const std::vector<DicomSlice>& slices,
 // Sorts and checks one series: orientation present, orthonormal and constant,
 // pixel spacing and matrix constant and sane, no duplicate, missing or unevenly
 // spaced slice, no gantry tilt. Throws Error(kGeometryInvalid) naming the
-// files, the value found and the value expected.
+// files, the value found and the value expected. Then the pixels: one pixel
+// format (Bits Allocated, Samples per Pixel, Pixel Representation) in every
+// slice and Pixel Data of Rows x Columns x Bits Allocated / 8 x Samples per
+// Pixel bytes, else Error(kInputUnreadable) naming the slice.
 SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& folder);
 
 // Reads the pixels of a checked stack (rescale slope/intercept applied) and

@@ -1,9 +1,11 @@
 // Sorting and checking the slices of one DICOM series, then reading them.
+#include <gdcmTrace.h>
 #include <itkGDCMImageIO.h>
 #include <itkImageSeriesReader.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "core/error.h"
@@ -33,6 +35,15 @@ std::string Where(const DicomSlice& s) {
   throw Error(ErrorKind::kGeometryInvalid, "DICOM series " + folder + ": " + what);
 }
 
+// A position, orientation or pixel spacing that is absent, or present but
+// not `count` finite numbers (NaN, text).
+[[noreturn]] void RejectUnparsed(const DicomSlice& s, const std::string& tag, const std::string& text,
+                                 int count, const std::string& folder) {
+  if (text.empty()) Reject(folder, Where(s) + " has no " + tag);
+  Reject(folder, Where(s) + ": " + tag + " is '" + text + "'; expected " + std::to_string(count) +
+                     " finite numbers separated by backslashes");
+}
+
 void CheckHeaders(const std::vector<DicomSlice>& slices, const std::string& folder) {
   if (slices.size() < 2) {
     Reject(folder, "found " + std::to_string(slices.size()) +
@@ -40,9 +51,11 @@ void CheckHeaders(const std::vector<DicomSlice>& slices, const std::string& fold
   }
   const DicomSlice& first = slices.front();
   for (const DicomSlice& s : slices) {
-    if (!s.has_position) Reject(folder, Where(s) + " has no Image Position Patient (0020,0032)");
-    if (!s.has_orientation) Reject(folder, Where(s) + " has no Image Orientation Patient (0020,0037)");
-    if (!s.has_pixel_spacing) Reject(folder, Where(s) + " has no Pixel Spacing (0028,0030)");
+    if (!s.has_position) RejectUnparsed(s, "Image Position Patient (0020,0032)", s.position_text, 3, folder);
+    if (!s.has_orientation) {
+      RejectUnparsed(s, "Image Orientation Patient (0020,0037)", s.orientation_text, 6, folder);
+    }
+    if (!s.has_pixel_spacing) RejectUnparsed(s, "Pixel Spacing (0028,0030)", s.pixel_spacing_text, 2, folder);
     if (s.frame_of_reference != first.frame_of_reference) {
       Reject(folder, Where(s) + " has Frame of Reference UID (0020,0052) '" + s.frame_of_reference + "'; expected '" +
                          first.frame_of_reference + "' as in " + Where(first));
@@ -71,6 +84,63 @@ void CheckHeaders(const std::vector<DicomSlice>& slices, const std::string& fold
       }
     }
   }
+}
+
+[[noreturn]] void RejectPixels(const std::string& folder, const std::string& what) {
+  throw Error(ErrorKind::kInputUnreadable, "DICOM series " + folder + ": " + what);
+}
+
+// The pixel format attributes in which `s` differs from `first`: "Bits
+// Allocated (0028,0100) 8; expected 16".
+std::string PixelFormatDifference(const DicomSlice& s, const DicomSlice& first) {
+  std::string found, expected;
+  const auto compare = [&](const char* name, unsigned a, unsigned b) {
+    if (a == b) return;
+    found += std::string(found.empty() ? "" : ", ") + name + " " + std::to_string(a);
+    expected += std::string(expected.empty() ? "" : ", ") + std::to_string(b);
+  };
+  compare("Bits Allocated (0028,0100)", s.bits_allocated, first.bits_allocated);
+  compare("Samples per Pixel (0028,0002)", s.samples_per_pixel, first.samples_per_pixel);
+  compare("Pixel Representation (0028,0103)", s.pixel_representation, first.pixel_representation);
+  return found.empty() ? "" : found + "; expected " + expected;
+}
+
+// ITK reads every slice with the first slice's pixel format: another format
+// in one slice comes out as garbage, not as an error.
+void CheckOnePixelFormat(const std::vector<DicomSlice>& slices, const std::string& folder) {
+  const DicomSlice& first = slices.front();
+  for (const DicomSlice& s : slices) {
+    const std::string difference = PixelFormatDifference(s, first);
+    if (difference.empty()) continue;
+    RejectPixels(folder, "mixed pixel format within the series: " + Where(s) + " has " + difference +
+                             " as in " + Where(first));
+  }
+}
+
+// Uncompressed Pixel Data must hold exactly one frame of Rows x Columns:
+// GDCM reads a short one as zeros (and a wrong Rows as a sheared image).
+void CheckPixelDataLength(const DicomSlice& s, const std::string& folder) {
+  if (!s.has_pixel_data) {
+    RejectPixels(folder, Where(s) + " has no Pixel Data (7FE0,0010); expected a CT image");
+  }
+  if (s.pixel_data_encapsulated) return;  // compressed: the decoder checks its frame
+  const std::uint64_t expected =
+      std::uint64_t(s.rows) * s.columns * (s.bits_allocated / 8) * s.samples_per_pixel;
+  const std::uint64_t padded = expected + expected % 2;  // values have even length
+  if (s.bits_allocated % 8 == 0 && s.bits_allocated > 0 &&
+      (s.pixel_data_bytes == expected || s.pixel_data_bytes == padded)) {
+    return;
+  }
+  RejectPixels(folder, Where(s) + ": pixel data length " + std::to_string(s.pixel_data_bytes) +
+                           "; expected Rows x Columns x BitsAllocated/8 x SamplesPerPixel = " +
+                           std::to_string(s.rows) + " x " + std::to_string(s.columns) + " x " +
+                           std::to_string(s.bits_allocated) + "/8 x " + std::to_string(s.samples_per_pixel) +
+                           " = " + std::to_string(expected));
+}
+
+void CheckPixelData(const std::vector<DicomSlice>& slices, const std::string& folder) {
+  CheckOnePixelFormat(slices, folder);
+  for (const DicomSlice& s : slices) CheckPixelDataLength(s, folder);
 }
 
 // Row and column direction cosines; rejects non-orthonormal ones.
@@ -154,6 +224,7 @@ double TiltDegrees(const Vec3& first, const Vec3& last, const Vec3& normal) {
 
 SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& folder) {
   CheckHeaders(slices, folder);
+  CheckPixelData(slices, folder);
   const auto [row, col] = CheckedAxes(slices.front(), folder);
   const Vec3 normal = Cross(row, col);
   std::sort(slices.begin(), slices.end(), [&normal](const DicomSlice& a, const DicomSlice& b) {
@@ -197,6 +268,10 @@ CtImage::Pointer ReadSliceStack(const SliceStack& stack, const std::string& fold
   auto io = itk::GDCMImageIO::New();
   reader->SetImageIO(io);
   reader->SetFileNames(stack.files);
+  // Every file passed CheckSliceStack: what GDCM would still say on stderr
+  // (multi-line, unprefixed) is noise, and its refusals arrive as exceptions.
+  gdcm::Trace::WarningOff();
+  gdcm::Trace::DebugOff();
   try {
     reader->Update();
   } catch (const itk::ExceptionObject& e) {

@@ -126,6 +126,106 @@ RtStructureSet ReadRtStruct(const std::string& path, const std::string& role) {
   return out;
 }
 
+namespace {
+
+// A contour in continuous index coordinates of the grid, with its extent
+// along the slice axis (k) and in patient z (mm, for messages).
+struct GridContour {
+  std::vector<std::array<double, 3>> poly;
+  double k_min = HUGE_VAL, k_max = -HUGE_VAL, z_min_mm = HUGE_VAL, z_max_mm = -HUGE_VAL;
+  double KRound() const { return std::round(0.5 * (k_min + k_max)); }
+};
+
+GridContour ToGrid(const RtContour& contour, const itk::ImageBase<3>& grid) {
+  GridContour out;
+  for (const Vec3& p : contour.points_mm) {
+    itk::Point<double, 3> point;
+    for (int a = 0; a < 3; ++a) point[a] = p[a];
+    const auto index = grid.TransformPhysicalPointToContinuousIndex<double, double>(point);
+    out.poly.push_back({index[0], index[1], index[2]});
+    out.k_min = std::min(out.k_min, index[2]);
+    out.k_max = std::max(out.k_max, index[2]);
+    out.z_min_mm = std::min(out.z_min_mm, p[2]);
+    out.z_max_mm = std::max(out.z_max_mm, p[2]);
+  }
+  return out;
+}
+
+bool OutsideSlices(const GridContour& c, std::size_t slices) {
+  return c.KRound() < 0 || c.KRound() >= double(slices);
+}
+
+// Contours are drawn on the slices of their CT: one beyond its first or
+// last slice means the ROI was drawn on another CT (or in another frame).
+// Say that, rather than how far its points are from slice planes.
+void CheckRoiWithinCt(const std::vector<GridContour>& contours, const itk::ImageBase<3>& grid,
+                      const std::string& name, const std::string& role, const std::string& path) {
+  const std::size_t slices = grid.GetLargestPossibleRegion().GetSize()[2];
+  const auto outside = [slices](const GridContour& c) { return OutsideSlices(c, slices); };
+  if (std::none_of(contours.begin(), contours.end(), outside)) return;
+  GridContour all;
+  for (const GridContour& c : contours) {
+    all.k_min = std::min(all.k_min, c.k_min);
+    all.k_max = std::max(all.k_max, c.k_max);
+    all.z_min_mm = std::min(all.z_min_mm, c.z_min_mm);
+    all.z_max_mm = std::max(all.z_max_mm, c.z_max_mm);
+  }
+  const long last = long(slices) - 1;
+  itk::Point<double, 3> first_mm, last_mm;
+  grid.TransformIndexToPhysicalPoint(itk::Index<3>{{0, 0, 0}}, first_mm);
+  grid.TransformIndexToPhysicalPoint(itk::Index<3>{{0, 0, last}}, last_mm);
+  const bool all_outside = std::all_of(contours.begin(), contours.end(), outside);
+  char buf[400];
+  std::snprintf(
+      buf, sizeof buf,
+      " lies %s the CT: its contours span z %.1f to %.1f mm (slices %.1f to %.1f on the CT grid); the CT "
+      "covers z %.1f to %.1f mm (slices 0 to %ld); expected contours within the CT they were drawn on",
+      all_outside ? "outside" : "partly outside", all.z_min_mm, all.z_max_mm, all.k_min, all.k_max,
+      std::min(first_mm[2], last_mm[2]), std::max(first_mm[2], last_mm[2]), last);
+  Reject(ErrorKind::kGeometryInvalid, role, path, name + buf);
+}
+
+// Toggles the voxels of slice k whose centres lie inside the contour.
+void FillContour(const GridContour& contour, double k_round, MaskImage& mask) {
+  const std::vector<std::array<double, 3>>& poly = contour.poly;
+  const auto size = mask.GetLargestPossibleRegion().GetSize();
+  const itk::IndexValueType k = static_cast<itk::IndexValueType>(k_round);
+  double i_lo = HUGE_VAL, i_hi = -HUGE_VAL, j_lo = HUGE_VAL, j_hi = -HUGE_VAL;
+  for (const auto& q : poly) {
+    i_lo = std::min(i_lo, q[0]);
+    i_hi = std::max(i_hi, q[0]);
+    j_lo = std::min(j_lo, q[1]);
+    j_hi = std::max(j_hi, q[1]);
+  }
+  const long j0 = std::max(0L, long(std::ceil(j_lo))),
+             j1 = std::min(long(size[1]) - 1, long(std::floor(j_hi)));
+  const long i0 = std::max(0L, long(std::ceil(i_lo))),
+             i1 = std::min(long(size[0]) - 1, long(std::floor(i_hi)));
+  // Scan lines through voxel centres; even-odd crossings, toggling so that
+  // contours of one ROI in one slice combine into holes.
+  std::vector<double> crossings;
+  for (long j = j0; j <= j1; ++j) {
+    crossings.clear();
+    for (std::size_t e = 0; e < poly.size(); ++e) {
+      const auto& a = poly[e];
+      const auto& b = poly[(e + 1) % poly.size()];
+      if ((a[1] <= j) == (b[1] <= j)) continue;  // edge does not cross this scan line
+      crossings.push_back(a[0] + (j - a[1]) * (b[0] - a[0]) / (b[1] - a[1]));
+    }
+    std::sort(crossings.begin(), crossings.end());
+    for (std::size_t x = 0; x + 1 < crossings.size(); x += 2) {
+      const long from = std::max(i0, long(std::ceil(crossings[x])));
+      const long to = std::min(i1, long(std::ceil(crossings[x + 1])) - 1);
+      for (long i = from; i <= to; ++i) {
+        const MaskImage::IndexType index{{i, j, k}};
+        mask.SetPixel(index, mask.GetPixel(index) ^ 1);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 MaskImage::Pointer RasteriseRoi(const RtRoi& roi, const itk::ImageBase<3>& grid, const std::string& role,
                                 const std::string& path) {
   auto mask = MaskImage::New();
@@ -133,22 +233,13 @@ MaskImage::Pointer RasteriseRoi(const RtRoi& roi, const itk::ImageBase<3>& grid,
   mask->SetRegions(grid.GetLargestPossibleRegion());
   mask->Allocate();
   mask->FillBuffer(0);
-  const auto size = grid.GetLargestPossibleRegion().GetSize();
   const std::string name = "ROI " + std::to_string(roi.number) + " '" + roi.name + "'";
-  for (std::size_t c = 0; c < roi.contours.size(); ++c) {
-    // The contour in continuous index coordinates of the grid.
-    std::vector<std::array<double, 3>> poly;
-    double k_min = HUGE_VAL, k_max = -HUGE_VAL;
-    for (const Vec3& p : roi.contours[c].points_mm) {
-      itk::Point<double, 3> point;
-      for (int a = 0; a < 3; ++a) point[a] = p[a];
-      const auto index = grid.TransformPhysicalPointToContinuousIndex<double, double>(point);
-      poly.push_back({index[0], index[1], index[2]});
-      k_min = std::min(k_min, index[2]);
-      k_max = std::max(k_max, index[2]);
-    }
-    const double k_round = std::round(0.5 * (k_min + k_max));
-    const double off = std::max(std::abs(k_max - k_round), std::abs(k_min - k_round));
+  std::vector<GridContour> contours;
+  for (const RtContour& c : roi.contours) contours.push_back(ToGrid(c, grid));
+  CheckRoiWithinCt(contours, grid, name, role, path);
+  for (std::size_t c = 0; c < contours.size(); ++c) {
+    const double k_round = contours[c].KRound();
+    const double off = std::max(std::abs(contours[c].k_max - k_round), std::abs(contours[c].k_min - k_round));
     if (off > kPlaneToleranceSlices) {
       char buf[260];
       std::snprintf(
@@ -158,40 +249,7 @@ MaskImage::Pointer RasteriseRoi(const RtRoi& roi, const itk::ImageBase<3>& grid,
           c + 1, off, k_round, kPlaneToleranceSlices);
       Reject(ErrorKind::kGeometryInvalid, role, path, name + buf);
     }
-    if (k_round < 0 || k_round >= double(size[2])) continue;  // outside the CT: nothing to fill
-    const itk::IndexValueType k = static_cast<itk::IndexValueType>(k_round);
-    double i_lo = HUGE_VAL, i_hi = -HUGE_VAL, j_lo = HUGE_VAL, j_hi = -HUGE_VAL;
-    for (const auto& q : poly) {
-      i_lo = std::min(i_lo, q[0]);
-      i_hi = std::max(i_hi, q[0]);
-      j_lo = std::min(j_lo, q[1]);
-      j_hi = std::max(j_hi, q[1]);
-    }
-    const long j0 = std::max(0L, long(std::ceil(j_lo))),
-               j1 = std::min(long(size[1]) - 1, long(std::floor(j_hi)));
-    const long i0 = std::max(0L, long(std::ceil(i_lo))),
-               i1 = std::min(long(size[0]) - 1, long(std::floor(i_hi)));
-    // Scan lines through voxel centres; even-odd crossings, toggling so that
-    // contours of one ROI in one slice combine into holes.
-    std::vector<double> crossings;
-    for (long j = j0; j <= j1; ++j) {
-      crossings.clear();
-      for (std::size_t e = 0; e < poly.size(); ++e) {
-        const auto& a = poly[e];
-        const auto& b = poly[(e + 1) % poly.size()];
-        if ((a[1] <= j) == (b[1] <= j)) continue;  // edge does not cross this scan line
-        crossings.push_back(a[0] + (j - a[1]) * (b[0] - a[0]) / (b[1] - a[1]));
-      }
-      std::sort(crossings.begin(), crossings.end());
-      for (std::size_t x = 0; x + 1 < crossings.size(); x += 2) {
-        const long from = std::max(i0, long(std::ceil(crossings[x])));
-        const long to = std::min(i1, long(std::ceil(crossings[x + 1])) - 1);
-        for (long i = from; i <= to; ++i) {
-          const MaskImage::IndexType index{{i, j, k}};
-          mask->SetPixel(index, mask->GetPixel(index) ^ 1);
-        }
-      }
-    }
+    FillContour(contours[c], k_round, *mask);
   }
   return mask;
 }

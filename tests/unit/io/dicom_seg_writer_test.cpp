@@ -15,6 +15,7 @@
 #include "io/dicom_object.h"
 #include "io/image_reader.h"
 #include "tests/support/dciodvfy.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/synthetic.h"
 #include "tests/support/temp_dir.h"
 
@@ -142,6 +143,21 @@ TEST(DicomSegWriterTest, DciodvfyFindsNoErrorInTheSegOrTheCt) {
     const testing::DciodvfyResult r = testing::RunDciodvfy(path);
     if (!r.available) GTEST_SKIP() << "dciodvfy (Debian dicom3tools) not installed; skipping";
     EXPECT_TRUE(r.errors.empty()) << path << ":\n" << r.output;
+  }
+}
+
+// A SEG cut short still has the DICOM preamble: it is a broken DICOM file,
+// not "an unsupported file type" (what it was called before).
+TEST(DicomSegWriterTest, ASegCutShortIsRefusedAsTruncatedDicom) {
+  TempDir dir;
+  const WrittenCase c = WriteCase(dir);
+  const auto full = std::filesystem::file_size(c.seg_path);
+  for (const std::uintmax_t bytes : {std::uintmax_t{300}, full / 2, full - 10}) {
+    SCOPED_TRACE(bytes);
+    std::filesystem::resize_file(c.seg_path, bytes);
+    testing::ExpectError(
+        [&] { LoadLabels(c.seg_path, "tumour labels"); }, ErrorKind::kInputUnreadable,
+        {"tumour labels", c.seg_path, "truncated or corrupt DICOM file", std::to_string(bytes) + " bytes"});
   }
 }
 

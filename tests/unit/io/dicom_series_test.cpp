@@ -283,6 +283,20 @@ std::vector<RejectCase> RejectCases() {
        [](auto& v) { v[2].write_position = false; },
        geometry,
        {"no Image Position Patient (0020,0032)", "slice_2.dcm"}},
+      // NaN parses as a number; it used to pass and surface as a "missing
+      // slice" between its neighbours, without naming the slice itself.
+      {"nan_image_position",
+       [](auto& v) {
+         v[2].position_mm = {NAN, NAN, NAN};
+       },
+       geometry,
+       {"slice_2.dcm", "Image Position Patient (0020,0032) is 'nan\\nan\\nan'", "expected 3 finite numbers"}},
+      {"nan_pixel_spacing",
+       [](auto& v) {
+         for (auto& s : v) s.pixel_spacing_mm = {NAN, NAN};
+       },
+       geometry,
+       {"Pixel Spacing (0028,0030) is 'nan\\nan'", "expected 2 finite numbers"}},
       {"no_image_orientation",
        [](auto& v) { v[0].write_orientation = false; },
        geometry,
@@ -407,6 +421,11 @@ DicomSlice ToDicomSlice(const SyntheticSlice& s) {
   d.has_position = s.write_position;
   d.has_orientation = s.write_orientation;
   d.has_pixel_spacing = s.write_pixel_spacing;
+  d.bits_allocated = 16;
+  d.samples_per_pixel = 1;
+  d.pixel_representation = 1;
+  d.has_pixel_data = true;
+  d.pixel_data_bytes = 2u * s.rows * s.columns;
   return d;
 }
 

@@ -176,5 +176,50 @@ TEST(RtStructReaderTest, LoadLabelsGivesEachRoiItsNumberAndNeedsAGrid) {
               {"tumour labels", path, "grid of the CT"});
 }
 
+// An 8 x 8 x 5 grid, 1 mm pixels, slices 2 mm apart from z = 0 to 8 mm.
+MaskImage::Pointer SmallGrid() {
+  auto grid = MaskImage::New();
+  MaskImage::RegionType region;
+  region.SetSize({{8, 8, 5}});
+  grid->SetRegions(region);
+  MaskImage::SpacingType spacing;
+  spacing[0] = spacing[1] = 1.0;
+  spacing[2] = 2.0;
+  grid->SetSpacing(spacing);
+  return grid;
+}
+
+RtContour SquareAtZ(double z_mm) {
+  return RtContour{{{1, 1, z_mm}, {5, 1, z_mm}, {5, 5, z_mm}, {1, 5, z_mm}}};
+}
+
+// Contours drawn on another CT used to be measured against this CT's slice
+// planes ("0.48 slices off grid slice -77"); the real problem is that they lie
+// outside it.
+TEST(RtStructRasteriseTest, RoiOutsideTheCtNamesBothExtents) {
+  const MaskImage::Pointer grid = SmallGrid();
+  RtRoi roi;
+  roi.number = 3;
+  roi.name = "Liver";
+  roi.contours = {SquareAtZ(-40.9), SquareAtZ(-30.9)};
+  ExpectError([&] { RasteriseRoi(roi, *grid, "tumour labels", "rtss.dcm"); }, ErrorKind::kGeometryInvalid,
+              {"tumour labels rtss.dcm", "ROI 3 'Liver' lies outside the CT", "z -40.9 to -30.9 mm",
+               "the CT covers z 0.0 to 8.0 mm (slices 0 to 4)"});
+  roi.contours.push_back(SquareAtZ(4.0));
+  ExpectError([&] { RasteriseRoi(roi, *grid, "tumour labels", "rtss.dcm"); }, ErrorKind::kGeometryInvalid,
+              {"ROI 3 'Liver' lies partly outside the CT", "z -40.9 to 4.0 mm"});
+}
+
+TEST(RtStructRasteriseTest, RoiInsideTheCtIsFilledOnItsSlice) {
+  const MaskImage::Pointer grid = SmallGrid();
+  RtRoi roi;
+  roi.number = 1;
+  roi.name = "Tumour";
+  roi.contours = {SquareAtZ(4.0)};
+  const MaskImage::Pointer mask = RasteriseRoi(roi, *grid, "tumour labels", "rtss.dcm");
+  EXPECT_EQ(mask->GetPixel({{2, 2, 2}}), 1);
+  EXPECT_EQ(mask->GetPixel({{2, 2, 1}}), 0);
+}
+
 }  // namespace
 }  // namespace margo
