@@ -45,7 +45,8 @@ LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const Gri
                     " at " + BoxText(to_box) + "; expected the segmentation to lie on its CT");
   }
   log.Info(labels_input.role + ": on a different grid from the " + reference_input.role +
-           "; resampled by nearest neighbour onto the CT grid (" + Describe(to) + ")");
+           "; resampled by nearest neighbour onto the " + reference_input.role + " grid (" + Describe(to) +
+           ")");
 
   LabelImage::Pointer out = ResampleLabels(*labels, nullptr, reference);
   const double before = LabelledVolumeMm3(*labels), after = LabelledVolumeMm3(*out);
