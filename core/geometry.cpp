@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace margo {
 
@@ -136,6 +137,37 @@ double DirectionOrthogonalityError(const ImageGeometry& g) {
     }
   }
   return worst;
+}
+
+itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox& box, BoxRounding rounding) {
+  constexpr double kToleranceVoxels = 1e-3;
+  const itk::ImageRegion<3> whole = image.GetLargestPossibleRegion();
+  itk::ContinuousIndex<double, 3> lo, hi;
+  for (int a = 0; a < 3; ++a) {
+    lo[a] = std::numeric_limits<double>::max();
+    hi[a] = std::numeric_limits<double>::lowest();
+  }
+  for (int corner = 0; corner < 8; ++corner) {
+    itk::Point<double, 3> p;
+    for (int a = 0; a < 3; ++a) p[a] = (corner >> a & 1) ? box.max_mm[a] : box.min_mm[a];
+    itk::ContinuousIndex<double, 3> ci;
+    image.TransformPhysicalPointToContinuousIndex(p, ci);
+    for (int a = 0; a < 3; ++a) {
+      lo[a] = std::min(lo[a], ci[a]);
+      hi[a] = std::max(hi[a], ci[a]);
+    }
+  }
+  const bool cover = rounding == BoxRounding::kCover;
+  itk::ImageRegion<3> region;
+  for (int a = 0; a < 3; ++a) {
+    const double from = cover ? std::floor(lo[a]) : std::ceil(lo[a] - kToleranceVoxels);
+    const double to = cover ? std::ceil(hi[a]) : std::floor(hi[a] + kToleranceVoxels);
+    const long first = std::max<long>(whole.GetIndex(a), std::lround(from));
+    const long last = std::min<long>(whole.GetIndex(a) + long(whole.GetSize(a)) - 1, std::lround(to));
+    region.SetIndex(a, first);
+    region.SetSize(a, last >= first ? static_cast<unsigned long>(last - first + 1) : 0);
+  }
+  return region;
 }
 
 }  // namespace margo

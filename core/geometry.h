@@ -41,6 +41,13 @@ WorldBox Intersect(const WorldBox& a, const WorldBox& b);
 // `box` grown by `mm` on every side.
 WorldBox Grown(WorldBox box, double mm);
 
+// Voxel region of `image` for `box` (all 8 corners, in index space), cropped
+// to the image: kCover, every voxel the box reaches into; kCentresInside,
+// only voxels whose centres lie within the box (to a thousandth of a voxel).
+enum class BoxRounding { kCover, kCentresInside };
+itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox& box,
+                                 BoxRounding rounding = BoxRounding::kCover);
+
 // Same size, and spacing/origin/direction within tolerance (mm, unitless).
 bool SameGrid(const ImageGeometry& a, const ImageGeometry& b, double tolerance = 1e-3);
 

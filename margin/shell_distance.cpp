@@ -15,62 +15,48 @@ namespace {
 
 using Foot = std::array<float, 3>;  // a surface point, LPS mm
 
-// Distance from `p` to the nearest of the feet already carried to the
-// 26-neighbours of voxel (i, j, k), and that foot; infinity when none has one.
-std::pair<double, Foot> NearestNeighbourFoot(const Vec3& p, const std::vector<Foot>& foot,
-                                             const std::vector<char>& known, const itk::Size<3>& size, long i,
-                                             long j, long k) {
-  double best2 = std::numeric_limits<double>::infinity();
-  Foot best{};
-  for (long dk = -1; dk <= 1; ++dk) {
-    for (long dj = -1; dj <= 1; ++dj) {
-      for (long di = -1; di <= 1; ++di) {
-        const long x = i + di, y = j + dj, z = k + dk;
-        if (x < 0 || y < 0 || z < 0 || x >= long(size[0]) || y >= long(size[1]) || z >= long(size[2]))
-          continue;
-        const std::size_t at = std::size_t(x + long(size[0]) * (y + long(size[1]) * z));
-        if (!known[at]) continue;
-        const Foot& f = foot[at];
-        const double d2 =
-            (p[0] - f[0]) * (p[0] - f[0]) + (p[1] - f[1]) * (p[1] - f[1]) + (p[2] - f[2]) * (p[2] - f[2]);
-        if (d2 < best2) best2 = d2, best = f;
+// Calls visit(n) for the voxel index n of each 26-neighbour of voxel `at`
+// inside the image; stops early when visit returns true, and says whether it did.
+template <typename Visit>
+bool AnyNeighbour(const itk::Size<3>& size, std::size_t at, Visit visit) {
+  const long i = long(at % size[0]), j = long(at / size[0] % size[1]), k = long(at / (size[0] * size[1]));
+  for (long z = std::max(k - 1, 0L); z <= std::min(k + 1, long(size[2]) - 1); ++z) {
+    for (long y = std::max(j - 1, 0L); y <= std::min(j + 1, long(size[1]) - 1); ++y) {
+      for (long x = std::max(i - 1, 0L); x <= std::min(i + 1, long(size[0]) - 1); ++x) {
+        const std::size_t n = std::size_t(x + long(size[0]) * (y + long(size[1]) * z));
+        if (n != at && visit(n)) return true;
       }
     }
   }
+  return false;
+}
+
+// Distance from `p` to the nearest of the feet already carried to the
+// 26-neighbours of voxel `at`, and that foot; infinity when none has one.
+std::pair<double, Foot> NearestNeighbourFoot(const Vec3& p, const std::vector<Foot>& foot,
+                                             const std::vector<char>& known, const itk::Size<3>& size,
+                                             std::size_t at) {
+  double best2 = std::numeric_limits<double>::infinity();
+  Foot best{};
+  AnyNeighbour(size, at, [&](std::size_t n) {
+    if (!known[n]) return false;
+    const Foot& f = foot[n];
+    const double d2 =
+        (p[0] - f[0]) * (p[0] - f[0]) + (p[1] - f[1]) * (p[1] - f[1]) + (p[2] - f[2]) * (p[2] - f[2]);
+    if (d2 < best2) best2 = d2, best = f;
+    return false;
+  });
   return {std::sqrt(best2), best};
 }
 
 // Whether a 26-neighbour of voxel `at` lies on the other side of the mask's boundary.
 bool OnBoundary(const std::uint8_t* mask, const itk::Size<3>& size, std::size_t at) {
-  const long i = long(at % size[0]), j = long(at / size[0] % size[1]), k = long(at / (size[0] * size[1]));
-  for (long dk = -1; dk <= 1; ++dk) {
-    for (long dj = -1; dj <= 1; ++dj) {
-      for (long di = -1; di <= 1; ++di) {
-        const long x = i + di, y = j + dj, z = k + dk;
-        if (x < 0 || y < 0 || z < 0 || x >= long(size[0]) || y >= long(size[1]) || z >= long(size[2]))
-          continue;
-        if (mask[std::size_t(x + long(size[0]) * (y + long(size[1]) * z))] != mask[at]) return true;
-      }
-    }
-  }
-  return false;
+  return AnyNeighbour(size, at, [&](std::size_t n) { return mask[n] != mask[at]; });
 }
 
 // Whether voxel `at` or a 26-neighbour is a boundary voxel.
 bool NearBoundary(const std::vector<char>& boundary, const itk::Size<3>& size, std::size_t at) {
-  if (boundary[at]) return true;
-  const long i = long(at % size[0]), j = long(at / size[0] % size[1]), k = long(at / (size[0] * size[1]));
-  for (long dk = -1; dk <= 1; ++dk) {
-    for (long dj = -1; dj <= 1; ++dj) {
-      for (long di = -1; di <= 1; ++di) {
-        const long x = i + di, y = j + dj, z = k + dk;
-        if (x < 0 || y < 0 || z < 0 || x >= long(size[0]) || y >= long(size[1]) || z >= long(size[2]))
-          continue;
-        if (boundary[std::size_t(x + long(size[0]) * (y + long(size[1]) * z))]) return true;
-      }
-    }
-  }
-  return false;
+  return boundary[at] || AnyNeighbour(size, at, [&](std::size_t n) { return boundary[n] != 0; });
 }
 
 Vec3 CentreOf(const MaskImage& mask, std::size_t at, const itk::Size<3>& size) {
@@ -126,8 +112,7 @@ FloatImage::Pointer OutsideDistanceMm(const MaskImage& mask, const FloatImage& f
   std::sort(order.begin(), order.end());
   for (const auto& entry : order) {
     const std::size_t at = entry.second;
-    const auto [d, f] = NearestNeighbourFoot(CentreOf(mask, at, size), foot, known, size, long(at % size[0]),
-                                             long(at / size[0] % size[1]), long(at / slice));
+    const auto [d, f] = NearestNeighbourFoot(CentreOf(mask, at, size), foot, known, size, at);
     if (!std::isfinite(d)) continue;  // no neighbour reached: keeps its voxel-face distance
     distance[at] = float(d);
     foot[at] = f;

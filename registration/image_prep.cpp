@@ -8,33 +8,6 @@
 
 namespace margo {
 
-itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox& box) {
-  const itk::ImageRegion<3> whole = image.GetLargestPossibleRegion();
-  itk::ContinuousIndex<double, 3> lo, hi;
-  for (int a = 0; a < 3; ++a) {
-    lo[a] = std::numeric_limits<double>::max();
-    hi[a] = std::numeric_limits<double>::lowest();
-  }
-  for (int corner = 0; corner < 8; ++corner) {
-    itk::Point<double, 3> p;
-    for (int a = 0; a < 3; ++a) p[a] = (corner >> a & 1) ? box.max_mm[a] : box.min_mm[a];
-    itk::ContinuousIndex<double, 3> ci;
-    image.TransformPhysicalPointToContinuousIndex(p, ci);
-    for (int a = 0; a < 3; ++a) {
-      lo[a] = std::min(lo[a], ci[a]);
-      hi[a] = std::max(hi[a], ci[a]);
-    }
-  }
-  itk::ImageRegion<3> region;
-  for (int a = 0; a < 3; ++a) {
-    const long first = std::max<long>(whole.GetIndex(a), std::lround(std::floor(lo[a])));
-    const long last = std::min<long>(whole.GetIndex(a) + long(whole.GetSize(a)) - 1, std::lround(std::ceil(hi[a])));
-    region.SetIndex(a, first);
-    region.SetSize(a, last >= first ? static_cast<unsigned long>(last - first + 1) : 0);
-  }
-  return region;
-}
-
 CtImage::Pointer CropWindowed(const CtImage& image, const std::optional<WorldBox>& roi, double margin_mm,
                               double low_hu, double high_hu) {
   itk::ImageRegion<3> region = image.GetBufferedRegion();

@@ -9,9 +9,6 @@
 
 namespace margo {
 
-// Voxel region of `image` covering `box` (all 8 corners), cropped to the image.
-itk::ImageRegion<3> RegionForBox(const itk::ImageBase<3>& image, const WorldBox& box);
-
 // `image` cropped to `roi` grown by `margin_mm` (all of it when there is no
 // roi or the crop would be thinner than 8 voxels along an axis), with its
 // intensities clamped to [low, high] HU and scaled to [0, 1], in one pass on

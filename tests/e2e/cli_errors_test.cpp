@@ -16,14 +16,16 @@ namespace {
 
 class CliErrorTest : public testing::PhantomSuite {
  protected:
-  // assess with one input replaced.
-  static testing::CliRun Assess(const std::string& option, const std::string& value, const std::string& out) {
+  // assess with one input replaced, and `extra` options.
+  static testing::CliRun Assess(const std::string& option, const std::string& value, const std::string& out,
+                                const std::vector<std::string>& extra = {}) {
     std::vector<std::string> args{"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
                                   "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
                                   "--out", out, "--registration", "none"};
     for (std::size_t i = 0; i + 1 < args.size(); ++i) {
       if (args[i] == option) args[i + 1] = value;
     }
+    args.insert(args.end(), extra.begin(), extra.end());
     return testing::Run(args);
   }
 
@@ -126,6 +128,12 @@ TEST_F(CliErrorTest, TumourOutsideThePostFieldOfViewIsAPartialResult) {
   const auto report = testing::ReadJson(out / "report.json");
   EXPECT_GE(report["not_assessable_count"].get<int>(), 1);
   EXPECT_NE(run.out.find("not assessable"), std::string::npos);
+  // A partial report is a report: its not-assessable tumours carry every
+  // field the schema requires of them (they once lacked two).
+  const int valid = testing::ValidateReport(out / "report.json");
+  if (valid != testing::kSchemaValidatorAbsent) {
+    EXPECT_EQ(valid, 0);
+  }
 }
 
 TEST_F(CliErrorTest, FailedRerunRemovesTheEarlierReport) {
@@ -207,26 +215,9 @@ TEST_F(CliErrorTest, SelectedTumourLabelMissingFromTheMapIsAnInvalidSegmentation
 
 TEST_F(CliErrorTest, AssessRefusesSelectedLabelsMissingFromEitherMap) {
   testing::TempDir out;
-  auto with = [&](const std::string& option, const std::string& value) {
-    std::vector<std::string> args{"assess",
-                                  "--pre-ct",
-                                  In("pre_ct.nii.gz"),
-                                  "--post-ct",
-                                  In("post_ct.nii.gz"),
-                                  "--tumours",
-                                  In("tumours.nii.gz"),
-                                  "--ablation",
-                                  In("ablation.nii.gz"),
-                                  "--out",
-                                  out.path().string(),
-                                  "--registration",
-                                  "none",
-                                  option,
-                                  value};
-    return testing::Run(args);
-  };
-  ExpectOneLineError(with("--tumour-labels", "2,99"), 5, "--tumour-labels 99", out.path().string());
-  ExpectOneLineError(with("--ablation-labels", "77"), 5, "--ablation-labels 77", out.path().string());
+  const std::string dir = out.path().string();
+  ExpectOneLineError(Assess("--out", dir, dir, {"--tumour-labels", "2,99"}), 5, "--tumour-labels 99", dir);
+  ExpectOneLineError(Assess("--out", dir, dir, {"--ablation-labels", "77"}), 5, "--ablation-labels 77", dir);
 }
 
 TEST_F(CliErrorTest, ClinicalEntryForATumourNotMeasuredIsRefused) {

@@ -1,5 +1,8 @@
 #include "tests/e2e/cli_harness.h"
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <fstream>
 
 #include "testdata/generator/phantom.h"
@@ -17,6 +20,15 @@ int CountLines(const std::string& text, const std::string& needle) {
   int n = 0;
   while (std::getline(in, line)) n += line.find(needle) != std::string::npos ? 1 : 0;
   return n;
+}
+
+int ValidateReport(const std::string& document) {
+  const std::string source = MARGO_SOURCE_DIR;
+  const int status = std::system(("python3 " + source + "/tests/support/validate_json.py " + source +
+                                  "/docs/report.schema.json '" + document + "' >&2")
+                                     .c_str());
+  const int code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return code == 127 ? kSchemaValidatorAbsent : code;
 }
 
 TempDir* PhantomSuite::dir_ = nullptr;

@@ -32,6 +32,12 @@ nlohmann::json ReadJson(const std::string& path);
 // Number of lines of `text` that contain `needle`.
 int CountLines(const std::string& text, const std::string& needle);
 
+// `document` against docs/report.schema.json (tests/support/validate_json.py,
+// python3-jsonschema): 0 valid, 1 invalid; kSchemaValidatorAbsent when the
+// validator cannot run (the caller skips).
+constexpr int kSchemaValidatorAbsent = 3;
+int ValidateReport(const std::string& document);
+
 // A test suite sharing one freshly generated small phantom (phantom.h).
 class PhantomSuite : public ::testing::Test {
  protected:

@@ -23,7 +23,6 @@
 
 #include "apps/margin_colours.h"
 #include "io/image_reader.h"
-#include "testdata/generator/phantom.h"
 #include "tests/e2e/cli_harness.h"
 
 namespace margo {
@@ -163,16 +162,12 @@ TEST_F(ReportOutputsTest, HtmlRegistrationSectionMatchesTheReport) {
   EXPECT_EQ(Count(html, jacobian), 1) << jacobian;
 }
 
-// python3-jsonschema validates; exit 3 means it is not installed.
-int Validate(const std::string& document) {
-  return Shell("python3 " + kSource + "/tests/support/validate_json.py " + kSource +
-               "/docs/report.schema.json " + document + " >&2");
-}
+int Validate(const std::string& document) { return testing::ValidateReport(document); }
 
 TEST_F(ReportOutputsTest, ReportValidatesAgainstItsSchema) {
   ASSERT_EQ(run_->exit_code, 0) << run_->err;
   const int valid = Validate(Out("report.json"));
-  if (valid == 3 || valid == 127)
+  if (valid == testing::kSchemaValidatorAbsent)
     GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
   EXPECT_EQ(valid, 0);
   EXPECT_EQ(Report()["schema_version"], "0.6.0");
@@ -188,26 +183,6 @@ TEST_F(ReportOutputsTest, ReportValidatesAgainstItsSchema) {
     std::ofstream(dir / "broken.json") << broken.dump();
     EXPECT_EQ(Validate(dir / "broken.json"), 1) << name;
   }
-}
-
-// A partial result (exit 8) is a report too: its not-assessable tumours
-// carry fewer fields, and every field the schema requires of them.
-TEST(PartialReportTest, NotAssessableTumoursMeetTheSchema) {
-  PhantomSpec spec = SmallPhantomSpec();
-  spec.post_grid.size[2] = 20;  // post covers z -60..-10 mm: only the deep tumours
-  testing::TempDir dir, out;
-  WritePhantom(spec, dir.path().string());
-  const auto run = testing::Run({"-q", "assess", "--pre-ct", dir / "pre_ct.nii.gz", "--post-ct",
-                                 dir / "post_ct.nii.gz", "--tumours", dir / "tumours.nii.gz", "--ablation",
-                                 dir / "ablation.nii.gz", "--out", out.path().string(), "--registration", "none",
-                                 "--no-html", "--no-surfaces"});
-  ASSERT_EQ(run.exit_code, 8) << run.err;
-  const json report = testing::ReadJson(out / "report.json");
-  ASSERT_GE(report["not_assessable_count"].get<int>(), 1);
-  const int valid = Validate(out / "report.json");
-  if (valid == 3 || valid == 127)
-    GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
-  EXPECT_EQ(valid, 0);
 }
 
 vtkSmartPointer<vtkPolyData> ReadVtp(const std::string& path) {

@@ -2,6 +2,8 @@
 // margin kernel: the test paints them, then measures with Inputs().
 #pragma once
 
+#include <cmath>
+
 #include "margin/tumour_margin.h"
 #include "tests/support/synthetic.h"
 
@@ -22,5 +24,16 @@ struct MarginCase {
   LabelImage::Pointer tumours;
   MaskImage::Pointer zone;
 };
+
+// The i-th of a low-discrepancy (R3) sequence of offsets spread evenly over
+// [-0.5, 0.5) mm in x and y and [-2.5, 2.5) mm in z: one voxel of every test
+// grid (one 5 mm slice, two 2.5 mm ones), for placing shapes at many
+// positions against a grid.
+inline Vec3 GridPhase(int i) {
+  const double g[3] = {0.7548776662466927, 0.5698402909980532, 0.4142135623730951};
+  Vec3 out;
+  for (int a = 0; a < 3; ++a) out[a] = (a == 2 ? 5.0 : 1.0) * (std::fmod(0.5 + g[a] * (i + 1), 1.0) - 0.5);
+  return out;
+}
 
 }  // namespace margo::testing

@@ -150,16 +150,9 @@ std::vector<ShapeCase> CasesAt(const Vec3& c) {
   };
 }
 
-// Tumour centres spread evenly over a voxel of every grid below: a
-// low-discrepancy (R3) sequence over [-0.5, 0.5) mm in x and y and
-// [-2.5, 2.5) mm in z (one 5 mm slice, two 2.5 mm ones).
+// Tumour centres spread evenly over a voxel of every grid below.
 constexpr int kPhases = 10;
-Vec3 Phase(int i) {
-  const double g[3] = {0.7548776662466927, 0.5698402909980532, 0.4142135623730951};
-  Vec3 out;
-  for (int a = 0; a < 3; ++a) out[a] = (a == 2 ? 5.0 : 1.0) * (std::fmod(0.5 + g[a] * (i + 1), 1.0) - 0.5);
-  return out;
-}
+Vec3 Phase(int i) { return testing::GridPhase(i); }
 
 // What one case measured at one phase.
 struct Measured {

@@ -52,12 +52,7 @@ const SphereCase kCases[] = {
     {"leaving its zone", 8, 10, 6},
 };
 
-Vec3 Phase(int i) {
-  const double g[3] = {0.7548776662466927, 0.5698402909980532, 0.4142135623730951};
-  Vec3 out;
-  for (int a = 0; a < 3; ++a) out[a] = (a == 2 ? 5.0 : 1.0) * (std::fmod(0.5 + g[a] * (i + 1), 1.0) - 0.5);
-  return out;
-}
+Vec3 Phase(int i) { return testing::GridPhase(i); }
 
 struct Limits {
   double mean, p95, max, residual_ml;
