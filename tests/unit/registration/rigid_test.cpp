@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "core/error.h"
 #include "io/image_reader.h"
@@ -74,6 +75,24 @@ TEST_F(RigidPhantomTest, BlankScanIsARegistrationFailure) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kRegistrationFailed);
     EXPECT_NE(std::string(e.what()).find("the pre CT shows no contrast"), std::string::npos) << e.what();
+  }
+}
+
+// A pre CT of noise in the soft-tissue window has contrast but tells the
+// metric nothing about the post CT: mutual information stays near 0.
+TEST_F(RigidPhantomTest, ScansSharingNoInformationAreARegistrationFailure) {
+  const LoadedCt post = LoadCt(*dir_ / "post_ct.nii.gz", "post CT");
+  const LoadedCt pre = LoadCt(*dir_ / "pre_ct.nii.gz", "pre CT");
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> hu(-200.0f, 300.0f);
+  float* v = pre.image->GetBufferPointer();
+  for (std::size_t i = 0; i < pre.image->GetBufferedRegion().GetNumberOfPixels(); ++i) v[i] = hu(rng);
+  try {
+    RegisterRigid(*post.image, *pre.image, RigidHints{}, RigidParams{}, NullLog());
+    FAIL() << "a pre CT of noise registered";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kRegistrationFailed);
+    EXPECT_NE(std::string(e.what()).find("share no information"), std::string::npos) << e.what();
   }
 }
 
