@@ -27,8 +27,9 @@ constexpr double kLesionNeighbourhoodMm = 45.0;
 
 struct LabelsOnGrid {
   LabelImage::Pointer image;     // on the CT's grid
-  LabelImage::Pointer original;  // as loaded (after label selection)
+  LabelImage::Pointer original;  // as loaded (after label selection), within the CT's extent
   LoadReport report;
+  std::vector<std::uint16_t> labels;  // of the input (after selection), also those beyond the CT
 };
 
 // Where each loaded input is recorded, with its SHA-256 (hashed meanwhile).
@@ -113,7 +114,7 @@ LabelsOnGrid PlaceLabels(LoadedLabels loaded, const LabelInput& in, Log& log, In
   }
   ApplySelection(*loaded.image, in.selection);
   LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {in.role, in.path}, *in.grid, in.grid_input, log),
-                   WithinExtentOf(loaded.image, *in.grid), loaded.report};
+                   WithinExtentOf(loaded.image, *in.grid), loaded.report, LabelsOf(*loaded.image)};
   RequireNotEmpty(*out.image, in.role, in.path, in.grid_input.role);
   return out;
 }
@@ -409,7 +410,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   if (!p.post_liver.empty()) post_liver = labels.back();
   // Tumours are measured on their own label map: no resampling, and none
   // is lost when the map reaches beyond the pre CT.
-  a.tumour_labels = LabelsOf(*tumours.original);
+  a.tumour_labels = tumours.labels;  // those wholly beyond the pre CT are reported as not assessable
   RequireTumourCountPlausible(a.tumour_labels, p.tumours);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   if (p.pre_liver.empty() != p.post_liver.empty()) {

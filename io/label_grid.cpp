@@ -51,10 +51,12 @@ LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const Gri
   LabelImage::Pointer out = ResampleLabels(*labels, nullptr, reference);
   const double before = LabelledVolumeMm3(*labels), after = LabelledVolumeMm3(*out);
   if (after < 0.95 * before) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf, ": %.1f of %.1f mL of labelled volume lies outside the ", (before - after) / 1000.0,
-                  before / 1000.0);
-    log.Warn(labels_input.role + " " + labels_input.path + buf + reference_input.role + " and is dropped");
+    char buf[240];
+    std::snprintf(buf, sizeof buf,
+                  ": %.3g of %.3g mL of labelled volume is not on the %s grid after nearest-neighbour "
+                  "resampling (it lies outside, or is thinner than its voxels)",
+                  (before - after) / 1000.0, before / 1000.0, reference_input.role.c_str());
+    log.Warn(labels_input.role + " " + labels_input.path + buf);
   }
   return out;
 }

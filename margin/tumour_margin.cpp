@@ -404,7 +404,7 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
     }
     TumourMargin m;
     m.label = label;
-    out.push_back(NotAssessable(m, "tumour lies outside the " + inputs.space_name + " field of view"));
+    out.push_back(NotAssessable(m, "tumour lies outside the field of view of the CT it was drawn on"));
   }
   return out;
 }

@@ -1,9 +1,12 @@
 // End to end: `margo assess` and `margo margin` on the small phantom, whose
 // margins are known in closed form (testdata/generator/phantom.h).
 #include <gtest/gtest.h>
+#include <itkRegionOfInterestImageFilter.h>
 
 #include <filesystem>
 
+#include "io/image_reader.h"
+#include "io/image_writer.h"
 #include "testdata/generator/phantom.h"
 #include "tests/e2e/cli_harness.h"
 #include "tests/support/temp_dir.h"
@@ -90,6 +93,40 @@ TEST_F(AssessPhantomTest, WithoutRegistrationTheMisalignedPairGivesWrongMargins)
                                      truth["tumours"][i]["min_margin_mm"].get<double>()));
   }
   EXPECT_GT(worst, 5.0);
+}
+
+// A pre CT that ends below some tumours of its label map (a scan cut short,
+// a map drawn on a longer one): every tumour is reported, those beyond the
+// CT as not assessable. They used to vanish from the report, with only a
+// warning about dropped volume.
+TEST_F(AssessPhantomTest, TumoursBeyondTheirCtAreReportedNotAssessable) {
+  const LoadedCt pre = LoadCt(In("pre_ct.nii.gz"), "pre CT");
+  CtImage::RegionType kept = pre.image->GetLargestPossibleRegion();
+  itk::ContinuousIndex<double, 3> top;
+  pre.image->TransformPhysicalPointToContinuousIndex(itk::Point<double, 3>(std::array<double, 3>{0, 0, 15.0}),
+                                                     top);
+  kept.SetSize(2, itk::SizeValueType(top[2]));  // slices below S = 15 mm: tumour 5 (S 16..28) lies above
+  auto crop = itk::RegionOfInterestImageFilter<CtImage, CtImage>::New();
+  crop->SetInput(pre.image);
+  crop->SetRegionOfInterest(kept);
+  crop->Update();
+  testing::TempDir dir;
+  WriteImage(*crop->GetOutput(), dir / "pre_ct_short.nii.gz");
+  const auto run = testing::Run({"-q", "assess", "--pre-ct", dir / "pre_ct_short.nii.gz", "--post-ct",
+                                 In("post_ct.nii.gz"), "--tumours", In("tumours.nii.gz"), "--ablation",
+                                 In("ablation.nii.gz"), "--registration", "none", "--no-html",
+                                 "--no-surfaces", "--out", dir / "out"});
+  EXPECT_EQ(run.exit_code, 8) << run.err;
+  const json report = testing::ReadJson(dir / "out/report.json");
+  ASSERT_EQ(report["tumours"].size(), 4u);
+  bool found = false;
+  for (const json& t : report["tumours"]) {
+    if (t["label"] != 5) continue;
+    found = true;
+    EXPECT_FALSE(t["assessable"].get<bool>());
+    EXPECT_EQ(t["not_assessable_reason"], "tumour lies outside the field of view of the CT it was drawn on");
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(MarginCommandTest, MasksInOneSpaceReproduceTheClosedForm) {
