@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "apps/cli_checks.h"
 #include "apps/dicomweb_step.h"
 #include "apps/label_selection.h"
 #include "apps/phantom_command.h"
@@ -45,6 +46,10 @@ struct CommonOptions {
   bool colour = false;  // stdout is a terminal: colour the summary
 };
 
+// The category thresholds' range (mm): wider than any margin target in use
+// (5 and 10 mm), narrow enough that a typo such as 1e300 is refused.
+constexpr double kMaxThresholdMm = 50.0;
+
 struct Commands {
   CLI::App* assess = nullptr;
   CLI::App* margin = nullptr;
@@ -54,17 +59,6 @@ struct Commands {
   DicomWebOptions dicomweb;
   std::string space = "post", registration = "deformable";
 };
-
-// CLI11's range checks let nan and inf through (every comparison with nan is
-// false); this refuses them before the range is checked.
-const CLI::Validator kFinite(
-    [](std::string& text) -> std::string {
-      char* end = nullptr;
-      const double value = std::strtod(text.c_str(), &end);
-      if (!text.empty() && *end == '\0' && std::isfinite(value)) return "";
-      return "'" + text + "' is not a finite number; expected a number of mm such as 5";
-    },
-    "", "FINITE");
 
 // `label_outputs`: what --no-surfaces also skips, if anything.
 void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs) {
@@ -90,21 +84,21 @@ void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs
       cmd.add_option("--ablation-labels", c.ablation_labels,
                      "Label values forming the ablation zone (default: every non-zero label)");
   CategoryThresholds& t = c.margin.thresholds;
-  cmd.add_option("--a0-threshold-mm", t.a0_above_mm, "A0 when the minimal margin exceeds this (mm)")
-      ->check(kFinite)
+  cmd.add_option("--a0-threshold-mm", t.a0_above_mm,
+                 "A0 when the minimal margin exceeds this (mm, 0 to " + PlainNumber(kMaxThresholdMm) + ")")
+      ->check(Millimetres(0.0, kMaxThresholdMm))
       ->capture_default_str();
-  cmd.add_option("--a1-threshold-mm", t.a1_from_mm, "A1 from this minimal margin (mm) up to A0")
-      ->check(kFinite)
+  cmd.add_option("--a1-threshold-mm", t.a1_from_mm,
+                 "A1 from this minimal margin (mm, above 0, below --a0-threshold-mm) up to A0")
+      ->check(Millimetres(0.0, kMaxThresholdMm))
       ->capture_default_str();
   cmd.add_option("--coverage-mm", c.margin.coverage_mm, "Surface-coverage distances (mm), comma separated")
       ->delimiter(',')
-      ->check(kFinite)
-      ->check(CLI::Range(-50.0, 50.0))
+      ->check(Millimetres(-50.0, 50.0))
       ->capture_default_str();
   cmd.add_option("--shell-mm", c.margin.shell_mm, "Shell-coverage distances (mm), comma separated")
       ->delimiter(',')
-      ->check(kFinite)
-      ->check(CLI::Range(0.1, 30.0))
+      ->check(Millimetres(0.1, 30.0))
       ->capture_default_str();
 }
 
@@ -113,8 +107,7 @@ void AddSubcapsular(CLI::App& cmd, CommonOptions& c, const std::string& liver) {
   cmd.add_option("--subcapsular-mm", c.margin.subcapsular_mm,
                  "Leave out tumour-surface points within this distance (mm) of the liver capsule (needs " +
                      liver + "); 0 = off")
-      ->check(kFinite)
-      ->check(CLI::Range(0.0, 30.0))
+      ->check(Millimetres(0.0, 30.0))
       ->capture_default_str();
 }
 
@@ -176,18 +169,26 @@ std::string CommandLine(const std::vector<std::string>& args) {
   return line;
 }
 
+// ValidateThresholds' rule, with the options named and plain numbers.
+void RequireThresholdsOrdered(const CategoryThresholds& t) {
+  if (!ValidateThresholds(t)) return;
+  throw Error(ErrorKind::kUsage, "--a1-threshold-mm " + PlainNumber(t.a1_from_mm) +
+                                     " and --a0-threshold-mm " + PlainNumber(t.a0_above_mm) +
+                                     ": expected 0 < A1 threshold < A0 threshold");
+}
+
 void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation,
                    std::map<std::uint16_t, LabelSelection>& zone_map, const std::string& liver,
                    const char* liver_option) {
   if (c.zone_map_given->count() > 0) zone_map = ParseZoneMap(c.zone_map, "--zone-map");
   if (c.margin.subcapsular_mm > 0.0 && liver.empty()) {
-    throw Error(ErrorKind::kUsage, std::string("--subcapsular-mm ") + std::to_string(c.margin.subcapsular_mm) +
-                                       " needs " + liver_option + "; none given");
+    throw Error(ErrorKind::kUsage, "--subcapsular-mm " + PlainNumber(c.margin.subcapsular_mm) + " needs " +
+                                       liver_option + "; none given");
   }
   if (c.tumour_labels_given->count() > 0) tumours = ParseLabelSelection(c.tumour_labels, "--tumour-labels");
   if (c.ablation_labels_given->count() > 0)
     ablation = ParseLabelSelection(c.ablation_labels, "--ablation-labels");
-  if (auto problem = ValidateThresholds(c.margin.thresholds)) throw Error(ErrorKind::kUsage, *problem);
+  RequireThresholdsOrdered(c.margin.thresholds);
 }
 
 // Surface coverage between thick slices is inferred, not measured: say so.
@@ -292,6 +293,11 @@ std::string HelpCommand(CLI::App& app) {
   return "margo --help";
 }
 
+// Every usage error ends alike: "...; run 'margo margin --help' for usage".
+std::string WithHelpHint(const std::string& message, CLI::App& app) {
+  return message + "; run '" + HelpCommand(app) + "' for usage";
+}
+
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool err_is_terminal,
@@ -303,9 +309,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "Debug messages on stderr");
   app.add_option("--log-file", g.log_file, "Also write every message, with timestamps, to this file");
-  app.add_option("--threads", g.threads,
-                 "Worker threads (default: every core); the same inputs give the same report at any thread count")
-      ->check(CLI::Range(1u, 256u));
+  app.add_option(
+         "--threads", g.threads,
+         "Worker threads (default: every core); the same inputs give the same report at any thread count")
+      ->check(WholeNumber(1, 256, "threads"));
   Commands c;
   c.assess_common.colour = c.margin_common.colour = out_is_terminal;
   DeclareAssess(app, c);
@@ -323,7 +330,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "error: " << e.what() << "; run '" << HelpCommand(app) << "' for usage\n";
+    err << "error: " << WithHelpHint(e.what(), app) << "\n";
     return ExitCode(ErrorKind::kUsage);
   }
   if (g.version) {
@@ -331,7 +338,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return 0;
   }
   if (!c.assess->parsed() && !c.margin->parsed() && !phantom_cmd->parsed() && !regress_cmd->parsed()) {
-    err << "error: no command given; expected 'assess', 'margin', 'phantom' or 'regress'\n" << app.help();
+    err << "error: "
+        << WithHelpHint("no command given; expected 'assess', 'margin', 'phantom' or 'regress'", app) << "\n"
+        << app.help();
     return ExitCode(ErrorKind::kUsage);
   }
 
@@ -348,7 +357,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
     return RunParsed(c, CommandLine(args), out, log);
   } catch (const Error& e) {
-    log.Error(e.what());
+    log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
     return ExitCode(e.kind());
   } catch (const itk::ExceptionObject& e) {
     log.Error(std::string("internal error (ITK): ") + e.GetDescription());

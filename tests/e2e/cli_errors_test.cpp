@@ -204,6 +204,54 @@ TEST_F(CliErrorTest, ParseErrorsAreOneLineWithTheHelpHint) {
   }
 }
 
+// Usage errors found after parsing end like CLI11's own: one line, the help
+// hint last, numbers as given (5, not 5.000000), an empty value quoted.
+TEST_F(CliErrorTest, EveryUsageErrorEndsWithTheHelpHint) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::vector<std::string> margin{
+      "margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out", dir};
+  const std::vector<std::pair<std::vector<std::string>, std::string>> rows{
+      {{"--subcapsular-mm", "5"}, "--subcapsular-mm 5 needs --liver"},
+      {{"--a1-threshold-mm", "12"}, "--a1-threshold-mm 12 and --a0-threshold-mm 10"},
+      {{"--tumour-labels", "2-x"}, "--tumour-labels"},
+      {{"--zone-map", "2=1"}, "--zone-map"},
+      {{"--a0-threshold-mm", ""}, "'' is not a finite number"},
+      {{"--shell-mm", "100"}, "'100' is out of range; expected a number of mm from 0.1 to 30"}};
+  for (const auto& [extra, needle] : rows) {
+    SCOPED_TRACE(extra[0] + " " + extra[1]);
+    std::vector<std::string> args = margin;
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = testing::Run(args);
+    ExpectOneLineError(run, 2, needle, dir);
+    const std::string error_line = run.err.substr(run.err.find("error: "));
+    EXPECT_EQ(error_line.find('\n'), error_line.size() - 1) << run.err;
+    EXPECT_NE(error_line.find("; run 'margo margin --help' for usage\n"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("000000"), std::string::npos) << run.err;
+  }
+  const auto landmarks = Assess("--out", dir, dir, {"--landmarks-pre", In("tumours.nii.gz")});
+  ExpectOneLineError(landmarks, 2, "only --landmarks-pre was given; run 'margo assess --help' for usage",
+                     dir);
+}
+
+// Both thresholds have a documented range, like every other mm option.
+TEST_F(CliErrorTest, ThresholdsOutsideTheirRangeAreUsageErrors) {
+  testing::TempDir out;
+  for (const char* option : {"--a0-threshold-mm", "--a1-threshold-mm"}) {
+    for (const char* value : {"1e300", "51", "-1"}) {
+      SCOPED_TRACE(std::string(option) + " " + value);
+      const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                     In("ablation.nii.gz"), "--out", out.path().string(), option, value});
+      ExpectOneLineError(
+          run, 2,
+          std::string(option) + ": '" + value + "' is out of range; expected a number of mm from 0 to 50",
+          out.path().string());
+    }
+  }
+  const auto help = testing::Run({"margin", "--help"});
+  EXPECT_NE(help.out.find("mm, 0 to 50"), std::string::npos) << help.out;
+}
+
 TEST_F(CliErrorTest, SelectedTumourLabelMissingFromTheMapIsAnInvalidSegmentation) {
   testing::TempDir out;
   const auto run =
