@@ -13,6 +13,7 @@
 #include "apps/cli_checks.h"
 #include "apps/dicomweb_step.h"
 #include "apps/label_selection.h"
+#include "apps/output_folder.h"
 #include "apps/phantom_command.h"
 #include "apps/report.h"
 #include "apps/report_files.h"
@@ -251,14 +252,61 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   return 0;
 }
 
-// Creates the output folder and removes the outputs of an earlier run, so
-// that a failure leaves no report.json behind, stale or half-written.
-void PrepareOutput(const std::string& dir, Log& log) {
-  EnsureWritableDirectory(dir);
-  RemoveReportFiles(dir, &log);
+// Every file a run writes or removes in --out.
+std::vector<std::string> OutputFileNames() {
+  std::vector<std::string> files = ReportFileNames();
+  files.push_back(kLockFile);
+  return files;
 }
 
-int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
+// Checked before the log file is opened: opening it would already write there.
+void RequireLogFileNotAnOutput(const Commands& c, const std::string& log_file) {
+  const CommonOptions* common = c.assess->parsed()   ? &c.assess_common
+                                : c.margin->parsed() ? &c.margin_common
+                                                     : nullptr;
+  if (common) RequireInputsAreNotOutputs({{"--log-file", log_file}}, common->out_dir, OutputFileNames(), {});
+}
+
+// Every path a run reads, with the option that gave it.
+std::vector<NamedInput> InputsOf(const AssessParams& p, const DicomWebOptions& d,
+                                 const std::string& log_file) {
+  return {{"--pre-ct", p.pre_ct},
+          {"--post-ct", p.post_ct},
+          {"--tumours", p.tumours},
+          {"--ablation", p.ablation},
+          {"--pre-liver", p.pre_liver},
+          {"--post-liver", p.post_liver},
+          {"--clinical", p.clinical},
+          {"--landmarks-pre", p.landmarks_pre},
+          {"--landmarks-post", p.landmarks_post},
+          {"--dicomweb-credentials", d.credentials_file},
+          {"--log-file", log_file}};
+}
+
+std::vector<NamedInput> InputsOf(const MarginParams& p, const std::string& log_file) {
+  return {{"--tumours", p.tumours},
+          {"--ablation", p.ablation},
+          {"--liver", p.liver},
+          {"--clinical", p.clinical},
+          {"--log-file", log_file}};
+}
+
+// Before anything in `dir` is touched: refuses inputs among the files the
+// run writes or removes there (`dicomweb`: also the retrieved series'
+// folder), creates the folder and locks it against a second run.
+OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& inputs, bool dicomweb,
+                       Log& log) {
+  std::vector<std::string> folders;
+  if (dicomweb) folders.push_back(kDicomWebInputFolder);
+  RequireInputsAreNotOutputs(inputs, dir, OutputFileNames(), folders);
+  EnsureWritableDirectory(dir);
+  return OutputLock(dir, log);
+}
+
+// With the output folder locked, the outputs of an earlier run are removed
+// first, so that a failure leaves no report.json behind, stale or half-written.
+int RunParsed(Commands& c, const std::string& command_line, const std::string& log_file, std::ostream& out,
+              Log& log) {
   log.Info(command_line);
   if (c.assess->parsed()) {
     AssessParams& p = c.assess_params;
@@ -270,7 +318,9 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     p.registration = ParseRegistrationMode(c.registration);
     std::optional<DicomWebClient> archive;
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
-    PrepareOutput(c.assess_common.out_dir, log);
+    const OutputLock lock =
+        ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb, log_file), archive.has_value(), log);
+    RemoveReportFiles(c.assess_common.out_dir, &log);
     if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
     const Assessment a = RunAssess(p, log);
     if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);
@@ -281,7 +331,8 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.liver, "--liver");
   p.margin = c.margin_common.margin;
   p.clinical = c.margin_common.clinical;
-  PrepareOutput(c.margin_common.out_dir, log);
+  const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p, log_file), false, log);
+  RemoveReportFiles(c.margin_common.out_dir, &log);
   const Assessment a = RunMargin(p, log);
   if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);
   return Finish(a, c.margin_common, command_line, out, log);
@@ -351,11 +402,14 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   // ITK's own warnings are multi-line and unprefixed; margo reports what matters.
   itk::Object::SetGlobalWarningDisplay(g.verbose);
   try {
-    if (!g.log_file.empty()) log.OpenFile(g.log_file);
+    if (!g.log_file.empty()) {
+      RequireLogFileNotAnOutput(c, g.log_file);
+      log.OpenFile(g.log_file);
+    }
     if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
     if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
     if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
-    return RunParsed(c, CommandLine(args), out, log);
+    return RunParsed(c, CommandLine(args), g.log_file, out, log);
   } catch (const Error& e) {
     log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
     return ExitCode(e.kind());

@@ -1,6 +1,7 @@
 // Bad input gets one clear message, a documented exit code (docs/EXIT_CODES.md)
 // and no report.json.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -323,6 +324,69 @@ TEST_F(CliErrorTest, LandmarksGivenAsAFolderSayItIsAFolder) {
                                  "--landmarks-pre", out.path().string(), "--landmarks-post",
                                  out.path().string(), "--out", dir, "--registration", "none"});
   ExpectOneLineError(run, 3, "is a folder; expected a CSV file", dir);
+}
+
+// An input named like an output in --out would be removed before it is read.
+TEST_F(CliErrorTest, InputNamedLikeAnOutputIsRefusedAndKept) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::string tumours = out / "tumours_on_post_ct.nii.gz";
+  std::filesystem::copy_file(In("tumours.nii.gz"), tumours);
+  const auto size = std::filesystem::file_size(tumours);
+  const auto run =
+      testing::Run({"margin", "--tumours", tumours, "--ablation", In("ablation.nii.gz"), "--out", dir});
+  ExpectOneLineError(run, 2, "--tumours " + tumours + " is the output tumours_on_post_ct.nii.gz", dir);
+  ASSERT_TRUE(std::filesystem::exists(tumours));
+  EXPECT_EQ(std::filesystem::file_size(tumours), size);
+  // The same file reached through another spelling of the folder.
+  const std::string clinical = out / "report.json";
+  std::ofstream(clinical) << "{}";
+  const auto other =
+      testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                    "--clinical", dir + "/./report.json", "--out", dir + "/"});
+  EXPECT_EQ(other.exit_code, 2) << other.err;
+  EXPECT_NE(other.err.find("--clinical"), std::string::npos) << other.err;
+  EXPECT_TRUE(std::filesystem::exists(clinical));
+  // A log file there would be written before anything else.
+  const std::string log = out / "tumours.csv";
+  const auto logged = testing::Run({"--log-file", log, "margin", "--tumours", In("tumours.nii.gz"),
+                                    "--ablation", In("ablation.nii.gz"), "--out", dir});
+  EXPECT_EQ(logged.exit_code, 2) << logged.err;
+  EXPECT_NE(logged.err.find("--log-file " + log + " is the output tumours.csv"), std::string::npos)
+      << logged.err;
+  EXPECT_FALSE(std::filesystem::exists(log));
+}
+
+// Two runs into one folder: the second would remove the first one's files.
+TEST_F(CliErrorTest, OutputFolderLockedByALiveRunIsRefused) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::string lock = out / ".margo.lock";
+  std::ofstream(lock) << ::getpid() << "\n";
+  std::ofstream(out / "tumours.csv") << "the other run's\n";
+  const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                 In("ablation.nii.gz"), "--out", dir, "--no-html", "--no-surfaces"});
+  ExpectOneLineError(run, 7,
+                     "another margo run (pid " + std::to_string(::getpid()) + ") is writing to " + dir, dir);
+  EXPECT_TRUE(std::filesystem::exists(lock)) << "the other run's lock stays";
+  EXPECT_TRUE(std::filesystem::exists(out / "tumours.csv")) << "the other run's files stay";
+}
+
+TEST_F(CliErrorTest, StaleLockIsTakenOverAndEveryRunRemovesItsLock) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::string lock = out / ".margo.lock";
+  std::ofstream(lock) << "2147483000\n";  // above any pid_max: no such process
+  const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                 In("ablation.nii.gz"), "--out", dir, "--no-html", "--no-surfaces"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("taking over " + lock + " from margo run pid 2147483000"), std::string::npos)
+      << run.err;
+  EXPECT_FALSE(std::filesystem::exists(lock));
+  const auto failed = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                    In("missing.nii.gz"), "--out", dir, "--no-html", "--no-surfaces"});
+  EXPECT_EQ(failed.exit_code, 3) << failed.err;
+  EXPECT_FALSE(std::filesystem::exists(lock)) << "removed on error too";
 }
 
 TEST(HelpTest, MarginHelpListsOnlyWhatMarginDoes) {
