@@ -75,7 +75,9 @@ void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   c.tumour_labels_given =
       cmd.add_option("--tumour-labels", c.tumour_labels,
-                     "Tumour label values to use, e.g. 2-8 or 2,5 (default: every non-zero label; at most " +
+                     "Tumour label values to use, e.g. 2-8 or 2,5: a single value must be in the map, a "
+                     "range selects the labels in it that the map holds (at least one; a DICOM SEG or "
+                     "RTSTRUCT needs every one) (default: every non-zero label; at most " +
                          std::to_string(kMaxTumourLabels) + " tumours)");
   c.zone_map_given =
       cmd.add_option("--zone-map", c.zone_map,
@@ -83,7 +85,8 @@ void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs
                      "(default: every tumour against the union of all zones)");
   c.ablation_labels_given =
       cmd.add_option("--ablation-labels", c.ablation_labels,
-                     "Label values forming the ablation zone (default: every non-zero label)");
+                     "Label values forming the ablation zone, as for --tumour-labels (default: every "
+                     "non-zero label)");
   CategoryThresholds& t = c.margin.thresholds;
   cmd.add_option("--a0-threshold-mm", t.a0_above_mm,
                  "A0 when the minimal margin exceeds this (mm, 0 to " + PlainNumber(kMaxThresholdMm) + ")")
@@ -178,7 +181,7 @@ void RequireThresholdsOrdered(const CategoryThresholds& t) {
                                      ": expected 0 < A1 threshold < A0 threshold");
 }
 
-void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation,
+void ResolveCommon(const CommonOptions& c, LabelOption& tumours, LabelOption& ablation,
                    std::map<std::uint16_t, LabelSelection>& zone_map, const std::string& liver,
                    const char* liver_option) {
   if (c.zone_map_given->count() > 0) zone_map = ParseZoneMap(c.zone_map, "--zone-map");

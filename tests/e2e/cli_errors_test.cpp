@@ -112,8 +112,8 @@ TEST_F(CliErrorTest, EmptyTumourLabelsAreAnInvalidSegmentation) {
   const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
                                  "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
                                  "--tumour-labels", "40", "--out", report_dir, "--registration", "none"});
-  ExpectOneLineError(run, 5, "--tumour-labels 40: tumour labels " + In("tumours.nii.gz") + " has no label 40",
-                     report_dir);
+  ExpectOneLineError(
+      run, 5, "--tumour-labels '40': tumour labels " + In("tumours.nii.gz") + " has no label 40", report_dir);
 }
 
 TEST_F(CliErrorTest, TumourOutsideThePostFieldOfViewIsAPartialResult) {
@@ -258,15 +258,40 @@ TEST_F(CliErrorTest, SelectedTumourLabelMissingFromTheMapIsAnInvalidSegmentation
   const auto run =
       testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
                     out.path().string(), "--tumour-labels", "2,99"});
-  ExpectOneLineError(run, 5, "--tumour-labels 99", out.path().string());
+  ExpectOneLineError(run, 5, "--tumour-labels '2,99': tumour labels", out.path().string());
+  EXPECT_NE(run.err.find("has no label 99;"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("its labels are 2,3,4,5"), std::string::npos) << run.err;
+}
+
+// A range selects the labels it holds; a single value must be there.
+TEST_F(CliErrorTest, LabelRangeSelectsTheLabelsPresentInIt) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::vector<std::string> margin{
+      "margin", "--tumours", In("tumours.nii.gz"), "--ablation",    In("ablation.nii.gz"),
+      "--out",  dir,         "--no-html",          "--no-surfaces", "-q"};
+  auto args = margin;
+  args.insert(args.end(), {"--tumour-labels", "3-900"});
+  const auto range = testing::Run(args);
+  EXPECT_EQ(range.exit_code, 0) << range.err;
+  const nlohmann::json report = testing::ReadJson(dir + "/report.json");
+  ASSERT_FALSE(report["tumours"].empty());
+  for (const auto& t : report["tumours"]) EXPECT_GE(t["label"].get<int>(), 3) << t;
+  args = margin;
+  args.insert(args.end(), {"--tumour-labels", "2,600-900"});
+  ExpectOneLineError(testing::Run(args), 5, "--tumour-labels '2,600-900': tumour labels", dir);
+  args = margin;
+  args.insert(args.end(), {"--tumour-labels", "2,600-900"});
+  EXPECT_NE(testing::Run(args).err.find("has no label in 600-900; its labels are 2,3"), std::string::npos);
 }
 
 TEST_F(CliErrorTest, AssessRefusesSelectedLabelsMissingFromEitherMap) {
   testing::TempDir out;
   const std::string dir = out.path().string();
-  ExpectOneLineError(Assess("--out", dir, dir, {"--tumour-labels", "2,99"}), 5, "--tumour-labels 99", dir);
-  ExpectOneLineError(Assess("--out", dir, dir, {"--ablation-labels", "77"}), 5, "--ablation-labels 77", dir);
+  ExpectOneLineError(Assess("--out", dir, dir, {"--tumour-labels", "2,99"}), 5, "--tumour-labels '2,99'",
+                     dir);
+  ExpectOneLineError(Assess("--out", dir, dir, {"--ablation-labels", "77"}), 5, "--ablation-labels '77'",
+                     dir);
 }
 
 TEST_F(CliErrorTest, ClinicalEntryForATumourNotMeasuredIsRefused) {
