@@ -92,7 +92,7 @@ LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
 // RTSTRUCT contours drawn on its grid.
 struct LabelInput {
   std::string path, role;
-  LabelSelection selection;
+  LabelOption selection;
   const itk::ImageBase<3>* grid = nullptr;
   GridInput grid_input;
   std::string key;

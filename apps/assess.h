@@ -45,12 +45,24 @@ struct RegistrationVerdict {
 // Which label values of a multi-structure map to use; empty = every non-zero label.
 using LabelSelection = std::vector<std::uint16_t>;
 
+// The labels an option such as --tumour-labels selects (sorted, distinct),
+// with the items as the user wrote them: a single value must be present in
+// the map, a range needs only one of its labels present (apps/label_selection.h).
+struct LabelOption : LabelSelection {
+  using LabelSelection::LabelSelection;
+  struct Item {
+    std::uint16_t first = 0, last = 0;  // first == last: a single value
+  };
+  std::vector<Item> asked;  // empty: every value counts as a single one
+  std::string text;         // as given, for messages ("2-8,10")
+};
+
 struct AssessParams {
   std::string pre_ct, post_ct;        // REQUIRED: DICOM folder or image file
   std::string tumours, ablation;      // REQUIRED: label maps (pre, post)
   std::string pre_liver, post_liver;  // optional liver masks (non-zero = liver)
   std::string pre_series_uid, post_series_uid;  // optional DICOM series choice
-  LabelSelection tumour_labels, ablation_labels;
+  LabelOption tumour_labels, ablation_labels;
   std::map<std::uint16_t, LabelSelection> zone_map;  // tumour -> its zone labels; default: union
   std::string clinical;               // optional clinical inputs (docs/CLINICAL.md)
   std::string landmarks_pre, landmarks_post;  // optional landmark pairs (io/landmarks.h): both or neither
@@ -65,7 +77,7 @@ struct MarginParams {
   std::string tumours, ablation;  // REQUIRED: label maps in one world space
   std::string liver;              // optional liver mask, same world space
   std::string clinical;           // optional clinical inputs (docs/CLINICAL.md)
-  LabelSelection tumour_labels, ablation_labels;
+  LabelOption tumour_labels, ablation_labels;
   std::map<std::uint16_t, LabelSelection> zone_map;  // tumour -> its zone labels; default: union
   MarginOptions margin;
 };

@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "apps/cli_checks.h"
 #include "apps/dicomweb_step.h"
 #include "apps/label_selection.h"
+#include "apps/output_folder.h"
 #include "apps/phantom_command.h"
 #include "apps/report.h"
 #include "apps/report_files.h"
@@ -45,6 +47,10 @@ struct CommonOptions {
   bool colour = false;  // stdout is a terminal: colour the summary
 };
 
+// The category thresholds' range (mm): wider than any margin target in use
+// (5 and 10 mm), narrow enough that a typo such as 1e300 is refused.
+constexpr double kMaxThresholdMm = 50.0;
+
 struct Commands {
   CLI::App* assess = nullptr;
   CLI::App* margin = nullptr;
@@ -54,17 +60,6 @@ struct Commands {
   DicomWebOptions dicomweb;
   std::string space = "post", registration = "deformable";
 };
-
-// CLI11's range checks let nan and inf through (every comparison with nan is
-// false); this refuses them before the range is checked.
-const CLI::Validator kFinite(
-    [](std::string& text) -> std::string {
-      char* end = nullptr;
-      const double value = std::strtod(text.c_str(), &end);
-      if (!text.empty() && *end == '\0' && std::isfinite(value)) return "";
-      return "'" + text + "' is not a finite number; expected a number of mm such as 5";
-    },
-    "", "FINITE");
 
 // `label_outputs`: what --no-surfaces also skips, if anything.
 void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs) {
@@ -80,7 +75,9 @@ void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs
                  "Clinical inputs (JSON, docs/CLINICAL.md): per-tumour margin target and the clinical risk score");
   c.tumour_labels_given =
       cmd.add_option("--tumour-labels", c.tumour_labels,
-                     "Tumour label values to use, e.g. 2-8 or 2,5 (default: every non-zero label; at most " +
+                     "Tumour label values to use, e.g. 2-8 or 2,5: a single value must be in the map, a "
+                     "range selects the labels in it that the map holds (at least one; a DICOM SEG or "
+                     "RTSTRUCT needs every one) (default: every non-zero label; at most " +
                          std::to_string(kMaxTumourLabels) + " tumours)");
   c.zone_map_given =
       cmd.add_option("--zone-map", c.zone_map,
@@ -88,23 +85,24 @@ void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs
                      "(default: every tumour against the union of all zones)");
   c.ablation_labels_given =
       cmd.add_option("--ablation-labels", c.ablation_labels,
-                     "Label values forming the ablation zone (default: every non-zero label)");
+                     "Label values forming the ablation zone, as for --tumour-labels (default: every "
+                     "non-zero label)");
   CategoryThresholds& t = c.margin.thresholds;
-  cmd.add_option("--a0-threshold-mm", t.a0_above_mm, "A0 when the minimal margin exceeds this (mm)")
-      ->check(kFinite)
+  cmd.add_option("--a0-threshold-mm", t.a0_above_mm,
+                 "A0 when the minimal margin exceeds this (mm, 0 to " + PlainNumber(kMaxThresholdMm) + ")")
+      ->check(Millimetres(0.0, kMaxThresholdMm))
       ->capture_default_str();
-  cmd.add_option("--a1-threshold-mm", t.a1_from_mm, "A1 from this minimal margin (mm) up to A0")
-      ->check(kFinite)
+  cmd.add_option("--a1-threshold-mm", t.a1_from_mm,
+                 "A1 from this minimal margin (mm, above 0, below --a0-threshold-mm) up to A0")
+      ->check(Millimetres(0.0, kMaxThresholdMm))
       ->capture_default_str();
   cmd.add_option("--coverage-mm", c.margin.coverage_mm, "Surface-coverage distances (mm), comma separated")
       ->delimiter(',')
-      ->check(kFinite)
-      ->check(CLI::Range(-50.0, 50.0))
+      ->check(Millimetres(-50.0, 50.0))
       ->capture_default_str();
   cmd.add_option("--shell-mm", c.margin.shell_mm, "Shell-coverage distances (mm), comma separated")
       ->delimiter(',')
-      ->check(kFinite)
-      ->check(CLI::Range(0.1, 30.0))
+      ->check(Millimetres(0.1, 30.0))
       ->capture_default_str();
 }
 
@@ -113,8 +111,7 @@ void AddSubcapsular(CLI::App& cmd, CommonOptions& c, const std::string& liver) {
   cmd.add_option("--subcapsular-mm", c.margin.subcapsular_mm,
                  "Leave out tumour-surface points within this distance (mm) of the liver capsule (needs " +
                      liver + "); 0 = off")
-      ->check(kFinite)
-      ->check(CLI::Range(0.0, 30.0))
+      ->check(Millimetres(0.0, 30.0))
       ->capture_default_str();
 }
 
@@ -176,18 +173,26 @@ std::string CommandLine(const std::vector<std::string>& args) {
   return line;
 }
 
-void ResolveCommon(const CommonOptions& c, LabelSelection& tumours, LabelSelection& ablation,
+// ValidateThresholds' rule, with the options named and plain numbers.
+void RequireThresholdsOrdered(const CategoryThresholds& t) {
+  if (!ValidateThresholds(t)) return;
+  throw Error(ErrorKind::kUsage, "--a1-threshold-mm " + PlainNumber(t.a1_from_mm) +
+                                     " and --a0-threshold-mm " + PlainNumber(t.a0_above_mm) +
+                                     ": expected 0 < A1 threshold < A0 threshold");
+}
+
+void ResolveCommon(const CommonOptions& c, LabelOption& tumours, LabelOption& ablation,
                    std::map<std::uint16_t, LabelSelection>& zone_map, const std::string& liver,
                    const char* liver_option) {
   if (c.zone_map_given->count() > 0) zone_map = ParseZoneMap(c.zone_map, "--zone-map");
   if (c.margin.subcapsular_mm > 0.0 && liver.empty()) {
-    throw Error(ErrorKind::kUsage, std::string("--subcapsular-mm ") + std::to_string(c.margin.subcapsular_mm) +
-                                       " needs " + liver_option + "; none given");
+    throw Error(ErrorKind::kUsage, "--subcapsular-mm " + PlainNumber(c.margin.subcapsular_mm) + " needs " +
+                                       liver_option + "; none given");
   }
   if (c.tumour_labels_given->count() > 0) tumours = ParseLabelSelection(c.tumour_labels, "--tumour-labels");
   if (c.ablation_labels_given->count() > 0)
     ablation = ParseLabelSelection(c.ablation_labels, "--ablation-labels");
-  if (auto problem = ValidateThresholds(c.margin.thresholds)) throw Error(ErrorKind::kUsage, *problem);
+  RequireThresholdsOrdered(c.margin.thresholds);
 }
 
 // Surface coverage between thick slices is inferred, not measured: say so.
@@ -250,14 +255,61 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   return 0;
 }
 
-// Creates the output folder and removes the outputs of an earlier run, so
-// that a failure leaves no report.json behind, stale or half-written.
-void PrepareOutput(const std::string& dir, Log& log) {
-  EnsureWritableDirectory(dir);
-  RemoveReportFiles(dir, &log);
+// Every file a run writes or removes in --out.
+std::vector<std::string> OutputFileNames() {
+  std::vector<std::string> files = ReportFileNames();
+  files.push_back(kLockFile);
+  return files;
 }
 
-int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
+// Checked before the log file is opened: opening it would already write there.
+void RequireLogFileNotAnOutput(const Commands& c, const std::string& log_file) {
+  const CommonOptions* common = c.assess->parsed()   ? &c.assess_common
+                                : c.margin->parsed() ? &c.margin_common
+                                                     : nullptr;
+  if (common) RequireInputsAreNotOutputs({{"--log-file", log_file}}, common->out_dir, OutputFileNames(), {});
+}
+
+// Every path a run reads, with the option that gave it.
+std::vector<NamedInput> InputsOf(const AssessParams& p, const DicomWebOptions& d,
+                                 const std::string& log_file) {
+  return {{"--pre-ct", p.pre_ct},
+          {"--post-ct", p.post_ct},
+          {"--tumours", p.tumours},
+          {"--ablation", p.ablation},
+          {"--pre-liver", p.pre_liver},
+          {"--post-liver", p.post_liver},
+          {"--clinical", p.clinical},
+          {"--landmarks-pre", p.landmarks_pre},
+          {"--landmarks-post", p.landmarks_post},
+          {"--dicomweb-credentials", d.credentials_file},
+          {"--log-file", log_file}};
+}
+
+std::vector<NamedInput> InputsOf(const MarginParams& p, const std::string& log_file) {
+  return {{"--tumours", p.tumours},
+          {"--ablation", p.ablation},
+          {"--liver", p.liver},
+          {"--clinical", p.clinical},
+          {"--log-file", log_file}};
+}
+
+// Before anything in `dir` is touched: refuses inputs among the files the
+// run writes or removes there (`dicomweb`: also the retrieved series'
+// folder), creates the folder and locks it against a second run.
+OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& inputs, bool dicomweb,
+                       Log& log) {
+  std::vector<std::string> folders;
+  if (dicomweb) folders.push_back(kDicomWebInputFolder);
+  RequireInputsAreNotOutputs(inputs, dir, OutputFileNames(), folders);
+  EnsureWritableDirectory(dir);
+  return OutputLock(dir, log);
+}
+
+// With the output folder locked, the outputs of an earlier run are removed
+// first, so that a failure leaves no report.json behind, stale or half-written.
+int RunParsed(Commands& c, const std::string& command_line, const std::string& log_file, std::ostream& out,
+              Log& log) {
   log.Info(command_line);
   if (c.assess->parsed()) {
     AssessParams& p = c.assess_params;
@@ -269,7 +321,9 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     p.registration = ParseRegistrationMode(c.registration);
     std::optional<DicomWebClient> archive;
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
-    PrepareOutput(c.assess_common.out_dir, log);
+    const OutputLock lock =
+        ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb, log_file), archive.has_value(), log);
+    RemoveReportFiles(c.assess_common.out_dir, &log);
     if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
     const Assessment a = RunAssess(p, log);
     if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);
@@ -280,7 +334,8 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.liver, "--liver");
   p.margin = c.margin_common.margin;
   p.clinical = c.margin_common.clinical;
-  PrepareOutput(c.margin_common.out_dir, log);
+  const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p, log_file), false, log);
+  RemoveReportFiles(c.margin_common.out_dir, &log);
   const Assessment a = RunMargin(p, log);
   if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);
   return Finish(a, c.margin_common, command_line, out, log);
@@ -290,6 +345,11 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
 std::string HelpCommand(CLI::App& app) {
   for (const CLI::App* cmd : app.get_subcommands()) return "margo " + cmd->get_name() + " --help";
   return "margo --help";
+}
+
+// Every usage error ends alike: "...; run 'margo margin --help' for usage".
+std::string WithHelpHint(const std::string& message, CLI::App& app) {
+  return message + "; run '" + HelpCommand(app) + "' for usage";
 }
 
 }  // namespace
@@ -303,9 +363,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "Debug messages on stderr");
   app.add_option("--log-file", g.log_file, "Also write every message, with timestamps, to this file");
-  app.add_option("--threads", g.threads,
-                 "Worker threads (default: every core); the same inputs give the same report at any thread count")
-      ->check(CLI::Range(1u, 256u));
+  app.add_option(
+         "--threads", g.threads,
+         "Worker threads (default: every core); the same inputs give the same report at any thread count")
+      ->check(WholeNumber(1, 256, "threads"));
   Commands c;
   c.assess_common.colour = c.margin_common.colour = out_is_terminal;
   DeclareAssess(app, c);
@@ -323,7 +384,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "error: " << e.what() << "; run '" << HelpCommand(app) << "' for usage\n";
+    err << "error: " << WithHelpHint(e.what(), app) << "\n";
     return ExitCode(ErrorKind::kUsage);
   }
   if (g.version) {
@@ -331,7 +392,9 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return 0;
   }
   if (!c.assess->parsed() && !c.margin->parsed() && !phantom_cmd->parsed() && !regress_cmd->parsed()) {
-    err << "error: no command given; expected 'assess', 'margin', 'phantom' or 'regress'\n" << app.help();
+    err << "error: "
+        << WithHelpHint("no command given; expected 'assess', 'margin', 'phantom' or 'regress'", app) << "\n"
+        << app.help();
     return ExitCode(ErrorKind::kUsage);
   }
 
@@ -342,13 +405,16 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   // ITK's own warnings are multi-line and unprefixed; margo reports what matters.
   itk::Object::SetGlobalWarningDisplay(g.verbose);
   try {
-    if (!g.log_file.empty()) log.OpenFile(g.log_file);
+    if (!g.log_file.empty()) {
+      RequireLogFileNotAnOutput(c, g.log_file);
+      log.OpenFile(g.log_file);
+    }
     if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
     if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
     if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
-    return RunParsed(c, CommandLine(args), out, log);
+    return RunParsed(c, CommandLine(args), g.log_file, out, log);
   } catch (const Error& e) {
-    log.Error(e.what());
+    log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
     return ExitCode(e.kind());
   } catch (const itk::ExceptionObject& e) {
     log.Error(std::string("internal error (ITK): ") + e.GetDescription());

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -142,6 +143,65 @@ json::parser_callback_t StructureCheck(const std::string& path) {
   };
 }
 
+// Line and column (1-based) of the `byte`-th byte (1-based) of `text`.
+std::pair<std::size_t, std::size_t> LineAndColumn(const std::string& text, std::size_t byte) {
+  const std::size_t end = std::min(byte > 0 ? byte - 1 : 0, text.size());
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, end - line_start + 1};
+}
+
+// What the parser stopped at, in words; nlohmann's own text quotes raw bytes.
+std::string SyntaxProblem(const std::string& text, const std::string& parser_message) {
+  const auto has = [&](const char* part) { return parser_message.find(part) != std::string::npos; };
+  if (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0) {
+    return "UTF-16 text (it starts with a UTF-16 byte order mark), not UTF-8";
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return "the file is empty";
+  if (has("unexpected end of input")) return "the file ends before the JSON does (cut short?)";
+  if (has("expected end of input")) return "text after the end of the JSON document";
+  if (has("UTF-8")) return "a string that is not valid UTF-8";
+  if (has("invalid literal")) return "not a JSON value (NaN, Infinity, unquoted text or a stray character)";
+  return "a syntax error";
+}
+
+[[noreturn]] void RejectSyntax(const std::string& path, const std::string& text, std::size_t byte,
+                               const std::string& problem) {
+  const auto [line, column] = LineAndColumn(text, byte);
+  Reject(path, "not valid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) +
+                   ": " + problem + "; expected JSON as in docs/CLINICAL.md");
+}
+
+// nlohmann reports a number too large for a double without its position:
+// the number is found in the text.
+[[noreturn]] void RejectNumberOverflow(const std::string& path, const std::string& text,
+                                       const std::string& parser_message) {
+  const std::size_t open = parser_message.find('\'');
+  const std::size_t close = parser_message.rfind('\'');
+  const std::string number =
+      open != std::string::npos && close > open ? parser_message.substr(open + 1, close - open - 1) : "";
+  const std::size_t at = number.empty() ? std::string::npos : text.find(number);
+  RejectSyntax(path, text, at == std::string::npos ? 1 : at + 1,
+               "the number " + number + " is too large (beyond +/-1.8e308)");
+}
+
+json ParseJson(const std::string& path, const std::string& text) {
+  try {
+    return json::parse(text, StructureCheck(path));
+  } catch (const json::parse_error& e) {
+    RejectSyntax(path, text, e.byte, SyntaxProblem(text, e.what()));
+  } catch (const json::out_of_range& e) {
+    RejectNumberOverflow(path, text, e.what());
+  } catch (const json::exception& e) {
+    RejectSyntax(path, text, 1, SyntaxProblem(text, e.what()));
+  }
+}
+
 template <typename T>
 std::optional<T> Either(const std::optional<T>& own, const std::optional<T>& fallback) {
   return own ? own : fallback;
@@ -151,14 +211,10 @@ std::optional<T> Either(const std::optional<T>& own, const std::optional<T>& fal
 
 ClinicalInputs ReadClinicalInputs(const std::string& path) {
   if (std::filesystem::is_directory(path)) Reject(path, "is a folder; expected a JSON file");
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) Reject(path, "cannot open");
-  json j;
-  try {
-    j = json::parse(in, StructureCheck(path));
-  } catch (const json::exception& e) {
-    Reject(path, std::string("not valid JSON: ") + e.what());
-  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const json j = ParseJson(path, text);
   RequireKnownKeys(j, {"patient", "tumours"}, "(top level)", path);
   ClinicalInputs out;
   out.path = path;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "apps/cli_checks.h"
 #include "core/error.h"
 #include "io/safe_file_name.h"
 
@@ -117,7 +118,7 @@ void AddDicomWebOptions(CLI::App& cmd, DicomWebOptions& o) {
       ->group(group);
   cmd.add_option("--dicomweb-timeout-s", o.timeout_s,
                  "Seconds to connect; a transfer that moves nothing for 6 times this long is aborted")
-      ->check(CLI::Range(1, 600))
+      ->check(WholeNumber(1, 600, "seconds"))
       ->capture_default_str()
       ->group(group);
   cmd.add_flag("--store", o.store, "Store the DICOM outputs in the archive (STOW-RS) after the report")

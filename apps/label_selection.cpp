@@ -50,12 +50,15 @@ std::string Joined(const std::vector<std::uint16_t>& labels) {
 
 }  // namespace
 
-LabelSelection ParseLabelSelection(const std::string& text, const std::string& option) {
-  LabelSelection out;
+LabelOption ParseLabelSelection(const std::string& text, const std::string& option) {
+  LabelOption out;
+  out.text = text;
   for (const std::string& item : SplitItems(text, ',', option, text, "labels such as 2,3 or 2-8")) {
     const auto dash = item.find('-', 1);
     if (dash == std::string::npos) {
-      out.push_back(ParseLabel(item, option));
+      const std::uint16_t value = ParseLabel(item, option);
+      out.push_back(value);
+      out.asked.push_back({value, value});
       continue;
     }
     const std::uint16_t first = ParseLabel(item.substr(0, dash), option);
@@ -64,6 +67,7 @@ LabelSelection ParseLabelSelection(const std::string& text, const std::string& o
       throw Error(ErrorKind::kUsage, option + ": range '" + item + "' runs backwards; expected low-high");
     }
     for (unsigned v = first; v <= last; ++v) out.push_back(static_cast<std::uint16_t>(v));
+    out.asked.push_back({first, last});
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -101,14 +105,33 @@ void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zo
   }
 }
 
-void RequireSelectedLabelsPresent(const LabelSelection& selection, const std::vector<std::uint16_t>& present,
+namespace {
+
+bool AnyPresent(const LabelOption::Item& item, const std::vector<std::uint16_t>& present) {
+  const auto first = std::lower_bound(present.begin(), present.end(), item.first);
+  return first != present.end() && *first <= item.last;
+}
+
+std::string Shown(const LabelOption::Item& item) {
+  const std::string first = std::to_string(item.first);
+  return item.first == item.last ? "label " + first : "label in " + first + "-" + std::to_string(item.last);
+}
+
+}  // namespace
+
+void RequireSelectedLabelsPresent(const LabelOption& selection, const std::vector<std::uint16_t>& present,
                                   const std::string& option, const std::string& role,
                                   const std::string& path) {
-  for (std::uint16_t wanted : selection) {
-    if (std::binary_search(present.begin(), present.end(), wanted)) continue;
-    throw Error(ErrorKind::kSegmentationInvalid, option + " " + std::to_string(wanted) + ": " + role + " " +
-                                                     path + " has no label " + std::to_string(wanted) +
-                                                     "; its labels are " + Joined(present));
+  std::vector<LabelOption::Item> asked = selection.asked;
+  if (asked.empty()) {
+    for (std::uint16_t v : selection) asked.push_back({v, v});
+  }
+  const std::string given = selection.text.empty() ? Joined(selection) : selection.text;
+  for (const LabelOption::Item& item : asked) {
+    if (AnyPresent(item, present)) continue;
+    throw Error(ErrorKind::kSegmentationInvalid, option + " '" + given + "': " + role + " " + path +
+                                                     " has no " + Shown(item) + "; its labels are " +
+                                                     Joined(present));
   }
 }
 

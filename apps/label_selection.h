@@ -13,9 +13,9 @@ namespace margo {
 // measured (docs/EXIT_CODES.md, code 5).
 inline constexpr std::size_t kMaxTumourLabels = 255;
 
-// Parses "2,3,7-9"; throws Error(kUsage) naming `option` on bad text,
-// empty items included ("2,,3", "2,", "").
-LabelSelection ParseLabelSelection(const std::string& text, const std::string& option);
+// Parses "2,3,7-9" (keeping the items as written in `asked`); throws Error(kUsage) naming `option` on bad
+// text, empty items included ("2,,3", "2,", "").
+LabelOption ParseLabelSelection(const std::string& text, const std::string& option);
 
 // Parses "2:1,3:1+2" (tumour label : zone labels joined by '+'); throws
 // Error(kUsage) naming `option` on bad text (empty items included: "2:1,",
@@ -26,9 +26,11 @@ std::map<std::uint16_t, LabelSelection> ParseZoneMap(const std::string& text, co
 void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zone_map,
                                const std::vector<std::uint16_t>& tumour_labels);
 
-// Throws Error(kSegmentationInvalid) naming `option`, the label and the labels
-// present if `selection` asks for a label that `present` (sorted) lacks.
-void RequireSelectedLabelsPresent(const LabelSelection& selection, const std::vector<std::uint16_t>& present,
+// Throws Error(kSegmentationInvalid) naming `option`, the user's text, the
+// label and the labels present (`present`: sorted) when a single value asked
+// for is absent, or a range holds none of them ("2-8" on a map of 2..7 selects
+// 2..7; "9-12" on it is refused).
+void RequireSelectedLabelsPresent(const LabelOption& selection, const std::vector<std::uint16_t>& present,
                                   const std::string& option, const std::string& role,
                                   const std::string& path);
 

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/cli_checks.h"
 #include "core/error.h"
 #include "testdata/generator/case_writer.h"
 #include "testdata/generator/hybrid_case.h"
@@ -72,7 +73,7 @@ CLI::App* AddRegressCommand(CLI::App& app, RegressOptions& o) {
   cmd->add_option("--tolerance-mm", o.params.tolerance_mm,
                   "Allowed |measured - true| minimal margin (mm); default per case: 0.5 x the largest voxel "
                   "spacing of the label maps + 0.5 mm for registration")
-      ->check(CLI::Range(0.0, 50.0));
+      ->check(Millimetres(0.0, 50.0));
   cmd->add_option("--registration", o.registration,
                   "deformable (rigid, then B-spline), rigid, or none for cases already aligned")
       ->check(CLI::IsMember({"deformable", "rigid", "none"}))

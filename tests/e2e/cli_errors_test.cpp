@@ -1,6 +1,7 @@
 // Bad input gets one clear message, a documented exit code (docs/EXIT_CODES.md)
 // and no report.json.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -111,8 +112,8 @@ TEST_F(CliErrorTest, EmptyTumourLabelsAreAnInvalidSegmentation) {
   const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
                                  "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
                                  "--tumour-labels", "40", "--out", report_dir, "--registration", "none"});
-  ExpectOneLineError(run, 5, "--tumour-labels 40: tumour labels " + In("tumours.nii.gz") + " has no label 40",
-                     report_dir);
+  ExpectOneLineError(
+      run, 5, "--tumour-labels '40': tumour labels " + In("tumours.nii.gz") + " has no label 40", report_dir);
 }
 
 TEST_F(CliErrorTest, TumourOutsideThePostFieldOfViewIsAPartialResult) {
@@ -204,20 +205,93 @@ TEST_F(CliErrorTest, ParseErrorsAreOneLineWithTheHelpHint) {
   }
 }
 
+// Usage errors found after parsing end like CLI11's own: one line, the help
+// hint last, numbers as given (5, not 5.000000), an empty value quoted.
+TEST_F(CliErrorTest, EveryUsageErrorEndsWithTheHelpHint) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::vector<std::string> margin{
+      "margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out", dir};
+  const std::vector<std::pair<std::vector<std::string>, std::string>> rows{
+      {{"--subcapsular-mm", "5"}, "--subcapsular-mm 5 needs --liver"},
+      {{"--a1-threshold-mm", "12"}, "--a1-threshold-mm 12 and --a0-threshold-mm 10"},
+      {{"--tumour-labels", "2-x"}, "--tumour-labels"},
+      {{"--zone-map", "2=1"}, "--zone-map"},
+      {{"--a0-threshold-mm", ""}, "'' is not a finite number"},
+      {{"--shell-mm", "100"}, "'100' is out of range; expected a number of mm from 0.1 to 30"}};
+  for (const auto& [extra, needle] : rows) {
+    SCOPED_TRACE(extra[0] + " " + extra[1]);
+    std::vector<std::string> args = margin;
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto run = testing::Run(args);
+    ExpectOneLineError(run, 2, needle, dir);
+    const std::string error_line = run.err.substr(run.err.find("error: "));
+    EXPECT_EQ(error_line.find('\n'), error_line.size() - 1) << run.err;
+    EXPECT_NE(error_line.find("; run 'margo margin --help' for usage\n"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("000000"), std::string::npos) << run.err;
+  }
+  const auto landmarks = Assess("--out", dir, dir, {"--landmarks-pre", In("tumours.nii.gz")});
+  ExpectOneLineError(landmarks, 2, "only --landmarks-pre was given; run 'margo assess --help' for usage",
+                     dir);
+}
+
+// Both thresholds have a documented range, like every other mm option.
+TEST_F(CliErrorTest, ThresholdsOutsideTheirRangeAreUsageErrors) {
+  testing::TempDir out;
+  for (const char* option : {"--a0-threshold-mm", "--a1-threshold-mm"}) {
+    for (const char* value : {"1e300", "51", "-1"}) {
+      SCOPED_TRACE(std::string(option) + " " + value);
+      const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                     In("ablation.nii.gz"), "--out", out.path().string(), option, value});
+      ExpectOneLineError(
+          run, 2,
+          std::string(option) + ": '" + value + "' is out of range; expected a number of mm from 0 to 50",
+          out.path().string());
+    }
+  }
+  const auto help = testing::Run({"margin", "--help"});
+  EXPECT_NE(help.out.find("mm, 0 to 50"), std::string::npos) << help.out;
+}
+
 TEST_F(CliErrorTest, SelectedTumourLabelMissingFromTheMapIsAnInvalidSegmentation) {
   testing::TempDir out;
   const auto run =
       testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out",
                     out.path().string(), "--tumour-labels", "2,99"});
-  ExpectOneLineError(run, 5, "--tumour-labels 99", out.path().string());
+  ExpectOneLineError(run, 5, "--tumour-labels '2,99': tumour labels", out.path().string());
+  EXPECT_NE(run.err.find("has no label 99;"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("its labels are 2,3,4,5"), std::string::npos) << run.err;
+}
+
+// A range selects the labels it holds; a single value must be there.
+TEST_F(CliErrorTest, LabelRangeSelectsTheLabelsPresentInIt) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::vector<std::string> margin{
+      "margin", "--tumours", In("tumours.nii.gz"), "--ablation",    In("ablation.nii.gz"),
+      "--out",  dir,         "--no-html",          "--no-surfaces", "-q"};
+  auto args = margin;
+  args.insert(args.end(), {"--tumour-labels", "3-900"});
+  const auto range = testing::Run(args);
+  EXPECT_EQ(range.exit_code, 0) << range.err;
+  const nlohmann::json report = testing::ReadJson(dir + "/report.json");
+  ASSERT_FALSE(report["tumours"].empty());
+  for (const auto& t : report["tumours"]) EXPECT_GE(t["label"].get<int>(), 3) << t;
+  args = margin;
+  args.insert(args.end(), {"--tumour-labels", "2,600-900"});
+  ExpectOneLineError(testing::Run(args), 5, "--tumour-labels '2,600-900': tumour labels", dir);
+  args = margin;
+  args.insert(args.end(), {"--tumour-labels", "2,600-900"});
+  EXPECT_NE(testing::Run(args).err.find("has no label in 600-900; its labels are 2,3"), std::string::npos);
 }
 
 TEST_F(CliErrorTest, AssessRefusesSelectedLabelsMissingFromEitherMap) {
   testing::TempDir out;
   const std::string dir = out.path().string();
-  ExpectOneLineError(Assess("--out", dir, dir, {"--tumour-labels", "2,99"}), 5, "--tumour-labels 99", dir);
-  ExpectOneLineError(Assess("--out", dir, dir, {"--ablation-labels", "77"}), 5, "--ablation-labels 77", dir);
+  ExpectOneLineError(Assess("--out", dir, dir, {"--tumour-labels", "2,99"}), 5, "--tumour-labels '2,99'",
+                     dir);
+  ExpectOneLineError(Assess("--out", dir, dir, {"--ablation-labels", "77"}), 5, "--ablation-labels '77'",
+                     dir);
 }
 
 TEST_F(CliErrorTest, ClinicalEntryForATumourNotMeasuredIsRefused) {
@@ -275,6 +349,69 @@ TEST_F(CliErrorTest, LandmarksGivenAsAFolderSayItIsAFolder) {
                                  "--landmarks-pre", out.path().string(), "--landmarks-post",
                                  out.path().string(), "--out", dir, "--registration", "none"});
   ExpectOneLineError(run, 3, "is a folder; expected a CSV file", dir);
+}
+
+// An input named like an output in --out would be removed before it is read.
+TEST_F(CliErrorTest, InputNamedLikeAnOutputIsRefusedAndKept) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::string tumours = out / "tumours_on_post_ct.nii.gz";
+  std::filesystem::copy_file(In("tumours.nii.gz"), tumours);
+  const auto size = std::filesystem::file_size(tumours);
+  const auto run =
+      testing::Run({"margin", "--tumours", tumours, "--ablation", In("ablation.nii.gz"), "--out", dir});
+  ExpectOneLineError(run, 2, "--tumours " + tumours + " is the output tumours_on_post_ct.nii.gz", dir);
+  ASSERT_TRUE(std::filesystem::exists(tumours));
+  EXPECT_EQ(std::filesystem::file_size(tumours), size);
+  // The same file reached through another spelling of the folder.
+  const std::string clinical = out / "report.json";
+  std::ofstream(clinical) << "{}";
+  const auto other =
+      testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"),
+                    "--clinical", dir + "/./report.json", "--out", dir + "/"});
+  EXPECT_EQ(other.exit_code, 2) << other.err;
+  EXPECT_NE(other.err.find("--clinical"), std::string::npos) << other.err;
+  EXPECT_TRUE(std::filesystem::exists(clinical));
+  // A log file there would be written before anything else.
+  const std::string log = out / "tumours.csv";
+  const auto logged = testing::Run({"--log-file", log, "margin", "--tumours", In("tumours.nii.gz"),
+                                    "--ablation", In("ablation.nii.gz"), "--out", dir});
+  EXPECT_EQ(logged.exit_code, 2) << logged.err;
+  EXPECT_NE(logged.err.find("--log-file " + log + " is the output tumours.csv"), std::string::npos)
+      << logged.err;
+  EXPECT_FALSE(std::filesystem::exists(log));
+}
+
+// Two runs into one folder: the second would remove the first one's files.
+TEST_F(CliErrorTest, OutputFolderLockedByALiveRunIsRefused) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::string lock = out / ".margo.lock";
+  std::ofstream(lock) << ::getpid() << "\n";
+  std::ofstream(out / "tumours.csv") << "the other run's\n";
+  const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                 In("ablation.nii.gz"), "--out", dir, "--no-html", "--no-surfaces"});
+  ExpectOneLineError(run, 7,
+                     "another margo run (pid " + std::to_string(::getpid()) + ") is writing to " + dir, dir);
+  EXPECT_TRUE(std::filesystem::exists(lock)) << "the other run's lock stays";
+  EXPECT_TRUE(std::filesystem::exists(out / "tumours.csv")) << "the other run's files stay";
+}
+
+TEST_F(CliErrorTest, StaleLockIsTakenOverAndEveryRunRemovesItsLock) {
+  testing::TempDir out;
+  const std::string dir = out.path().string();
+  const std::string lock = out / ".margo.lock";
+  std::ofstream(lock) << "2147483000\n";  // above any pid_max: no such process
+  const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                 In("ablation.nii.gz"), "--out", dir, "--no-html", "--no-surfaces"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("taking over " + lock + " from margo run pid 2147483000"), std::string::npos)
+      << run.err;
+  EXPECT_FALSE(std::filesystem::exists(lock));
+  const auto failed = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                    In("missing.nii.gz"), "--out", dir, "--no-html", "--no-surfaces"});
+  EXPECT_EQ(failed.exit_code, 3) << failed.err;
+  EXPECT_FALSE(std::filesystem::exists(lock)) << "removed on error too";
 }
 
 TEST(HelpTest, MarginHelpListsOnlyWhatMarginDoes) {

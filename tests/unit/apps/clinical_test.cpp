@@ -91,6 +91,35 @@ TEST(ClinicalTest, MalformedFilesAreRefusedNamingTheKey) {
   }
 }
 
+// Syntax errors say where and what in words, not in the parser's own terms.
+TEST(ClinicalTest, SyntaxErrorsNameLineColumnAndAShortReason) {
+  struct Row {
+    std::string text;
+    std::vector<std::string> parts;
+  };
+  const Row rows[] = {
+      {"", {"at line 1, column 1: the file is empty"}},
+      {"{", {"at line 1, column 2: the file ends before the JSON does"}},
+      {R"({"patient": {"cea_ng_ml": NaN}})", {"at line 1, column 27: not a JSON value"}},
+      {"{\"patient\": {\"cea_ng_ml\": 5}} trailing", {"line 1, column 33: text after the end"}},
+      {"{\"patient\":\n {\"liver_tumour_count\": 1e400}}",
+       {"line 2, column 25: the number 1e400 is too large"}},
+      {"\xFF\xFE{}", {"line 1, column 1: UTF-16 text"}},
+      {"{\"tumours\": {\"2\": {\"x\xFF\": 1}}}", {"not valid UTF-8"}}};
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.text);
+    std::vector<std::string> parts = r.parts;
+    parts.push_back("not valid JSON at line ");
+    parts.push_back("; expected JSON as in docs/CLINICAL.md");
+    testing::ExpectError([&] { Parse(r.text); }, ErrorKind::kInputUnreadable, parts);
+    try {
+      Parse(r.text);
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()).find("json.exception"), std::string::npos) << e.what();
+    }
+  }
+}
+
 // Nesting far beyond any clinical file used to overflow the stack (exit 139).
 TEST(ClinicalTest, DeepNestingIsRefusedWithoutExhaustingTheStack) {
   const std::string deep(100000, '['), closed(100000, ']');

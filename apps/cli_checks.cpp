@@ -1,0 +1,45 @@
+#include "apps/cli_checks.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace margo {
+
+std::string PlainNumber(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
+CLI::Validator Millimetres(double low, double high) {
+  const std::string expected =
+      "expected a number of mm from " + PlainNumber(low) + " to " + PlainNumber(high);
+  return CLI::Validator(
+      [low, high, expected](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !std::isfinite(value)) {
+          return "'" + text + "' is not a finite number; " + expected;
+        }
+        if (value < low || value > high) return "'" + text + "' is out of range; " + expected;
+        return "";
+      },
+      "MM:" + PlainNumber(low) + "-" + PlainNumber(high), "MILLIMETRES");
+}
+
+CLI::Validator WholeNumber(long low, long high, const std::string& what) {
+  const std::string expected =
+      "expected a whole number of " + what + " from " + std::to_string(low) + " to " + std::to_string(high);
+  return CLI::Validator(
+      [low, high, expected](std::string& text) -> std::string {
+        char* end = nullptr;
+        const long value = std::strtol(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0') return "'" + text + "' is not a whole number; " + expected;
+        if (value < low || value > high) return "'" + text + "' is out of range; " + expected;
+        return "";
+      },
+      "INT:" + std::to_string(low) + "-" + std::to_string(high), "WHOLE_NUMBER");
+}
+
+}  // namespace margo

@@ -1,0 +1,20 @@
+// CLI11 option checks whose messages quote the value found ('' when empty)
+// and state the expected range with plain numbers (5, not 5.000000).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace margo {
+
+// A number as usage messages print it: %g (5, 0.1, 1e+300).
+std::string PlainNumber(double value);
+
+// A finite number of mm from `low` to `high`: "'nan' is not a finite number;
+// expected a number of mm from 0 to 50".
+CLI::Validator Millimetres(double low, double high);
+
+// A whole number from `low` to `high`; `what` names it ("threads").
+CLI::Validator WholeNumber(long low, long high, const std::string& what);
+
+}  // namespace margo

@@ -1,0 +1,46 @@
+// Guards for the output folder (--out): a run never deletes or overwrites one
+// of its own inputs there, and only one run at a time writes into it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+
+namespace margo {
+
+// Held while a run writes into its output folder; holds the run's pid.
+inline constexpr const char* kLockFile = ".margo.lock";
+
+// An input path and the option that gave it (for the message).
+struct NamedInput {
+  std::string option;
+  std::string path;
+};
+
+// Throws Error(kUsage) naming the option, the path and the output when an
+// input is one of `files` in `dir`, or lies inside one of `folders` there
+// (compared as given and with links resolved). Touches nothing in `dir`.
+void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const std::filesystem::path& dir,
+                                const std::vector<std::string>& files,
+                                const std::vector<std::string>& folders);
+
+// The lock file kLockFile in an existing `dir`, created with O_EXCL and
+// holding this process's pid; removed by the destructor (on error too). A
+// lock whose pid is no longer running is taken over with a warning; a live
+// one throws Error(kOutputFailed): "another margo run (pid N) is writing to DIR".
+class OutputLock {
+ public:
+  OutputLock(const std::filesystem::path& dir, Log& log);
+  ~OutputLock();
+  OutputLock(const OutputLock&) = delete;
+  OutputLock& operator=(const OutputLock&) = delete;
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace margo
