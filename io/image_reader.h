@@ -40,6 +40,9 @@ struct LoadedLabels {
 // .mha, .mhd; by name), false for DICOM series folders and objects.
 bool IsVolumeFile(const std::string& path);
 
+// Every loader first refuses, with Error(kInputUnreadable), a path that does
+// not exist or is neither a regular file nor a folder (a FIFO, device or
+// socket would block or never end); symlinks are followed.
 // `role` names the input in messages ("pre CT", "tumour labels").
 LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSelection& selection = {});
 // What a segmentation is checked against and, for RTSTRUCT, drawn onto.
