@@ -280,6 +280,7 @@ LoadedCt LoadDicomStack(const std::string& folder, const DicomSelection& selecti
   out.report.slice_spacing_min_mm = stack.slice_spacing_min_mm;
   out.report.slice_spacing_max_mm = stack.slice_spacing_max_mm;
   out.report.dicom = stack.reference;
+  out.report.notes = stack.notes;
   return out;
 }
 

@@ -24,6 +24,9 @@ struct LoadReport {
   double slice_spacing_max_mm = 0.0;
   DicomSeriesRef dicom;  // DICOM series only: what derived objects reference
   std::string references;  // DICOM SEG/RTSTRUCT only: how its references were checked against the CT
+  // Warnings for the caller to log, one line each (a DICOM series of another
+  // modality than CT, lossy-compressed slices); the input is still used.
+  std::vector<std::string> notes;
 };
 
 struct LoadedCt {
