@@ -51,6 +51,7 @@ void LogCt(const LoadedCt& ct, const std::string& path, const std::string& role,
     what += buf;
   }
   log.Info(role + ": " + what + ", " + Describe(ct.report.geometry));
+  for (const std::string& note : ct.report.notes) log.Warn(role + ": " + note);
   inputs.Add(key, ct.report, path);
 }
 

@@ -36,6 +36,7 @@ json InputJson(const InputRecord& in) {
     j["frame_of_reference_uid"] = r.frame_of_reference;
     j["dicom_references"] = r.references;
   }
+  if (!r.notes.empty()) j["notes"] = r.notes;
   return j;
 }
 

@@ -72,6 +72,11 @@ std::string Sha256OfPath(const std::string& path, const std::atomic<bool>* cance
   namespace fs = std::filesystem;
   Sha256 hash;
   if (!fs::is_directory(path)) {
+    // Opening a FIFO blocks until a writer comes: the loader refuses such
+    // an input, and this (background) hash must not hang the run meanwhile.
+    if (fs::exists(path) && !fs::is_regular_file(path)) {
+      throw Error(ErrorKind::kInputUnreadable, path + ": not a regular file or folder; cannot hash it");
+    }
     HashFile(path, hash, cancel);
     return hash.HexDigest();
   }

@@ -56,6 +56,13 @@ bool ParseDecimals(const std::string& text, std::array<double, N>& out) {
   return n == N;
 }
 
+// Rescale Slope (0028,1053): 1 when absent, NaN when not one number.
+double RescaleSlope(const std::string& text) {
+  if (text.empty()) return 1.0;
+  std::array<double, 1> slope{};
+  return ParseDecimals(text, slope) ? slope[0] : std::nan("");
+}
+
 unsigned Unsigned16(DcmItem& ds, const DcmTagKey& tag) {
   Uint16 v = 0;
   return ds.findAndGetUint16(tag, v).good() ? v : 0;
@@ -70,7 +77,10 @@ void ReadPixelFacts(DcmDataset& ds, DicomSlice& s) {
   DcmElement* pixels = nullptr;
   s.has_pixel_data = ds.findAndGetElement(DCM_PixelData, pixels).good() && pixels != nullptr;
   if (!s.has_pixel_data) return;
-  s.pixel_data_encapsulated = DcmXfer(ds.getOriginalXfer()).isEncapsulated();
+  const DcmXfer xfer(ds.getOriginalXfer());
+  s.pixel_data_encapsulated = xfer.isEncapsulated();
+  s.transfer_syntax = xfer.getXferName();
+  s.transfer_syntax_lossy = xfer.isLossy();
   s.pixel_data_bytes = pixels->getLength();
 }
 
@@ -85,6 +95,11 @@ DicomSlice SliceFrom(DcmDataset& ds, const std::string& file) {
   s.frame_of_reference = text(DCM_FrameOfReferenceUID);
   s.modality = text(DCM_Modality);
   s.description = text(DCM_SeriesDescription);
+  s.patient_id = text(DCM_PatientID);
+  s.patient_name = text(DCM_PatientName);
+  s.rescale_slope_text = text(DCM_RescaleSlope);
+  s.rescale_slope = RescaleSlope(s.rescale_slope_text);
+  s.lossy_image_compression = text(DCM_LossyImageCompression);
   const std::string instance = text(DCM_InstanceNumber);
   if (!instance.empty()) s.instance = std::atoi(instance.c_str());
   s.position_text = text(DCM_ImagePositionPatient);

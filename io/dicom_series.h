@@ -23,6 +23,8 @@ struct DicomSlice {
   std::string frame_of_reference;  // (0020,0052)
   std::string modality;            // (0008,0060)
   std::string description;         // (0008,103E)
+  std::string patient_id;          // (0010,0020)
+  std::string patient_name;        // (0010,0010)
   int instance = 0;                // (0020,0013)
   Vec3 position_mm{};              // (0020,0032)
   std::array<double, 6> orientation{};  // (0020,0037): row then column direction cosines
@@ -36,6 +38,11 @@ struct DicomSlice {
   bool has_pixel_data = false;                  // (7FE0,0010)
   bool pixel_data_encapsulated = false;         // compressed: its length says nothing about Rows x Columns
   std::uint64_t pixel_data_bytes = 0;           // value length of (7FE0,0010) when not encapsulated
+  double rescale_slope = 1.0;                   // (0028,1053); 1 when absent, NaN when not a number
+  std::string rescale_slope_text;               // as stored, for messages
+  std::string transfer_syntax;                  // (0002,0010), DCMTK's name for it
+  bool transfer_syntax_lossy = false;           // JPEG Baseline/Extended, JPEG 2000 lossy, ...
+  std::string lossy_image_compression;          // (0028,2110): "01" once lossy-compressed
 };
 
 // What a DICOM object derived from a CT series (SEG, SR) must reference:
@@ -58,6 +65,9 @@ struct SliceStack {
   double slice_spacing_min_mm = 0.0;  // measured from positions, not tags
   double slice_spacing_max_mm = 0.0;
   double tilt_deg = 0.0;
+  // Not refused, but worth a warning, one line each: a modality other than
+  // CT, lossy-compressed slices.
+  std::vector<std::string> notes;
 };
 
 struct DicomSelection {
@@ -75,13 +85,17 @@ std::vector<DicomSlice> ScanDicomFolder(const std::string& folder);
 std::vector<DicomSlice> SelectSeries(const std::vector<DicomSlice>& slices,
                                      const DicomSelection& selection, const std::string& folder);
 
-// Sorts and checks one series: orientation present, orthonormal and constant,
-// pixel spacing and matrix constant and sane, no duplicate, missing or unevenly
-// spaced slice, no gantry tilt. Throws Error(kGeometryInvalid) naming the
-// files, the value found and the value expected. Then the pixels: one pixel
-// format (Bits Allocated, Samples per Pixel, Pixel Representation) in every
-// slice and Pixel Data of Rows x Columns x Bits Allocated / 8 x Samples per
-// Pixel bytes, else Error(kInputUnreadable) naming the slice.
+// Sorts and checks one series: one patient (Patient ID and Name) and one
+// study (Study Instance UID) in every slice; orientation present,
+// orthonormal and constant, pixel spacing and matrix constant and sane, no
+// duplicate, missing or unevenly spaced slice, no gantry tilt. Throws
+// Error(kGeometryInvalid) naming the files, the value found and the value
+// expected (the first slice's, for patient and study). Then the pixels: one
+// pixel format (Bits Allocated, Samples per Pixel, Pixel Representation) in
+// every slice, Pixel Data of Rows x Columns x Bits Allocated / 8 x Samples
+// per Pixel bytes and a finite, non-zero Rescale Slope, else
+// Error(kInputUnreadable) naming the slice. A modality other than CT and
+// lossy-compressed slices are not refused but noted (SliceStack::notes).
 SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& folder);
 
 // Reads the pixels of a checked stack (rescale slope/intercept applied) and

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 
 #include "core/error.h"
 #include "io/dicom_series.h"
@@ -42,6 +43,29 @@ std::string Where(const DicomSlice& s) {
   if (text.empty()) Reject(folder, Where(s) + " has no " + tag);
   Reject(folder, Where(s) + ": " + tag + " is '" + text + "'; expected " + std::to_string(count) +
                      " finite numbers separated by backslashes");
+}
+
+// One attribute that must be the same in every slice of a series.
+struct SeriesWideTag {
+  const char* name;  // "Patient ID (0010,0020)"
+  std::string DicomSlice::*value;
+};
+
+// A series mixing two patients or two studies is two scans stacked into
+// one volume: refused, naming the first slice that differs from the first.
+void CheckOnePatientAndStudy(const std::vector<DicomSlice>& slices, const std::string& folder) {
+  static const SeriesWideTag kTags[] = {{"Patient ID (0010,0020)", &DicomSlice::patient_id},
+                                        {"Patient's Name (0010,0010)", &DicomSlice::patient_name},
+                                        {"Study Instance UID (0020,000D)", &DicomSlice::study_uid}};
+  const DicomSlice& first = slices.front();
+  for (const SeriesWideTag& tag : kTags) {
+    for (const DicomSlice& s : slices) {
+      if (s.*tag.value == first.*tag.value) continue;
+      Reject(folder, Where(s) + " has " + tag.name + " '" + s.*tag.value + "'; expected '" +
+                         first.*tag.value + "' as in " + Where(first) +
+                         " (one series must hold one patient's study)");
+    }
+  }
 }
 
 void CheckHeaders(const std::vector<DicomSlice>& slices, const std::string& folder) {
@@ -138,9 +162,56 @@ void CheckPixelDataLength(const DicomSlice& s, const std::string& folder) {
                            " = " + std::to_string(expected));
 }
 
+// Stored value x Rescale Slope + Intercept = HU: a slope of 0 makes every
+// voxel the intercept, and GDCM silently reads it as 1 instead.
+void CheckRescaleSlope(const DicomSlice& s, const std::string& folder) {
+  if (std::isfinite(s.rescale_slope) && s.rescale_slope != 0.0) return;
+  RejectPixels(folder, Where(s) + ": Rescale Slope (0028,1053) is '" + s.rescale_slope_text +
+                           "'; expected a finite, non-zero number (HU = stored value x slope + intercept)");
+}
+
 void CheckPixelData(const std::vector<DicomSlice>& slices, const std::string& folder) {
   CheckOnePixelFormat(slices, folder);
-  for (const DicomSlice& s : slices) CheckPixelDataLength(s, folder);
+  for (const DicomSlice& s : slices) {
+    CheckPixelDataLength(s, folder);
+    CheckRescaleSlope(s, folder);
+  }
+}
+
+// "Modality (0008,0060) is 'MR' in 12 of 40 slices (first: instance 3
+// (file)); ..." or nothing when every slice is CT.
+std::optional<std::string> ModalityNote(const std::vector<DicomSlice>& slices) {
+  const auto not_ct = [](const DicomSlice& s) { return s.modality != "CT"; };
+  const auto odd = std::find_if(slices.begin(), slices.end(), not_ct);
+  if (odd == slices.end()) return std::nullopt;
+  const auto count = std::count_if(slices.begin(), slices.end(), not_ct);
+  return "Modality (0008,0060) is '" + odd->modality + "' in " + std::to_string(count) + " of " +
+         std::to_string(slices.size()) + " slices (first: " + Where(*odd) +
+         "); expected CT: margo's registration window assumes Hounsfield units";
+}
+
+bool LossyCompressed(const DicomSlice& s) {
+  return s.transfer_syntax_lossy || s.lossy_image_compression == "01";
+}
+
+// Lossy compression changes HU values near edges; not refused, but said.
+std::optional<std::string> LossyNote(const std::vector<DicomSlice>& slices) {
+  const auto odd = std::find_if(slices.begin(), slices.end(), LossyCompressed);
+  if (odd == slices.end()) return std::nullopt;
+  const auto count = std::count_if(slices.begin(), slices.end(), LossyCompressed);
+  const std::string how = odd->transfer_syntax_lossy ? "Transfer Syntax " + odd->transfer_syntax
+                                                     : std::string("Lossy Image Compression (0028,2110) 01");
+  return std::to_string(count) + " of " + std::to_string(slices.size()) +
+         " slices are lossy-compressed (first: " + Where(*odd) + ", " + how +
+         "); expected lossless: HU values may differ from the scanner's";
+}
+
+std::vector<std::string> StackNotes(const std::vector<DicomSlice>& slices) {
+  std::vector<std::string> notes;
+  for (const auto& note : {ModalityNote(slices), LossyNote(slices)}) {
+    if (note) notes.push_back(*note);
+  }
+  return notes;
 }
 
 // Row and column direction cosines; rejects non-orthonormal ones.
@@ -223,6 +294,7 @@ double TiltDegrees(const Vec3& first, const Vec3& last, const Vec3& normal) {
 }  // namespace
 
 SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& folder) {
+  if (!slices.empty()) CheckOnePatientAndStudy(slices, folder);
   CheckHeaders(slices, folder);
   CheckPixelData(slices, folder);
   const auto [row, col] = CheckedAxes(slices.front(), folder);
@@ -259,6 +331,7 @@ SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& fo
   ref.sop_class_uid = first.sop_class_uid;
   ref.files = stack.files;
   for (const DicomSlice& s : slices) ref.sop_instance_uids.push_back(s.sop_instance_uid);
+  stack.notes = StackNotes(slices);
   return stack;
 }
 

@@ -59,11 +59,33 @@ bool IsVolumeFile(const std::string& path) { return KnownFormat(path).has_value(
 
 namespace {
 
-void RequireExists(const std::string& path, const std::string& role) {
+const char* FileTypeName(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::fifo:
+      return "a FIFO";
+    case fs::file_type::socket:
+      return "a socket";
+    case fs::file_type::block:
+      return "a block device";
+    case fs::file_type::character:
+      return "a character device";
+    default:
+      return "of an unknown type";
+  }
+}
+
+// Before any read: opening a FIFO blocks until a writer comes, and reading a
+// device may never end.
+void RequireFileOrFolder(const std::string& path, const std::string& role) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) {
+  const fs::file_status status = fs::status(path, ec);  // follows symlinks
+  if (!fs::exists(status)) {
     throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": no such file or folder");
   }
+  if (fs::is_regular_file(status) || fs::is_directory(status)) return;
+  throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": is " + FileTypeName(status.type()) +
+                                               ", not a regular file or folder; expected an image file or a "
+                                               "DICOM series folder");
 }
 
 itk::IOComponentEnum ComponentOf(NiftiType t) {
@@ -258,6 +280,7 @@ LoadedCt LoadDicomStack(const std::string& folder, const DicomSelection& selecti
   out.report.slice_spacing_min_mm = stack.slice_spacing_min_mm;
   out.report.slice_spacing_max_mm = stack.slice_spacing_max_mm;
   out.report.dicom = stack.reference;
+  out.report.notes = stack.notes;
   return out;
 }
 
@@ -305,7 +328,7 @@ void CheckGeometry(const ImageGeometry& g, const std::string& role, const std::s
 }
 
 LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSelection& selection) {
-  RequireExists(path, role);
+  RequireFileOrFolder(path, role);
   LoadedCt out;
   if (fs::is_directory(path)) {
     out = LoadDicomCt(path, role, selection);
@@ -321,7 +344,7 @@ LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSel
 }
 
 LoadedLabels LoadLabels(const std::string& path, const std::string& role, const LabelReference& reference) {
-  RequireExists(path, role);
+  RequireFileOrFolder(path, role);
   if (fs::is_directory(path)) {
     throw Error(ErrorKind::kInputUnreadable,
                 role + " " + path + ": is a folder; expected a label-map file (.nii, .nii.gz, .nrrd, "

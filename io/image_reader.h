@@ -24,6 +24,9 @@ struct LoadReport {
   double slice_spacing_max_mm = 0.0;
   DicomSeriesRef dicom;  // DICOM series only: what derived objects reference
   std::string references;  // DICOM SEG/RTSTRUCT only: how its references were checked against the CT
+  // Warnings for the caller to log, one line each (a DICOM series of another
+  // modality than CT, lossy-compressed slices); the input is still used.
+  std::vector<std::string> notes;
 };
 
 struct LoadedCt {
@@ -40,6 +43,9 @@ struct LoadedLabels {
 // .mha, .mhd; by name), false for DICOM series folders and objects.
 bool IsVolumeFile(const std::string& path);
 
+// Every loader first refuses, with Error(kInputUnreadable), a path that does
+// not exist or is neither a regular file nor a folder (a FIFO, device or
+// socket would block or never end); symlinks are followed.
 // `role` names the input in messages ("pre CT", "tumour labels").
 LoadedCt LoadCt(const std::string& path, const std::string& role, const DicomSelection& selection = {});
 // What a segmentation is checked against and, for RTSTRUCT, drawn onto.

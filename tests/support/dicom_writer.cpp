@@ -61,6 +61,9 @@ void SetPixelModule(gdcm::DataSet& ds, const SyntheticSlice& s) {
   SetText(ds, gdcm::Tag(0x0028, 0x1052), gdcm::VR::DS, Decimal(s.rescale_intercept));
   SetText(ds, gdcm::Tag(0x0028, 0x1053), gdcm::VR::DS, Decimal(s.rescale_slope));
   SetText(ds, gdcm::Tag(0x0028, 0x1054), gdcm::VR::LO, "HU");
+  if (!s.lossy_image_compression.empty()) {
+    SetText(ds, gdcm::Tag(0x0028, 0x2110), gdcm::VR::CS, s.lossy_image_compression);
+  }
 
   std::vector<std::int16_t> pixels = s.pixels;
   if (pixels.empty()) {
@@ -83,8 +86,8 @@ void SetIdentity(gdcm::DataSet& ds, const SyntheticSlice& s, const std::string& 
   SetText(ds, gdcm::Tag(0x0008, 0x0018), gdcm::VR::UI, sop_instance_uid);
   SetText(ds, gdcm::Tag(0x0008, 0x0060), gdcm::VR::CS, s.modality);
   SetText(ds, gdcm::Tag(0x0008, 0x103e), gdcm::VR::LO, s.description);
-  SetText(ds, gdcm::Tag(0x0010, 0x0010), gdcm::VR::PN, "Synthetic^Phantom");
-  SetText(ds, gdcm::Tag(0x0010, 0x0020), gdcm::VR::LO, "MARGO-TEST");
+  SetText(ds, gdcm::Tag(0x0010, 0x0010), gdcm::VR::PN, s.patient_name);
+  SetText(ds, gdcm::Tag(0x0010, 0x0020), gdcm::VR::LO, s.patient_id);
   SetText(ds, gdcm::Tag(0x0020, 0x000d), gdcm::VR::UI, s.study_uid);
   SetText(ds, gdcm::Tag(0x0020, 0x000e), gdcm::VR::UI, s.series_uid);
   SetText(ds, gdcm::Tag(0x0020, 0x0011), gdcm::VR::IS, "1");

@@ -31,6 +31,9 @@ struct SyntheticSlice {
   std::string frame_of_reference = kFrameOfReferenceUid;  // (0020,0052)
   std::string modality = "CT";                            // (0008,0060)
   std::string description = "synthetic CT";               // (0008,103E)
+  std::string patient_id = "MARGO-TEST";                  // (0010,0020)
+  std::string patient_name = "Synthetic^Phantom";         // (0010,0010)
+  std::string lossy_image_compression;                    // (0028,2110); empty: not written
   int instance = 1;                                       // (0020,0013)
   Vec3 position_mm{};                                     // (0020,0032)
   std::array<double, 6> orientation{1, 0, 0, 0, 1, 0};    // (0020,0037)

@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 using testing::kFrameOfReferenceUid;
 using testing::kSeriesUidA;
 using testing::kSeriesUidB;
+using testing::kStudyUid;
 using testing::MakeSeries;
 using testing::SeriesSpec;
 using testing::SyntheticSlice;
@@ -306,6 +307,25 @@ std::vector<RejectCase> RejectCases() {
        geometry,
        {"no Pixel Spacing (0028,0030)", "slice_1.dcm"}},
       {"single_slice", [](auto& v) { v.resize(1); }, geometry, {"found 1 slice", "expected at least 2"}},
+      // Two scans stacked into one volume: refused naming the slice, the
+      // value found and the one the first slice (slice_0.dcm) has.
+      {"second_patient_id",
+       [](auto& v) { v[3].patient_id = "OTHER123"; },
+       geometry,
+       {"slice_3.dcm", "Patient ID (0010,0020) 'OTHER123'", "expected 'MARGO-TEST'", "slice_0.dcm"}},
+      {"second_patient_name",
+       [](auto& v) { v[2].patient_name = "Other^Person"; },
+       geometry,
+       {"slice_2.dcm", "Patient's Name (0010,0010) 'Other^Person'", "expected 'Synthetic^Phantom'"}},
+      {"second_study",
+       [](auto& v) { v[4].study_uid = "2.25.77777"; },
+       geometry,
+       {"slice_4.dcm", "Study Instance UID (0020,000D) '2.25.77777'", std::string("expected '") + kStudyUid}},
+      // GDCM reads a slope of 0 as 1: every voxel would silently be wrong.
+      {"zero_rescale_slope",
+       [](auto& v) { v[2].rescale_slope = 0.0; },
+       ErrorKind::kInputUnreadable,
+       {"slice_2.dcm", "Rescale Slope (0028,1053) is '0'", "expected a finite, non-zero number"}},
   };
 }
 
@@ -320,6 +340,37 @@ TEST(DicomSeriesTest, RejectsBrokenSeries) {
     std::vector<std::string> parts = c.message_parts;
     parts.push_back(folder);
     ExpectError([&] { LoadFolder(folder); }, c.kind, parts);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Series that load with a note for the caller to log.
+
+std::vector<std::string> NotesOf(const std::function<void(std::vector<SyntheticSlice>&)>& mutate) {
+  TempDir dir;
+  std::vector<SyntheticSlice> slices = MakeSeries(Axial());
+  if (mutate) mutate(slices);
+  WriteDicomSeries(dir / "ct", slices);
+  return LoadFolder(dir / "ct").report.notes;
+}
+
+TEST(DicomSeriesTest, CtSeriesHasNoNotes) { EXPECT_TRUE(NotesOf(nullptr).empty()); }
+
+TEST(DicomSeriesTest, ModalityOtherThanCtIsNotedOnce) {
+  const std::vector<std::string> notes = NotesOf([](auto& v) {
+    for (SyntheticSlice& s : v) s.modality = "MR";
+  });
+  ASSERT_EQ(notes.size(), 1u);
+  for (const char* part : {"Modality (0008,0060) is 'MR'", "5 of 5 slices", "expected CT", "Hounsfield"}) {
+    EXPECT_NE(notes[0].find(part), std::string::npos) << part << " not in: " << notes[0];
+  }
+}
+
+TEST(DicomSeriesTest, LossyImageCompressionIsNoted) {
+  const std::vector<std::string> notes = NotesOf([](auto& v) { v[1].lossy_image_compression = "01"; });
+  ASSERT_EQ(notes.size(), 1u);
+  for (const char* part : {"1 of 5 slices are lossy-compressed", "slice_1.dcm", "(0028,2110) 01"}) {
+    EXPECT_NE(notes[0].find(part), std::string::npos) << part << " not in: " << notes[0];
   }
 }
 

@@ -3,6 +3,7 @@
 // stores as RAS), and bad files are refused with the path in the message.
 #include "io/image_reader.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <itkImageFileWriter.h>
 #include <itkImageRegionIteratorWithIndex.h>
@@ -10,14 +11,18 @@
 #include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -228,6 +233,41 @@ TEST(ImageReaderTest, MissingFileIsUnreadable) {
               {"pre CT", path, "no such file or folder"});
   ExpectError([&] { LoadLabels(path, "tumour labels"); }, ErrorKind::kInputUnreadable,
               {"tumour labels", path, "no such file or folder"});
+}
+
+// Runs `load`, which must refuse `fifo` before opening it. Without that
+// check the open blocks for a writer: after 10 s the test fails and opens
+// the FIFO for writing once, so the blocked reader sees end of file.
+void ExpectFifoRefused(const std::function<void()>& load, const std::string& fifo, const std::string& role) {
+  std::future<void> done = std::async(std::launch::async, [&] {
+    ExpectError(load, ErrorKind::kInputUnreadable, {role, fifo, "is a FIFO, not a regular file or folder"});
+  });
+  if (done.wait_for(std::chrono::seconds(10)) == std::future_status::ready) return done.get();
+  ADD_FAILURE() << role << " " << fifo << ": still loading after 10 s; expected a refusal before any read";
+  const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+  if (fd >= 0) ::close(fd);
+  done.wait();
+}
+
+TEST(ImageReaderTest, FifoIsRefusedBeforeAnyRead) {
+  TempDir dir;
+  const std::string fifo = dir / "fifo.nii.gz";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ExpectFifoRefused([&] { LoadCt(fifo, "pre CT"); }, fifo, "pre CT");
+  ExpectFifoRefused([&] { LoadLabels(fifo, "liver mask"); }, fifo, "liver mask");
+}
+
+TEST(ImageReaderTest, CharacterDeviceIsRefused) {
+  ExpectError([] { LoadLabels("/dev/zero", "tumour labels"); }, ErrorKind::kInputUnreadable,
+              {"tumour labels /dev/zero", "is a character device, not a regular file or folder"});
+}
+
+TEST(ImageReaderTest, SymlinkToAnImageFileLoads) {
+  TempDir dir;
+  CtImage::Pointer image = MakeImage<CtImage>(AnisotropicGrid());
+  margo::WriteImage(*image, dir / "ct.nii.gz");
+  fs::create_symlink(dir / "ct.nii.gz", dir / "link.nii.gz");
+  EXPECT_EQ(LoadCt(dir / "link.nii.gz", "pre CT").report.geometry.size, GeometryOf(*image).size);
 }
 
 // Writes a 40^3 image of varied values (so compression cannot hide much of
