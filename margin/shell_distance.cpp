@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -33,9 +34,8 @@ bool AnyNeighbour(const itk::Size<3>& size, std::size_t at, Visit visit) {
 
 // Distance from `p` to the nearest of the feet already carried to the
 // 26-neighbours of voxel `at`, and that foot; infinity when none has one.
-std::pair<double, Foot> NearestNeighbourFoot(const Vec3& p, const std::vector<Foot>& foot,
-                                             const std::vector<char>& known, const itk::Size<3>& size,
-                                             std::size_t at) {
+std::pair<double, Foot> NearestNeighbourFoot(const Vec3& p, const Foot* foot, const std::vector<char>& known,
+                                             const itk::Size<3>& size, std::size_t at) {
   double best2 = std::numeric_limits<double>::infinity();
   Foot best{};
   AnyNeighbour(size, at, [&](std::size_t n) {
@@ -67,6 +67,36 @@ Vec3 CentreOf(const MaskImage& mask, std::size_t at, const itk::Size<3>& size) {
   return {q[0], q[1], q[2]};
 }
 
+double FinestSpacing(const MaskImage& mask) {
+  const auto& h = mask.GetSpacing();
+  return std::min({h[0], h[1], h[2]});
+}
+
+// The voxels outside the mask within `reach_mm` of its faces and not yet
+// `known`, in increasing order of that distance to `step_mm` (a counting
+// sort: within a step, in raster order).
+std::vector<std::size_t> NearestFirst(const float* face_inside, const std::vector<char>& known,
+                                      std::size_t count, double reach_mm, double step_mm) {
+  const std::size_t buckets = std::size_t(reach_mm / step_mm) + 1;
+  std::vector<std::size_t> start(buckets + 1, 0);
+  auto bucket = [&](std::size_t at) {
+    return std::min(buckets - 1, std::size_t(-face_inside[at] / step_mm));
+  };
+  auto wanted = [&](std::size_t at) {
+    const float face = -face_inside[at];
+    return face > 0.0f && face <= reach_mm && !known[at];
+  };
+  for (std::size_t at = 0; at < count; ++at) {
+    if (wanted(at)) ++start[bucket(at) + 1];
+  }
+  for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  std::vector<std::size_t> order(start[buckets]);
+  for (std::size_t at = 0; at < count; ++at) {
+    if (wanted(at)) order[start[bucket(at)]++] = at;
+  }
+  return order;
+}
+
 }  // namespace
 
 FloatImage::Pointer OutsideDistanceMm(const MaskImage& mask, const FloatImage& face_signed,
@@ -79,7 +109,7 @@ FloatImage::Pointer OutsideDistanceMm(const MaskImage& mask, const FloatImage& f
   out->Allocate();
   float* distance = out->GetBufferPointer();
   const float* face_inside = face_signed.GetBufferPointer();
-  std::vector<Foot> foot(count);
+  const std::unique_ptr<Foot[]> foot(new Foot[count]);  // read only where `known`: left uninitialised
   std::vector<char> known(count, 0);
   // The band: voxels next to the mask's boundary and their neighbours (the
   // surface lies between the centres on either side of it), exact, each
@@ -104,15 +134,8 @@ FloatImage::Pointer OutsideDistanceMm(const MaskImage& mask, const FloatImage& f
   // Beyond it, nearest to the band first: each voxel is measured to the
   // nearest of the surface points found for its neighbours, which lie
   // nearer the surface (vector propagation, after Danielsson).
-  std::vector<std::pair<float, std::size_t>> order;
-  for (std::size_t at = 0; at < count; ++at) {
-    const float face = -face_inside[at];
-    if (face > 0.0f && face <= reach_mm && !known[at]) order.push_back({face, at});
-  }
-  std::sort(order.begin(), order.end());
-  for (const auto& entry : order) {
-    const std::size_t at = entry.second;
-    const auto [d, f] = NearestNeighbourFoot(CentreOf(mask, at, size), foot, known, size, at);
+  for (const std::size_t at : NearestFirst(face_inside, known, count, reach_mm, FinestSpacing(mask) / 4)) {
+    const auto [d, f] = NearestNeighbourFoot(CentreOf(mask, at, size), foot.get(), known, size, at);
     if (!std::isfinite(d)) continue;  // no neighbour reached: keeps its voxel-face distance
     distance[at] = float(d);
     foot[at] = f;
