@@ -5,7 +5,6 @@
 #include <exception>
 #include <filesystem>
 #include <future>
-#include <numeric>
 
 #include "apps/label_selection.h"
 #include "apps/registration_quality.h"
@@ -296,10 +295,10 @@ LandmarkErrors MeasureLandmarks(const LandmarkPairs& pairs, const Assessment& a,
   e.before_mm = TargetErrors(pairs.pre, pairs.post, ScanMap{});
   if (a.registration) e.rigid_mm = TargetErrors(pairs.pre, pairs.post, ScanMap(a.registration->post_to_pre));
   e.final_mm = TargetErrors(pairs.pre, pairs.post, post_to_pre);
-  const double before = std::accumulate(e.before_mm.begin(), e.before_mm.end(), 0.0) / double(e.before_mm.size());
   char buf[200];
-  std::snprintf(buf, sizeof buf, "landmarks: %zu pairs, target error mean %.2f mm, max %.2f mm (%.2f mm before)",
-                e.final_mm.size(), e.MeanFinal(), e.MaxFinal(), before);
+  std::snprintf(buf, sizeof buf,
+                "landmarks: %zu pairs, target error mean %.2f mm, max %.2f mm (%.2f mm before)",
+                e.final_mm.size(), e.MeanFinal(), e.MaxFinal(), e.MeanBefore());
   log.Info(buf);
   return e;
 }
@@ -414,6 +413,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   a.tumour_labels = tumours.labels;  // those wholly beyond the pre CT are reported as not assessable
   RequireTumourCountPlausible(a.tumour_labels, p.tumours);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
+  if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);  // before the long work
   if (p.pre_liver.empty() != p.post_liver.empty()) {
     log.Warn("only one liver mask given; registration uses liver masks only when both are given");
   }
@@ -494,6 +494,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
       LoadLabelsOn({p.ablation, "ablation labels", p.ablation_labels, tumours.image, tumour_grid, "ablation"},
                    log, inputs);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
+  if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);  // before the long work
   LabelImage::Pointer liver;
   if (!p.liver.empty()) {
     liver = LoadLabelsOn({p.liver, "liver mask", {}, tumours.image, tumour_grid, "liver"}, log, inputs).original;

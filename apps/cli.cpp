@@ -2,6 +2,7 @@
 
 #include <itkMultiThreaderBase.h>
 #include <itkObject.h>
+#include <vtkObject.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -297,13 +298,12 @@ std::vector<NamedInput> InputsOf(const MarginParams& p, const std::string& log_f
 // Before anything in `dir` is touched: refuses inputs among the files the
 // run writes or removes there (`dicomweb`: also the retrieved series'
 // folder), creates the folder and locks it against a second run.
-OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& inputs, bool dicomweb,
-                       Log& log) {
+OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& inputs, bool dicomweb) {
   std::vector<std::string> folders;
   if (dicomweb) folders.push_back(kDicomWebInputFolder);
   RequireInputsAreNotOutputs(inputs, dir, OutputFileNames(), folders);
   EnsureWritableDirectory(dir);
-  return OutputLock(dir, log);
+  return OutputLock(dir);
 }
 
 // With the output folder locked, the outputs of an earlier run are removed
@@ -322,23 +322,19 @@ int RunParsed(Commands& c, const std::string& command_line, const std::string& l
     std::optional<DicomWebClient> archive;
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     const OutputLock lock =
-        ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb, log_file), archive.has_value(), log);
+        ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb, log_file), archive.has_value());
     RemoveReportFiles(c.assess_common.out_dir, &log);
     if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
-    const Assessment a = RunAssess(p, log);
-    if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);
-    return Finish(a, c.assess_common, command_line, out, log,
+    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log,
                   archive && c.dicomweb.store ? &*archive : nullptr);
   }
   MarginParams& p = c.margin_params;
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.liver, "--liver");
   p.margin = c.margin_common.margin;
   p.clinical = c.margin_common.clinical;
-  const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p, log_file), false, log);
+  const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p, log_file), false);
   RemoveReportFiles(c.margin_common.out_dir, &log);
-  const Assessment a = RunMargin(p, log);
-  if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);
-  return Finish(a, c.margin_common, command_line, out, log);
+  return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
 }
 
 // "margo --help", or "margo assess --help" once a command was named.
@@ -404,6 +400,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   log.SetVerbose(g.verbose);
   // ITK's own warnings are multi-line and unprefixed; margo reports what matters.
   itk::Object::SetGlobalWarningDisplay(g.verbose);
+  vtkObject::SetGlobalWarningDisplay(g.verbose ? 1 : 0);  // VTK's too (a failed write is reported by margo)
   try {
     if (!g.log_file.empty()) {
       RequireLogFileNotAnOutput(c, g.log_file);

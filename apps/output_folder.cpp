@@ -1,7 +1,8 @@
 #include "apps/output_folder.h"
 
 #include <fcntl.h>
-#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -48,31 +49,25 @@ std::optional<std::string> CollidingOutput(const std::string& input, const fs::p
   return std::nullopt;
 }
 
-std::optional<pid_t> LockHolder(const fs::path& lock) {
+std::optional<long> LockHolder(const fs::path& lock) {
   std::ifstream in(lock);
   long pid = 0;
   if (!(in >> pid) || pid <= 0) return std::nullopt;
-  return static_cast<pid_t>(pid);
+  return pid;
 }
 
-bool IsRunning(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+// Whether `fd` is still the file at `path` (a run that ended may have
+// removed the file between our open and our lock).
+bool SameFile(int fd, const fs::path& path) {
+  struct stat open_file {
+  }, named{};
+  return ::fstat(fd, &open_file) == 0 && ::stat(path.c_str(), &named) == 0 &&
+         open_file.st_dev == named.st_dev && open_file.st_ino == named.st_ino;
+}
 
-// Creates `lock` holding this pid; false if it exists already.
-bool CreateLock(const fs::path& lock) {
-  const int fd = ::open(lock.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    if (errno == EEXIST) return false;
-    throw Error(ErrorKind::kOutputFailed, "lock file " + lock.string() + ": cannot create (" +
-                                              std::strerror(errno) + "); expected a writable output folder");
-  }
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  const bool written = ::write(fd, pid.data(), pid.size()) == static_cast<ssize_t>(pid.size());
-  ::close(fd);
-  if (!written) {
-    fs::remove(lock);
-    throw Error(ErrorKind::kOutputFailed, "lock file " + lock.string() + ": cannot write the pid");
-  }
-  return true;
+[[noreturn]] void CannotLock(const fs::path& lock, const char* what) {
+  throw Error(ErrorKind::kOutputFailed, "lock file " + lock.string() + ": cannot " + what + " (" +
+                                            std::strerror(errno) + "); expected a writable output folder");
 }
 
 }  // namespace
@@ -91,36 +86,41 @@ void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const fs:
   }
 }
 
-OutputLock::OutputLock(const fs::path& dir, Log& log) : path_(dir / kLockFile) {
-  if (CreateLock(path_)) return;
-  const std::optional<pid_t> holder = LockHolder(path_);
-  if (!holder) {
-    throw Error(ErrorKind::kOutputFailed, "another margo run (pid unknown) is writing to " + dir.string() +
-                                              ": lock file " + path_.string() +
-                                              " holds no pid; expected one run per folder (remove "
-                                              "the lock file if no run is writing there)");
+OutputLock::OutputLock(const fs::path& dir) : path_(dir / kLockFile) {
+  // An advisory lock (flock) held on the open file for the whole run: the
+  // kernel drops it when the process ends, however it ends, so no lock is
+  // ever left stale. The pid in the file is for the message only.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) CannotLock(path_, "create");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int error = errno;
+      ::close(fd_);
+      fd_ = -1;
+      if (error != EWOULDBLOCK) CannotLock(path_, "lock");
+      const std::optional<long> holder = LockHolder(path_);
+      throw Error(ErrorKind::kOutputFailed,
+                  "another margo run (pid " + (holder ? std::to_string(*holder) : std::string("unknown")) +
+                      ") is writing to " + dir.string() + "; expected one run per output folder (lock file " +
+                      path_.string() + ")");
+    }
+    if (SameFile(fd_, path_)) break;
+    ::close(fd_);  // locked a file another run had just removed: take the new one
+    fd_ = -1;
   }
-  if (IsRunning(*holder)) {
-    throw Error(ErrorKind::kOutputFailed,
-                "another margo run (pid " + std::to_string(*holder) + ") is writing to " + dir.string() +
-                    "; expected one run per output folder (lock file " + path_.string() + ")");
-  }
-  log.Warn("taking over " + path_.string() + " from margo run pid " + std::to_string(*holder) +
-           ", which is no longer running");
-  std::error_code ec;
-  fs::remove(path_, ec);
-  if (!CreateLock(path_)) {
-    throw Error(ErrorKind::kOutputFailed, "another margo run is writing to " + dir.string() +
-                                              ": it took the stale lock " + path_.string() +
-                                              " first; expected one run per output folder");
+  if (fd_ < 0) CannotLock(path_, "lock");
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd_, 0) != 0 || ::write(fd_, pid.data(), pid.size()) != static_cast<ssize_t>(pid.size())) {
+    CannotLock(path_, "write the pid to");
   }
 }
 
 OutputLock::~OutputLock() {
-  // Only our own lock: a run that found ours stale cannot have taken it while we live.
-  if (LockHolder(path_) != ::getpid()) return;
+  if (fd_ < 0) return;
+  // Removed while still held: a run waiting on this file sees it gone (SameFile) and takes a new one.
   std::error_code ec;
   fs::remove(path_, ec);
+  ::close(fd_);
 }
 
 }  // namespace margo

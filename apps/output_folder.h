@@ -28,19 +28,21 @@ void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const std
                                 const std::vector<std::string>& files,
                                 const std::vector<std::string>& folders);
 
-// The lock file kLockFile in an existing `dir`, created with O_EXCL and
-// holding this process's pid; removed by the destructor (on error too). A
-// lock whose pid is no longer running is taken over with a warning; a live
-// one throws Error(kOutputFailed): "another margo run (pid N) is writing to DIR".
+// The lock file kLockFile in an existing `dir`, locked (flock) for the
+// object's life and holding this process's pid; removed by the destructor
+// (on error too). The kernel drops the lock when the process ends, so a
+// run killed outright leaves no stale lock. Held by another live run:
+// Error(kOutputFailed), "another margo run (pid N) is writing to DIR".
 class OutputLock {
  public:
-  OutputLock(const std::filesystem::path& dir, Log& log);
+  explicit OutputLock(const std::filesystem::path& dir);
   ~OutputLock();
   OutputLock(const OutputLock&) = delete;
   OutputLock& operator=(const OutputLock&) = delete;
 
  private:
   std::filesystem::path path_;
+  int fd_ = -1;
 };
 
 }  // namespace margo

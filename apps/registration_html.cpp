@@ -38,11 +38,9 @@ std::string DeformableHtml(const DeformableResult& d) {
 }
 
 std::string LandmarksHtml(const LandmarkErrors& e) {
-  double before = 0.0;
-  for (double d : e.before_mm) before += d / double(e.before_mm.size());
   return "<p>Landmarks: " + std::to_string(e.final_mm.size()) + " pairs, target error mean <b>" +
          Fixed(e.MeanFinal(), 2) + " mm</b>, max " + Fixed(e.MaxFinal(), 2) + " mm (mean " +
-         Fixed(before, 2) + " mm before registration).</p>\n";
+         Fixed(e.MeanBefore(), 2) + " mm before registration).</p>\n";
 }
 
 }  // namespace

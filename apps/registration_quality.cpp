@@ -58,6 +58,12 @@ std::vector<double> TargetErrors(const std::vector<Landmark>& pre, const std::ve
   return errors;
 }
 
+double LandmarkErrors::MeanBefore() const {
+  return before_mm.empty()
+             ? 0.0
+             : std::accumulate(before_mm.begin(), before_mm.end(), 0.0) / double(before_mm.size());
+}
+
 double LandmarkErrors::MeanFinal() const {
   return final_mm.empty() ? 0.0 : std::accumulate(final_mm.begin(), final_mm.end(), 0.0) / double(final_mm.size());
 }

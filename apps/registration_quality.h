@@ -26,6 +26,7 @@ struct LandmarkErrors {
   std::vector<double> before_mm;  // the scans' own coordinates (no map)
   std::vector<double> rigid_mm;   // the rigid map alone (empty without registration)
   std::vector<double> final_mm;   // the map margins were measured through
+  double MeanBefore() const;
   double MeanFinal() const;
   double MaxFinal() const;
   double RmsFinal() const;

@@ -79,9 +79,8 @@ void Write(const Arrays& arrays, bool with_labels, const std::filesystem::path& 
   // zlib's fastest level: on the IRCAD hybrid 0.20 s instead of 0.66 s
   // (VTK's default 5), for files 2 % larger.
   writer->SetCompressionLevel(1);
-  // VTK's own report of a failed write is a multi-line block on stderr; the
-  // error code says what failed, and margo says it once.
-  vtkObject::GlobalWarningDisplayOff();
+  // VTK's own report of a failed write (off unless --verbose, apps/cli.cpp)
+  // would be a multi-line block; the error code says what failed.
   const bool written = writer->Write() == 1 && writer->GetErrorCode() == vtkErrorCode::NoError;
   if (!written) {
     const unsigned long code = writer->GetErrorCode();

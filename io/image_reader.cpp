@@ -191,7 +191,7 @@ void RequireImageFitsInMemory(const itk::ImageIOBase& io, const std::string& pat
                               const std::string& format, std::uint64_t bytes_per_voxel) {
   const std::array<std::uint64_t, 3> size = {io.GetDimensions(0), io.GetDimensions(1), io.GetDimensions(2)};
   const std::uint64_t stored = io.GetImageSizeInBytes(), budget = MemoryBudgetBytes();
-  if (stored + size[0] * size[1] * size[2] * bytes_per_voxel <= budget) return;
+  if (BytesToRead(size, stored, bytes_per_voxel) <= budget) return;
   std::error_code ec;
   const std::uint64_t file_bytes = fs::file_size(path, ec);
   if (!ec && stored / kDeflateMaxRatio > file_bytes) CheckVoxelDataComplete(path, role, format, stored);

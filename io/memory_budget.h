@@ -17,6 +17,11 @@ std::uint64_t MemoryBudgetBytes();
 // Throws Error(kInputUnreadable) naming `role`, `path`, the image's voxels
 // and bytes when reading it needs more than `budget_bytes`: the voxels as
 // stored (`stored_bytes`) and as margo holds them (`bytes_per_voxel` each).
+// What reading an image of `size` voxels takes: its bytes as stored plus
+// `bytes_per_voxel` per voxel as held; UINT64_MAX when that overflows.
+std::uint64_t BytesToRead(const std::array<std::uint64_t, 3>& size, std::uint64_t stored_bytes,
+                          std::uint64_t bytes_per_voxel);
+
 void RequireFitsInMemory(const std::string& path, const std::string& role,
                          const std::array<std::uint64_t, 3>& size, std::uint64_t stored_bytes,
                          std::uint64_t bytes_per_voxel, std::uint64_t budget_bytes);

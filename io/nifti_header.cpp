@@ -158,7 +158,9 @@ class HeaderCheck {
   void RequireVoxelOffset() const {
     const float offset = h_.Float(108);
     if (!(offset >= 0.0f && std::isfinite(offset))) {
-      Unreadable(Format("vox_offset is %g; expected a finite byte offset of 352 or more", offset));
+      Unreadable(Format(
+          "vox_offset is %g; expected a finite, non-negative byte offset (352 or more in a single .nii)",
+          offset));
     }
   }
 

@@ -128,7 +128,7 @@ const std::vector<Row>& Rows() {
        ErrorKind::kInputUnreadable, "NIfTI magic is '\\x01\\xff+'; expected 'n+1'"},
       // 7. "expected 9223372036856997888 bytes"; sizeof_hdr accepted.
       {"vox_offset NaN", [](auto& h) { Set(h, kVoxOffset, kNaN); }, ErrorKind::kInputUnreadable,
-       "vox_offset is nan; expected a finite byte offset of 352 or more"},
+       "vox_offset is nan; expected a finite, non-negative byte offset (352 or more in a single .nii)"},
       {"sizeof_hdr", [](auto& h) { Set<std::int32_t>(h, kSizeofHdr, 999); }, ErrorKind::kInputUnreadable,
        "sizeof_hdr is 999; expected 348 (NIfTI-1) or 540 (NIfTI-2)"},
   };
