@@ -97,6 +97,7 @@ struct LabelInput {
   GridInput grid_input;
   std::string key;
   const LoadReport* ct = nullptr;
+  std::string option;  // the option choosing among its labels (--tumour-labels, --ablation-labels)
 };
 
 LoadedLabels ReadLabelInput(const LabelInput& in) {
@@ -107,14 +108,10 @@ LabelsOnGrid PlaceLabels(LoadedLabels loaded, const LabelInput& in, Log& log, In
   log.Info(in.role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
   if (!loaded.report.references.empty()) log.Info(in.role + ": DICOM references " + loaded.report.references);
   inputs.Add(in.key, loaded.report, in.path);
-  if (!in.selection.empty()) {
-    RequireSelectedLabelsPresent(in.selection, LabelsOf(*loaded.image),
-                                 in.key == "tumours" ? "--tumour-labels" : "--ablation-labels", in.role,
-                                 in.path);
-  }
-  ApplySelection(*loaded.image, in.selection);
+  const std::vector<std::uint16_t> labels =
+      SelectLabels(*loaded.image, in.selection, in.option, in.role, in.path);
   LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {in.role, in.path}, *in.grid, in.grid_input, log),
-                   WithinExtentOf(loaded.image, *in.grid), loaded.report, LabelsOf(*loaded.image)};
+                   WithinExtentOf(loaded.image, *in.grid), loaded.report, labels};
   RequireNotEmpty(*out.image, in.role, in.path, in.grid_input.role);
   return out;
 }
@@ -394,14 +391,17 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   const LoadedCts cts = LoadCts(p, log, inputs);
   const LoadedCt &pre = cts.pre, &post = cts.post;
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
-  std::vector<LabelInput> label_inputs{
-      {p.tumours, "tumour labels", p.tumour_labels, pre.image, pre_grid, "tumours", &pre.report},
-      {p.ablation, "ablation labels", p.ablation_labels, post.image, post_grid, "ablation", &post.report}};
+  std::vector<LabelInput> label_inputs{{p.tumours, "tumour labels", p.tumour_labels, pre.image, pre_grid,
+                                        "tumours", &pre.report, "--tumour-labels"},
+                                       {p.ablation, "ablation labels", p.ablation_labels, post.image,
+                                        post_grid, "ablation", &post.report, "--ablation-labels"}};
   if (!p.pre_liver.empty()) {
-    label_inputs.push_back({p.pre_liver, "pre liver mask", {}, pre.image, pre_grid, "pre_liver", &pre.report});
+    label_inputs.push_back(
+        {p.pre_liver, "pre liver mask", {}, pre.image, pre_grid, "pre_liver", &pre.report, ""});
   }
   if (!p.post_liver.empty()) {
-    label_inputs.push_back({p.post_liver, "post liver mask", {}, post.image, post_grid, "post_liver", &post.report});
+    label_inputs.push_back(
+        {p.post_liver, "post liver mask", {}, post.image, post_grid, "post_liver", &post.report, ""});
   }
   std::vector<LabelsOnGrid> labels = LoadLabelsOn(label_inputs, log, inputs);
   const LabelsOnGrid tumours = labels[0], ablation = labels[1];
@@ -483,21 +483,21 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   LoadedLabels tumours = LoadLabels(p.tumours, "tumour labels", {nullptr, nullptr, "", p.tumour_labels});
   log.Info("tumour labels: " + tumours.report.format + ", " + Describe(tumours.report.geometry));
   inputs.Add("tumours", tumours.report, p.tumours);
-  RequireSelectedLabelsPresent(p.tumour_labels, LabelsOf(*tumours.image), "--tumour-labels", "tumour labels",
-                               p.tumours);
-  ApplySelection(*tumours.image, p.tumour_labels);
+  a.tumour_labels =
+      SelectLabels(*tumours.image, p.tumour_labels, "--tumour-labels", "tumour labels", p.tumours);
   RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
-  a.tumour_labels = LabelsOf(*tumours.image);
   RequireTumourCountPlausible(a.tumour_labels, p.tumours);
   const GridInput tumour_grid{"tumour labels", p.tumours};
-  const LabelsOnGrid ablation =
-      LoadLabelsOn({p.ablation, "ablation labels", p.ablation_labels, tumours.image, tumour_grid, "ablation"},
-                   log, inputs);
+  const LabelsOnGrid ablation = LoadLabelsOn({p.ablation, "ablation labels", p.ablation_labels, tumours.image,
+                                              tumour_grid, "ablation", nullptr, "--ablation-labels"},
+                                             log, inputs);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);  // before the long work
   LabelImage::Pointer liver;
   if (!p.liver.empty()) {
-    liver = LoadLabelsOn({p.liver, "liver mask", {}, tumours.image, tumour_grid, "liver"}, log, inputs).original;
+    liver = LoadLabelsOn({p.liver, "liver mask", {}, tumours.image, tumour_grid, "liver", nullptr, ""}, log,
+                         inputs)
+                .original;
   }
   log.BeginStage("margin");
   auto images = std::make_shared<ReportImages>();

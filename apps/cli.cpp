@@ -268,12 +268,14 @@ void RequireLogFileNotAnOutput(const Commands& c, const std::string& log_file) {
   const CommonOptions* common = c.assess->parsed()   ? &c.assess_common
                                 : c.margin->parsed() ? &c.margin_common
                                                      : nullptr;
-  if (common) RequireInputsAreNotOutputs({{"--log-file", log_file}}, common->out_dir, OutputFileNames(), {});
+  if (common) {
+    RequireInputsAreNotOutputs({{"--log-file", log_file}}, common->out_dir, OutputFileNames(),
+                               {kDicomWebInputFolder});
+  }
 }
 
-// Every path a run reads, with the option that gave it.
-std::vector<NamedInput> InputsOf(const AssessParams& p, const DicomWebOptions& d,
-                                 const std::string& log_file) {
+// Every path a run reads, with the option that gave it (--log-file: RequireLogFileNotAnOutput).
+std::vector<NamedInput> InputsOf(const AssessParams& p, const DicomWebOptions& d) {
   return {{"--pre-ct", p.pre_ct},
           {"--post-ct", p.post_ct},
           {"--tumours", p.tumours},
@@ -283,16 +285,12 @@ std::vector<NamedInput> InputsOf(const AssessParams& p, const DicomWebOptions& d
           {"--clinical", p.clinical},
           {"--landmarks-pre", p.landmarks_pre},
           {"--landmarks-post", p.landmarks_post},
-          {"--dicomweb-credentials", d.credentials_file},
-          {"--log-file", log_file}};
+          {"--dicomweb-credentials", d.credentials_file}};
 }
 
-std::vector<NamedInput> InputsOf(const MarginParams& p, const std::string& log_file) {
-  return {{"--tumours", p.tumours},
-          {"--ablation", p.ablation},
-          {"--liver", p.liver},
-          {"--clinical", p.clinical},
-          {"--log-file", log_file}};
+std::vector<NamedInput> InputsOf(const MarginParams& p) {
+  return {
+      {"--tumours", p.tumours}, {"--ablation", p.ablation}, {"--liver", p.liver}, {"--clinical", p.clinical}};
 }
 
 // Before anything in `dir` is touched: refuses inputs among the files the
@@ -308,8 +306,7 @@ OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& in
 
 // With the output folder locked, the outputs of an earlier run are removed
 // first, so that a failure leaves no report.json behind, stale or half-written.
-int RunParsed(Commands& c, const std::string& command_line, const std::string& log_file, std::ostream& out,
-              Log& log) {
+int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
   log.Info(command_line);
   if (c.assess->parsed()) {
     AssessParams& p = c.assess_params;
@@ -322,7 +319,7 @@ int RunParsed(Commands& c, const std::string& command_line, const std::string& l
     std::optional<DicomWebClient> archive;
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     const OutputLock lock =
-        ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb, log_file), archive.has_value());
+        ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb), archive.has_value());
     RemoveReportFiles(c.assess_common.out_dir, &log);
     if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
     return Finish(RunAssess(p, log), c.assess_common, command_line, out, log,
@@ -332,7 +329,7 @@ int RunParsed(Commands& c, const std::string& command_line, const std::string& l
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.liver, "--liver");
   p.margin = c.margin_common.margin;
   p.clinical = c.margin_common.clinical;
-  const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p, log_file), false);
+  const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p), false);
   RemoveReportFiles(c.margin_common.out_dir, &log);
   return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
 }
@@ -409,7 +406,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
     if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
     if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
-    return RunParsed(c, CommandLine(args), g.log_file, out, log);
+    return RunParsed(c, CommandLine(args), out, log);
   } catch (const Error& e) {
     log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
     return ExitCode(e.kind());

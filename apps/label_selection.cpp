@@ -144,6 +144,21 @@ void RequireTumourCountPlausible(const std::vector<std::uint16_t>& labels, const
                   " tumours (one label each), or choose them with --tumour-labels; is this a label map?");
 }
 
+std::vector<std::uint16_t> SelectLabels(LabelImage& image, const LabelOption& selection,
+                                        const std::string& option, const std::string& role,
+                                        const std::string& path) {
+  std::vector<std::uint16_t> labels = LabelsOf(image);
+  if (selection.empty()) return labels;
+  RequireSelectedLabelsPresent(selection, labels, option, role, path);
+  ApplySelection(image, selection);
+  labels.erase(std::remove_if(labels.begin(), labels.end(),
+                              [&](std::uint16_t v) {
+                                return !std::binary_search(selection.begin(), selection.end(), v);
+                              }),
+               labels.end());
+  return labels;
+}
+
 void ApplySelection(LabelImage& labels, const LabelSelection& selection) {
   if (selection.empty()) return;
   itk::ImageRegionIterator<LabelImage> it(&labels, labels.GetLargestPossibleRegion());

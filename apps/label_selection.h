@@ -30,6 +30,13 @@ void RequireMappedTumoursExist(const std::map<std::uint16_t, LabelSelection>& zo
 // label and the labels present (`present`: sorted) when a single value asked
 // for is absent, or a range holds none of them ("2-8" on a map of 2..7 selects
 // 2..7; "9-12" on it is refused).
+// The labels of `image` that `selection` keeps (all when it is empty), with
+// the voxels of the others set to 0; refuses a selection the map does not
+// hold (RequireSelectedLabelsPresent). One pass to find the labels.
+std::vector<std::uint16_t> SelectLabels(LabelImage& image, const LabelOption& selection,
+                                        const std::string& option, const std::string& role,
+                                        const std::string& path);
+
 void RequireSelectedLabelsPresent(const LabelOption& selection, const std::vector<std::uint16_t>& present,
                                   const std::string& option, const std::string& role,
                                   const std::string& path);

@@ -118,13 +118,17 @@ void SaveAtomically(DcmFileFormat& file, const std::string& path) {
   CommitTemporary(temporary, path);
 }
 
+bool HasDicomPreamble(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 132> head{};
+  return in.read(head.data(), head.size()) && std::memcmp(head.data() + 128, "DICM", 4) == 0;
+}
+
 }  // namespace dcmtk
 
 DicomObjectInfo ProbeDicomFile(const std::string& path) {
   DicomObjectInfo info;
-  std::ifstream in(path, std::ios::binary);
-  std::array<char, 132> head{};
-  if (!in.read(head.data(), head.size()) || std::memcmp(head.data() + 128, "DICM", 4) != 0) return info;
+  if (!dcmtk::HasDicomPreamble(path)) return info;
   dcmtk::QuietLogger();
   DcmFileFormat file;
   if (file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 1024).bad()) {  // 1024: no pixel data

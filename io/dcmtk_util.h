@@ -15,6 +15,9 @@ namespace margo::dcmtk {
 // Quiets DCMTK's own logger (warnings go to margo's messages instead).
 void QuietLogger();
 
+// The file has DICOM Part 10's "DICM" after its 128-byte preamble.
+bool HasDicomPreamble(const std::string& path);
+
 // Loads `path`; throws Error(kInputUnreadable) naming `role` and the reason.
 std::unique_ptr<DcmFileFormat> LoadFile(const std::string& path, const std::string& role);
 

@@ -112,12 +112,6 @@ DicomSlice SliceFrom(DcmDataset& ds, const std::string& file) {
   return s;
 }
 
-bool HasDicomPreamble(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::array<char, 132> head{};
-  return in.read(head.data(), head.size()) && std::memcmp(head.data() + 128, "DICM", 4) == 0;
-}
-
 // Bytes of `pixels` present before the file ends, from the encoded lengths
 // of everything before it; -1 when that does not add up to a cut in it.
 long long PixelBytesPresent(DcmFileFormat& file, DcmElement& pixels, const std::string& path) {
@@ -156,7 +150,7 @@ std::optional<DicomSlice> ReadSliceHeader(const std::string& path, const std::st
   DcmFileFormat file;
   const OFCondition cond = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueBytes);
   const bool unreadable = cond.bad() || file.getDataset()->card() == 0;
-  if (unreadable && HasDicomPreamble(path)) RejectCorrupt(file, path, folder, cond);
+  if (unreadable && dcmtk::HasDicomPreamble(path)) RejectCorrupt(file, path, folder, cond);
   if (cond.bad()) return std::nullopt;  // not DICOM (README.txt, thumbs.db)
   return SliceFrom(*file.getDataset(), path);
 }
