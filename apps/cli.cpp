@@ -296,12 +296,13 @@ std::vector<NamedInput> InputsOf(const MarginParams& p) {
 // Before anything in `dir` is touched: refuses inputs among the files the
 // run writes or removes there (`dicomweb`: also the retrieved series'
 // folder), creates the folder and locks it against a second run.
-OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& inputs, bool dicomweb) {
+OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& inputs, bool dicomweb,
+                       Log& log) {
   std::vector<std::string> folders;
   if (dicomweb) folders.push_back(kDicomWebInputFolder);
   RequireInputsAreNotOutputs(inputs, dir, OutputFileNames(), folders);
   EnsureWritableDirectory(dir);
-  return OutputLock(dir);
+  return OutputLock(dir, log);
 }
 
 // With the output folder locked, the outputs of an earlier run are removed
@@ -319,7 +320,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     std::optional<DicomWebClient> archive;
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     const OutputLock lock =
-        ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb), archive.has_value());
+        ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb), archive.has_value(), log);
     RemoveReportFiles(c.assess_common.out_dir, &log);
     if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
     return Finish(RunAssess(p, log), c.assess_common, command_line, out, log,
@@ -329,7 +330,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   ResolveCommon(c.margin_common, p.tumour_labels, p.ablation_labels, p.zone_map, p.liver, "--liver");
   p.margin = c.margin_common.margin;
   p.clinical = c.margin_common.clinical;
-  const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p), false);
+  const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p), false, log);
   RemoveReportFiles(c.margin_common.out_dir, &log);
   return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
 }

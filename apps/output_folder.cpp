@@ -86,7 +86,7 @@ void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const fs:
   }
 }
 
-OutputLock::OutputLock(const fs::path& dir) : path_(dir / kLockFile) {
+OutputLock::OutputLock(const fs::path& dir, Log& log) : path_(dir / kLockFile) {
   // An advisory lock (flock) held on the open file for the whole run: the
   // kernel drops it when the process ends, however it ends, so no lock is
   // ever left stale. The pid in the file is for the message only.
@@ -97,7 +97,13 @@ OutputLock::OutputLock(const fs::path& dir) : path_(dir / kLockFile) {
       const int error = errno;
       ::close(fd_);
       fd_ = -1;
-      if (error != EWOULDBLOCK) CannotLock(path_, "lock");
+      if (error != EWOULDBLOCK) {  // a file system without locks (some network mounts): go on, said once
+        log.Warn("lock file " + path_.string() + ": cannot lock (" + std::strerror(error) +
+                 "); a second run into " + dir.string() + " would not be stopped");
+        std::error_code ec;
+        if (fs::file_size(path_, ec) == 0 && !ec) fs::remove(path_, ec);  // the empty file just created
+        return;
+      }
       const std::optional<long> holder = LockHolder(path_);
       throw Error(ErrorKind::kOutputFailed,
                   "another margo run (pid " + (holder ? std::to_string(*holder) : std::string("unknown")) +
@@ -116,7 +122,7 @@ OutputLock::OutputLock(const fs::path& dir) : path_(dir / kLockFile) {
 }
 
 OutputLock::~OutputLock() {
-  if (fd_ < 0) return;
+  if (fd_ < 0) return;  // not locked (see the constructor): the file is not ours to remove
   // Removed while still held: a run waiting on this file sees it gone (SameFile) and takes a new one.
   std::error_code ec;
   fs::remove(path_, ec);

@@ -35,7 +35,9 @@ void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const std
 // Error(kOutputFailed), "another margo run (pid N) is writing to DIR".
 class OutputLock {
  public:
-  explicit OutputLock(const std::filesystem::path& dir);
+  // A file system that cannot lock (some network mounts) gets a warning on
+  // `log` and no lock.
+  OutputLock(const std::filesystem::path& dir, Log& log);
   ~OutputLock();
   OutputLock(const OutputLock&) = delete;
   OutputLock& operator=(const OutputLock&) = delete;
