@@ -53,5 +53,7 @@ bool SameGrid(const ImageGeometry& a, const ImageGeometry& b, double tolerance =
 
 // Largest |dot| between distinct direction columns, and largest |norm - 1|.
 double DirectionOrthogonalityError(const ImageGeometry& g);
+// Largest DirectionOrthogonalityError margo accepts as a rotation.
+inline constexpr double kDirectionTolerance = 1e-3;
 
 }  // namespace margo

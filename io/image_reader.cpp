@@ -318,7 +318,7 @@ void CheckGeometry(const ImageGeometry& g, const std::string& role, const std::s
     }
   }
   const double error = DirectionOrthogonalityError(g);
-  if (error > 1e-3) {
+  if (error > kDirectionTolerance) {
     char buf[200];
     std::snprintf(buf, sizeof buf,
                   ": direction matrix is not orthonormal (deviation %.4f); expected a rotation "

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "core/geometry.h"
 #include "io/image_reader.h"
 
 namespace margo {
@@ -211,7 +212,7 @@ class HeaderCheck {
     RequireFinite("srow_y", 296, 4);
     RequireFinite("srow_z", 312, 4);
     if (h_.Short(252) != 0) return;
-    std::array<std::array<double, 3>, 3> axis{};  // unit column vectors
+    ImageGeometry g;  // the sform's columns, made unit length
     for (int c = 0; c < 3; ++c) {
       double norm = 0.0;
       for (int r = 0; r < 3; ++r)
@@ -222,16 +223,10 @@ class HeaderCheck {
                     Format("; expected %g to %g mm", kMinSpacingMm, kMaxSpacingMm));
       }
       for (int r = 0; r < 3; ++r)
-        axis[c][r] = h_.Float(280 + 16 * std::size_t(r) + 4 * std::size_t(c)) / norm;
+        g.direction[r][c] = h_.Float(280 + 16 * std::size_t(r) + 4 * std::size_t(c)) / norm;
     }
-    double worst = 0.0;
-    for (int a = 0; a < 3; ++a) {
-      for (int b = a + 1; b < 3; ++b) {
-        worst = std::max(
-            worst, std::abs(axis[a][0] * axis[b][0] + axis[a][1] * axis[b][1] + axis[a][2] * axis[b][2]));
-      }
-    }
-    if (worst > 1e-3) {
+    const double worst = DirectionOrthogonalityError(g);
+    if (worst > kDirectionTolerance) {
       BadGeometry(
           Format("sform direction is not orthonormal (deviation %.4f) and there is no qform; expected a "
                  "rotation (sheared grids are not supported)",
