@@ -114,14 +114,23 @@ json RigidParamsJson(const RigidParams& r) {
 }
 
 json DeformableParamsJson(const DeformableParams& d) {
-  return {{"control_spacing_mm", d.control_spacing_mm}, {"level_spacing_mm", d.level_spacing_mm},
-          {"smoothing_mm", d.smoothing_mm}, {"histogram_bins", d.histogram_bins},
-          {"samples_per_level", d.samples_per_level}, {"optimizer", "L-BFGS-B"},
-          {"max_evaluations", d.max_evaluations}, {"convergence_factor", d.convergence_factor},
-          {"gradient_tolerance", d.gradient_tolerance}, {"membrane_weight", d.membrane_weight},
-          {"min_improvement", d.min_improvement}, {"window_hu", {d.window_low_hu, d.window_high_hu}},
+  return {{"control_spacing_mm", d.control_spacing_mm},
+          {"level_spacing_mm", d.level_spacing_mm},
+          {"smoothing_mm", d.smoothing_mm},
+          {"histogram_bins", d.histogram_bins},
+          {"samples_per_level", d.samples_per_level},
+          {"optimizer", "L-BFGS-B"},
+          {"max_evaluations", d.max_evaluations},
+          {"convergence_factor", d.convergence_factor},
+          {"gradient_tolerance", d.gradient_tolerance},
+          {"plateau_share", d.plateau_share},
+          {"plateau_iterations", d.plateau_iterations},
+          {"membrane_weight", d.membrane_weight},
+          {"min_improvement", d.min_improvement},
+          {"window_hu", {d.window_low_hu, d.window_high_hu}},
           {"exclude_margin_mm", d.exclude_margin_mm},
-          {"roi_margin_mm", d.roi_margin_mm}, {"random_seed", d.random_seed}};
+          {"roi_margin_mm", d.roi_margin_mm},
+          {"random_seed", d.random_seed}};
 }
 
 // Every parameter in force, defaults included (the command line shows only those given).

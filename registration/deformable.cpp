@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <vector>
 
 #include "core/error.h"
 #include "registration/bspline_grid.h"
@@ -259,17 +260,49 @@ struct Attempt {
   std::string stop_condition;
 };
 
-std::string StopReason(const vnl_lbfgsb& optimizer) {
+std::string StopReason(const vnl_lbfgsb& optimizer, const DeformableParams& p) {
   switch (optimizer.get_failure_code()) {
     case vnl_nonlinear_minimizer::CONVERGED_FTOL: return "the metric stopped improving";
     case vnl_nonlinear_minimizer::CONVERGED_GTOL: return "the gradient vanished";
     case vnl_nonlinear_minimizer::FAILED_TOO_MANY_ITERATIONS: return "the evaluation budget was spent";
+    case vnl_nonlinear_minimizer::FAILED_USER_REQUEST: {  // PlateauLbfgsb
+      char buf[120];
+      std::snprintf(buf, sizeof buf, "the metric gained less than %g %% over %u iterations",
+                    100.0 * p.plateau_share, p.plateau_iterations);
+      return buf;
+    }
     // L-BFGS-B's line search found no lower point along its direction: at
     // the optimum to the precision the samples allow.
     case vnl_nonlinear_minimizer::ERROR_FAILURE: return "the line search found no lower point";
     default: return "L-BFGS-B code " + std::to_string(int(optimizer.get_failure_code()));
   }
 }
+
+// L-BFGS-B that also stops once its best value has gained less than
+// `share` of itself over the last `window` iterations (a plateau, which
+// its own relative test, per iteration, does not see: on `full` the finest
+// level spent 120 of its 153 evaluations gaining 0.0003 of the metric).
+class PlateauLbfgsb : public vnl_lbfgsb {
+ public:
+  PlateauLbfgsb(vnl_cost_function& f, double share, unsigned window)
+      : vnl_lbfgsb(f), share_(share), window_(window) {}
+
+ protected:
+  bool report_iter() override {
+    best_.push_back(get_end_error());
+    const std::size_t n = best_.size();
+    if (window_ > 0 && n > window_ &&
+        best_[n - 1 - window_] - best_[n - 1] < share_ * std::abs(best_[n - 1])) {
+      return true;  // vnl_lbfgsb keeps the best point and reports FAILED_USER_REQUEST
+    }
+    return vnl_lbfgsb::report_iter();
+  }
+
+ private:
+  double share_;
+  std::size_t window_;
+  std::vector<double> best_;  // the best value after each iteration
+};
 
 void Configure(vnl_lbfgsb& optimizer, unsigned parameters, const DeformableParams& p) {
   optimizer.set_bound_selection(vnl_vector<long>(parameters, 0));  // unbounded
@@ -316,7 +349,7 @@ LevelResult RunLevel(const CtImage& fixed, const CtImage& moving, const MaskImag
   };
   LevelResult r;
   r.metric_rigid = cost.MetricValue(vnl_vector<double>(x.size(), 0.0));
-  vnl_lbfgsb optimizer(cost);
+  PlateauLbfgsb optimizer(cost, p.plateau_share, p.plateau_iterations);
   Configure(optimizer, unsigned(x.size()), p);
   optimizer.minimize(x);
   log.EndProgress();
@@ -330,7 +363,8 @@ LevelResult RunLevel(const CtImage& fixed, const CtImage& moving, const MaskImag
     r.metric_rigid = check.MetricValue(vnl_vector<double>(x.size(), 0.0));
     r.metric_final = check.MetricValue(x);
   }
-  r.stop = where + ": " + StopReason(optimizer) + " after " + std::to_string(cost.evaluations()) + " evaluations";
+  r.stop = where + ": " + StopReason(optimizer, p) + " after " + std::to_string(cost.evaluations()) +
+           " evaluations";
   return r;
 }
 

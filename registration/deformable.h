@@ -39,6 +39,13 @@ struct DeformableParams {
   unsigned max_evaluations = 150;       // Default: 150
   double convergence_factor = 1e7;      // Default: 1e7
   double gradient_tolerance = 1e-5;     // Default: 1e-5
+  // A level also stops when its best metric has gained less than this
+  // share of itself over the last `plateau_iterations` iterations (0: never).
+  // Default: 2e-4 over 10. On `full` the finest level then stops after 32
+  // evaluations instead of spending its 150 (deformable stage 1.4 -> 0.7 s),
+  // and the phantom suites' minimal margins move by at most 0.04 mm.
+  double plateau_share = 2e-4;
+  unsigned plateau_iterations = 10;
   // Weight of the control grid's membrane energy (registration/mattes_cost.h),
   // per mm^2. Default: 1e-5. Landmark error over the liver (mean / max,
   // docs/PHANTOM.md, 2026-11-29): none 0.62 / 2.11 mm on `full` (the grid
