@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/parallel_for.h"
 #include "core/sha256.h"
+#include "core/toolkit_globals.h"
 #include "io/label_extent.h"
 #include "io/label_grid.h"
 
@@ -72,6 +73,7 @@ LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
     cts.pre = load_pre();
     cts.post = load_post();
   } else {
+    PrepareItkForThreads();
     std::future<LoadedCt> pre = std::async(std::launch::async, load_pre);
     std::exception_ptr post_failed;
     try {

@@ -21,7 +21,9 @@
 #include "apps/summary_table.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/toolkit_globals.h"
 #include "core/version.h"
+#include "margin/surface.h"
 
 namespace margo {
 namespace {
@@ -393,6 +395,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   }
 
   if (g.threads > 0) itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(g.threads);
+  // Process-wide toolkit state, set up here before any thread starts
+  // (core/toolkit_globals.h): the HTML report's pictures, for one, are drawn
+  // on several threads with VTK's writers.
+  PrepareItkForThreads();
+  PrepareVtkForThreads();
   Log log(err, err_is_terminal);
   log.SetQuiet(g.quiet);
   log.SetVerbose(g.verbose);

@@ -8,12 +8,15 @@
 #include <thread>
 #include <vector>
 
+#include "core/toolkit_globals.h"
+
 namespace margo {
 
 unsigned ThreadBudget() { return std::max(1u, itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads()); }
 
 void ParallelFor(std::size_t n, const std::function<void(std::size_t)>& task) {
   const std::size_t threads = std::min<std::size_t>(n, ThreadBudget());
+  if (threads > 1) PrepareItkForThreads();
   std::vector<std::exception_ptr> failures(n);
   std::atomic<std::size_t> next{0};
   auto work = [&] {

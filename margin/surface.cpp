@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <vector>
 
 #include "margin/band_fairing.h"
@@ -218,6 +219,24 @@ vtkSmartPointer<vtkPolyData> IsoSurface(const FloatImage& field, double level) {
   edges->Update();
   return edges->GetOutput();
 }
+
+}  // namespace
+
+void PrepareVtkForThreads() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    auto dot = FloatImage::New();
+    FloatImage::RegionType region;
+    region.SetSize({3, 3, 3});
+    dot->SetRegions(region);
+    dot->Allocate();
+    dot->FillBuffer(0.0f);
+    dot->SetPixel({1, 1, 1}, 1.0f);
+    IsoSurface(*dot, 0.5);
+  });
+}
+
+namespace {
 
 // The mesh in the crop's local frame (millimetres along the grid axes).
 LocalMesh ToLocal(vtkPolyData& surface, const FloatImage::SpacingType& spacing) {

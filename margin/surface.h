@@ -19,6 +19,13 @@ struct SurfaceSamples {
   std::vector<double> area_mm2;  // area each vertex stands for (a third of its triangles)
 };
 
+// VTK 9.1 (Debian's) sets up its object factory and its SMP back end on
+// first use, without a lock: surfaces built on several threads at once raced
+// there (valgrind's helgrind). This builds one tiny surface on the calling
+// thread, once per process; call it before starting threads that build
+// surfaces (MeasureMargins does). Its ITK counterpart: core/toolkit_globals.h.
+void PrepareVtkForThreads();
+
 // Bounding region (voxel indices) of every non-zero label, in one pass.
 std::map<std::uint16_t, itk::ImageRegion<3>> LabelRegions(const LabelImage& labels);
 

@@ -375,6 +375,7 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
     builds.push_back(
         [&, i] { tumour_surfaces[i] = Surface::OfLabel(*inputs.tumours, found[i], regions.at(found[i])); });
   }
+  PrepareVtkForThreads();
   ParallelFor(builds.size(), [&](std::size_t t) { builds[t](); });
   std::vector<TumourMargin> margins(found.size());
   std::vector<VertexMargins> vertices(found.size());
