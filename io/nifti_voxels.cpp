@@ -23,26 +23,24 @@ struct Header {
   std::size_t offset;
 };
 
-std::optional<std::pair<NiftiType, std::size_t>> TypeOf(std::int16_t datatype) {
-  switch (datatype) {
-    case nifti1::kUint8:
-      return std::make_pair(NiftiType::kUInt8, std::size_t(1));
-    case nifti1::kInt8:
-      return std::make_pair(NiftiType::kInt8, std::size_t(1));
-    case nifti1::kUint16:
-      return std::make_pair(NiftiType::kUInt16, std::size_t(2));
-    case nifti1::kInt16:
-      return std::make_pair(NiftiType::kInt16, std::size_t(2));
-    case nifti1::kUint32:
-      return std::make_pair(NiftiType::kUInt32, std::size_t(4));
-    case nifti1::kInt32:
-      return std::make_pair(NiftiType::kInt32, std::size_t(4));
-    case nifti1::kFloat32:
-      return std::make_pair(NiftiType::kFloat32, std::size_t(4));
-    case nifti1::kFloat64:
-      return std::make_pair(NiftiType::kFloat64, std::size_t(8));
-    default: return std::nullopt;
+// The stored types margo's pass decodes, with their bytes per voxel.
+struct StoredType {
+  nifti1::Datatype code;
+  NiftiType type;
+  std::size_t bytes;
+};
+constexpr StoredType kStoredTypes[] = {
+    {nifti1::kUint8, NiftiType::kUInt8, 1},     {nifti1::kInt8, NiftiType::kInt8, 1},
+    {nifti1::kUint16, NiftiType::kUInt16, 2},   {nifti1::kInt16, NiftiType::kInt16, 2},
+    {nifti1::kUint32, NiftiType::kUInt32, 4},   {nifti1::kInt32, NiftiType::kInt32, 4},
+    {nifti1::kFloat32, NiftiType::kFloat32, 4}, {nifti1::kFloat64, NiftiType::kFloat64, 8},
+};
+
+const StoredType* TypeOf(std::int16_t datatype) {
+  for (const StoredType& t : kStoredTypes) {
+    if (t.code == datatype) return &t;
   }
+  return nullptr;
 }
 
 // The header fields margo's pass needs, when it can take the file.
@@ -68,7 +66,7 @@ std::optional<Header> Simple(const std::vector<char>& head) {
       !(offset >= float(nifti1::kSingleFileVoxOffset))) {
     return std::nullopt;
   }
-  return Header{type->first, type->second, voxels, std::size_t(offset)};
+  return Header{type->type, type->bytes, voxels, std::size_t(offset)};
 }
 
 std::vector<char> WholeFile(const std::string& path, const std::string& role) {
