@@ -21,6 +21,7 @@
 #include "registration/map_region.h"
 #include "registration/mattes_cost.h"
 #include "registration/metric_samples.h"
+#include "registration/plateau_lbfgsb.h"
 
 namespace margo {
 
@@ -265,7 +266,7 @@ std::string StopReason(const vnl_lbfgsb& optimizer, const DeformableParams& p) {
     case vnl_nonlinear_minimizer::CONVERGED_FTOL: return "the metric stopped improving";
     case vnl_nonlinear_minimizer::CONVERGED_GTOL: return "the gradient vanished";
     case vnl_nonlinear_minimizer::FAILED_TOO_MANY_ITERATIONS: return "the evaluation budget was spent";
-    case vnl_nonlinear_minimizer::FAILED_USER_REQUEST: {  // PlateauLbfgsb
+    case vnl_nonlinear_minimizer::FAILED_USER_REQUEST: {  // a plateau (PlateauLbfgsb)
       char buf[120];
       std::snprintf(buf, sizeof buf, "the metric gained less than %g %% over %u iterations",
                     100.0 * p.plateau_share, p.plateau_iterations);
@@ -277,32 +278,6 @@ std::string StopReason(const vnl_lbfgsb& optimizer, const DeformableParams& p) {
     default: return "L-BFGS-B code " + std::to_string(int(optimizer.get_failure_code()));
   }
 }
-
-// L-BFGS-B that also stops once its best value has gained less than
-// `share` of itself over the last `window` iterations (a plateau, which
-// its own relative test, per iteration, does not see: on `full` the finest
-// level spent 120 of its 153 evaluations gaining 0.0003 of the metric).
-class PlateauLbfgsb : public vnl_lbfgsb {
- public:
-  PlateauLbfgsb(vnl_cost_function& f, double share, unsigned window)
-      : vnl_lbfgsb(f), share_(share), window_(window) {}
-
- protected:
-  bool report_iter() override {
-    best_.push_back(get_end_error());
-    const std::size_t n = best_.size();
-    if (window_ > 0 && n > window_ &&
-        best_[n - 1 - window_] - best_[n - 1] < share_ * std::abs(best_[n - 1])) {
-      return true;  // vnl_lbfgsb keeps the best point and reports FAILED_USER_REQUEST
-    }
-    return vnl_lbfgsb::report_iter();
-  }
-
- private:
-  double share_;
-  std::size_t window_;
-  std::vector<double> best_;  // the best value after each iteration
-};
 
 void Configure(vnl_lbfgsb& optimizer, unsigned parameters, const DeformableParams& p) {
   optimizer.set_bound_selection(vnl_vector<long>(parameters, 0));  // unbounded
