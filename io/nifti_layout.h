@@ -73,13 +73,13 @@ inline constexpr std::size_t kVoxOffset = 168;  // int64
 
 // The fields of a NIfTI header in the file's byte order: swapped when its
 // sizeof_hdr reads as 348 or 540 only with its bytes reversed. The caller
-// makes sure `bytes` reaches each field it reads.
+// makes sure `bytes` reaches each field it reads and outlives the reader.
 class NiftiFields {
  public:
   explicit NiftiFields(std::string_view bytes) : bytes_(bytes) {
     if (IsHeaderSize(SizeofHdr())) return;
     swapped_ = true;
-    swapped_ = IsHeaderSize(SizeofHdr());  // a big-endian header
+    swapped_ = IsHeaderSize(SizeofHdr());  // written in the other byte order
   }
 
   bool swapped() const { return swapped_; }
