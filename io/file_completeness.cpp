@@ -3,7 +3,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -11,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/parallel_for.h"
+#include "io/nifti_layout.h"
 
 namespace margo {
 namespace {
@@ -90,27 +90,25 @@ std::uint64_t DecompressedSize(const std::string& path, const std::string& role,
   return InflatedGzipSize(in, path, role, head);
 }
 
+// 1 or 2 when `head` holds a NIfTI-1 or NIfTI-2 header up to its
+// vox_offset; 0 otherwise.
+int NiftiVersion(const NiftiFields& h, std::size_t head_bytes) {
+  if (h.SizeofHdr() == nifti1::kHeaderBytes && head_bytes >= nifti1::kVoxOffset + 4) return 1;
+  if (h.SizeofHdr() == nifti2::kHeaderBytes && head_bytes >= nifti2::kVoxOffset + 8) return 2;
+  return 0;
+}
+
 // Voxel bytes as stored, from the header itself: ITK reports a scaled
 // integer image (scl_slope, scl_inter) as float, twice or four times the
 // bytes the file holds.
-std::uint64_t StoredVoxelBytes(const std::string& head, std::uint64_t itk_image_bytes) {
-  std::int32_t header_size = 0;
-  if (head.size() >= 4) std::memcpy(&header_size, head.data(), 4);
-  const bool nifti2 = header_size == 540;
-  if (!(header_size == 348 && head.size() >= 112) && !(nifti2 && head.size() >= 176)) return itk_image_bytes;
-  std::int16_t bitpix = 0;
-  std::memcpy(&bitpix, head.data() + (nifti2 ? 14 : 72), 2);
+std::uint64_t StoredVoxelBytes(const NiftiFields& h, int version, std::uint64_t itk_image_bytes) {
+  if (version == 0) return itk_image_bytes;
+  const std::int16_t bitpix = h.Short(version == 2 ? nifti2::kBitpix : nifti1::kBitpix);
   std::int64_t dims = 0;
   std::uint64_t voxels = 1;
   for (int d = 0; d <= 7; ++d) {
-    std::int64_t n = 0;
-    if (nifti2) {
-      std::memcpy(&n, head.data() + 16 + 8 * d, 8);
-    } else {
-      std::int16_t n16 = 0;
-      std::memcpy(&n16, head.data() + 40 + 2 * d, 2);
-      n = n16;
-    }
+    const std::int64_t n = version == 2 ? h.Get<std::int64_t>(nifti2::kDim + 8 * std::size_t(d))
+                                        : h.Short(nifti1::kDim + 2 * std::size_t(d));
     if (d == 0) {
       dims = n;
     } else if (d <= dims) {
@@ -125,19 +123,16 @@ std::uint64_t StoredVoxelBytes(const std::string& head, std::uint64_t itk_image_
 void CheckNifti(const std::string& path, const std::string& role, std::uint64_t image_bytes) {
   std::string head;
   const std::uint64_t total = DecompressedSize(path, role, head);
-  std::int32_t header_size = 0;
-  if (head.size() >= 4) std::memcpy(&header_size, head.data(), 4);
-  std::uint64_t offset = 352;
-  if (header_size == 348 && head.size() >= 112) {
-    float vox_offset = 0;
-    std::memcpy(&vox_offset, head.data() + 108, 4);
+  const NiftiFields h(head);
+  const int version = NiftiVersion(h, head.size());
+  std::uint64_t offset = nifti1::kSingleFileVoxOffset;
+  if (version == 1) {
+    const float vox_offset = h.Float(nifti1::kVoxOffset);
     if (vox_offset >= 0.0f && vox_offset < 1e18f) offset = static_cast<std::uint64_t>(vox_offset);
-  } else if (header_size == 540 && head.size() >= 176) {
-    std::int64_t vox_offset = 0;
-    std::memcpy(&vox_offset, head.data() + 168, 8);
-    offset = static_cast<std::uint64_t>(vox_offset);
+  } else if (version == 2) {
+    offset = static_cast<std::uint64_t>(h.Get<std::int64_t>(nifti2::kVoxOffset));
   }
-  const std::uint64_t stored = StoredVoxelBytes(head, image_bytes);
+  const std::uint64_t stored = StoredVoxelBytes(h, version, image_bytes);
   if (total < offset + stored) Short(role, path, total, offset + stored);
 }
 

@@ -3,7 +3,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -14,12 +13,11 @@
 #include "core/error.h"
 #include "core/geometry.h"
 #include "io/image_reader.h"
+#include "io/nifti_layout.h"
 
 namespace margo {
 namespace {
 
-constexpr int kNifti1Bytes = 348;
-constexpr int kNifti2Bytes = 540;
 constexpr char kAxis[] = "ijk";
 
 std::string Format(const char* format, double a, double b = 0.0, double c = 0.0) {
@@ -28,16 +26,16 @@ std::string Format(const char* format, double a, double b = 0.0, double c = 0.0)
   return buf;
 }
 
-// The first kNifti1Bytes of the file, inflated if gzip (zlib reads plain
-// files as they are).
+// The first 348 bytes of the file (a NIfTI-1 header), inflated if gzip (zlib
+// reads plain files as they are).
 std::string HeaderBytes(const std::string& path, const std::string& role) {
   std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), &gzclose);
   if (!file) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": cannot open");
-  std::string head(kNifti1Bytes, '\0');
+  std::string head(nifti1::kHeaderBytes, '\0');
   int total = 0;
   int n = 0;
-  while (total < kNifti1Bytes &&
-         (n = gzread(file.get(), &head[std::size_t(total)], unsigned(kNifti1Bytes - total))) > 0) {
+  while (total < nifti1::kHeaderBytes &&
+         (n = gzread(file.get(), &head[std::size_t(total)], unsigned(nifti1::kHeaderBytes - total))) > 0) {
     total += n;
   }
   int code = Z_OK;
@@ -50,40 +48,19 @@ std::string HeaderBytes(const std::string& path, const std::string& role) {
   return head;
 }
 
-// Header fields in the file's byte order.
-class Fields {
- public:
-  Fields(const std::string& bytes, bool swapped) : bytes_(bytes), swapped_(swapped) {}
-  template <typename T>
-  T Get(std::size_t offset) const {
-    std::array<char, sizeof(T)> raw;
-    std::memcpy(raw.data(), bytes_.data() + offset, sizeof(T));
-    if (swapped_) std::reverse(raw.begin(), raw.end());
-    T v;
-    std::memcpy(&v, raw.data(), sizeof(T));
-    return v;
-  }
-  std::int16_t Short(std::size_t offset) const { return Get<std::int16_t>(offset); }
-  float Float(std::size_t offset) const { return Get<float>(offset); }
-
- private:
-  const std::string& bytes_;
-  bool swapped_;
-};
-
 class HeaderCheck {
  public:
   HeaderCheck(const std::string& path, const std::string& role, const std::string& bytes)
-      : prefix_(role + " " + path + ": "), bytes_(bytes), h_(bytes, Swapped(bytes)) {}
+      : prefix_(role + " " + path + ": "), bytes_(bytes), h_(bytes) {}
 
   void Run() const {
     RequireWholeHeader();
-    const std::int32_t size = h_.Get<std::int32_t>(0);
-    if (size == kNifti2Bytes) return RequireMagic("n+2", 4);
-    if (size != kNifti1Bytes) {
+    const std::int32_t size = h_.SizeofHdr();
+    if (size == nifti2::kHeaderBytes) return RequireMagic(nifti2::kSingleFileMagic, nifti2::kMagic);
+    if (size != nifti1::kHeaderBytes) {
       Unreadable("sizeof_hdr is " + std::to_string(size) + "; expected 348 (NIfTI-1) or 540 (NIfTI-2)");
     }
-    RequireMagic("n+1", kNifti1Bytes - 4);
+    RequireMagic(nifti1::kSingleFileMagic, nifti1::kMagic);
     RequireDimensions();
     RequireKnownDatatype();
     RequireVoxelOffset();
@@ -94,16 +71,6 @@ class HeaderCheck {
   }
 
  private:
-  static bool Swapped(const std::string& bytes) {
-    if (bytes.size() < 4) return false;
-    std::array<char, 4> raw;
-    std::memcpy(raw.data(), bytes.data(), 4);
-    std::reverse(raw.begin(), raw.end());
-    std::int32_t size = 0;
-    std::memcpy(&size, raw.data(), 4);
-    return size == kNifti1Bytes || size == kNifti2Bytes;  // a big-endian header
-  }
-
   [[noreturn]] void Unreadable(const std::string& what) const {
     throw Error(ErrorKind::kInputUnreadable, prefix_ + what);
   }
@@ -112,7 +79,7 @@ class HeaderCheck {
   }
 
   void RequireWholeHeader() const {
-    if (bytes_.size() < std::size_t(kNifti1Bytes)) {
+    if (bytes_.size() < std::size_t(nifti1::kHeaderBytes)) {
       Unreadable("file is truncated: " + std::to_string(bytes_.size()) +
                  " bytes of header; expected a 348-byte NIfTI-1 header");
     }
@@ -136,11 +103,11 @@ class HeaderCheck {
   }
 
   void RequireDimensions() const {
-    const int dims = h_.Short(40);
+    const int dims = h_.Short(nifti1::kDim);
     if (dims < 1 || dims > 7)
       Unreadable("dim[0] is " + std::to_string(dims) + "; expected 1 to 7 dimensions");
     for (int d = 1; d <= dims; ++d) {
-      const int n = h_.Short(40 + 2 * std::size_t(d));
+      const int n = h_.Short(nifti1::kDim + 2 * std::size_t(d));
       if (n < 1) {
         Unreadable("dim[" + std::to_string(d) + "] is " + std::to_string(n) + "; expected at least 1 voxel");
       }
@@ -148,8 +115,8 @@ class HeaderCheck {
   }
 
   void RequireKnownDatatype() const {
-    const int type = h_.Short(70);
-    for (int known : {2, 4, 8, 16, 32, 64, 128, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2304}) {
+    const int type = h_.Short(nifti1::kDatatype);
+    for (int known : nifti1::kDatatypes) {
       if (type == known) return;
     }
     Unreadable("datatype is " + std::to_string(type) +
@@ -157,7 +124,7 @@ class HeaderCheck {
   }
 
   void RequireVoxelOffset() const {
-    const float offset = h_.Float(108);
+    const float offset = h_.Float(nifti1::kVoxOffset);
     if (!(offset >= 0.0f && std::isfinite(offset))) {
       Unreadable(Format(
           "vox_offset is %g; expected a finite, non-negative byte offset (352 or more in a single .nii)",
@@ -166,9 +133,9 @@ class HeaderCheck {
   }
 
   void RequireKnownFormCodes() const {
-    for (const auto& [name, offset] :
-         {std::make_pair("qform_code", 252), std::make_pair("sform_code", 254)}) {
-      const int code = h_.Short(std::size_t(offset));
+    for (const auto& [name, offset] : {std::make_pair("qform_code", nifti1::kQformCode),
+                                       std::make_pair("sform_code", nifti1::kSformCode)}) {
+      const int code = h_.Short(offset);
       if (code < 0 || code > 5) {
         BadGeometry(std::string(name) + " is " + std::to_string(code) + "; expected 0 to 5");
       }
@@ -178,8 +145,9 @@ class HeaderCheck {
   // ITK takes its spacing from pixdim, and nifti1_io replaces a zero, NaN or
   // negative pixdim with 1 mm without a word.
   void RequireSpacing() const {
-    for (int a = 0; a < std::min<int>(3, h_.Short(40)); ++a) {  // a 2D file is refused for its dimensions
-      const double s = h_.Float(76 + 4 * std::size_t(a + 1));
+    // A 2D file is refused for its dimensions.
+    for (int a = 0; a < std::min<int>(3, h_.Short(nifti1::kDim)); ++a) {
+      const double s = h_.Float(nifti1::kPixdim + 4 * std::size_t(a + 1));
       if (!(s >= kMinSpacingMm && s <= kMaxSpacingMm)) {
         BadGeometry(Format("spacing %g mm along ", s) + kAxis[a] + " (pixdim[" + std::to_string(a + 1) +
                     Format("]); expected %g to %g mm", kMinSpacingMm, kMaxSpacingMm));
@@ -198,32 +166,32 @@ class HeaderCheck {
   }
 
   void RequireFiniteQform() const {
-    if (h_.Short(252) == 0) return;
-    RequireFinite("pixdim", 76, 1);  // qfac
-    RequireFinite("quatern_b,c,d", 256, 3);
-    RequireFinite("qoffset_x,y,z", 268, 3);
+    if (h_.Short(nifti1::kQformCode) == 0) return;
+    RequireFinite("pixdim", nifti1::kPixdim, 1);  // qfac
+    RequireFinite("quatern_b,c,d", nifti1::kQuaternB, 3);
+    RequireFinite("qoffset_x,y,z", nifti1::kQoffsetX, 3);
   }
 
   // vnl aborts on a non-finite sform; ITK refuses a sheared one unless a
   // qform is there to fall back on.
   void RequireUsableSform() const {
-    if (h_.Short(254) == 0) return;
-    RequireFinite("srow_x", 280, 4);
-    RequireFinite("srow_y", 296, 4);
-    RequireFinite("srow_z", 312, 4);
-    if (h_.Short(252) != 0) return;
+    if (h_.Short(nifti1::kSformCode) == 0) return;
+    RequireFinite("srow_x", nifti1::kSrowX, 4);
+    RequireFinite("srow_y", nifti1::kSrowY, 4);
+    RequireFinite("srow_z", nifti1::kSrowZ, 4);
+    if (h_.Short(nifti1::kQformCode) != 0) return;
     ImageGeometry g;  // the sform's columns, made unit length
     for (int c = 0; c < 3; ++c) {
       double norm = 0.0;
       for (int r = 0; r < 3; ++r)
-        norm += std::pow(h_.Float(280 + 16 * std::size_t(r) + 4 * std::size_t(c)), 2);
+        norm += std::pow(h_.Float(nifti1::kSrowX + 16 * std::size_t(r) + 4 * std::size_t(c)), 2);
       norm = std::sqrt(norm);
       if (!(norm >= kMinSpacingMm && norm <= kMaxSpacingMm)) {
         BadGeometry(Format("sform gives spacing %g mm along ", norm) + kAxis[c] +
                     Format("; expected %g to %g mm", kMinSpacingMm, kMaxSpacingMm));
       }
       for (int r = 0; r < 3; ++r)
-        g.direction[r][c] = h_.Float(280 + 16 * std::size_t(r) + 4 * std::size_t(c)) / norm;
+        g.direction[r][c] = h_.Float(nifti1::kSrowX + 16 * std::size_t(r) + 4 * std::size_t(c)) / norm;
     }
     const double worst = DirectionOrthogonalityError(g);
     if (worst > kDirectionTolerance) {
@@ -236,7 +204,7 @@ class HeaderCheck {
 
   std::string prefix_;
   const std::string& bytes_;
-  Fields h_;
+  NiftiFields h_;
 };
 
 }  // namespace

@@ -9,11 +9,12 @@
 
 #include "core/error.h"
 #include "io/file_completeness.h"
+#include "io/nifti_layout.h"
 
 namespace margo {
 namespace {
 
-constexpr std::size_t kHeaderBytes = 348;
+constexpr std::size_t kHeaderBytes = nifti1::kHeaderBytes;
 
 struct Header {
   NiftiType type;
@@ -22,45 +23,50 @@ struct Header {
   std::size_t offset;
 };
 
-template <typename T>
-T At(const char* header, std::size_t offset) {
-  T v;
-  std::memcpy(&v, header + offset, sizeof v);
-  return v;
-}
+// The stored types margo's pass decodes, with their bytes per voxel.
+struct StoredType {
+  nifti1::Datatype code;
+  NiftiType type;
+  std::size_t bytes;
+};
+constexpr StoredType kStoredTypes[] = {
+    {nifti1::kUint8, NiftiType::kUInt8, 1},     {nifti1::kInt8, NiftiType::kInt8, 1},
+    {nifti1::kUint16, NiftiType::kUInt16, 2},   {nifti1::kInt16, NiftiType::kInt16, 2},
+    {nifti1::kUint32, NiftiType::kUInt32, 4},   {nifti1::kInt32, NiftiType::kInt32, 4},
+    {nifti1::kFloat32, NiftiType::kFloat32, 4}, {nifti1::kFloat64, NiftiType::kFloat64, 8},
+};
 
-std::optional<std::pair<NiftiType, std::size_t>> TypeOf(std::int16_t datatype) {
-  switch (datatype) {
-    case 2: return std::make_pair(NiftiType::kUInt8, std::size_t(1));
-    case 256: return std::make_pair(NiftiType::kInt8, std::size_t(1));
-    case 512: return std::make_pair(NiftiType::kUInt16, std::size_t(2));
-    case 4: return std::make_pair(NiftiType::kInt16, std::size_t(2));
-    case 768: return std::make_pair(NiftiType::kUInt32, std::size_t(4));
-    case 8: return std::make_pair(NiftiType::kInt32, std::size_t(4));
-    case 16: return std::make_pair(NiftiType::kFloat32, std::size_t(4));
-    case 64: return std::make_pair(NiftiType::kFloat64, std::size_t(8));
-    default: return std::nullopt;
+const StoredType* TypeOf(std::int16_t datatype) {
+  for (const StoredType& t : kStoredTypes) {
+    if (t.code == datatype) return &t;
   }
+  return nullptr;
 }
 
 // The header fields margo's pass needs, when it can take the file.
-std::optional<Header> Simple(const char* h) {
-  if (At<std::int32_t>(h, 0) != std::int32_t(kHeaderBytes) || std::memcmp(h + 344, "n+1", 4) != 0) {
-    return std::nullopt;  // NIfTI-2, big-endian, or a .hdr/.img pair
+std::optional<Header> Simple(const std::vector<char>& head) {
+  const NiftiFields h({head.data(), head.size()});
+  if (h.swapped() || h.SizeofHdr() != nifti1::kHeaderBytes ||
+      std::memcmp(head.data() + nifti1::kMagic, nifti1::kSingleFileMagic, 4) != 0) {
+    return std::nullopt;  // big-endian, NIfTI-2, or a .hdr/.img pair
   }
-  const std::int16_t dims = At<std::int16_t>(h, 40);
+  const std::int16_t dims = h.Short(nifti1::kDim);
   if (dims < 3 || dims > 7) return std::nullopt;
   std::uint64_t voxels = 1;
   for (int d = 1; d <= 7; ++d) {
-    const std::int16_t n = At<std::int16_t>(h, 40 + 2 * std::size_t(d));
+    const std::int16_t n = h.Short(nifti1::kDim + 2 * std::size_t(d));
     if (d <= 3 && n < 1) return std::nullopt;
     if (d > 3 && d <= dims && n != 1) return std::nullopt;
     if (d <= 3) voxels *= std::uint64_t(n);
   }
-  const auto type = TypeOf(At<std::int16_t>(h, 70));
-  const float slope = At<float>(h, 112), inter = At<float>(h, 116), offset = At<float>(h, 108);
-  if (!type || !(slope == 0.0f || slope == 1.0f) || inter != 0.0f || !(offset >= 352.0f)) return std::nullopt;
-  return Header{type->first, type->second, voxels, std::size_t(offset)};
+  const auto type = TypeOf(h.Short(nifti1::kDatatype));
+  const float slope = h.Float(nifti1::kSclSlope), inter = h.Float(nifti1::kSclInter),
+              offset = h.Float(nifti1::kVoxOffset);
+  if (!type || !(slope == 0.0f || slope == 1.0f) || inter != 0.0f ||
+      !(offset >= float(nifti1::kSingleFileVoxOffset))) {
+    return std::nullopt;
+  }
+  return Header{type->type, type->bytes, voxels, std::size_t(offset)};
 }
 
 std::vector<char> WholeFile(const std::string& path, const std::string& role) {
@@ -141,7 +147,7 @@ std::optional<NiftiVoxels> ReadNiftiVoxels(const std::string& path, const std::s
     if (stored.size() < kHeaderBytes) return std::nullopt;
     head.assign(stored.begin(), stored.begin() + kHeaderBytes);
   }
-  const std::optional<Header> h = Simple(head.data());
+  const std::optional<Header> h = Simple(head);
   if (!h || h->voxels != voxel_count) return std::nullopt;
   NiftiVoxels v;
   v.type = h->type;
