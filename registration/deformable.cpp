@@ -36,14 +36,6 @@ BSplineGrid GridOf(const BSpline::ImageType& image) {
   return g;
 }
 
-RigidAffine AffineOf(const ItkRigid& t) {
-  RigidAffine out;
-  for (int i = 0; i < 3; ++i) {
-    for (int j = 0; j < 3; ++j) out.m[i][j] = t.GetMatrix()[i][j];
-    out.offset[i] = t.GetOffset()[i];
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -55,10 +47,8 @@ RigidAffine AffineOf(const ItkRigid& t) {
 // deformable_test.cpp compares the two).
 struct DeformableMap::Impl {
   Impl(BSpline::Pointer b, const RigidTransform& r) : bspline(std::move(b)), rigid(r) {
-    const ItkRigid::Pointer forward = ToItk(rigid), inverse = ItkRigid::New();
-    forward->GetInverse(inverse);
-    to_pre = AffineOf(*forward);
-    to_post = AffineOf(*inverse);
+    to_pre = rigid.ForwardAffine();
+    to_post = rigid.InverseAffine();
     const BSpline::ImageType& image0 = *bspline->GetCoefficientImages()[0];
     grid = GridOf(image0);
     for (int c = 0; c < 3; ++c) {
@@ -348,7 +338,7 @@ Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskImage& fixed_
   Attempt out;
   out.bspline = InitialBSpline(fixed, control_spacing_mm);
   const BSplineGrid grid = GridOf(*out.bspline->GetCoefficientImages()[0]);
-  const RigidAffine affine = AffineOf(*ToItk(rigid));
+  const RigidAffine affine = rigid.ForwardAffine();
   vnl_vector<double> x(unsigned(3 * grid.Count()), 0.0);
   for (std::size_t level = 0; level < p.level_spacing_mm.size(); ++level) {
     const LevelResult r = RunLevel(fixed, moving, fixed_keep, moving_keep, affine, grid, p, level, x, log);

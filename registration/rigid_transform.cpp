@@ -31,28 +31,37 @@ RigidTransform FromItk(const ItkRigid& itk_t) {
   return t;
 }
 
-Vec3 RigidTransform::Apply(const Vec3& p) const {
-  const auto out = ToItk(*this)->TransformPoint(ItkRigid::InputPointType(p.data()));
-  return {out[0], out[1], out[2]};
+namespace {
+
+RigidAffine AffineOf(const ItkRigid& t) {
+  RigidAffine out;
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) out.m[i][j] = t.GetMatrix()[i][j];
+    out.offset[i] = t.GetOffset()[i];
+  }
+  return out;
 }
 
-Vec3 RigidTransform::ApplyInverse(const Vec3& p) const { return PreToPost()(p); }
+}  // namespace
 
-std::function<Vec3(const Vec3&)> RigidTransform::PreToPost() const {
+RigidAffine RigidTransform::ForwardAffine() const { return AffineOf(*ToItk(*this)); }
+
+RigidAffine RigidTransform::InverseAffine() const {
   ItkRigid::Pointer inverse = ItkRigid::New();
   ToItk(*this)->GetInverse(inverse);
-  return [inverse](const Vec3& p) {
-    const auto out = inverse->TransformPoint(ItkRigid::InputPointType(p.data()));
-    return Vec3{out[0], out[1], out[2]};
-  };
+  return AffineOf(*inverse);
+}
+
+Vec3 RigidTransform::Apply(const Vec3& p) const { return ForwardAffine().Apply(p); }
+
+Vec3 RigidTransform::ApplyInverse(const Vec3& p) const { return InverseAffine().Apply(p); }
+
+std::function<Vec3(const Vec3&)> RigidTransform::PreToPost() const {
+  return [inverse = InverseAffine()](const Vec3& p) { return inverse.Apply(p); };
 }
 
 std::function<Vec3(const Vec3&)> RigidTransform::PostToPre() const {
-  ItkRigid::Pointer forward = ToItk(*this);
-  return [forward](const Vec3& p) {
-    const auto out = forward->TransformPoint(ItkRigid::InputPointType(p.data()));
-    return Vec3{out[0], out[1], out[2]};
-  };
+  return [forward = ForwardAffine()](const Vec3& p) { return forward.Apply(p); };
 }
 
 std::array<Vec3, 3> RigidTransform::Matrix() const {

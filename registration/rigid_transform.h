@@ -12,6 +12,18 @@
 
 namespace margo {
 
+// A rigid map as a matrix and offset, p -> m p + offset: what applying it
+// to many points needs (RigidTransform::ForwardAffine, InverseAffine).
+struct RigidAffine {
+  double m[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  double offset[3] = {0, 0, 0};
+  Vec3 Apply(const Vec3& p) const {
+    return {m[0][0] * p[0] + m[0][1] * p[1] + m[0][2] * p[2] + offset[0],
+            m[1][0] * p[0] + m[1][1] * p[1] + m[1][2] * p[2] + offset[1],
+            m[2][0] * p[0] + m[2][1] * p[1] + m[2][2] * p[2] + offset[2]};
+  }
+};
+
 struct RigidTransform {
   Vec3 angles_rad{};     // about L, P, S
   Vec3 translation_mm{};
@@ -25,18 +37,11 @@ struct RigidTransform {
   std::function<Vec3(const Vec3&)> PreToPost() const;
   // The map itself as a function, built once (Apply builds it at every call).
   std::function<Vec3(const Vec3&)> PostToPre() const;
-};
-
-// A rigid map as a matrix and offset, p -> m p + offset: what applying it
-// to many points needs (registration/deformable.cpp fills it from ITK's).
-struct RigidAffine {
-  double m[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
-  double offset[3] = {0, 0, 0};
-  Vec3 Apply(const Vec3& p) const {
-    return {m[0][0] * p[0] + m[0][1] * p[1] + m[0][2] * p[2] + offset[0],
-            m[1][0] * p[0] + m[1][1] * p[1] + m[1][2] * p[2] + offset[1],
-            m[2][0] * p[0] + m[2][1] * p[1] + m[2][2] * p[2] + offset[2]};
-  }
+  // The map and its inverse as a matrix and offset, for many points: Apply
+  // and ApplyInverse build an ITK transform at every call (about 1 us, and a
+  // process-wide time stamp both cores contend for).
+  RigidAffine ForwardAffine() const;
+  RigidAffine InverseAffine() const;
 };
 
 }  // namespace margo

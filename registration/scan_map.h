@@ -16,27 +16,28 @@ namespace margo {
 class ScanMap {
  public:
   ScanMap() = default;  // identity
-  explicit ScanMap(const RigidTransform& rigid) : rigid_(rigid) {}
-  explicit ScanMap(const DeformableMap& map) : rigid_(map.rigid()), deformable_(map) {}
+  explicit ScanMap(const RigidTransform& rigid)
+      : rigid_(rigid), forward_(rigid.ForwardAffine()), inverse_(rigid.InverseAffine()) {}
+  explicit ScanMap(const DeformableMap& map) : ScanMap(map.rigid()) { deformable_ = map; }
 
-  Vec3 Apply(const Vec3& post) const { return deformable_ ? deformable_->PostToPre(post) : rigid_.Apply(post); }
+  Vec3 Apply(const Vec3& post) const { return deformable_ ? deformable_->PostToPre(post) : forward_.Apply(post); }
   Vec3 ApplyInverse(const Vec3& pre) const {
-    return deformable_ ? deformable_->PreToPost(pre) : rigid_.ApplyInverse(pre);
+    return deformable_ ? deformable_->PreToPost(pre) : inverse_.Apply(pre);
   }
   // Apply at `count` points (pre[i] for post[i]); faster than one by one
   // along the rows of an image (DeformableMap::PostToPre).
   void Apply(const Vec3* post, std::size_t count, Vec3* pre) const {
     if (deformable_) return deformable_->PostToPre(post, count, pre);
-    for (std::size_t i = 0; i < count; ++i) pre[i] = rigid_.Apply(post[i]);
+    for (std::size_t i = 0; i < count; ++i) pre[i] = forward_.Apply(post[i]);
   }
   // The maps as functions, for many points.
   std::function<Vec3(const Vec3&)> PostToPre() const {
-    if (!deformable_) return rigid_.PostToPre();
+    if (!deformable_) return [forward = forward_](const Vec3& p) { return forward.Apply(p); };
     const DeformableMap map = *deformable_;
     return [map](const Vec3& p) { return map.PostToPre(p); };
   }
   std::function<Vec3(const Vec3&)> PreToPost() const {
-    if (!deformable_) return rigid_.PreToPost();
+    if (!deformable_) return [inverse = inverse_](const Vec3& p) { return inverse.Apply(p); };
     const DeformableMap map = *deformable_;
     return [map](const Vec3& p) { return map.PreToPost(p); };
   }
@@ -45,6 +46,7 @@ class ScanMap {
 
  private:
   RigidTransform rigid_;
+  RigidAffine forward_, inverse_;  // rigid_ as matrix and offset, computed once
   std::optional<DeformableMap> deformable_;
 };
 
