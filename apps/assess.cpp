@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
 #include <future>
 
 #include "apps/label_selection.h"
@@ -59,9 +58,9 @@ struct LoadedCts {
   LoadedCt pre, post;
 };
 
-// Both CTs, read at the same time when both are image files and margo may
-// use two threads (DICOM series, with their toolkits' shared dictionaries,
-// are read one after the other).
+// Both CTs, read at the same time when both are volume files other than
+// MetaImage and margo may use two threads (io/image_reader.h
+// ReadableAlongsideOthers); otherwise one after the other.
 // When both fail, the pre CT's error is the one reported.
 LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
   log.Info("loading pre CT " + p.pre_ct);
@@ -69,7 +68,7 @@ LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
   auto load_pre = [&p] { return LoadCt(p.pre_ct, "pre CT", DicomSelection{p.pre_series_uid}); };
   auto load_post = [&p] { return LoadCt(p.post_ct, "post CT", DicomSelection{p.post_series_uid}); };
   LoadedCts cts;
-  if (ThreadBudget() < 2 || std::filesystem::is_directory(p.pre_ct) || std::filesystem::is_directory(p.post_ct)) {
+  if (ThreadBudget() < 2 || !ReadableAlongsideOthers(p.pre_ct) || !ReadableAlongsideOthers(p.post_ct)) {
     cts.pre = load_pre();
     cts.post = load_post();
   } else {
@@ -122,13 +121,14 @@ LabelsOnGrid LoadLabelsOn(const LabelInput& in, Log& log, InputLog& inputs) {
   return PlaceLabels(ReadLabelInput(in), in, log, inputs);
 }
 
-// Several label inputs: read at the same time when all are volume files
-// (DICOM objects one after the other), then checked and placed in order;
-// the first input's error wins.
+// Several label inputs: read at the same time when all may be
+// (ReadableAlongsideOthers), otherwise one after the other; then checked and
+// placed in order; the first input's error wins.
 std::vector<LabelsOnGrid> LoadLabelsOn(const std::vector<LabelInput>& ins, Log& log, InputLog& inputs) {
   std::vector<LoadedLabels> loaded(ins.size());
-  const bool volumes = std::all_of(ins.begin(), ins.end(), [](const LabelInput& in) { return IsVolumeFile(in.path); });
-  if (volumes) {
+  const bool together =
+      std::all_of(ins.begin(), ins.end(), [](const LabelInput& in) { return ReadableAlongsideOthers(in.path); });
+  if (together) {
     ParallelFor(ins.size(), [&](std::size_t i) { loaded[i] = ReadLabelInput(ins[i]); });
   } else {
     for (std::size_t i = 0; i < ins.size(); ++i) loaded[i] = ReadLabelInput(ins[i]);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -165,7 +166,15 @@ std::uint64_t InflatedSize(const std::string& path, std::uint64_t offset, const 
   return total;
 }
 
-void CheckMetaImage(const std::string& path, const std::string& role, std::uint64_t image_bytes) {
+// Where a MetaImage header says its voxels are; nullopt when it names none
+// or a list of slice files (left to MetaIO).
+struct MetaDataFile {
+  std::string path;
+  std::uint64_t offset = 0;
+  bool compressed = false;
+};
+
+std::optional<MetaDataFile> MetaImageDataFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string line;
   bool compressed = false;
@@ -178,17 +187,31 @@ void CheckMetaImage(const std::string& path, const std::string& role, std::uint6
     value.erase(value.find_last_not_of(" \t\r") + 1);
     if (key == "CompressedData") compressed = value == "True" || value == "true";
     if (key != "ElementDataFile") continue;
-    if (value == "LIST" || value.find('%') != std::string::npos) return;  // slice lists: left to MetaIO
+    if (value == "LIST" || value.find('%') != std::string::npos) return std::nullopt;
     const bool local = value == "LOCAL";
-    const std::string data = local ? path : (std::filesystem::path(path).parent_path() / value).string();
-    const std::uint64_t offset = local ? static_cast<std::uint64_t>(in.tellg()) : 0;
-    std::error_code ec;
-    const std::uint64_t size = std::filesystem::file_size(data, ec);
-    if (ec) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": voxel data file " + data + " is missing");
-    const std::uint64_t found = compressed ? InflatedSize(data, offset, role) : size - std::min(size, offset);
-    if (found < image_bytes) Short(role, data, found, image_bytes);
-    return;
+    return MetaDataFile{local ? path : (std::filesystem::path(path).parent_path() / value).string(),
+                        local ? static_cast<std::uint64_t>(in.tellg()) : 0, compressed};
   }
+  return std::nullopt;
+}
+
+void CheckMetaImage(const std::string& path, const std::string& role, std::uint64_t image_bytes) {
+  const std::optional<MetaDataFile> data = MetaImageDataFile(path);
+  if (!data) return;
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(data->path, ec);
+  if (ec) throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": voxel data file " + data->path + " is missing");
+  const std::uint64_t found =
+      data->compressed ? InflatedSize(data->path, data->offset, role) : size - std::min(size, data->offset);
+  if (found < image_bytes) Short(role, data->path, found, image_bytes);
+}
+
+// Checks that cost no more than a file's size are made before the read:
+// MetaIO would otherwise print its own complaint about the same file first.
+bool CheapToCheck(const std::string& path, const std::string& format) {
+  if (format != "MetaImage") return false;
+  const std::optional<MetaDataFile> data = MetaImageDataFile(path);
+  return data && !data->compressed;
 }
 
 }  // namespace
@@ -203,7 +226,7 @@ CompletenessCheck::CompletenessCheck(const std::string& path, const std::string&
                                      std::uint64_t image_bytes) {
   std::error_code ec;
   const std::uint64_t stored = std::filesystem::file_size(path, ec);
-  if ((!ec && image_bytes / kDeflateMaxRatio > stored) || ThreadBudget() < 2) {
+  if ((!ec && image_bytes / kDeflateMaxRatio > stored) || ThreadBudget() < 2 || CheapToCheck(path, format)) {
     CheckVoxelDataComplete(path, role, format, image_bytes);  // now; Wait() has nothing left to do
     return;
   }

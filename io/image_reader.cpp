@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "io/dicom_labels.h"
+#include "io/cerr_capture.h"
 #include "io/file_completeness.h"
 #include "io/itk_message.h"
 #include "io/memory_budget.h"
@@ -55,7 +56,10 @@ FileFormat FormatOf(const std::string& path, const std::string& role) {
 
 }  // namespace
 
-bool IsVolumeFile(const std::string& path) { return KnownFormat(path).has_value(); }
+bool ReadableAlongsideOthers(const std::string& path) {
+  const std::optional<FileFormat> format = KnownFormat(path);
+  return format && format->name != "MetaImage";
+}
 
 namespace {
 
@@ -120,12 +124,19 @@ typename TImage::Pointer ReadNiftiOwnPass(itk::ImageFileReader<TImage>& reader, 
   return image;
 }
 
+// `printed`: what the reader printed on std::cerr meanwhile (CerrCapture).
 [[noreturn]] void RethrowItk(const itk::ExceptionObject& e, const std::string& path, const std::string& role,
-                             const std::string& format) {
+                             const std::string& format, const std::string& printed = "") {
   const std::string what = e.GetDescription();
+  std::string message = PlainItkMessage(what);
+  if (!printed.empty()) message += " (" + format + " reader: " + printed + ")";
   throw Error(ItkRefusedGeometry(what) ? ErrorKind::kGeometryInvalid : ErrorKind::kInputUnreadable,
-              role + " " + path + ": cannot read as " + format + ": " + PlainItkMessage(what));
+              role + " " + path + ": cannot read as " + format + ": " + message);
 }
+
+// MetaIO prints on std::cerr; margo reads MetaImage files on one thread
+// (apps/assess.cpp) and keeps what it prints for its own message.
+bool PrintsOnCerr(const FileFormat& format) { return format.name == "MetaImage"; }
 
 void RequireNotEmpty(const std::string& path, const std::string& role, const std::string& format) {
   std::error_code ec;
@@ -175,10 +186,11 @@ FileFormat ReadHeader(const std::string& path, const std::string& role) {
   RequireNotEmpty(path, role, format.name);
   if (format.name == "NIfTI") CheckNiftiHeader(path, role);
   format.io->SetFileName(path);
+  const CerrCapture quiet(PrintsOnCerr(format));
   try {
     format.io->ReadImageInformation();
   } catch (const itk::ExceptionObject& e) {
-    RethrowItk(e, path, role, format.name);
+    RethrowItk(e, path, role, format.name, quiet.FirstLine());
   }
   RequireScalarVolume(*format.io, path, role);
   CheckGeometry(StatedGeometry(*format.io), role, path);
@@ -208,6 +220,7 @@ typename TImage::Pointer ReadFile(const FileFormat& format, const std::string& p
   auto reader = itk::ImageFileReader<TImage>::New();
   reader->SetImageIO(format.io);
   reader->SetFileName(path);
+  const CerrCapture quiet(PrintsOnCerr(format));
   try {
     reader->UpdateOutputInformation();
     if (format.name == "NIfTI") {
@@ -222,7 +235,7 @@ typename TImage::Pointer ReadFile(const FileFormat& format, const std::string& p
     }
     complete.Wait();
   } catch (const itk::ExceptionObject& e) {
-    RethrowItk(e, path, role, format.name);
+    RethrowItk(e, path, role, format.name, quiet.FirstLine());
   }
   typename TImage::Pointer image = reader->GetOutput();
   image->DisconnectPipeline();

@@ -39,9 +39,12 @@ struct LoadedLabels {
   LoadReport report;
 };
 
-// True for the volume file types margo reads (.nii, .nii.gz, .nrrd, .nhdr,
-// .mha, .mhd; by name), false for DICOM series folders and objects.
-bool IsVolumeFile(const std::string& path);
+// True for the volume files margo may read on one thread while it reads
+// others on another (.nii, .nii.gz, .nrrd, .nhdr; by name). Not MetaImage:
+// MetaIO prints on std::cerr, which margo captures while it reads one
+// (io/cerr_capture.h). Not DICOM series and objects: their toolkits share
+// dictionaries.
+bool ReadableAlongsideOthers(const std::string& path);
 
 // Every loader first refuses, with Error(kInputUnreadable), a path that does
 // not exist or is neither a regular file nor a folder (a FIFO, device or

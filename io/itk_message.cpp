@@ -15,7 +15,7 @@ std::string PlainItkMessage(const std::string& description) {
     if (colon != std::string::npos && text.find(' ') > colon) text = text.substr(colon + 2);
   }
   // MetaIO fails to parse without setting errno; ITK still appends strerror.
-  static const std::regex kMetaIo(R"(File cannot be read: .* for reading\. Reason: .*)");
+  static const std::regex kMetaIo(R"(File cannot be read: [\s\S]* for reading\.\s*Reason: [\s\S]*)");
   if (std::regex_search(text, kMetaIo)) text = "the MetaImage header cannot be parsed";
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;

@@ -335,6 +335,42 @@ TEST(ImageReaderTest, TruncatedNiftiAndMetaImageAreUnreadable) {
   }
 }
 
+// MetaIO prints its complaints on stderr before ITK throws; margo keeps
+// them for its one message, and stderr stays empty.
+TEST(ImageReaderTest, MetaImageReaderComplaintsGoIntoTheOneMessage) {
+  const std::string kHeader = "ObjectType = Image\nNDims = 3\nDimSize = 10 10 10\nElementType = MET_SHORT\n";
+  struct Broken {
+    const char* file_name;
+    std::string content;
+    const char* says;
+  };
+  const std::vector<Broken> cases = {
+      {"no_ndims.mha", "ObjectType = Image\nDimSize = 10 10 10\nElementType = MET_SHORT\nElementDataFile = LOCAL\n" +
+                           std::string(2000, '\0'),
+       "DimSize defined prior to defining NDims"},
+      {"binary.mha", std::string(2560, '\x07'), "NDims required and not defined"},
+      {"missing_data.mha", kHeader + "ElementDataFile = missing.raw\n", "voxel data file"},
+      {"short_data.mha", kHeader + "ElementDataFile = LOCAL\n" + std::string(30, '\0'),
+       "30 bytes of header and voxel data; expected 2000"},
+  };
+  for (const Broken& c : cases) {
+    SCOPED_TRACE(c.file_name);
+    TempDir dir;
+    const std::string path = dir / c.file_name;
+    std::ofstream(path, std::ios::binary) << c.content;
+    ::testing::internal::CaptureStderr();
+    std::string message;
+    try {
+      LoadCt(path, "pre CT");
+    } catch (const Error& e) {
+      message = e.what();
+    }
+    EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+    EXPECT_NE(message.find(c.says), std::string::npos) << message;
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+  }
+}
+
 TEST(ImageReaderTest, MetaImageWithShortDataFileOrCutCompressionIsUnreadable) {
   Grid grid;
   grid.size = {30, 30, 30};
