@@ -1,7 +1,9 @@
 #include "core/toolkit_globals.h"
 
+#include <itkDataObject.h>
 #include <itkMultiThreaderBase.h>
 #include <itkObjectFactoryBase.h>
+#include <itkOutputWindow.h>
 #include <itkTimeStamp.h>
 
 #include <mutex>
@@ -15,6 +17,10 @@ void PrepareItkForThreads() {
     itk::TimeStamp stamp;
     stamp.Modified();               // allocates the global time stamp
     itk::MultiThreaderBase::New();  // and the thread pool
+    // Flags and singletons kept in ITK's global index, created on first use.
+    itk::DataObject::GetGlobalReleaseDataFlag();
+    itk::Object::GetGlobalWarningDisplay();
+    itk::OutputWindow::GetInstance();
   });
 }
 

@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -185,10 +186,14 @@ std::optional<MetaDataFile> MetaImageDataFile(const std::string& path) {
     key.erase(key.find_last_not_of(" \t") + 1);
     value.erase(0, value.find_first_not_of(" \t"));
     value.erase(value.find_last_not_of(" \t\r") + 1);
-    if (key == "CompressedData") compressed = value == "True" || value == "true";
+    // Read as MetaIO reads them: CompressedData by its first letter, the
+    // data file's LOCAL in any case, LIST with or without a dimension.
+    if (key == "CompressedData") compressed = !value.empty() && (value[0] == 'T' || value[0] == 't' || value[0] == '1');
     if (key != "ElementDataFile") continue;
-    if (value == "LIST" || value.find('%') != std::string::npos) return std::nullopt;
-    const bool local = value == "LOCAL";
+    std::string upper = value;
+    for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+    if (upper.rfind("LIST", 0) == 0 || value.find('%') != std::string::npos) return std::nullopt;
+    const bool local = upper == "LOCAL";
     return MetaDataFile{local ? path : (std::filesystem::path(path).parent_path() / value).string(),
                         local ? static_cast<std::uint64_t>(in.tellg()) : 0, compressed};
   }

@@ -237,6 +237,14 @@ typename TImage::Pointer ReadFile(const FileFormat& format, const std::string& p
   } catch (const itk::ExceptionObject& e) {
     RethrowItk(e, path, role, format.name, quiet.FirstLine());
   }
+  // MetaIO reports some failures only on stderr and returns the image (a
+  // slice file of an ElementDataFile LIST cut short or missing): voxels it
+  // complained about are not measured.
+  if (const std::string printed = quiet.FirstLine(); !printed.empty()) {
+    throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": the " + format.name +
+                                                 " reader reported a problem with the voxel data (" + printed +
+                                                 "); expected a complete file");
+  }
   typename TImage::Pointer image = reader->GetOutput();
   image->DisconnectPipeline();
   return image;

@@ -371,6 +371,60 @@ TEST(ImageReaderTest, MetaImageReaderComplaintsGoIntoTheOneMessage) {
   }
 }
 
+// Voxel data in a list of slice files: MetaIO returns the image when a
+// slice file is short or missing and only prints a note; margo refuses it.
+TEST(ImageReaderTest, MetaImageSliceListCutShortIsUnreadable) {
+  for (const bool missing : {false, true}) {
+    SCOPED_TRACE(missing ? "a slice file missing" : "a slice file cut short");
+    TempDir dir;
+    std::ofstream header(dir / "list.mhd");
+    header << "ObjectType = Image\nNDims = 3\nDimSize = 4 4 3\nElementType = MET_SHORT\n"
+           << "ElementDataFile = LIST 2D\ns0.raw\ns1.raw\ns2.raw\n";
+    header.close();
+    for (int k = 0; k < 3; ++k) {
+      if (missing && k == 1) continue;
+      std::ofstream(dir / ("s" + std::to_string(k) + ".raw"), std::ios::binary)
+          << std::string(k == 2 && !missing ? 10 : 32, '\x01');
+    }
+    ::testing::internal::CaptureStderr();
+    ExpectError([&] { LoadCt(dir / "list.mhd", "pre CT"); }, ErrorKind::kInputUnreadable,
+                {"pre CT", dir / "list.mhd", "MetaImage reader reported a problem"});
+    EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  }
+}
+
+// Header values MetaIO reads loosely: LOCAL in any case, CompressedData by
+// its first letter. The voxels read back as written.
+TEST(ImageReaderTest, MetaImageHeaderSpellingsMetaIoAcceptsAreRead) {
+  TempDir dir;
+  Grid grid;
+  grid.size = {6, 5, 4};
+  CtImage::Pointer image = MakeImage<CtImage>(grid, 7.0f);
+  image->SetPixel({2, 3, 1}, 42.0f);
+  const std::string path = dir / "written.mha";
+  auto writer = itk::ImageFileWriter<CtImage>::New();
+  writer->SetInput(image);
+  writer->SetFileName(path);
+  writer->SetImageIO(itk::MetaImageIO::New());
+  for (const bool compressed : {false, true}) {
+    SCOPED_TRACE(compressed ? "compressed" : "raw");
+    writer->SetUseCompression(compressed);
+    writer->Update();
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto local = text.find("ElementDataFile = LOCAL");
+    ASSERT_NE(local, std::string::npos);
+    text.replace(local, 23, "ElementDataFile = Local");
+    const auto flag = text.find(compressed ? "CompressedData = True" : "CompressedData = False");
+    ASSERT_NE(flag, std::string::npos);
+    text.replace(flag, compressed ? 21 : 22, compressed ? "CompressedData = TRUE" : "CompressedData = F");
+    std::ofstream(dir / "spelled.mha", std::ios::binary) << text;
+    const LoadedCt loaded = LoadCt(dir / "spelled.mha", "pre CT");
+    EXPECT_EQ(loaded.image->GetPixel({2, 3, 1}), 42.0f);
+    EXPECT_EQ(loaded.image->GetPixel({0, 0, 0}), 7.0f);
+  }
+}
+
 TEST(ImageReaderTest, MetaImageWithShortDataFileOrCutCompressionIsUnreadable) {
   Grid grid;
   grid.size = {30, 30, 30};
