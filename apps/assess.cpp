@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <future>
+#include <optional>
 
 #include "apps/label_selection.h"
 #include "apps/registration_quality.h"
@@ -228,8 +229,8 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
                                               const LabelImage& zones, const LabelImage* liver,
                                               const std::map<std::uint16_t, LabelSelection>& zone_map,
                                               const PointMap& to_measuring, const std::string& space_name,
-                                              ReportImages& images) {
-  const MaskImage::Pointer zone_mask = UnionMask(zones);
+                                              ReportImages& images, const PrebuiltSurfaces* prebuilt = nullptr) {
+  const MaskImage::Pointer zone_mask = prebuilt != nullptr ? prebuilt->zone_mask : UnionMask(zones);
   const MaskImage::Pointer liver_mask = liver != nullptr ? UnionMask(*liver) : nullptr;
   MarginInputs m;
   m.tumours = &tumours;
@@ -245,6 +246,7 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
   m.tumour_surfaces = &images.tumour_surfaces;
   m.zone_union_surface = &images.zone_union_surface;
   m.vertex_margins = &images.vertex_margins;
+  m.prebuilt = prebuilt;
   return MeasureMargins(m);
 }
 
@@ -420,6 +422,16 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
     log.Warn("only one liver mask given; registration uses liver masks only when both are given");
   }
 
+  // The surfaces margins are measured on do not depend on the map: built on
+  // a thread of their own while the registration runs (which leaves part of
+  // the second core idle), they are ready when the margin stage starts.
+  std::future<PrebuiltSurfaces> surfaces;
+  if (ThreadBudget() >= 2 && p.registration != RegistrationMode::kNone) {
+    PrepareItkForThreads();
+    surfaces = std::async(std::launch::async, [&tumours, &ablation] {
+      return PrebuildSurfaces(*tumours.original, *ablation.original);
+    });
+  }
   if (p.registration == RegistrationMode::kNone) WarnIfFramesDiffer(pre.report, post.report, log);
   ScanMap post_to_pre;
   a.registration_method = RegistrationModeName(p.registration);
@@ -455,8 +467,11 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   log.BeginStage("margin");
   log.Info("measuring margins against the ablation zone on the post CT grid");
   auto images = std::make_shared<ReportImages>();
+  std::optional<PrebuiltSurfaces> prebuilt;
+  if (surfaces.valid()) prebuilt = surfaces.get();
   a.tumours = MeasureAgainstZones(a, *tumours.original, *ablation.original, post_liver.image.GetPointer(),
-                                  p.zone_map, post_to_pre.PreToPost(), "post CT", *images);
+                                  p.zone_map, post_to_pre.PreToPost(), "post CT", *images,
+                                  prebuilt ? &*prebuilt : nullptr);
   a.measuring_space = p.space == MeasureSpace::kPost ? "post" : "pre";
   if (p.space == MeasureSpace::kPre) {
     for (TumourMargin& t : a.tumours) t.min_point_lps_mm = post_to_pre.Apply(t.min_point_lps_mm);

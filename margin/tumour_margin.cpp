@@ -289,10 +289,15 @@ class ZoneSurfaces {
   }
 
   // One task per surface to build, to run in parallel with other work.
+  // The union's surface, when built ahead, is taken as it is.
   std::vector<std::function<void()>> BuildTasks() {
     std::vector<std::function<void()>> tasks;
     for (auto& entry : cache_) {
       Slot* slot = &entry.second;
+      if (union_ && entry.first == *union_ && in_.prebuilt != nullptr && in_.prebuilt->zone_union) {
+        slot->surface = in_.prebuilt->zone_union;
+        continue;
+      }
       tasks.push_back([slot] { slot->surface = Surface::OfMask(*slot->mask); });
     }
     return tasks;
@@ -348,6 +353,15 @@ class ZoneSurfaces {
 
 }  // namespace
 
+PrebuiltSurfaces PrebuildSurfaces(const LabelImage& tumours, const LabelImage& zones) {
+  PrepareVtkForThreads();
+  PrebuiltSurfaces out;
+  out.zone_mask = UnionMask(zones);
+  if (HasVoxel(*out.zone_mask)) out.zone_union = Surface::OfMask(*out.zone_mask);
+  for (const auto& [label, bounds] : LabelRegions(tumours)) out.tumours[label] = Surface::OfLabel(tumours, label, bounds);
+  return out;
+}
+
 std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   if (!inputs.zones_for_tumour.empty() && inputs.ablation_labels == nullptr) {
     throw Error(ErrorKind::kInternal, "zone map given without the ablation label map");
@@ -372,6 +386,10 @@ std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {
   std::vector<std::shared_ptr<const Surface>> tumour_surfaces(found.size());
   std::vector<std::function<void()>> builds = zones.BuildTasks();
   for (std::size_t i = 0; i < found.size(); ++i) {
+    if (inputs.prebuilt != nullptr && inputs.prebuilt->tumours.count(found[i]) != 0) {
+      tumour_surfaces[i] = inputs.prebuilt->tumours.at(found[i]);
+      continue;
+    }
     builds.push_back(
         [&, i] { tumour_surfaces[i] = Surface::OfLabel(*inputs.tumours, found[i], regions.at(found[i])); });
   }

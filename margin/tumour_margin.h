@@ -74,6 +74,17 @@ struct MarginOptions {
   double subcapsular_mm = 0.0;
 };
 
+// Surfaces that do not depend on the map between the scans: each tumour's
+// (on its own label map) and that of the union of all zones (on its own
+// grid). Built ahead, while the registration runs (apps/assess.cpp), they
+// spare MeasureMargins its longest step; it builds what is missing.
+struct PrebuiltSurfaces {
+  MaskImage::Pointer zone_mask;  // the union of the zones, to pass as MarginInputs::ablation
+  std::shared_ptr<const Surface> zone_union;
+  std::map<std::uint16_t, std::shared_ptr<const Surface>> tumours;
+};
+PrebuiltSurfaces PrebuildSurfaces(const LabelImage& tumours, const LabelImage& zones);
+
 struct MarginInputs {
   const LabelImage* tumours = nullptr;    // one label per tumour, in its own space
   PointMap to_measuring;                  // empty: the tumours are in the measuring space
@@ -98,6 +109,9 @@ struct MarginInputs {
   // Optional: receives each measured tumour's vertices in the measuring
   // space with the margin at each (label -> margins), for the report's maps.
   std::map<std::uint16_t, VertexMargins>* vertex_margins = nullptr;
+  // Optional: surfaces built ahead from `tumours` and from `ablation`, which
+  // must then be prebuilt->zone_mask.
+  const PrebuiltSurfaces* prebuilt = nullptr;
 };
 
 // REQUIRES: ablation not empty.

@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
+#include "margin/surface.h"
 #include "tests/support/margin_case.h"
 #include "tests/support/synthetic.h"
 
@@ -46,7 +49,8 @@ TEST(TumourMarginTest, ZoneCutByTheImageEdgeNearTheTumourIsNotAssessable) {
   const std::vector<TumourMargin> out = MeasureMargins(in);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_FALSE(out[0].assessable);
-  EXPECT_NE(out[0].not_assessable_reason.find("cut by the edge"), std::string::npos) << out[0].not_assessable_reason;
+  EXPECT_NE(out[0].not_assessable_reason.find("cut by the edge"), std::string::npos)
+      << out[0].not_assessable_reason;
 }
 
 TEST(TumourMarginTest, AFarZoneCutByTheImageEdgeLeavesATumourAssessable) {
@@ -87,6 +91,53 @@ TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
   EXPECT_NEAR(out[1].min_margin_mm, 6.0, 1.0);
 }
 
+// Surfaces built ahead (while the registration runs, in margo assess) are
+// the ones measured on, and give the same figures to the last bit.
+TEST(TumourMarginTest, PrebuiltSurfacesAreUsedAndChangeNothing) {
+  testing::Grid grid;
+  grid.size = {60, 40, 40};
+  grid.origin_mm = {-30, -20, -20};
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({-6, 0.4, 0}, 4), 2);
+  testing::Paint(*c.tumours, testing::Sphere({9, 0, -0.3}, 5), 3);
+  testing::Paint(*c.zone, testing::Sphere({0, 0, 0}, 15), 1);
+  LabelImage::Pointer zone_labels = testing::MakeImage<LabelImage>(grid);
+  testing::Paint(*zone_labels, testing::Sphere({0, 0, 0}, 15), 1);
+  const PrebuiltSurfaces prebuilt = PrebuildSurfaces(*c.tumours, *zone_labels);
+  ASSERT_TRUE(prebuilt.zone_union);
+  ASSERT_EQ(prebuilt.tumours.size(), 2u);
+
+  struct Run {
+    std::vector<TumourMargin> margins;
+    std::map<std::uint16_t, std::shared_ptr<const Surface>> tumours;
+    std::shared_ptr<const Surface> zone;
+  };
+  auto measure = [&](const PrebuiltSurfaces* ahead) {
+    Run run;
+    MarginInputs in = c.Inputs();
+    if (ahead != nullptr) in.ablation = ahead->zone_mask.GetPointer();
+    in.prebuilt = ahead;
+    in.tumour_surfaces = &run.tumours;
+    in.zone_union_surface = &run.zone;
+    run.margins = MeasureMargins(in);
+    return run;
+  };
+  const Run built = measure(nullptr), ahead = measure(&prebuilt);
+  EXPECT_EQ(ahead.zone.get(), prebuilt.zone_union.get());
+  for (const auto& [label, surface] : prebuilt.tumours)
+    EXPECT_EQ(ahead.tumours.at(label).get(), surface.get());
+  ASSERT_EQ(built.margins.size(), ahead.margins.size());
+  for (std::size_t i = 0; i < built.margins.size(); ++i) {
+    const TumourMargin &a = built.margins[i], &b = ahead.margins[i];
+    EXPECT_EQ(a.min_margin_mm, b.min_margin_mm);
+    EXPECT_EQ(a.p1_mm, b.p1_mm);
+    EXPECT_EQ(a.p50_mm, b.p50_mm);
+    EXPECT_EQ(a.surface_coverage, b.surface_coverage);
+    EXPECT_EQ(a.shell_coverage, b.shell_coverage);
+    EXPECT_EQ(a.residual_ml, b.residual_ml);
+    EXPECT_GT(a.min_margin_mm, 0.0);
+  }
+}
 
 // One tumour sphere (label 4, radius r) in one zone sphere (radius R) whose
 // centre is offset by `offset_mm` along x, on a 1 mm grid.
@@ -136,11 +187,13 @@ TEST(MarginDistributionTest, ShellCoverageOfConcentricSpheres) {
   const double r = 6, R = 10;  // shells up to 4 mm lie inside the zone
   const TumourMargin m = MeasureOffsetSpheres(r, R, 0.0);
   for (const auto& [d, share] : m.shell_coverage) {
-    const double expected = d <= R - r ? 1.0 : (std::pow(R, 3) - std::pow(r, 3)) / (std::pow(r + d, 3) - std::pow(r, 3));
+    const double expected =
+        d <= R - r ? 1.0 : (std::pow(R, 3) - std::pow(r, 3)) / (std::pow(r + d, 3) - std::pow(r, 3));
     EXPECT_NEAR(share, expected, 0.06) << "shell " << d << " mm";
   }
   EXPECT_NEAR(m.residual_ml, 0.0, 1e-9);
-  EXPECT_NEAR(m.volume_ml, 4.0 / 3.0 * M_PI * r * r * r / 1000.0, 0.03 * 4.0 / 3.0 * M_PI * r * r * r / 1000.0);
+  EXPECT_NEAR(m.volume_ml, 4.0 / 3.0 * M_PI * r * r * r / 1000.0,
+              0.03 * 4.0 / 3.0 * M_PI * r * r * r / 1000.0);
 }
 
 TEST(MarginDistributionTest, ResidualVolumeOfATumourLeavingItsZone) {
@@ -175,7 +228,6 @@ TEST(MarginDistributionTest, ConfigurableCoverageDistances) {
   ASSERT_EQ(m.shell_coverage.size(), 1u);
   EXPECT_NEAR(m.shell_coverage[0].second, 1.0, 1e-9);
 }
-
 
 // 80 x 80 x 80 voxels of 1 mm, voxel centres at whole millimetres +/- 0.5 around the origin.
 testing::Grid CentredCube80() {
@@ -225,7 +277,6 @@ TEST(SubcapsularTest, ExclusionWithoutALiverMaskIsAUsageError) {
   }
 }
 
-
 TEST(ZoneMapTest, ATumourMappedToItsOwnZoneIgnoresTheOthers) {
   // Tumour 2 (r 4) sits in zone 1 (r 9, margin 5) and also deep inside the
   // large zone 2 (r 30 around the origin): the union hides its thin margin.
@@ -249,7 +300,6 @@ TEST(ZoneMapTest, ATumourMappedToItsOwnZoneIgnoresTheOthers) {
   EXPECT_THROW(MeasureMargins(in), Error);
 }
 
-
 TEST(FieldOfViewTest, ATumourCutByTheMeasuringImageReportsItsVisibleShare) {
   // Tumour r 6 at the origin on its own grid; the zone's image ends at x = 2,
   // so the visible share of the sphere is 1 - (6 - 2) / 12 = 2/3.
@@ -267,7 +317,8 @@ TEST(FieldOfViewTest, ATumourCutByTheMeasuringImageReportsItsVisibleShare) {
   const TumourMargin m = MeasureMargins(in)[0];
   EXPECT_FALSE(m.assessable);
   EXPECT_NEAR(m.visible_surface_share, 2.0 / 3.0, 0.03);
-  EXPECT_NE(m.not_assessable_reason.find("% of its surface visible"), std::string::npos) << m.not_assessable_reason;
+  EXPECT_NE(m.not_assessable_reason.find("% of its surface visible"), std::string::npos)
+      << m.not_assessable_reason;
 }
 
 }  // namespace
