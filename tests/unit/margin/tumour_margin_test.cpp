@@ -74,10 +74,16 @@ TEST(TumourMarginTest, AFarZoneCutByTheImageEdgeLeavesATumourAssessable) {
   EXPECT_NEAR(out[0].min_margin_mm, 0.4, 0.6);
 }
 
-TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
+// 60 x 40 x 40 mm around the origin, 1 mm voxels: room for two tumours in one zone.
+testing::Grid TwoTumourGrid() {
   testing::Grid grid;
   grid.size = {60, 40, 40};
   grid.origin_mm = {-30, -20, -20};
+  return grid;
+}
+
+TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
+  const testing::Grid grid = TwoTumourGrid();
   testing::MarginCase c(grid);
   testing::Paint(*c.tumours, testing::Sphere({-6, 0, 0}, 4), 2);
   testing::Paint(*c.tumours, testing::Sphere({7, 0, 0}, 4), 3);
@@ -94,9 +100,7 @@ TEST(TumourMarginTest, TwoTumoursInOneZoneEachGetTheirOwnMargin) {
 // Surfaces built ahead (while the registration runs, in margo assess) are
 // the ones measured on, and give the same figures to the last bit.
 TEST(TumourMarginTest, PrebuiltSurfacesAreUsedAndChangeNothing) {
-  testing::Grid grid;
-  grid.size = {60, 40, 40};
-  grid.origin_mm = {-30, -20, -20};
+  const testing::Grid grid = TwoTumourGrid();
   testing::MarginCase c(grid);
   testing::Paint(*c.tumours, testing::Sphere({-6, 0.4, 0}, 4), 2);
   testing::Paint(*c.tumours, testing::Sphere({9, 0, -0.3}, 5), 3);
