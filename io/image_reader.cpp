@@ -41,10 +41,10 @@ struct FileFormat {
 };
 
 // The volume format the file name says, if any.
-// ITK 5.2's file readers are not safe to run on two threads at once: with
-// both CTs, then the four label maps, read in parallel, about one run in 30
-// of the full phantom aborted ("malloc(): unaligned tcache chunk detected"),
-// as SimpleITK users report for NIfTI files (SimpleITK issue 74). So ITK's
+// ITK 5.2's file readers are not safe to run on two threads at once: a run
+// on the full phantom aborted ("malloc(): unaligned tcache chunk detected")
+// while its four label maps were read on two threads, as SimpleITK users
+// report for concurrent NIfTI reads (SimpleITK issue 74). So ITK's
 // part of every read (creating its reader, the header, and the voxels of
 // files margo does not decode itself) runs under this one lock; margo's own
 // pass over NIfTI voxels (io/nifti_voxels.h), the long part, runs outside it.
