@@ -32,12 +32,12 @@ class ScanMap {
   }
   // The maps as functions, for many points.
   std::function<Vec3(const Vec3&)> PostToPre() const {
-    if (!deformable_) return [forward = forward_](const Vec3& p) { return forward.Apply(p); };
+    if (!deformable_) return rigid_.PostToPre();
     const DeformableMap map = *deformable_;
     return [map](const Vec3& p) { return map.PostToPre(p); };
   }
   std::function<Vec3(const Vec3&)> PreToPost() const {
-    if (!deformable_) return [inverse = inverse_](const Vec3& p) { return inverse.Apply(p); };
+    if (!deformable_) return rigid_.PreToPost();
     const DeformableMap map = *deformable_;
     return [map](const Vec3& p) { return map.PreToPost(p); };
   }
@@ -46,7 +46,7 @@ class ScanMap {
 
  private:
   RigidTransform rigid_;
-  RigidAffine forward_, inverse_;  // rigid_ as matrix and offset, computed once
+  RigidAffine forward_, inverse_;  // rigid_ as matrix and offset, for Apply and ApplyInverse
   std::optional<DeformableMap> deformable_;
 };
 
