@@ -1,5 +1,6 @@
 #include "margin/mesh_operators.h"
 
+#include <Eigen/IterativeLinearSolvers>
 #include <algorithm>
 #include <cmath>
 
@@ -83,9 +84,18 @@ Eigen::SparseMatrix<double> WeightedGram(const Eigen::SparseMatrix<double>& a, c
   return transposed * scaled;
 }
 
-HeldSystem::HeldSystem(const std::vector<int>& moved_index, const Eigen::SparseMatrix<double>& q, double anchor)
-    : moved_index_(moved_index), q_(q), anchor_(anchor) {
-  const long m = long(std::count_if(moved_index.begin(), moved_index.end(), [](int k) { return k >= 0; }));
+namespace {
+
+// Position of each moved vertex (moved_index >= 0) in the reduced system.
+long MovedCount(const std::vector<int>& moved_index) {
+  return long(std::count_if(moved_index.begin(), moved_index.end(), [](int k) { return k >= 0; }));
+}
+
+// The energy's matrix over the moved vertices: Q's moved rows and columns
+// plus the anchor on the diagonal.
+Eigen::SparseMatrix<double> ReducedMatrix(const std::vector<int>& moved_index,
+                                          const Eigen::SparseMatrix<double>& q, double anchor) {
+  const long m = MovedCount(moved_index);
   std::vector<Eigen::Triplet<double>> entries;
   for (long c = 0; c < q.outerSize(); ++c) {
     for (Eigen::SparseMatrix<double>::InnerIterator it(q, c); it; ++it) {
@@ -96,34 +106,70 @@ HeldSystem::HeldSystem(const std::vector<int>& moved_index, const Eigen::SparseM
   for (int r = 0; r < m; ++r) entries.emplace_back(r, r, anchor);
   Eigen::SparseMatrix<double> system(m, m);
   system.setFromTriplets(entries.begin(), entries.end());
-  solver_.compute(system);
+  return system;
 }
 
-std::vector<Vec3> HeldSystem::Solve(const LocalMesh& mesh, const Eigen::MatrixXd& b) const {
-  std::vector<Vec3> out = mesh.points;
-  if (solver_.info() != Eigen::Success) return out;
-  const long m = long(solver_.rows());
-  Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(m, 3);
-  for (long c = 0; c < q_.outerSize(); ++c) {
-    const int col = moved_index_[std::size_t(c)];
-    if (col >= 0) continue;  // a held column: its point moves the moved rows' right-hand side
-    for (Eigen::SparseMatrix<double>::InnerIterator it(q_, c); it; ++it) {
-      const int r = moved_index_[std::size_t(it.row())];
+// Its right-hand side: B and the anchor's pull on the moved rows, less what
+// the held vertices contribute through Q.
+Eigen::MatrixXd ReducedRhs(const LocalMesh& mesh, const std::vector<int>& moved_index,
+                           const Eigen::SparseMatrix<double>& q, const Eigen::MatrixXd& b, double anchor) {
+  Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(MovedCount(moved_index), 3);
+  for (long c = 0; c < q.outerSize(); ++c) {
+    if (moved_index[std::size_t(c)] >= 0)
+      continue;  // a held column: its point moves the moved rows' right-hand side
+    for (Eigen::SparseMatrix<double>::InnerIterator it(q, c); it; ++it) {
+      const int r = moved_index[std::size_t(it.row())];
       if (r < 0) continue;
       for (int a = 0; a < 3; ++a) rhs(r, a) -= it.value() * mesh.points[std::size_t(c)][a];
     }
   }
-  for (std::size_t i = 0; i < moved_index_.size(); ++i) {
-    const int r = moved_index_[i];
+  for (std::size_t i = 0; i < moved_index.size(); ++i) {
+    const int r = moved_index[i];
     if (r < 0) continue;
-    for (int a = 0; a < 3; ++a) rhs(r, a) += anchor_ * mesh.points[i][a] + b(Eigen::Index(i), a);
+    for (int a = 0; a < 3; ++a) rhs(r, a) += anchor * mesh.points[i][a] + b(Eigen::Index(i), a);
   }
-  const Eigen::MatrixXd solved = solver_.solve(rhs);
-  for (std::size_t i = 0; i < moved_index_.size(); ++i) {
-    const int r = moved_index_[i];
+  return rhs;
+}
+
+// The mesh's points with the moved ones replaced by the reduced solution.
+std::vector<Vec3> WithMoved(const LocalMesh& mesh, const std::vector<int>& moved_index,
+                            const Eigen::MatrixXd& solved) {
+  std::vector<Vec3> out = mesh.points;
+  for (std::size_t i = 0; i < moved_index.size(); ++i) {
+    const int r = moved_index[i];
     if (r >= 0) out[i] = {solved(r, 0), solved(r, 1), solved(r, 2)};
   }
   return out;
+}
+
+}  // namespace
+
+HeldSystem::HeldSystem(const std::vector<int>& moved_index, const Eigen::SparseMatrix<double>& q,
+                       double anchor)
+    : moved_index_(moved_index), q_(q), anchor_(anchor) {
+  solver_.compute(ReducedMatrix(moved_index, q, anchor));
+}
+
+std::vector<Vec3> HeldSystem::Solve(const LocalMesh& mesh, const Eigen::MatrixXd& b) const {
+  if (solver_.info() != Eigen::Success) return mesh.points;
+  return WithMoved(mesh, moved_index_, solver_.solve(ReducedRhs(mesh, moved_index_, q_, b, anchor_)));
+}
+
+std::vector<Vec3> ApproachWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,
+                                   const Eigen::SparseMatrix<double>& q, double anchor, int iterations) {
+  const Eigen::MatrixXd rhs = ReducedRhs(mesh, moved_index, q, Eigen::MatrixXd::Zero(q.rows(), 3), anchor);
+  Eigen::MatrixXd start(rhs.rows(), 3);
+  for (std::size_t i = 0; i < moved_index.size(); ++i) {
+    const int r = moved_index[i];
+    if (r >= 0) start.row(r) << mesh.points[i][0], mesh.points[i][1], mesh.points[i][2];
+  }
+  const Eigen::SparseMatrix<double> system = ReducedMatrix(moved_index, q, anchor);  // cg keeps a reference
+  Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper> cg;
+  cg.setMaxIterations(iterations);
+  cg.compute(system);
+  Eigen::MatrixXd solved(rhs.rows(), 3);
+  for (int a = 0; a < 3; ++a) solved.col(a) = cg.solveWithGuess(rhs.col(a), start.col(a));
+  return WithMoved(mesh, moved_index, solved);
 }
 
 std::vector<Vec3> SolveWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,

@@ -56,4 +56,11 @@ class HeldSystem {
 std::vector<Vec3> SolveWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,
                                 const Eigen::SparseMatrix<double>& q, const Eigen::MatrixXd& b, double anchor);
 
+// Where `iterations` steps of conjugate gradients take the same energy's
+// minimiser with b = 0, from mesh's points: an approximation, cheaper than
+// the factorisation on large systems, for a solution that only seeds
+// another.
+std::vector<Vec3> ApproachWithHeld(const LocalMesh& mesh, const std::vector<int>& moved_index,
+                                   const Eigen::SparseMatrix<double>& q, double anchor, int iterations);
+
 }  // namespace margo
