@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace margo {
 namespace {
@@ -163,16 +164,20 @@ class CurvatureContinuation {
                         const std::vector<int>& moved_index, const LocalBox& seen)
       : cot_(CotangentLaplacian(mesh)),
         measured_(Measurable(mesh, cot_, moved_index, seen)),
-        harmonic_(neighbours, measured_),
         has_row_(HasRow(moved_index)),
         weight_(Weights()),
-        scale_(SquaredMeanArea()),
-        system_(moved_index, scale_ * WeightedGram(cot_.laplacian, weight_), kAnchorWeight) {}
+        scale_(SquaredMeanArea()) {
+    if (!HasMeasurements()) return;  // nothing to continue: nothing to factorise
+    harmonic_ = std::make_unique<HarmonicContinuation>(neighbours, measured_);
+    system_ =
+        std::make_unique<HeldSystem>(moved_index, scale_ * WeightedGram(cot_.laplacian, weight_), kAnchorWeight);
+  }
 
   // Whether any held vertex's curvature is known: without one there is
   // nothing to continue (a face closed by the image border on every side).
   bool HasMeasurements() const { return std::find(measured_.begin(), measured_.end(), true) != measured_.end(); }
 
+  // One round; only where HasMeasurements().
   std::vector<Vec3> Round(const LocalMesh& mesh) const {
     const std::size_t n = mesh.points.size();
     const std::vector<Vec3> normals = VertexNormals(mesh);
@@ -185,12 +190,12 @@ class CurvatureContinuation {
       }
       k[i] /= cot_.area_mm2[i];
     }
-    harmonic_.Continue(k);
+    harmonic_->Continue(k);
     Eigen::MatrixXd target(static_cast<Eigen::Index>(n), 3);  // k n where the vertex has a row
     for (std::size_t i = 0; i < n; ++i) {
       for (int a = 0; a < 3; ++a) target(Eigen::Index(i), a) = has_row_[i] ? k[i] * normals[i][a] : 0.0;
     }
-    return system_.Solve(mesh, scale_ * (cot_.laplacian * target));
+    return system_->Solve(mesh, scale_ * (cot_.laplacian * target));
   }
 
  private:
@@ -218,11 +223,11 @@ class CurvatureContinuation {
 
   Cotangent cot_;
   std::vector<bool> measured_;
-  HarmonicContinuation harmonic_;
   std::vector<bool> has_row_;  // moved or measured: its term is in the sum
   Eigen::VectorXd weight_;
   double scale_;
-  HeldSystem system_;
+  std::unique_ptr<HarmonicContinuation> harmonic_;  // both only with measurements
+  std::unique_ptr<HeldSystem> system_;
 };
 
 // One umbrella step: p += factor * (mean of neighbours - p).
