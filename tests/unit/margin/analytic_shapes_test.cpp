@@ -234,7 +234,8 @@ double Mean(const std::vector<double>& v) {
 //   0.7 x 0.7 x 2.5 mean 0.0024, p95 0.013, max 0.025, none above 0.03
 //                   (before the fairing continued curvature over caps:
 //                   max 0.081, 5 above, at one phase 0.072)
-//   1 x 1 x 5       mean 0.0067, p95 0.029, max 0.161, 18 above 0.03: a
+//   1 x 1 x 5       mean 0.0066, p95 0.029, max 0.162, 17 above 0.03 (18
+//                   before the fairing's bending seed by CG steps): a
 //                   6 mm sphere spans two or three slices, and where its
 //                   caps and its zone's lie within their 5 mm gaps is
 //                   inferred; worst the flat ellipsoid at 8 mm, where a
