@@ -1,14 +1,13 @@
 #include "margin/band_fairing.h"
 
 #include <Eigen/Sparse>
-#include <Eigen/SparseCholesky>
 
 #include "core/parallel_for.h"
+#include "margin/curvature_continuation.h"
 #include "margin/mesh_operators.h"
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 
 namespace margo {
 namespace {
@@ -41,8 +40,6 @@ constexpr int kCurvatureRounds = 2;
 // the pole of a zone of radius 45 and 60 mm measured 7.92 and 12.99 mm
 // (exact seed: 8.09 and 13.26).
 constexpr int kSeedIterations = 40;
-// Keeps Laplace's equation definite on a moved patch with no held vertex.
-constexpr double kHarmonicRegularisation = 1e-6;
 
 bool InBand(const MaskBand& band, const Vec3& p) {
   const double b = band.At(p);
@@ -85,150 +82,6 @@ Eigen::SparseMatrix<double> Bending(const LocalMesh& mesh, const std::vector<std
   const Eigen::SparseMatrix<double> laplacian = UmbrellaLaplacian(neighbours);
   return WeightedGram(laplacian, row);
 }
-
-// Held vertices whose curvature is measured: those the image shows, with
-// some area.
-std::vector<bool> Measurable(const LocalMesh& mesh, const Cotangent& cot, const std::vector<int>& moved_index,
-                             const LocalBox& seen) {
-  std::vector<bool> measurable(mesh.points.size());
-  for (std::size_t i = 0; i < measurable.size(); ++i) {
-    measurable[i] = moved_index[i] < 0 && cot.area_mm2[i] > 0.0 && seen.Contains(mesh.points[i]);
-  }
-  return measurable;
-}
-
-// Continues values measured at some vertices over the others as the
-// solution of Laplace's equation (each the mean of its neighbours),
-// factorised once for any values.
-class HarmonicContinuation {
- public:
-  HarmonicContinuation(const std::vector<std::vector<int>>& neighbours, const std::vector<bool>& measured)
-      : neighbours_(neighbours), unknown_(measured.size(), -1) {
-    int m = 0;
-    for (std::size_t i = 0; i < measured.size(); ++i) {
-      if (!measured[i]) unknown_[i] = m++;
-    }
-    std::vector<Eigen::Triplet<double>> entries;
-    for (std::size_t i = 0; i < unknown_.size(); ++i) {
-      const int r = unknown_[i];
-      if (r < 0) continue;
-      entries.emplace_back(r, r, double(neighbours[i].size()) + kHarmonicRegularisation);
-      for (int j : neighbours[i]) {
-        if (unknown_[std::size_t(j)] >= 0) entries.emplace_back(r, unknown_[std::size_t(j)], -1.0);
-      }
-    }
-    Eigen::SparseMatrix<double> laplace(m, m);
-    laplace.setFromTriplets(entries.begin(), entries.end());
-    solver_.compute(laplace);
-  }
-
-  // Replaces the values at the unmeasured vertices.
-  void Continue(std::vector<double>& value) const {
-    if (solver_.info() != Eigen::Success) return;
-    Eigen::VectorXd rhs = Eigen::VectorXd::Zero(solver_.rows());
-    for (std::size_t i = 0; i < unknown_.size(); ++i) {
-      const int r = unknown_[i];
-      if (r < 0) continue;
-      for (int j : neighbours_[i]) {
-        if (unknown_[std::size_t(j)] < 0) rhs[r] += value[std::size_t(j)];
-      }
-    }
-    const Eigen::VectorXd continued = solver_.solve(rhs);
-    for (std::size_t i = 0; i < unknown_.size(); ++i) {
-      if (unknown_[i] >= 0) value[i] = continued[unknown_[i]];
-    }
-  }
-
- private:
-  const std::vector<std::vector<int>>& neighbours_;
-  std::vector<int> unknown_;
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver_;
-};
-
-// Places the moved vertices so that their mean-curvature normal matches the
-// curvature measured at the held ones and continued over them (after
-// Schneider and Kobbelt's fairing): each round minimises
-//   sum_i area_i |(C p)_i / area_i - k_i n_i|^2
-//   = p' C W C p - 2 p' C (k n) + const,  W = 1 / area_i,
-// the sum and k n over the vertices with a row (has_row_),
-// k_i = (C p)_i . n_i / area_i (twice the mean curvature) measured where
-// held, n the current normals. The operator C W C is built and factorised
-// once, from the mesh as the bending solve left it; the rounds update k and
-// n (the curvature's continuation is factorised once too). Held vertices
-// the image does not show (where the mask is closed at its border) have no
-// row in the sum: their sharp closing edge would otherwise pull a flat
-// face along (0.2 mm on a slab on 2.5 mm slices).
-class CurvatureContinuation {
- public:
-  CurvatureContinuation(const LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours,
-                        const std::vector<int>& moved_index, const LocalBox& seen)
-      : cot_(CotangentLaplacian(mesh)),
-        measured_(Measurable(mesh, cot_, moved_index, seen)),
-        has_row_(HasRow(moved_index)),
-        weight_(Weights()),
-        scale_(SquaredMeanArea()) {
-    if (!HasMeasurements()) return;  // nothing to continue: nothing to factorise
-    harmonic_ = std::make_unique<HarmonicContinuation>(neighbours, measured_);
-    system_ =
-        std::make_unique<HeldSystem>(moved_index, scale_ * WeightedGram(cot_.laplacian, weight_), kAnchorWeight);
-  }
-
-  // Whether any held vertex's curvature is known: without one there is
-  // nothing to continue (a face closed by the image border on every side).
-  bool HasMeasurements() const { return std::find(measured_.begin(), measured_.end(), true) != measured_.end(); }
-
-  // One round; only where HasMeasurements().
-  std::vector<Vec3> Round(const LocalMesh& mesh) const {
-    const std::size_t n = mesh.points.size();
-    const std::vector<Vec3> normals = VertexNormals(mesh);
-    std::vector<double> k(n, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!measured_[i]) continue;
-      for (Eigen::SparseMatrix<double>::InnerIterator it(cot_.laplacian, Eigen::Index(i)); it; ++it) {
-        const Vec3& p = mesh.points[std::size_t(it.row())];
-        k[i] += it.value() * (p[0] * normals[i][0] + p[1] * normals[i][1] + p[2] * normals[i][2]);
-      }
-      k[i] /= cot_.area_mm2[i];
-    }
-    harmonic_->Continue(k);
-    Eigen::MatrixXd target(static_cast<Eigen::Index>(n), 3);  // k n where the vertex has a row
-    for (std::size_t i = 0; i < n; ++i) {
-      for (int a = 0; a < 3; ++a) target(Eigen::Index(i), a) = has_row_[i] ? k[i] * normals[i][a] : 0.0;
-    }
-    return system_->Solve(mesh, scale_ * (cot_.laplacian * target));
-  }
-
- private:
-  std::vector<bool> HasRow(const std::vector<int>& moved_index) const {
-    std::vector<bool> has_row(measured_.size());
-    for (std::size_t i = 0; i < has_row.size(); ++i) {
-      has_row[i] = (moved_index[i] >= 0 || measured_[i]) && cot_.area_mm2[i] > 0.0;
-    }
-    return has_row;
-  }
-  Eigen::VectorXd Weights() const {
-    Eigen::VectorXd w = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(has_row_.size()));
-    for (std::size_t i = 0; i < has_row_.size(); ++i) {
-      if (has_row_[i]) w[Eigen::Index(i)] = 1.0 / cot_.area_mm2[i];
-    }
-    return w;
-  }
-  // Makes kAnchorWeight weigh about as much against this energy as against
-  // the umbrella one (whose rows sum to one).
-  double SquaredMeanArea() const {
-    double mean = 0.0;
-    for (double a : cot_.area_mm2) mean += a / double(cot_.area_mm2.size());
-    return mean * mean;
-  }
-
-  Cotangent cot_;
-  std::vector<bool> measured_;
-  std::vector<bool> has_row_;  // moved or measured: its term is in the sum
-  Eigen::VectorXd weight_;
-  double scale_;
-  std::unique_ptr<HarmonicContinuation> harmonic_;  // both only with measurements
-  std::unique_ptr<HeldSystem> system_;
-};
 
 // One umbrella step: p += factor * (mean of neighbours - p).
 void UmbrellaStep(LocalMesh& mesh, const std::vector<std::vector<int>>& neighbours, double factor) {
@@ -409,7 +262,7 @@ FairingStats FairPiece(LocalMesh& mesh, const std::vector<std::vector<int>>& nei
   // shape it continues the slope, not the curvature, and puts a sphere's
   // pole up to 1 mm short on 2.5 mm slices. Continuing the curvature
   // measured where the band is narrow restores it.
-  const CurvatureContinuation continuation(mesh, neighbours, wide_band, seen);
+  const CurvatureContinuation continuation(mesh, neighbours, wide_band, seen, kAnchorWeight);
   if (!continuation.HasMeasurements()) {  // the bending solution is the result: solved exactly
     mesh.points = start;
     std::vector<int> again = wide_band;

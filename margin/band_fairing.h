@@ -11,7 +11,7 @@
 // 2.5 mm slices). So the mean curvature measured at the held vertices is
 // then continued over the moved ones (Laplace's equation) and the moved
 // vertices placed to match it (cotangent Laplacian, after Schneider and
-// Kobbelt), again within their band.
+// Kobbelt; margin/curvature_continuation.h), again within their band.
 #pragma once
 
 #include <array>
