@@ -86,7 +86,7 @@ Eigen::SparseMatrix<double> WeightedGram(const Eigen::SparseMatrix<double>& a, c
 
 namespace {
 
-// Position of each moved vertex (moved_index >= 0) in the reduced system.
+// How many vertices are moved (moved_index >= 0): the reduced system's size.
 long MovedCount(const std::vector<int>& moved_index) {
   return long(std::count_if(moved_index.begin(), moved_index.end(), [](int k) { return k >= 0; }));
 }
@@ -115,8 +115,8 @@ Eigen::MatrixXd ReducedRhs(const LocalMesh& mesh, const std::vector<int>& moved_
                            const Eigen::SparseMatrix<double>& q, const Eigen::MatrixXd& b, double anchor) {
   Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(MovedCount(moved_index), 3);
   for (long c = 0; c < q.outerSize(); ++c) {
-    if (moved_index[std::size_t(c)] >= 0)
-      continue;  // a held column: its point moves the moved rows' right-hand side
+    // Only held columns: a held point moves the moved rows' right-hand side.
+    if (moved_index[std::size_t(c)] >= 0) continue;
     for (Eigen::SparseMatrix<double>::InnerIterator it(q, c); it; ++it) {
       const int r = moved_index[std::size_t(it.row())];
       if (r < 0) continue;
