@@ -9,6 +9,7 @@
 #include <vnl/algo/vnl_lbfgsb.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -228,16 +229,34 @@ WorldBox MapBox(const WorldBox& box, Map map) {
   return out;
 }
 
+// The axis of `image` most nearly parallel to column d of `domain`.
+int ImageAxisAlong(const CtImage& image, const BSpline::DirectionType& domain, int d) {
+  int best = 0;
+  double best_dot = -1.0;
+  for (int a = 0; a < 3; ++a) {
+    double dot = 0.0;
+    for (int r = 0; r < 3; ++r) dot += domain[r][d] * image.GetDirection()[r][a];
+    if (std::abs(dot) > best_dot) best = a, best_dot = std::abs(dot);
+  }
+  return best;
+}
+
 BSpline::Pointer InitialBSpline(const CtImage& fixed, double control_spacing_mm) {
   auto bspline = BSpline::New();
   auto initializer = itk::BSplineTransformInitializer<BSpline, CtImage>::New();
   initializer->SetTransform(bspline);
   initializer->SetImage(&fixed);
+  // The domain's axis d runs along the image axis nearest world axis d (ITK's
+  // choice): the mesh is sized in a first pass, from that axis's extent.
   BSpline::MeshSizeType mesh;
+  mesh.Fill(1);
+  initializer->SetTransformDomainMeshSize(mesh);
+  initializer->InitializeTransform();
   const auto size = fixed.GetLargestPossibleRegion().GetSize();
-  for (int a = 0; a < 3; ++a) {
+  for (int d = 0; d < 3; ++d) {
+    const int a = ImageAxisAlong(fixed, bspline->GetTransformDomainDirection(), d);
     const double extent = double(size[a]) * fixed.GetSpacing()[a];
-    mesh[a] = static_cast<unsigned>(std::max(1L, std::lround(extent / control_spacing_mm)));
+    mesh[d] = static_cast<unsigned>(std::max(1L, std::lround(extent / control_spacing_mm)));
   }
   initializer->SetTransformDomainMeshSize(mesh);
   initializer->InitializeTransform();
@@ -353,25 +372,28 @@ Attempt Run(const CtImage& fixed, const CtImage& moving, const MaskImage& fixed_
   return out;
 }
 
-// Jacobian range and largest displacement over the box, on a 4 mm lattice,
-// kept 2 mm inside it: at the edge of the B-spline's domain its displacement
-// drops to zero, which differences would read as a fold.
-void Survey(const DeformableMap& map, WorldBox box, DeformableResult& r) {
+// Jacobian range and largest displacement over the B-spline's domain (the
+// fixed crop's own grid, oblique or not), on a 4 mm lattice kept 2 mm inside
+// it: beyond the domain the displacement drops to zero, which differences
+// would read as a fold.
+void Survey(const DeformableMap& map, const ImageGeometry& domain, DeformableResult& r) {
   constexpr double kStepMm = 4.0, kInsetMm = 2.0;
+  std::array<std::vector<double>, 3> steps;  // continuous indices along each axis
   for (int a = 0; a < 3; ++a) {
-    box.min_mm[a] += kInsetMm;
-    box.max_mm[a] -= kInsetMm;
+    const double h = domain.spacing_mm[a], last = double(domain.size[a]) - 0.5 - kInsetMm / h;
+    for (double i = -0.5 + kInsetMm / h; i <= last; i += kStepMm / h) steps[a].push_back(i);
   }
   r.jacobian_min = HUGE_VAL;
   r.jacobian_max = -HUGE_VAL;
   r.max_displacement_mm = 0.0;
-  for (double z = box.min_mm[2]; z <= box.max_mm[2]; z += kStepMm) {
-    for (double y = box.min_mm[1]; y <= box.max_mm[1]; y += kStepMm) {
-      for (double x = box.min_mm[0]; x <= box.max_mm[0]; x += kStepMm) {
-        const double j = map.JacobianDeterminant({x, y, z});
-        r.jacobian_min = std::min(r.jacobian_min, j);
-        r.jacobian_max = std::max(r.jacobian_max, j);
-        const Vec3 b = map.Displacement({x, y, z});
+  for (double k : steps[2]) {
+    for (double j : steps[1]) {
+      for (double i : steps[0]) {
+        const Vec3 p = domain.IndexToPoint({i, j, k});
+        const double jacobian = map.JacobianDeterminant(p);
+        r.jacobian_min = std::min(r.jacobian_min, jacobian);
+        r.jacobian_max = std::max(r.jacobian_max, jacobian);
+        const Vec3 b = map.Displacement(p);
         r.max_displacement_mm = std::max(r.max_displacement_mm, std::hypot(b[0], b[1], b[2]));
       }
     }
@@ -403,7 +425,7 @@ DeformableResult RegisterDeformable(const DeformableInputs& in, const Deformable
     result.metric_final = a.metric_final;
     result.stop_condition = a.stop_condition;
     result.attempt = attempt;
-    Survey(result.map, fixed_box, result);
+    Survey(result.map, GeometryOf(*fixed), result);
     char buf[240];
     std::snprintf(buf, sizeof buf,
                   "deformable registration (attempt %d): metric %.4f -> %.4f, Jacobian %.3f..%.3f, "

@@ -4,7 +4,8 @@
 #include "registration/deformable.h"
 
 #include <gtest/gtest.h>
-
+#include <itkBSplineTransform.h>
+#include <itkCompositeTransform.h>
 #include <itkImageRegionIteratorWithIndex.h>
 #include <itkTransform.h>
 #include <itkTransformFactoryBase.h>
@@ -13,9 +14,9 @@
 
 #include <cmath>
 #include <cstdint>
-#include <random>
 #include <cstdlib>
 #include <iostream>
+#include <random>
 #include <sstream>
 #include <vector>
 
@@ -77,20 +78,34 @@ struct TrueMap {
   }
 };
 
+using Direction = itk::Matrix<double, 3, 3>;
+
+// A grid with `direction` centred where the world-aligned grid of `size`
+// and `spacing` (per world axis) from `origin` is; each image axis takes the
+// size and spacing of the world axis it runs nearest.
 template <typename TImage>
-typename TImage::Pointer Grid(const std::array<unsigned, 3>& size, const Vec3& spacing, const Vec3& origin) {
+typename TImage::Pointer Grid(const std::array<unsigned, 3>& size, const Vec3& spacing, const Vec3& origin,
+                              const Direction& direction = Direction::GetIdentity()) {
   auto image = TImage::New();
   typename TImage::RegionType region;
-  for (int a = 0; a < 3; ++a) region.SetSize(a, size[a]);
-  image->SetRegions(region);
   typename TImage::SpacingType s;
-  typename TImage::PointType o;
+  Vec3 half{};  // centre minus origin, along the image axes
   for (int a = 0; a < 3; ++a) {
-    s[a] = spacing[a];
-    o[a] = origin[a];
+    int world = 0;
+    for (int w = 1; w < 3; ++w) world = std::abs(direction[w][a]) > std::abs(direction[world][a]) ? w : world;
+    region.SetSize(a, size[world]);
+    s[a] = spacing[world];
+    half[a] = 0.5 * double(size[world] - 1) * spacing[world];
   }
+  typename TImage::PointType o;
+  for (int r = 0; r < 3; ++r) {
+    const double centre = origin[r] + 0.5 * double(size[r] - 1) * spacing[r];
+    o[r] = centre - (direction[r][0] * half[0] + direction[r][1] * half[1] + direction[r][2] * half[2]);
+  }
+  image->SetRegions(region);
   image->SetSpacing(s);
   image->SetOrigin(o);
+  image->SetDirection(direction);
   image->Allocate();
   image->FillBuffer(0);
   return image;
@@ -106,14 +121,22 @@ void Fill(TImage& image, F value_at) {
   }
 }
 
-TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
-  const Abdomen body;
-  const TrueMap truth;
+// The synthetic pair registered, the post scan on a grid of `post_direction`.
+struct Registered {
+  Abdomen body;
+  TrueMap truth;
+  DeformableResult result;
+};
+
+Registered RegisterSynthetic(const Direction& post_direction, const DeformableParams& params = {}) {
+  Registered out;
+  const Abdomen& body = out.body;
+  const TrueMap& truth = out.truth;
   std::mt19937 rng(11);
   std::normal_distribution<float> noise(0.0f, 8.0f);
   auto pre = Grid<CtImage>({120, 100, 50}, {1.6, 1.6, 3.0}, {-140, -80, -75});
   Fill(*pre, [&](const Vec3& p) { return float(body.Hu(p)) + noise(rng); });
-  auto post = Grid<CtImage>({110, 92, 60}, {1.75, 1.75, 2.5}, {-145, -85, -72});
+  auto post = Grid<CtImage>({110, 92, 60}, {1.75, 1.75, 2.5}, {-145, -85, -72}, post_direction);
   const double zone_r = 17.0;  // ablation zone around the tumour, hypodense with a bright rim
   Fill(*post, [&](const Vec3& p) {
     const Vec3 q = truth.PostToPre(p);
@@ -123,7 +146,7 @@ TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
   });
   auto tumour = Grid<MaskImage>({120, 100, 50}, {1.6, 1.6, 3.0}, {-140, -80, -75});
   Fill(*tumour, [&](const Vec3& p) { return std::uint8_t(Norm(Sub(p, body.tumour_c_)) <= body.tumour_r_); });
-  auto zone = Grid<MaskImage>({110, 92, 60}, {1.75, 1.75, 2.5}, {-145, -85, -72});
+  auto zone = Grid<MaskImage>({110, 92, 60}, {1.75, 1.75, 2.5}, {-145, -85, -72}, post_direction);
   Fill(*zone, [&](const Vec3& p) { return std::uint8_t(Norm(Sub(truth.PostToPre(p), body.tumour_c_)) <= zone_r); });
 
   DeformableInputs in;
@@ -135,26 +158,48 @@ TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
   in.exclude_pre = tumour.GetPointer();
   std::ostringstream sink;
   Log log(std::getenv("MARGO_TEST_LOG") ? static_cast<std::ostream&>(std::cerr) : sink, false);
-  const DeformableResult r = RegisterDeformable(in, DeformableParams{}, log);
+  out.result = RegisterDeformable(in, params, log);
+  return out;
+}
 
-  // Error against the known map over the liver (post points whose pre image
-  // lies in the liver, away from its edge), on a 6 mm lattice.
-  double sum = 0.0, worst = 0.0, worst_rigid_only = 0.0;
-  int n = 0;
+// Error (mm) against the known map over the liver (post points whose pre
+// image lies in the liver, away from its edge), on a 6 mm lattice.
+struct MapError {
+  int points = 0;
+  double mean = 0.0, worst = 0.0, worst_rigid_only = 0.0, worst_inverse = 0.0;
+};
+
+MapError ErrorOverLiver(const Registered& r) {
+  MapError e;
+  double sum = 0.0;
   for (double z = -50; z <= 55; z += 6) {
     for (double y = -62; y <= 50; y += 6) {
       for (double x = -110; x <= 25; x += 6) {
         const Vec3 p{x, y, z};
-        if (Ellipsoid(truth.PostToPre(p), body.liver_c_, body.liver_r_) > 0.8) continue;
-        const double e = Norm(Sub(r.map.PostToPre(p), truth.PostToPre(p)));
-        sum += e;
-        worst = std::max(worst, e);
-        worst_rigid_only = std::max(worst_rigid_only, Norm(Sub(truth.rigid.Apply(p), truth.PostToPre(p))));
-        ++n;
-        EXPECT_LT(Norm(Sub(r.map.PreToPost(r.map.PostToPre(p)), p)), 0.01) << "inverse at " << x << "," << y;
+        const Vec3 truth = r.truth.PostToPre(p);
+        if (Ellipsoid(truth, r.body.liver_c_, r.body.liver_r_) > 0.8) continue;
+        const double error = Norm(Sub(r.result.map.PostToPre(p), truth));
+        sum += error;
+        e.worst = std::max(e.worst, error);
+        e.worst_rigid_only = std::max(e.worst_rigid_only, Norm(Sub(r.truth.rigid.Apply(p), truth)));
+        e.worst_inverse =
+            std::max(e.worst_inverse, Norm(Sub(r.result.map.PreToPost(r.result.map.PostToPre(p)), p)));
+        ++e.points;
       }
     }
   }
+  e.mean = sum / std::max(e.points, 1);
+  return e;
+}
+
+TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
+  const Registered registered = RegisterSynthetic(Direction::GetIdentity());
+  const Abdomen& body = registered.body;
+  const DeformableResult& r = registered.result;
+  const MapError e = ErrorOverLiver(registered);
+  const int n = e.points;
+  const double sum = e.mean * n, worst = e.worst, worst_rigid_only = e.worst_rigid_only;
+  EXPECT_LT(e.worst_inverse, 0.01) << "mm, inverse of the map";
   ASSERT_GT(n, 100);
   std::printf("deformable: %d liver points, error mean %.2f mm, max %.2f mm (rigid only: max %.2f mm); "
               "Jacobian %.3f..%.3f, metric %.4f -> %.4f, attempt %d\n",
@@ -215,6 +260,99 @@ TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
   // The tumour's own neighbourhood moves nearly rigidly.
   const Vec3 tumour_post = r.map.PreToPost(body.tumour_c_);
   EXPECT_NEAR(r.map.JacobianDeterminant(tumour_post), 1.0, 0.1);
+}
+
+// The control-point spacing (mm) along each axis of the B-spline's domain,
+// from the map as written to a transform file (what 3D Slicer loads).
+std::array<double, 3> ControlSpacingMm(const DeformableMap& map) {
+  testing::TempDir dir;
+  const std::string tfm = dir / "map.tfm";
+  WriteTransformFile(ScanMap(map), tfm);
+  itk::TxtTransformIOFactory::RegisterOneFactory();
+  itk::TransformFactoryBase::RegisterDefaultTransforms();
+  auto reader = itk::TransformFileReaderTemplate<double>::New();
+  reader->SetFileName(tfm);
+  reader->Update();
+  using Composite = itk::CompositeTransform<double, 3>;
+  std::vector<const itk::TransformBase*> parts;
+  for (const auto& t : *reader->GetTransformList()) {
+    if (const auto* composite = dynamic_cast<const Composite*>(t.GetPointer())) {
+      for (unsigned i = 0; i < composite->GetNumberOfTransforms(); ++i) {
+        parts.push_back(composite->GetNthTransformConstPointer(i));
+      }
+    } else {
+      parts.push_back(t.GetPointer());
+    }
+  }
+  for (const itk::TransformBase* t : parts) {
+    if (const auto* bspline = dynamic_cast<const itk::BSplineTransform<double, 3, 3>*>(t)) {
+      const auto spacing = bspline->GetFixedParameters();  // size, origin, spacing, direction
+      return {spacing[6], spacing[7], spacing[8]};
+    }
+  }
+  ADD_FAILURE() << "no B-spline in " << tfm;
+  return {0, 0, 0};
+}
+
+// Rotations about S by `s_deg`, then about L by `l_deg`.
+Direction Rotated(double s_deg, double l_deg) {
+  const double s = s_deg * M_PI / 180, l = l_deg * M_PI / 180;
+  Direction about_s, about_l;
+  about_s.SetIdentity();
+  about_l.SetIdentity();
+  about_s[0][0] = std::cos(s), about_s[0][1] = -std::sin(s), about_s[1][0] = std::sin(s),
+  about_s[1][1] = std::cos(s);
+  about_l[1][1] = std::cos(l), about_l[1][2] = -std::sin(l), about_l[2][1] = std::sin(l),
+  about_l[2][2] = std::cos(l);
+  return about_l * about_s;
+}
+
+// The same pair with the post scan stored on an oblique grid (rotated 20
+// degrees about S, then 10 about L), and on one whose axes run S, P, R (a
+// scan stored sagittally): the B-spline's domain is then not the box around
+// the crop, and its axes pair with other image axes. Before 2026-11-29 the
+// oblique grid "folded" (Jacobian -1.9..3.6: the fold check read the
+// displacement's drop to zero beyond the domain) and the retry failed; on
+// the sagittal grid each domain axis took its number of control intervals
+// from another axis's extent: with 60 mm asked for on a crop of about
+// 168 x 146 x 141 mm, intervals of 84 mm along L and 47 mm along S.
+TEST(DeformableTest, RegistersAPostScanOnAnObliqueOrPermutedGrid) {
+  Direction sagittal;
+  sagittal.Fill(0.0);
+  sagittal[2][0] = 1.0;   // image axis 0 runs S
+  sagittal[1][1] = 1.0;   // axis 1 runs P
+  sagittal[0][2] = -1.0;  // axis 2 runs R
+  struct Case {
+    const char* name;
+    Direction direction;
+    double control_spacing_mm;
+  };
+  for (const Case& c : {Case{"oblique", Rotated(20, 10), 40.0}, Case{"sagittal", sagittal, 60.0}}) {
+    SCOPED_TRACE(c.name);
+    DeformableParams params;
+    params.control_spacing_mm = c.control_spacing_mm;
+    const Registered registered = RegisterSynthetic(c.direction, params);
+    const DeformableResult& r = registered.result;
+    const MapError e = ErrorOverLiver(registered);
+    const std::array<double, 3> control = ControlSpacingMm(r.map);
+    std::printf(
+        "deformable, %s post grid: %d liver points, error mean %.2f mm, max %.2f mm; Jacobian "
+        "%.3f..%.3f, attempt %d; control points %.1f, %.1f, %.1f mm apart\n",
+        c.name, e.points, e.mean, e.worst, r.jacobian_min, r.jacobian_max, r.attempt, control[0], control[1],
+        control[2]);
+    ASSERT_GT(e.points, 100);
+    EXPECT_EQ(r.attempt, 1);
+    // A 6 mm bump over a 38 mm width stretches tissue by well under 20 %.
+    EXPECT_GT(r.jacobian_min, 0.8);
+    EXPECT_LT(r.jacobian_max, 1.2);
+    EXPECT_LE(e.mean, 1.0);
+    EXPECT_LT(e.worst_inverse, 0.01);
+    // Whole intervals over each axis's own extent: within a quarter of the spacing asked for.
+    for (double mm : control) {
+      EXPECT_GT(mm, 0.75 * c.control_spacing_mm);
+      EXPECT_LT(mm, 1.25 * c.control_spacing_mm);
+    }
+  }
 }
 
 }  // namespace
