@@ -252,6 +252,17 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
 
 // The region the deformable stage works on: the post liver when given, else
 // the ablation zone's neighbourhood (BRIEF.md: 50 to 70 mm around it).
+// A tumour's thinnest point carried into the pre CT's space, and its
+// thinnest direction with it (along the map's local linear part, a 1 mm
+// step): both in one space, as the report pairs them.
+void CarryIntoPreSpace(TumourMargin& t, const ScanMap& post_to_pre) {
+  const Vec3 point = t.min_point_lps_mm, ahead = Add(point, t.thinnest_direction);
+  t.min_point_lps_mm = post_to_pre.Apply(point);
+  const Vec3 step = Sub(post_to_pre.Apply(ahead), t.min_point_lps_mm);
+  const double length = Norm(step);
+  for (int a = 0; a < 3; ++a) t.thinnest_direction[a] = length > 0 ? step[a] / length : 0.0;
+}
+
 WorldBox DeformableRoi(const LabelImage& ablation_post, const LabelImage* liver_post) {
   if (liver_post != nullptr) return ExtentOf(*liver_post).box;
   return Grown(ExtentOf(ablation_post).box, kLesionNeighbourhoodMm);
@@ -474,7 +485,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
                                   prebuilt ? &*prebuilt : nullptr);
   a.measuring_space = p.space == MeasureSpace::kPost ? "post" : "pre";
   if (p.space == MeasureSpace::kPre) {
-    for (TumourMargin& t : a.tumours) t.min_point_lps_mm = post_to_pre.Apply(t.min_point_lps_mm);
+    for (TumourMargin& t : a.tumours) CarryIntoPreSpace(t, post_to_pre);
   }
   a.assess_params = p;
   images->post_ct = post.image;

@@ -78,6 +78,50 @@ TEST_F(AssessPhantomTest, PreSpaceAndLiverMasksGiveTheSameCategories) {
   EXPECT_GT(r["liver_dice_after"].get<double>(), r["liver_dice_before"].get<double>() + 0.05);
 }
 
+// With --space pre the thinnest point and the thinnest direction are both
+// carried into the pre CT's space: through the rigid map, the point moves
+// and the direction turns by its rotation. The direction used to stay in
+// post space (found by a review: off by the 6.5 degrees between the scans).
+TEST_F(AssessPhantomTest, PreSpaceCarriesThinnestPointAndDirectionThroughTheMap) {
+  json reports[2];
+  const char* spaces[2] = {"post", "pre"};
+  for (int s = 0; s < 2; ++s) {
+    testing::TempDir out;
+    const auto run = testing::Run({"-q", "assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct",
+                                   In("post_ct.nii.gz"), "--tumours", In("tumours.nii.gz"), "--ablation",
+                                   In("ablation.nii.gz"), "--registration", "rigid", "--space", spaces[s],
+                                   "--no-html", "--no-surfaces", "--out", out.path().string()});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    reports[s] = testing::ReadJson(out / "report.json");
+  }
+  const json& map = reports[1]["registration"]["transform_post_to_pre"];
+  const auto rotate = [&](const json& v) {
+    Vec3 r{};
+    for (int i = 0; i < 3; ++i) {
+      for (int j = 0; j < 3; ++j) r[i] += map["matrix"][i][j].get<double>() * v[j].get<double>();
+    }
+    return r;
+  };
+  ASSERT_GT(map["rotation_deg"].get<double>(), 5.0);  // enough to tell the spaces apart
+  for (std::size_t i = 0; i < reports[0]["tumours"].size(); ++i) {
+    const json &post = reports[0]["tumours"][i], &pre = reports[1]["tumours"][i];
+    SCOPED_TRACE("tumour " + std::to_string(post["label"].get<int>()));
+    EXPECT_EQ(post["min_margin_mm"], pre["min_margin_mm"]);  // measured in post space both times
+    const Vec3 direction = rotate(post["thinnest_direction_lps"]);
+    json from_centre = post["min_margin_point_lps_mm"];
+    for (int a = 0; a < 3; ++a)
+      from_centre[a] = from_centre[a].get<double>() - map["centre_lps_mm"][a].get<double>();
+    const Vec3 point = rotate(from_centre);
+    for (int a = 0; a < 3; ++a) {
+      EXPECT_NEAR(pre["thinnest_direction_lps"][a].get<double>(), direction[a], 1e-6) << "axis " << a;
+      EXPECT_NEAR(pre["min_margin_point_lps_mm"][a].get<double>(),
+                  point[a] + map["centre_lps_mm"][a].get<double>() + map["translation_mm"][a].get<double>(),
+                  1e-6)
+          << "axis " << a;
+    }
+  }
+}
+
 TEST_F(AssessPhantomTest, WithoutRegistrationTheMisalignedPairGivesWrongMargins) {
   // Guards the test above: the phantom's rigid map is large enough to matter.
   testing::TempDir out;
