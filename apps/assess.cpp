@@ -229,7 +229,8 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
                                               const LabelImage& zones, const LabelImage* liver,
                                               const std::map<std::uint16_t, LabelSelection>& zone_map,
                                               const PointMap& to_measuring, const std::string& space_name,
-                                              ReportImages& images, const PrebuiltSurfaces* prebuilt = nullptr) {
+                                              ReportImages& images, Log& log,
+                                              const PrebuiltSurfaces* prebuilt = nullptr) {
   const MaskImage::Pointer zone_mask = prebuilt != nullptr ? prebuilt->zone_mask : UnionMask(zones);
   const MaskImage::Pointer liver_mask = liver != nullptr ? UnionMask(*liver) : nullptr;
   MarginInputs m;
@@ -247,7 +248,14 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
   m.zone_union_surface = &images.zone_union_surface;
   m.vertex_margins = &images.vertex_margins;
   m.prebuilt = prebuilt;
-  return MeasureMargins(m);
+  std::vector<TumourMargin> margins = MeasureMargins(m);
+  for (const TumourMargin& t : margins) {
+    if (!t.category_reason.empty()) {
+      log.Warn("tumour " + std::to_string(t.label) + " " + CategoryName(t.category) + ": " +
+               t.category_reason);
+    }
+  }
+  return margins;
 }
 
 // The region the deformable stage works on: the post liver when given, else
@@ -480,9 +488,9 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   auto images = std::make_shared<ReportImages>();
   std::optional<PrebuiltSurfaces> prebuilt;
   if (surfaces.valid()) prebuilt = surfaces.get();
-  a.tumours = MeasureAgainstZones(a, *tumours.original, *ablation.original, post_liver.image.GetPointer(),
-                                  p.zone_map, post_to_pre.PreToPost(), "post CT", *images,
-                                  prebuilt ? &*prebuilt : nullptr);
+  a.tumours =
+      MeasureAgainstZones(a, *tumours.original, *ablation.original, post_liver.image.GetPointer(), p.zone_map,
+                          post_to_pre.PreToPost(), "post CT", *images, log, prebuilt ? &*prebuilt : nullptr);
   a.measuring_space = p.space == MeasureSpace::kPost ? "post" : "pre";
   if (p.space == MeasureSpace::kPre) {
     for (TumourMargin& t : a.tumours) CarryIntoPreSpace(t, post_to_pre);
@@ -530,7 +538,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   log.BeginStage("margin");
   auto images = std::make_shared<ReportImages>();
   a.tumours = MeasureAgainstZones(a, *tumours.image, *ablation.original, liver.GetPointer(), p.zone_map, {},
-                                  "tumour label map", *images);
+                                  "tumour label map", *images, log);
   a.margin_params = p;
   images->tumours = tumours.image;
   images->zones = ablation.original;

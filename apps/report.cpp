@@ -191,7 +191,9 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
   j["shell_coverage"] = CurveJson(t.shell_coverage);
   j["residual_unablated_ml"] = t.residual_ml;
   j["residual_unablated_percent"] = t.residual_percent;
+  j["residual_deep_ml"] = t.residual_deep_ml;
   j["category"] = CategoryName(t.category);
+  if (!t.category_reason.empty()) j["category_reason"] = t.category_reason;
   j["borderline"] = t.borderline;
   j["uncertainty_mm"] = t.uncertainty_mm;
   j["subcapsular_points_excluded"] = t.subcapsular_points_excluded;

@@ -12,7 +12,7 @@ namespace margo {
 
 // Bumped on any change to report.json's fields; documented in docs/REPORT.md
 // and docs/report.schema.json.
-inline constexpr const char* kReportSchemaVersion = "0.6.0";
+inline constexpr const char* kReportSchemaVersion = "0.7.0";
 
 // A file written next to report.json.
 struct OutputFile {

@@ -13,7 +13,7 @@ const char* kHeader =
     "surface_coverage_10mm,shell_coverage_3mm,shell_coverage_6mm,residual_unablated_ml,residual_unablated_"
     "percent,"
     "category,borderline,uncertainty_mm,target_mm,target_met,min_point_l_mm,min_point_p_mm,min_point_s_mm,"
-    "thinnest_l,thinnest_p,thinnest_s,not_assessable_reason\n";
+    "thinnest_l,thinnest_p,thinnest_s,not_assessable_reason,residual_deep_ml,category_reason\n";
 
 std::string Quoted(const std::string& field) {
   if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
@@ -38,6 +38,7 @@ std::vector<std::string> Row(const Assessment& a, const TumourMargin& t) {
     row.resize(25);
     if (target && target->target_mm) row[17] = Number(*target->target_mm);
     row.push_back(t.not_assessable_reason);
+    row.resize(28);
     return row;
   }
   for (double v : {t.min_margin_mm, t.p1_mm, t.p5_mm, t.p25_mm, t.p50_mm}) row.push_back(Number(v));
@@ -55,6 +56,8 @@ std::vector<std::string> Row(const Assessment& a, const TumourMargin& t) {
   for (double v : t.min_point_lps_mm) row.push_back(Number(v));
   for (double v : t.thinnest_direction) row.push_back(Number(v));
   row.push_back("");
+  row.push_back(Number(t.residual_deep_ml));
+  row.push_back(t.category_reason);
   return row;
 }
 

@@ -136,6 +136,10 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
        ". Residual unablated tumour: " + Fixed(t.residual_ml, 2) + " mL (" + Fixed(t.residual_percent) +
        " %). Uncertainty &plusmn;" + Fixed(t.uncertainty_mm) + " mm" +
        (t.borderline ? " <span class=\"warn\">(borderline)</span>" : "") + ".</p>\n";
+  if (!t.category_reason.empty()) {
+    s +=
+        "<p class=\"warn\">" + Escape(CategoryName(t.category)) + ": " + Escape(t.category_reason) + "</p>\n";
+  }
   if (const std::optional<TargetAssessment> target = TargetOf(a, t)) {
     s += "<p>Clinical target: " +
          (target->target_mm ? Fixed(*target->target_mm, 0) + " mm" : std::string("undecided")) + " (" +

@@ -63,6 +63,12 @@ std::string SummaryTable(const Assessment& a, bool colour) {
            Cell(target, 7, colour && target == "not met" ? "\033[1;31m" : nullptr) + "  " +
            Cell(t.borderline ? "yes" : "no", 0, colour && t.borderline ? "\033[1;33m" : nullptr) + "\n";
   }
+  for (const TumourMargin& t : a.tumours) {
+    if (t.assessable && !t.category_reason.empty()) {
+      out += "tumour " + std::to_string(t.label) + " " + CategoryName(t.category) + ": " + t.category_reason +
+             "\n";
+    }
+  }
   return out;
 }
 

@@ -134,9 +134,26 @@ void Summarise(const MappedSurface& s, const MarginOptions& options, TumourMargi
   for (double mm : options.coverage_mm) m.surface_coverage.push_back({mm, ShareAtLeast(s.margins, mm)});
 }
 
+// A tumour whose surface lies inside the zone but whose inside is partly
+// not ablated (a cavity of the zone) is incomplete whatever its surface
+// margin: the category says so and `category_reason` why.
+void IncompleteAroundACavity(const MarginInputs& in, TumourMargin& m) {
+  if (!(m.residual_deep_ml > 0.0 && m.min_margin_mm >= 0.0)) return;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "%.2f mL (%.0f %%) of the tumour is not ablated, %.2f mL of it more than %.1f mm inside the "
+                "tumour's surface (a cavity of the zone); the surface margin alone, %.2f mm, would read %s",
+                m.residual_ml, m.residual_percent, m.residual_deep_ml, LargestSpacing(*in.tumours),
+                m.min_margin_mm, CategoryName(m.category));
+  m.category = MarginCategory::kIncomplete;
+  m.category_reason = buf;
+}
+
+// REQUIRES: m's margins and volumes measured.
 void Classify(const MarginInputs& in, TumourMargin& m) {
   const CategoryThresholds& t = in.options.thresholds;
   m.category = Categorize(m.min_margin_mm, t);
+  IncompleteAroundACavity(in, m);
   m.kernel_uncertainty_mm = kKernelErrorBoundVoxels * std::max(LargestSpacing(*in.tumours), LargestSpacing(*in.ablation));
   m.registration_uncertainty_mm = in.registration_uncertainty_mm;
   m.uncertainty_mm = m.kernel_uncertainty_mm + m.registration_uncertainty_mm;
@@ -183,6 +200,7 @@ TumourMargin Measure(std::uint16_t label, const itk::ImageRegion<3>& bounds, con
       MeasureVolumeCoverage(*in.tumours, label, bounds, tumour, zone, in.to_measuring, in.options.shell_mm);
   m.residual_ml = volume.residual_ml;
   m.residual_percent = m.volume_ml > 0 ? 100.0 * volume.residual_ml / m.volume_ml : 0.0;
+  m.residual_deep_ml = volume.deep_ml;
   m.shell_coverage = volume.shells;
   m.assessable = true;
   Classify(in, m);

@@ -39,7 +39,15 @@ struct TumourMargin {
   CoverageCurve shell_coverage;       // share of the d-mm shell volume inside the zone
   double residual_ml = 0.0;           // tumour volume outside the zone
   double residual_percent = 0.0;
+  // Of it, the volume deeper inside the tumour than its largest voxel
+  // spacing (VolumeCoverage::deep_ml): with a minimal margin >= 0, tumour
+  // in a cavity of the zone.
+  double residual_deep_ml = 0.0;
   MarginCategory category = MarginCategory::kIncomplete;
+  // Set when the category is not the minimal margin's: a tumour whose
+  // surface lies inside the zone but whose inside is partly unablated (a
+  // cavity of the zone) is incomplete whatever its surface margin.
+  std::string category_reason;
   bool borderline = false;            // MAM within uncertainty_mm of a threshold
   double uncertainty_mm = 0.0;        // kernel + registration parts below
   double kernel_uncertainty_mm = 0.0;        // kKernelErrorBoundVoxels x largest label spacing

@@ -48,7 +48,7 @@ MaskImage::Pointer LocalMask(const LabelImage& labels, std::uint16_t label, cons
 // to the same totals in any order).
 struct Counts {
   explicit Counts(std::size_t shells) : shell_total(shells, 0), shell_inside(shells, 0) {}
-  std::size_t residual = 0;
+  std::size_t residual = 0, deep = 0;
   std::vector<std::size_t> shell_total, shell_inside;
 };
 
@@ -82,7 +82,10 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
       mask->TransformIndexToPhysicalPoint(index, q);
       const Vec3 point{q[0], q[1], q[2]};
       const bool covered = zone.Inside(to_measuring ? to_measuring(point) : point);
-      if (in_tumour[at] != 0) c.residual += covered ? 0 : 1;
+      if (in_tumour[at] != 0 && !covered) {
+        ++c.residual;
+        c.deep += outside_mm < -slack ? 1 : 0;
+      }
       for (std::size_t s = 0; s < shell_mm.size(); ++s) {
         if (outside_mm <= 0.0 || outside_mm > shell_mm[s]) continue;
         ++c.shell_total[s];
@@ -93,6 +96,7 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
   Counts total(shell_mm.size());
   for (const Counts& c : slabs) {
     total.residual += c.residual;
+    total.deep += c.deep;
     for (std::size_t s = 0; s < shell_mm.size(); ++s) {
       total.shell_total[s] += c.shell_total[s];
       total.shell_inside[s] += c.shell_inside[s];
@@ -101,6 +105,7 @@ VolumeCoverage MeasureVolumeCoverage(const LabelImage& labels, std::uint16_t lab
   const double voxel_ml = GeometryOf(labels).VoxelVolumeMm3() / 1000.0;
   VolumeCoverage out;
   out.residual_ml = double(total.residual) * voxel_ml;
+  out.deep_ml = double(total.deep) * voxel_ml;
   for (std::size_t s = 0; s < shell_mm.size(); ++s) {
     out.shells.push_back({shell_mm[s], total.shell_total[s] > 0
                                            ? double(total.shell_inside[s]) / double(total.shell_total[s])

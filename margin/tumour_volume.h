@@ -15,6 +15,11 @@ namespace margo {
 
 struct VolumeCoverage {
   double residual_ml = 0.0;    // tumour voxels whose centre maps outside the zone
+  // Of those, the voxels lying deeper inside the tumour than its largest
+  // voxel spacing: not the partial volume of a surface at the zone's edge.
+  // With the whole surface inside the zone, only a cavity of the zone puts
+  // them there.
+  double deep_ml = 0.0;
   CoverageCurve shells;        // (d, share of shell volume inside the zone)
 };
 

@@ -48,7 +48,7 @@ TEST_F(AssessPhantomTest, RigidAssessMatchesClosedFormMarginsInPostSpace) {
                                  "--out", out.path().string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json report = testing::ReadJson(out / "report.json");
-  EXPECT_EQ(report["schema_version"], "0.6.0");
+  EXPECT_EQ(report["schema_version"], "0.7.0");
   EXPECT_EQ(report["registration"]["method"], "deformable");
   EXPECT_GT(report["registration"]["deformable"]["jacobian_determinant_min"].get<double>(), 0.0);
   EXPECT_LT(report["registration"]["metric_final"].get<double>(),

@@ -170,7 +170,7 @@ TEST_F(ReportOutputsTest, ReportValidatesAgainstItsSchema) {
   if (valid == testing::kSchemaValidatorAbsent)
     GTEST_SKIP() << "python3 with jsonschema (Debian python3-jsonschema) is absent";
   EXPECT_EQ(valid, 0);
-  EXPECT_EQ(Report()["schema_version"], "0.6.0");
+  EXPECT_EQ(Report()["schema_version"], "0.7.0");
   // The schema can fail: a margin as text, an undocumented field, a short hash.
   testing::TempDir dir;
   for (const auto& [name, breakage] : std::map<std::string, std::function<void(json&)>>{

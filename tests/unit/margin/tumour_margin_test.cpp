@@ -196,6 +196,8 @@ TEST(MarginDistributionTest, ShellCoverageOfConcentricSpheres) {
     EXPECT_NEAR(share, expected, 0.06) << "shell " << d << " mm";
   }
   EXPECT_NEAR(m.residual_ml, 0.0, 1e-9);
+  EXPECT_EQ(m.residual_deep_ml, 0.0);
+  EXPECT_TRUE(m.category_reason.empty());
   EXPECT_NEAR(m.volume_ml, 4.0 / 3.0 * M_PI * r * r * r / 1000.0,
               0.03 * 4.0 / 3.0 * M_PI * r * r * r / 1000.0);
 }
@@ -210,7 +212,47 @@ TEST(MarginDistributionTest, ResidualVolumeOfATumourLeavingItsZone) {
   EXPECT_NEAR(m.residual_ml, (tumour - lens) / 1000.0, 0.1 * (tumour - lens) / 1000.0);
   EXPECT_NEAR(m.residual_percent, 100.0 * (tumour - lens) / tumour, 2.0);
   EXPECT_EQ(m.category, MarginCategory::kIncomplete);
+  EXPECT_GT(m.residual_deep_ml, 0.0);      // the part outside is deep tumour too,
+  EXPECT_TRUE(m.category_reason.empty());  // but the margin itself says incomplete
   EXPECT_NEAR(m.min_margin_mm, R - o - r, 0.65);
+}
+
+// The zone holds a cavity inside the tumour (an unablated core, or a
+// segmentation that left out the gas at the needle track): the tumour's
+// surface lies 4 mm inside the zone, yet a third of a mL of tumour is not
+// ablated. The surface margin alone read A2 (found by a review); the
+// tumour is incomplete, and says why.
+TEST(MarginDistributionTest, ATumourAroundACavityOfItsZoneIsIncomplete) {
+  const double r = 8, R = 16, hole = 4.5;
+  testing::Grid grid;
+  grid.size = {50, 50, 50};
+  grid.origin_mm = {-25, -25, -25};
+  testing::MarginCase c(grid);
+  const Vec3 centre{0.3, -0.2, 0.1};
+  testing::Paint(*c.tumours, testing::Sphere(centre, r), 4);
+  testing::Paint(*c.zone, testing::Sphere(centre, R), 1);
+  testing::Paint(*c.zone, testing::Sphere(centre, hole), 0);
+  const std::vector<TumourMargin> out = MeasureMargins(c.Inputs());
+  ASSERT_EQ(out.size(), 1u);
+  const TumourMargin& m = out[0];
+  ASSERT_TRUE(m.assessable) << m.not_assessable_reason;
+  EXPECT_NEAR(m.min_margin_mm, r - hole, 0.65);  // to the cavity's wall: A2 by the margin alone
+  const double cavity_ml = 4.0 / 3.0 * M_PI * std::pow(hole, 3) / 1000.0;
+  EXPECT_NEAR(m.residual_ml, cavity_ml, 0.1 * cavity_ml);
+  EXPECT_NEAR(m.residual_deep_ml, m.residual_ml, 1e-9);  // every cavity voxel is over 3 mm deep
+  EXPECT_EQ(m.category, MarginCategory::kIncomplete);
+  EXPECT_NE(m.category_reason.find("cavity"), std::string::npos) << m.category_reason;
+  EXPECT_NE(m.category_reason.find("A2"), std::string::npos) << m.category_reason;
+}
+
+// A tumour touching the inside of its zone: its surface voxels may read
+// partly outside the zone, but none deep inside it.
+TEST(MarginDistributionTest, ATumourJustInsideItsZoneHasNoDeepResidual) {
+  for (double offset : {3.6, 3.8, 4.0}) {  // margins 0.4, 0.2, 0 mm
+    const TumourMargin m = MeasureOffsetSpheres(6, 10, offset);
+    EXPECT_EQ(m.residual_deep_ml, 0.0);
+    EXPECT_TRUE(m.category_reason.empty()) << m.category_reason;
+  }
 }
 
 TEST(MarginDistributionTest, BorderlineNearAThresholdOnly) {
