@@ -323,14 +323,16 @@ LandmarkErrors MeasureLandmarks(const LandmarkPairs& pairs, const Assessment& a,
   return e;
 }
 
-// The registration's part of the borderline uncertainty, and its source.
+// The registration's part of the borderline uncertainty, and its source:
+// with --registration none, the landmarks' error when they are given (the
+// scans are then taken as aligned), else nothing.
 void SetRegistrationUncertainty(Assessment& a) {
-  if (!a.registration) return;
   if (a.landmarks) {
     a.registration_uncertainty_mm = a.landmarks->RmsFinal();
     a.registration_uncertainty_source = "landmark target error (RMS)";
     return;
   }
+  if (!a.registration) return;
   a.registration_uncertainty_mm = kRegistrationUncertaintyMm;
   a.registration_uncertainty_source = "margo's registration error on phantoms (docs/REGISTRATION.md)";
 }
@@ -478,7 +480,13 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
 
   if (landmarks) a.landmarks = MeasureLandmarks(*landmarks, a, post_to_pre, log);
   SetRegistrationUncertainty(a);
-  if (a.registration) a.verdict = Judge(a);
+  // Judged whenever there is something to judge by: with --registration
+  // none, the landmarks and liver masks are all that checks the claim that
+  // the scans are aligned.
+  if (a.registration || a.landmarks || a.liver_dice_after) {
+    a.verdict = Judge(a);
+    for (const std::string& reason : a.verdict->reasons) log.Warn("registration check: " + reason);
+  }
   // Distances are measured against the ablation zone on its own grid, with
   // each tumour-surface point carried through the map (rigid, or rigid and
   // B-spline): no resampling. --space only chooses the coordinates in which

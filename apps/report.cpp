@@ -59,6 +59,8 @@ json RegistrationJson(const Assessment& a) {
     j["liver_dice_before"] = *a.liver_dice_before;
     j["liver_dice_after"] = *a.liver_dice_after;
   }
+  if (a.landmarks) j["landmarks"] = LandmarksJson(*a.landmarks);
+  if (a.verdict) j["verdict"] = {{"verdict", a.verdict->verdict}, {"reasons", a.verdict->reasons}};
   if (!a.registration) return j;
   const RigidResult& r = *a.registration;
   const RigidTransform& t = r.post_to_pre;
@@ -87,8 +89,6 @@ json RegistrationJson(const Assessment& a) {
                        {"used", d.improved},
                        {"stop_condition", d.stop_condition}};
   }
-  if (a.landmarks) j["landmarks"] = LandmarksJson(*a.landmarks);
-  if (a.verdict) j["verdict"] = {{"verdict", a.verdict->verdict}, {"reasons", a.verdict->reasons}};
   return j;
 }
 

@@ -4,6 +4,7 @@
 #include <itkRegionOfInterestImageFilter.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "io/image_reader.h"
 #include "io/image_writer.h"
@@ -137,6 +138,63 @@ TEST_F(AssessPhantomTest, WithoutRegistrationTheMisalignedPairGivesWrongMargins)
                                      truth["tumours"][i]["min_margin_mm"].get<double>()));
   }
   EXPECT_GT(worst, 5.0);
+}
+
+// With --registration none the landmarks and liver masks are all that
+// checks the claim that the scans are aligned: they are reported, judged and
+// feed the uncertainty. They used to be dropped (found by a review: a pair
+// 15 mm apart passed with every tumour "incomplete" and no warning).
+TEST_F(AssessPhantomTest, WithoutRegistrationLandmarksAndLiverMasksStillJudgeTheAlignment) {
+  testing::TempDir dir;
+  const RigidTransform map = SmallPhantomSpec().post_to_pre;
+  std::string pre_csv = "name,x,y,z\n", post_csv = pre_csv;
+  for (const Vec3& p : std::vector<Vec3>{{-60, -10, 0}, {-40, 10, 5}, {-70, 5, -10}, {-50, -20, 12}}) {
+    const Vec3 q = map.Apply(p);
+    char line[160];
+    std::snprintf(line, sizeof line, "p,%.4f,%.4f,%.4f\n", p[0], p[1], p[2]);
+    post_csv += line;
+    std::snprintf(line, sizeof line, "p,%.4f,%.4f,%.4f\n", q[0], q[1], q[2]);
+    pre_csv += line;
+  }
+  std::ofstream(dir / "pre.csv") << pre_csv;
+  std::ofstream(dir / "post.csv") << post_csv;
+  const auto run = testing::Run({"assess",
+                                 "--pre-ct",
+                                 In("pre_ct.nii.gz"),
+                                 "--post-ct",
+                                 In("post_ct.nii.gz"),
+                                 "--tumours",
+                                 In("tumours.nii.gz"),
+                                 "--ablation",
+                                 In("ablation.nii.gz"),
+                                 "--pre-liver",
+                                 In("pre_liver.nii.gz"),
+                                 "--post-liver",
+                                 In("post_liver.nii.gz"),
+                                 "--landmarks-pre",
+                                 dir / "pre.csv",
+                                 "--landmarks-post",
+                                 dir / "post.csv",
+                                 "--registration",
+                                 "none",
+                                 "--no-html",
+                                 "--no-surfaces",
+                                 "--out",
+                                 dir / "out"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json report = testing::ReadJson(dir / "out/report.json");
+  const json& r = report["registration"];
+  ASSERT_TRUE(r.contains("landmarks")) << r.dump();
+  const double rms = r["landmarks"]["tre_rms_mm"].get<double>();
+  EXPECT_GT(rms, 5.0);  // the phantom's scans lie centimetres apart
+  ASSERT_TRUE(r.contains("verdict")) << r.dump();
+  EXPECT_EQ(r["verdict"]["verdict"], "warn");
+  std::string reasons = r["verdict"]["reasons"].dump();
+  EXPECT_NE(reasons.find("landmark target error"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("liver Dice"), std::string::npos) << reasons;
+  EXPECT_NEAR(r["uncertainty_mm"].get<double>(), rms, 1e-9);
+  EXPECT_NEAR(report["tumours"][0]["uncertainty_registration_mm"].get<double>(), rms, 1e-9);
+  EXPECT_NE(run.err.find("warning: registration check: landmark target error"), std::string::npos) << run.err;
 }
 
 // A pre CT that ends below some tumours of its label map (a scan cut short,
