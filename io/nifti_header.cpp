@@ -68,6 +68,7 @@ class HeaderCheck {
     RequireSpacing();
     RequireFiniteQform();
     RequireUsableSform();
+    RequireOnePosition();
   }
 
  private:
@@ -200,6 +201,82 @@ class HeaderCheck {
                  "rotation (sheared grids are not supported)",
                  worst));
     }
+  }
+
+  // Where voxel (i, j, k) lies by the qform (RAS mm, as nifti1_io computes it).
+  Vec3 QformPoint(const Vec3& ijk) const {
+    const double b = h_.Float(nifti1::kQuaternB), c = h_.Float(nifti1::kQuaternB + 4),
+                 d = h_.Float(nifti1::kQuaternB + 8);
+    const double a = std::sqrt(std::max(0.0, 1.0 - (b * b + c * c + d * d)));
+    const double r[3][3] = {{a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
+                            {2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)},
+                            {2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b}};
+    const double qfac = h_.Float(nifti1::kPixdim) < 0 ? -1.0 : 1.0;
+    Vec3 scaled;
+    for (int a3 = 0; a3 < 3; ++a3) scaled[a3] = ijk[a3] * h_.Float(nifti1::kPixdim + 4 * std::size_t(a3 + 1));
+    scaled[2] *= qfac;
+    Vec3 p;
+    for (int row = 0; row < 3; ++row) {
+      p[row] = h_.Float(nifti1::kQoffsetX + 4 * std::size_t(row)) + r[row][0] * scaled[0] +
+               r[row][1] * scaled[1] + r[row][2] * scaled[2];
+    }
+    return p;
+  }
+
+  Vec3 SformPoint(const Vec3& ijk) const {
+    Vec3 p;
+    for (int row = 0; row < 3; ++row) {
+      const std::size_t srow = nifti1::kSrowX + 16 * std::size_t(row);
+      p[row] = h_.Float(srow + 12);
+      for (int c = 0; c < 3; ++c) p[row] += h_.Float(srow + 4 * std::size_t(c)) * ijk[c];
+    }
+    return p;
+  }
+
+  // A file must say where it lies, and say it once: with no form ITK puts it
+  // at the origin, unrelated to the scanner; with two that disagree, which
+  // one a reader takes decides where the tumour is.
+  void RequireOnePosition() const {
+    const int qform = h_.Short(nifti1::kQformCode), sform = h_.Short(nifti1::kSformCode);
+    if (qform == 0 && sform == 0) {
+      BadGeometry(
+          "qform_code and sform_code are both 0: the file does not say where it lies in the scanner; "
+          "expected "
+          "a NIfTI with its orientation (copy it from the CT the map was drawn on, e.g. fslcpgeom CT "
+          "LABELS)");
+    }
+    if (qform != 0 && sform != 0) RequireFormsAgree();
+  }
+
+  // Two forms agreeing to half the finest voxel spacing at every corner of
+  // the image are one position.
+  void RequireFormsAgree() const {
+    double worst = 0.0, finest = kMaxSpacingMm;
+    Vec3 worst_q{}, worst_s{};
+    for (int a = 0; a < 3; ++a)
+      finest = std::min<double>(finest, h_.Float(nifti1::kPixdim + 4 * std::size_t(a + 1)));
+    for (int corner = 0; corner < 8; ++corner) {
+      const Vec3 ijk = Corner(corner), q = QformPoint(ijk), s = SformPoint(ijk);
+      if (Distance(q, s) > worst) worst = Distance(q, s), worst_q = q, worst_s = s;
+    }
+    if (worst <= 0.5 * finest) return;
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "qform and sform disagree by %.2f mm at a corner of the image (RAS %.2f, %.2f, %.2f by the "
+                  "qform, %.2f, %.2f, %.2f by the sform); expected one position, within half a voxel (%.2f "
+                  "mm): rewrite the file with matching forms",
+                  worst, worst_q[0], worst_q[1], worst_q[2], worst_s[0], worst_s[1], worst_s[2],
+                  0.5 * finest);
+    BadGeometry(buf);
+  }
+
+  // Voxel index of corner `bits` (bit a set: the last voxel along axis a).
+  Vec3 Corner(int bits) const {
+    Vec3 ijk{};
+    for (int a = 0; a < 3 && a < h_.Short(nifti1::kDim); ++a) {
+      ijk[a] = (bits >> a & 1) ? double(h_.Short(nifti1::kDim + 2 * std::size_t(a + 1)) - 1) : 0.0;
+    }
+    return ijk;
   }
 
   std::string prefix_;

@@ -15,8 +15,10 @@ namespace margo {
 // a NIfTI-1 header ITK can read (size, magic, dim, datatype, vox_offset), and
 // Error(kGeometryInvalid) when its grid cannot be trusted: pixdim outside
 // 0.01 to 50 mm, non-finite quatern/qoffset (qform in use) or srow (sform in
-// use), unknown form codes, or a sform without an orthonormal direction and
-// no qform to fall back on. NIfTI-2 headers are only checked for their magic.
+// use), unknown form codes, a sform without an orthonormal direction and no
+// qform to fall back on, no form at all, or a qform and a sform more than
+// half the finest voxel spacing apart at a corner of the image. NIfTI-2
+// headers are only checked for their magic.
 void CheckNiftiHeader(const std::string& path, const std::string& role);
 
 }  // namespace margo

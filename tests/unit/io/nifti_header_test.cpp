@@ -106,6 +106,14 @@ const std::vector<Row>& Rows() {
        "sform direction is not orthonormal (deviation"},
       {"form code", [](auto& h) { Set<std::int16_t>(h, kSformCode, 77); }, ErrorKind::kGeometryInvalid,
        "sform_code is 77; expected 0 to 5"},
+      // 8. Found by a review: placed at ITK's default grid (origin 0), or by
+      // whichever form the reader prefers (a label map 30 mm off its CT read
+      // every tumour "incomplete", exit 0).
+      {"no form", [](auto& h) { SformOnly(h), QformOnly(h); }, ErrorKind::kGeometryInvalid,
+       "qform_code and sform_code are both 0: the file does not say where it lies in the scanner"},
+      {"forms 30 mm apart", [](auto& h) { Set(h, kSrowX + 12, 30.0f); }, ErrorKind::kGeometryInvalid,
+       "qform and sform disagree by 30.00 mm at a corner of the image (RAS 0.00, 0.00, 0.00 by the qform, "
+       "30.00, 0.00, 0.00 by the sform); expected one position, within half a voxel (0.75 mm)"},
       // 5. "NiftiImageIO(0x...): ... is not recognized as a NIFTI file".
       {"dim[0] 9", [](auto& h) { Set<std::int16_t>(h, kDim, 9); }, ErrorKind::kInputUnreadable,
        "dim[0] is 9; expected 1 to 7 dimensions"},
@@ -151,7 +159,8 @@ TEST(NiftiHeaderTest, DamagedHeadersAreRefusedNamingFieldFoundAndExpected) {
   }
 }
 
-// What margo writes passes, and so do its qform-only and form-less variants.
+// What margo writes passes, and so do its qform-only and sform-only
+// variants, and forms apart by less than half a voxel.
 TEST(NiftiHeaderTest, GoodHeadersPass) {
   TempDir dir;
   std::vector<char> bytes = GoodNifti(dir);
@@ -162,7 +171,12 @@ TEST(NiftiHeaderTest, GoodHeadersPass) {
   QformOnly(bytes);
   Write(path, bytes);
   EXPECT_NO_THROW(LoadLabels(path, "tumour labels"));
-  SformOnly(bytes);  // neither: ITK's default grid from pixdim
+  bytes = GoodNifti(dir);
+  SformOnly(bytes);
+  Write(path, bytes);
+  EXPECT_NO_THROW(CheckNiftiHeader(path, "pre CT"));
+  bytes = GoodNifti(dir);
+  Set(bytes, kSrowX + 12, 0.7f);  // 0.7 mm on 1.5 mm voxels
   Write(path, bytes);
   EXPECT_NO_THROW(CheckNiftiHeader(path, "pre CT"));
 }
