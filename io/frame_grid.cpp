@@ -47,6 +47,21 @@ void CheckSameSetup(const std::vector<PlanarFrame>& frames, const std::string& w
   }
 }
 
+// The slice spacing: the smallest gap between the frames' planes; the
+// Spacing Between Slices tag (else the slice thickness) only for a single
+// plane. A tag at a whole fraction of the real gap (1.25 mm copied from the
+// slice thickness, frames 2.5 mm apart) would put every frame on the grid
+// and an empty slice between each two: a striped structure.
+double SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first) {
+  if (planes.size() > 1) {
+    double gap = HUGE_VAL;
+    for (std::size_t i = 1; i < planes.size(); ++i) gap = std::min(gap, planes[i] - planes[i - 1]);
+    return gap;
+  }
+  if (first.spacing_between_slices_mm > 0.0) return first.spacing_between_slices_mm;
+  return first.slice_thickness_mm > 0.0 ? first.slice_thickness_mm : 1.0;
+}
+
 }  // namespace
 
 FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, unsigned columns,
@@ -77,12 +92,7 @@ FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, un
   planes.erase(std::unique(planes.begin(), planes.end(),
                            [](double a, double b) { return std::abs(a - b) < kSamePlaneMm; }),
                planes.end());
-  double spacing = first.spacing_between_slices_mm;
-  if (!(spacing > 0.0) && planes.size() > 1) {
-    spacing = HUGE_VAL;
-    for (std::size_t i = 1; i < planes.size(); ++i) spacing = std::min(spacing, planes[i] - planes[i - 1]);
-  }
-  if (!(spacing > 0.0)) spacing = first.slice_thickness_mm > 0.0 ? first.slice_thickness_mm : 1.0;
+  const double spacing = SliceSpacing(planes, first);
 
   // The frame at the lowest plane anchors the grid; every frame must sit on
   // the line through it along the normal, at a whole number of slices.
