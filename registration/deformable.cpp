@@ -162,7 +162,9 @@ std::optional<WorldBox> NonZeroBox(const MaskImage& mask) {
   const itk::ImageRegion<3> region = NonZeroRegion(mask);
   if (region.GetNumberOfPixels() == 0) return std::nullopt;
   ImageGeometry g = GeometryOf(mask);  // narrowed to the region: its first voxel, its size
-  g.origin_mm = g.IndexToPoint({double(region.GetIndex(0)), double(region.GetIndex(1)), double(region.GetIndex(2))});
+  const auto start = mask.GetLargestPossibleRegion().GetIndex();  // g's indices count from there
+  g.origin_mm = g.IndexToPoint({double(region.GetIndex(0) - start[0]), double(region.GetIndex(1) - start[1]),
+                                double(region.GetIndex(2) - start[2])});
   for (int a = 0; a < 3; ++a) g.size[a] = region.GetSize(a);
   return WorldBounds(g);
 }

@@ -49,13 +49,14 @@ itk::ImageRegion<3> PostRegionReaching(const itk::ImageBase<3>& post_grid, const
   // The labelled voxels' extent, one voxel wider (nearest-voxel lookups
   // round), carried into post space corner by corner through the rigid
   // part (exact for a box under an affine map) ...
-  const ImageGeometry g = GeometryOf(pre_labels);
+  const ImageGeometry g = GeometryOf(pre_labels);  // indices from the largest region's start
+  const auto start = pre_labels.GetLargestPossibleRegion().GetIndex();
   WorldBox post_box{{HUGE_VAL, HUGE_VAL, HUGE_VAL}, {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL}};
   for (int c = 0; c < 8; ++c) {
     Vec3 index;
     for (int a = 0; a < 3; ++a) {
-      index[a] = (c >> a & 1) ? double(labelled.GetIndex(a) + long(labelled.GetSize(a)))
-                              : labelled.GetIndex(a) - 1.0;
+      const long first = labelled.GetIndex(a) - start[a];
+      index[a] = (c >> a & 1) ? double(first + long(labelled.GetSize(a))) : double(first) - 1.0;
     }
     const Vec3 q = map.rigid().ApplyInverse(g.IndexToPoint(index));
     for (int a = 0; a < 3; ++a) {
