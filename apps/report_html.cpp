@@ -33,6 +33,10 @@ std::string Percent(const std::optional<double>& share) {
   return share ? Fixed(100.0 * *share, 0) + " %" : "-";
 }
 
+// A minimal margin as shown beside its category: to 0.01 mm, as the console
+// table has it, so that 4.96 mm (A2) does not read "5.0".
+std::string MarginText(double mm) { return Fixed(mm, 2); }
+
 std::string Badge(const TumourMargin& t) {
   if (!t.assessable) return "<span class=\"badge\" style=\"background:#666\">not assessable</span>";
   return "<span class=\"badge\" style=\"background:" + CssColour(CategoryColour(t.category)) + "\">" +
@@ -61,7 +65,7 @@ std::string SummaryRows(const Assessment& a) {
       continue;
     }
     const std::string target = TargetText(TargetOf(a, t));
-    rows += "<td><b>" + Fixed(t.min_margin_mm) + "</b></td><td>" + Fixed(t.p5_mm) + "</td><td>" +
+    rows += "<td><b>" + MarginText(t.min_margin_mm) + "</b></td><td>" + Fixed(t.p5_mm) + "</td><td>" +
             Percent(CoverageAt(t.surface_coverage, 5.0)) + "</td><td>" +
             Percent(CoverageAt(t.surface_coverage, 10.0)) + "</td><td class=\"l\">" +
             DirectionWords(t.thinnest_direction) + "</td><td>" + Badge(t) + "</td><td" +
@@ -127,7 +131,7 @@ std::string TumourSection(const Assessment& a, const TumourMargin& t, const Marg
   const auto mesh = std::find_if(maps.tumours.begin(), maps.tumours.end(), [&t](const MarginMesh& m) {
     return m.label == t.label && !m.points_mm.empty();
   });
-  s += "<p>Minimal margin <b>" + Fixed(t.min_margin_mm) + " mm</b> at " + Point(t.min_point_lps_mm) +
+  s += "<p>Minimal margin <b>" + MarginText(t.min_margin_mm) + " mm</b> at " + Point(t.min_point_lps_mm) +
        " mm (LPS, " + Escape(a.measuring_space) + " space), thinnest toward <b>" +
        DirectionWords(t.thinnest_direction) + "</b>. Percentiles p1/p5/p25/p50: " + Fixed(t.p1_mm) + " / " +
        Fixed(t.p5_mm) + " / " + Fixed(t.p25_mm) + " / " + Fixed(t.p50_mm) +
