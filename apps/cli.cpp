@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "apps/cli_checks.h"
+#include "apps/command_line_scan.h"
 #include "apps/dicomweb_step.h"
 #include "apps/label_selection.h"
 #include "apps/output_folder.h"
@@ -265,18 +266,25 @@ std::vector<std::string> OutputFileNames() {
   return files;
 }
 
-// Checked before the log file is opened: opening it would already write there.
-void RequireLogFileNotAnOutput(const Commands& c, const std::string& log_file) {
-  const CommonOptions* common = c.assess->parsed()   ? &c.assess_common
-                                : c.margin->parsed() ? &c.margin_common
-                                                     : nullptr;
-  if (common) {
-    RequireInputsAreNotOutputs({{"--log-file", log_file}}, common->out_dir, OutputFileNames(),
+// Checked before the log file is opened, which truncates it: it must be
+// neither a file the run writes or removes in `out_dir` ("" when the command
+// has none) nor an input.
+void RequireLogFileSafe(const std::vector<std::string>& args, const std::string& out_dir,
+                        const std::string& log_file) {
+  if (!out_dir.empty()) {
+    RequireInputsAreNotOutputs({{"--log-file", log_file}}, out_dir, OutputFileNames(),
                                {kDicomWebInputFolder});
   }
+  RequireNotAnotherArgument(args, "--log-file", log_file);
 }
 
-// Every path a run reads, with the option that gave it (--log-file: RequireLogFileNotAnOutput).
+std::string OutDirOf(const Commands& c) {
+  if (c.assess->parsed()) return c.assess_common.out_dir;
+  if (c.margin->parsed()) return c.margin_common.out_dir;
+  return "";
+}
+
+// Every path a run reads, with the option that gave it (--log-file: RequireLogFileSafe).
 std::vector<NamedInput> InputsOf(const AssessParams& p, const DicomWebOptions& d) {
   return {{"--pre-ct", p.pre_ct},
           {"--post-ct", p.post_ct},
@@ -348,6 +356,27 @@ std::string WithHelpHint(const std::string& message, CLI::App& app) {
   return message + "; run '" + HelpCommand(app) + "' for usage";
 }
 
+// A usage error found before the run's Log exists (while CLI11 parses, or no
+// command): into --log-file too when the arguments name one (read from them,
+// as CLI11 has not) that is safe to open; else on stderr only. One error line
+// either way.
+int UsageErrorBeforeRun(const std::string& message, const std::vector<std::string>& args, std::ostream& err) {
+  Log log(err, false);
+  const std::string log_file = ScanOptionValue(args, "--log-file");
+  if (!log_file.empty()) {
+    try {
+      RequireLogFileSafe(args, ScanOptionValue(args, "--out"), log_file);
+      log.OpenFile(log_file);
+      log.SetQuiet(true);  // the command line into the file only, as a run that parsed logs it first
+      log.Info(CommandLine(args));
+    } catch (const Error&) {
+      // Not opened: that problem is not the error to report.
+    }
+  }
+  log.Error(message);
+  return ExitCode(ErrorKind::kUsage);
+}
+
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool err_is_terminal,
@@ -380,18 +409,18 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "error: " << WithHelpHint(e.what(), app) << "\n";
-    return ExitCode(ErrorKind::kUsage);
+    return UsageErrorBeforeRun(WithHelpHint(e.what(), app), args, err);
   }
   if (g.version) {
     out << VersionText(GetVersionInfo());
     return 0;
   }
   if (!c.assess->parsed() && !c.margin->parsed() && !phantom_cmd->parsed() && !regress_cmd->parsed()) {
-    err << "error: "
-        << WithHelpHint("no command given; expected 'assess', 'margin', 'phantom' or 'regress'", app) << "\n"
-        << app.help();
-    return ExitCode(ErrorKind::kUsage);
+    const int code = UsageErrorBeforeRun(
+        WithHelpHint("no command given; expected 'assess', 'margin', 'phantom' or 'regress'", app), args,
+        err);
+    err << app.help();
+    return code;
   }
 
   if (g.threads > 0) itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(g.threads);
@@ -408,7 +437,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   vtkObject::SetGlobalWarningDisplay(g.verbose ? 1 : 0);  // VTK's too (a failed write is reported by margo)
   try {
     if (!g.log_file.empty()) {
-      RequireLogFileNotAnOutput(c, g.log_file);
+      RequireLogFileSafe(args, OutDirOf(c), g.log_file);
       log.OpenFile(g.log_file);
     }
     if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
