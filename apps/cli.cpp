@@ -14,6 +14,7 @@
 #include "apps/cli_checks.h"
 #include "apps/command_line_scan.h"
 #include "apps/dicomweb_step.h"
+#include "apps/distance_list.h"
 #include "apps/label_selection.h"
 #include "apps/output_folder.h"
 #include "apps/phantom_command.h"
@@ -46,6 +47,8 @@ struct CommonOptions {
   // Whether each text was given at all: an empty one is refused, not ignored.
   const CLI::Option *zone_map_given = nullptr, *tumour_labels_given = nullptr,
                     *ablation_labels_given = nullptr;
+  // --coverage-mm and --shell-mm as typed (ParseDistanceList); empty: the defaults in `margin`.
+  std::vector<std::string> coverage_mm, shell_mm;
   MarginOptions margin;
   bool no_html = false, no_surfaces = false, no_dicom = false;
   bool colour = false;  // stdout is a terminal: colour the summary
@@ -54,6 +57,12 @@ struct CommonOptions {
 // The category thresholds' range (mm): wider than any margin target in use
 // (5 and 10 mm), narrow enough that a typo such as 1e300 is refused.
 constexpr double kMaxThresholdMm = 50.0;
+
+// The range of each distance in --coverage-mm and --shell-mm (mm).
+struct MmRange {
+  double low, high;
+};
+constexpr MmRange kCoverageMm{-50.0, 50.0}, kShellMm{0.1, 30.0};
 
 struct Commands {
   CLI::App* assess = nullptr;
@@ -100,14 +109,17 @@ void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs
                  "A1 from this minimal margin (mm, above 0, below --a0-threshold-mm) up to A0")
       ->check(Millimetres(0.0, kMaxThresholdMm))
       ->capture_default_str();
-  cmd.add_option("--coverage-mm", c.margin.coverage_mm, "Surface-coverage distances (mm), comma separated")
-      ->delimiter(',')
-      ->check(Millimetres(-50.0, 50.0))
-      ->capture_default_str();
-  cmd.add_option("--shell-mm", c.margin.shell_mm, "Shell-coverage distances (mm), comma separated")
-      ->delimiter(',')
-      ->check(Millimetres(0.1, 30.0))
-      ->capture_default_str();
+  // Taken as typed, not split by CLI11 (which drops empty items): ResolveCommon reads them.
+  cmd.add_option("--coverage-mm", c.coverage_mm,
+                 "Surface-coverage distances (mm, " + PlainNumber(kCoverageMm.low) + " to " +
+                     PlainNumber(kCoverageMm.high) + "), comma separated, each once")
+      ->type_name("MM,...")
+      ->default_str(DistanceListText(c.margin.coverage_mm));
+  cmd.add_option("--shell-mm", c.shell_mm,
+                 "Shell-coverage distances (mm, " + PlainNumber(kShellMm.low) + " to " +
+                     PlainNumber(kShellMm.high) + "), comma separated, each once")
+      ->type_name("MM,...")
+      ->default_str(DistanceListText(c.margin.shell_mm));
 }
 
 // `liver`: the mask the exclusion needs, as the command names it.
@@ -185,9 +197,17 @@ void RequireThresholdsOrdered(const CategoryThresholds& t) {
                                      ": expected 0 < A1 threshold < A0 threshold");
 }
 
-void ResolveCommon(const CommonOptions& c, LabelOption& tumours, LabelOption& ablation,
+// `c.margin` completed with the distance lists given.
+void ResolveCommon(CommonOptions& c, LabelOption& tumours, LabelOption& ablation,
                    std::map<std::uint16_t, LabelSelection>& zone_map, const std::string& liver,
                    const char* liver_option) {
+  if (!c.coverage_mm.empty()) {
+    c.margin.coverage_mm =
+        ParseDistanceList(c.coverage_mm, "--coverage-mm", kCoverageMm.low, kCoverageMm.high);
+  }
+  if (!c.shell_mm.empty()) {
+    c.margin.shell_mm = ParseDistanceList(c.shell_mm, "--shell-mm", kShellMm.low, kShellMm.high);
+  }
   if (c.zone_map_given->count() > 0) zone_map = ParseZoneMap(c.zone_map, "--zone-map");
   if (c.margin.subcapsular_mm > 0.0 && liver.empty()) {
     throw Error(ErrorKind::kUsage, "--subcapsular-mm " + PlainNumber(c.margin.subcapsular_mm) + " needs " +

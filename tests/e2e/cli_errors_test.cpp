@@ -333,13 +333,31 @@ TEST_F(CliErrorTest, EmptyItemsInLabelListsAreRefusedAlike) {
   const std::vector<std::pair<std::string, std::string>> rows{
       {"--zone-map", "2:1,"},     {"--zone-map", "2:1+"},      {"--zone-map", ""},
       {"--zone-map", "2:1,,3:1"}, {"--tumour-labels", "2,,3"}, {"--tumour-labels", "2,"},
-      {"--tumour-labels", ""},    {"--ablation-labels", ""}};
+      {"--tumour-labels", ""},    {"--ablation-labels", ""},   {"--coverage-mm", "5,,6"},
+      {"--shell-mm", "3,"},       {"--coverage-mm", ","},      {"--shell-mm", ""}};
   for (const auto& [option, text] : rows) {
     SCOPED_TRACE(option + " '" + text + "'");
     const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
                                    In("ablation.nii.gz"), "--out", out.path().string(), option, text});
     ExpectOneLineError(run, 2, option + ": ", out.path().string());
     EXPECT_NE(run.err.find(text.empty() ? "empty" : "'" + text + "'"), std::string::npos) << run.err;
+  }
+}
+
+// A distance given twice would be one more identical column of the report.
+TEST_F(CliErrorTest, DistanceGivenTwiceIsRefused) {
+  testing::TempDir out;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> rows{
+      {{"--coverage-mm", "5,5"}, "--coverage-mm: 5 mm is given twice ('5,5')"},
+      {{"--shell-mm", "2,5,2.0"}, "--shell-mm: 2 mm is given twice ('2,5,2.0')"},
+      {{"--coverage-mm", "5", "--coverage-mm", "5"}, "--coverage-mm: 5 mm is given twice ('5 5')"}};
+  for (const auto& [extra, needle] : rows) {
+    SCOPED_TRACE(needle);
+    std::vector<std::string> args{"margin",           "--tumours",           In("tumours.nii.gz"),
+                                  "--ablation",       In("ablation.nii.gz"), "--out",
+                                  out.path().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ExpectOneLineError(testing::Run(args), 2, needle, out.path().string());
   }
 }
 
