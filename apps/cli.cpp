@@ -323,11 +323,13 @@ std::vector<NamedInput> InputsOf(const MarginParams& p) {
       {"--tumours", p.tumours}, {"--ablation", p.ablation}, {"--liver", p.liver}, {"--clinical", p.clinical}};
 }
 
-// Before anything in `dir` is touched: refuses inputs among the files the
-// run writes or removes there (`dicomweb`: also the retrieved series'
-// folder), creates the folder and locks it against a second run.
+// Before anything in `dir` is touched: refuses a `dir` that cannot be a
+// folder (empty, a file) and inputs among the files the run writes or
+// removes there (`dicomweb`: also the retrieved series' folder), creates the
+// folder and locks it against a second run.
 OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& inputs, bool dicomweb,
                        Log& log) {
+  RequireOutputFolderPossible(dir);
   std::vector<std::string> folders;
   if (dicomweb) folders.push_back(kDicomWebInputFolder);
   RequireInputsAreNotOutputs(inputs, dir, OutputFileNames(), folders);

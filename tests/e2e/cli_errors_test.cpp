@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "io/image_writer.h"
 #include "testdata/generator/phantom.h"
@@ -400,6 +401,24 @@ TEST_F(CliErrorTest, InputNamedLikeAnOutputIsRefusedAndKept) {
   EXPECT_NE(logged.err.find("--log-file " + log + " is the output tumours.csv"), std::string::npos)
       << logged.err;
   EXPECT_FALSE(std::filesystem::exists(log));
+}
+
+// --out is checked before anything is created: an empty one is a mistake in
+// the command, a file where the folder should be is said to be a file.
+TEST_F(CliErrorTest, OutputThatCannotBeAFolderIsRefusedSayingWhy) {
+  testing::TempDir out;
+  const std::string file = out / "afile";
+  std::ofstream(file) << "not a folder\n";
+  const std::vector<std::tuple<std::string, int, std::string>> rows{
+      {"", 2, "--out: empty; expected the folder to write the report into"},
+      {file, 7, "--out " + file + ": is a file; expected a folder"},
+      {file + "/sub", 7, "--out " + file + "/sub: " + file + " is a file; expected a folder"}};
+  for (const auto& [dir, code, needle] : rows) {
+    SCOPED_TRACE("--out '" + dir + "'");
+    const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                   In("ablation.nii.gz"), "--out", dir, "--no-html", "--no-surfaces"});
+    ExpectOneLineError(run, code, needle, out.path().string());
+  }
 }
 
 // Two runs into one folder: the second would remove the first one's files.
