@@ -17,6 +17,7 @@
 #include "apps/distance_list.h"
 #include "apps/label_selection.h"
 #include "apps/output_folder.h"
+#include "apps/parse_error_text.h"
 #include "apps/phantom_command.h"
 #include "apps/report.h"
 #include "apps/report_files.h"
@@ -431,7 +432,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    return UsageErrorBeforeRun(WithHelpHint(e.what(), app), args, err);
+    return UsageErrorBeforeRun(WithHelpHint(ParseErrorText(e, app), app), args, err);
   }
   if (g.version) {
     out << VersionText(GetVersionInfo());

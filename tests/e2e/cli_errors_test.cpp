@@ -208,6 +208,25 @@ TEST_F(CliErrorTest, ParseErrorsAreOneLineWithTheHelpHint) {
   }
 }
 
+// CLI11's own words for these ("At Most 1 required but received 2", "Could
+// not convert: --seed = -1") name no value found and expected.
+TEST_F(CliErrorTest, ParseErrorsNameTheValueFoundAndExpected) {
+  testing::TempDir out;
+  const std::string dir = out / "run";
+  const std::string t = In("tumours.nii.gz");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> rows{
+      {{"margin", "--tumours", t, "--tumours", t, "--ablation", t, "--out", dir},
+       "--tumours: found 2 values ('" + t + "', '" + t + "'); expected one"},
+      {{"phantom", "--out", dir, "--seed", "-1"}, "--seed: found '-1'; expected a whole number >= 0"},
+      {{"margin", "--tumours", t, "--ablation", t, "--out"}, "--out: found no value; expected one after it"}};
+  for (const auto& [args, needle] : rows) {
+    SCOPED_TRACE(needle);
+    const auto run = testing::Run(args);
+    ExpectOneLineError(run, 2, "error: " + needle + "; run 'margo " + args[0] + " --help' for usage", dir);
+    EXPECT_FALSE(std::filesystem::exists(dir));
+  }
+}
+
 // Usage errors found after parsing end like CLI11's own: one line, the help
 // hint last, numbers as given (5, not 5.000000), an empty value quoted.
 TEST_F(CliErrorTest, EveryUsageErrorEndsWithTheHelpHint) {
