@@ -65,6 +65,14 @@ struct MmRange {
 };
 constexpr MmRange kCoverageMm{-50.0, 50.0}, kShellMm{0.1, 30.0};
 
+// What io/image_reader.cpp reads as a CT (KnownFormat), as --help says it.
+constexpr const char* kCtFormats = "DICOM series folder, .nii/.nii.gz, .nrrd/.nhdr or .mha/.mhd";
+
+// A command's --help shows its own options only: it points to the others.
+constexpr const char* kGlobalOptionsFooter =
+    "Options for every command, given before or after it (see 'margo --help'): -q,--quiet, -v,--verbose, "
+    "--log-file FILE, --threads N";
+
 struct Commands {
   CLI::App* assess = nullptr;
   CLI::App* margin = nullptr;
@@ -136,9 +144,8 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   AssessParams& p = c.assess_params;
   c.assess = app.add_subcommand("assess", "Register a pre/post-ablation CT pair and measure every tumour's margin");
   CLI::App& cmd = *c.assess;
-  cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")->required();
-  cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")
-      ->required();
+  cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: " + std::string(kCtFormats))->required();
+  cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: " + std::string(kCtFormats))->required();
   cmd.add_option("--tumours", p.tumours,
                  "Tumour labels on the pre CT: label map (one label per tumour, at most " +
                      std::to_string(kMaxTumourLabels) +
@@ -423,6 +430,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   RegressOptions regress;
   CLI::App* phantom_cmd = AddPhantomCommand(app, phantom);
   CLI::App* regress_cmd = AddRegressCommand(app, regress);
+  for (CLI::App* cmd : {c.assess, c.margin, phantom_cmd, regress_cmd}) cmd->footer(kGlobalOptionsFooter);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

@@ -486,6 +486,18 @@ TEST(HelpTest, MarginHelpListsOnlyWhatMarginDoes) {
   EXPECT_NE(assess.out.find("tumour labels on the post CT"), std::string::npos) << assess.out;
 }
 
+// The formats the reader takes, and where the options of every command are.
+TEST(HelpTest, AssessHelpListsEveryCtFormatAndPointsToTheGlobalOptions) {
+  const auto assess = testing::Run({"assess", "--help"});
+  for (const char* part : {".nii/.nii.gz", ".nrrd/.nhdr", ".mha/.mhd", "--log-file", "--threads", "--quiet",
+                           "--verbose", "margo --help"}) {
+    EXPECT_NE(assess.out.find(part), std::string::npos) << part << "\n" << assess.out;
+  }
+  for (const char* command : {"margin", "phantom", "regress"}) {
+    EXPECT_NE(testing::Run({command, "--help"}).out.find("--log-file FILE"), std::string::npos) << command;
+  }
+}
+
 TEST(VersionTest, PrintsVersionsOnStdout) {
   const auto run = testing::Run({"--version"});
   EXPECT_EQ(run.exit_code, 0);
