@@ -12,9 +12,12 @@
 #include <filesystem>
 
 #include "apps/cli_checks.h"
+#include "apps/command_line_scan.h"
 #include "apps/dicomweb_step.h"
+#include "apps/distance_list.h"
 #include "apps/label_selection.h"
 #include "apps/output_folder.h"
+#include "apps/parse_error_text.h"
 #include "apps/phantom_command.h"
 #include "apps/report.h"
 #include "apps/report_files.h"
@@ -45,6 +48,8 @@ struct CommonOptions {
   // Whether each text was given at all: an empty one is refused, not ignored.
   const CLI::Option *zone_map_given = nullptr, *tumour_labels_given = nullptr,
                     *ablation_labels_given = nullptr;
+  // --coverage-mm and --shell-mm as typed (ParseDistanceList); empty: the defaults in `margin`.
+  std::vector<std::string> coverage_mm, shell_mm;
   MarginOptions margin;
   bool no_html = false, no_surfaces = false, no_dicom = false;
   bool colour = false;  // stdout is a terminal: colour the summary
@@ -53,6 +58,20 @@ struct CommonOptions {
 // The category thresholds' range (mm): wider than any margin target in use
 // (5 and 10 mm), narrow enough that a typo such as 1e300 is refused.
 constexpr double kMaxThresholdMm = 50.0;
+
+// The range of each distance in --coverage-mm and --shell-mm (mm).
+struct MmRange {
+  double low, high;
+};
+constexpr MmRange kCoverageMm{-50.0, 50.0}, kShellMm{0.1, 30.0};
+
+// What io/image_reader.cpp reads as a CT (KnownFormat), as --help says it.
+constexpr const char* kCtFormats = "DICOM series folder, .nii/.nii.gz, .nrrd/.nhdr or .mha/.mhd";
+
+// A command's --help shows its own options only: it points to the others.
+constexpr const char* kGlobalOptionsFooter =
+    "Options for every command, given before or after it (see 'margo --help'): -q,--quiet, -v,--verbose, "
+    "--log-file FILE, --threads N";
 
 struct Commands {
   CLI::App* assess = nullptr;
@@ -99,14 +118,17 @@ void AddCommon(CLI::App& cmd, CommonOptions& c, const std::string& label_outputs
                  "A1 from this minimal margin (mm, above 0, below --a0-threshold-mm) up to A0")
       ->check(Millimetres(0.0, kMaxThresholdMm))
       ->capture_default_str();
-  cmd.add_option("--coverage-mm", c.margin.coverage_mm, "Surface-coverage distances (mm), comma separated")
-      ->delimiter(',')
-      ->check(Millimetres(-50.0, 50.0))
-      ->capture_default_str();
-  cmd.add_option("--shell-mm", c.margin.shell_mm, "Shell-coverage distances (mm), comma separated")
-      ->delimiter(',')
-      ->check(Millimetres(0.1, 30.0))
-      ->capture_default_str();
+  // Taken as typed, not split by CLI11 (which drops empty items): ResolveCommon reads them.
+  cmd.add_option("--coverage-mm", c.coverage_mm,
+                 "Surface-coverage distances (mm, " + PlainNumber(kCoverageMm.low) + " to " +
+                     PlainNumber(kCoverageMm.high) + "), comma separated, each once")
+      ->type_name("MM,...")
+      ->default_str(DistanceListText(c.margin.coverage_mm));
+  cmd.add_option("--shell-mm", c.shell_mm,
+                 "Shell-coverage distances (mm, " + PlainNumber(kShellMm.low) + " to " +
+                     PlainNumber(kShellMm.high) + "), comma separated, each once")
+      ->type_name("MM,...")
+      ->default_str(DistanceListText(c.margin.shell_mm));
 }
 
 // `liver`: the mask the exclusion needs, as the command names it.
@@ -122,9 +144,8 @@ void DeclareAssess(CLI::App& app, Commands& c) {
   AssessParams& p = c.assess_params;
   c.assess = app.add_subcommand("assess", "Register a pre/post-ablation CT pair and measure every tumour's margin");
   CLI::App& cmd = *c.assess;
-  cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")->required();
-  cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: DICOM series folder, .nii/.nii.gz, .nrrd or .mha")
-      ->required();
+  cmd.add_option("--pre-ct", p.pre_ct, "Pre-ablation CT: " + std::string(kCtFormats))->required();
+  cmd.add_option("--post-ct", p.post_ct, "Post-ablation CT: " + std::string(kCtFormats))->required();
   cmd.add_option("--tumours", p.tumours,
                  "Tumour labels on the pre CT: label map (one label per tumour, at most " +
                      std::to_string(kMaxTumourLabels) +
@@ -184,9 +205,17 @@ void RequireThresholdsOrdered(const CategoryThresholds& t) {
                                      ": expected 0 < A1 threshold < A0 threshold");
 }
 
-void ResolveCommon(const CommonOptions& c, LabelOption& tumours, LabelOption& ablation,
+// `c.margin` completed with the distance lists given.
+void ResolveCommon(CommonOptions& c, LabelOption& tumours, LabelOption& ablation,
                    std::map<std::uint16_t, LabelSelection>& zone_map, const std::string& liver,
                    const char* liver_option) {
+  if (!c.coverage_mm.empty()) {
+    c.margin.coverage_mm =
+        ParseDistanceList(c.coverage_mm, "--coverage-mm", kCoverageMm.low, kCoverageMm.high);
+  }
+  if (!c.shell_mm.empty()) {
+    c.margin.shell_mm = ParseDistanceList(c.shell_mm, "--shell-mm", kShellMm.low, kShellMm.high);
+  }
   if (c.zone_map_given->count() > 0) zone_map = ParseZoneMap(c.zone_map, "--zone-map");
   if (c.margin.subcapsular_mm > 0.0 && liver.empty()) {
     throw Error(ErrorKind::kUsage, "--subcapsular-mm " + PlainNumber(c.margin.subcapsular_mm) + " needs " +
@@ -265,18 +294,25 @@ std::vector<std::string> OutputFileNames() {
   return files;
 }
 
-// Checked before the log file is opened: opening it would already write there.
-void RequireLogFileNotAnOutput(const Commands& c, const std::string& log_file) {
-  const CommonOptions* common = c.assess->parsed()   ? &c.assess_common
-                                : c.margin->parsed() ? &c.margin_common
-                                                     : nullptr;
-  if (common) {
-    RequireInputsAreNotOutputs({{"--log-file", log_file}}, common->out_dir, OutputFileNames(),
+// Checked before the log file is opened, which truncates it: it must be
+// neither a file the run writes or removes in `out_dir` ("" when the command
+// has none) nor an input.
+void RequireLogFileSafe(const std::vector<std::string>& args, const std::string& out_dir,
+                        const std::string& log_file) {
+  if (!out_dir.empty()) {
+    RequireInputsAreNotOutputs({{"--log-file", log_file}}, out_dir, OutputFileNames(),
                                {kDicomWebInputFolder});
   }
+  RequireNotAnotherArgument(args, "--log-file", log_file);
 }
 
-// Every path a run reads, with the option that gave it (--log-file: RequireLogFileNotAnOutput).
+std::string OutDirOf(const Commands& c) {
+  if (c.assess->parsed()) return c.assess_common.out_dir;
+  if (c.margin->parsed()) return c.margin_common.out_dir;
+  return "";
+}
+
+// Every path a run reads, with the option that gave it (--log-file: RequireLogFileSafe).
 std::vector<NamedInput> InputsOf(const AssessParams& p, const DicomWebOptions& d) {
   return {{"--pre-ct", p.pre_ct},
           {"--post-ct", p.post_ct},
@@ -295,11 +331,13 @@ std::vector<NamedInput> InputsOf(const MarginParams& p) {
       {"--tumours", p.tumours}, {"--ablation", p.ablation}, {"--liver", p.liver}, {"--clinical", p.clinical}};
 }
 
-// Before anything in `dir` is touched: refuses inputs among the files the
-// run writes or removes there (`dicomweb`: also the retrieved series'
-// folder), creates the folder and locks it against a second run.
+// Before anything in `dir` is touched: refuses a `dir` that cannot be a
+// folder (empty, a file) and inputs among the files the run writes or
+// removes there (`dicomweb`: also the retrieved series' folder), creates the
+// folder and locks it against a second run.
 OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& inputs, bool dicomweb,
                        Log& log) {
+  RequireOutputFolderPossible(dir);
   std::vector<std::string> folders;
   if (dicomweb) folders.push_back(kDicomWebInputFolder);
   RequireInputsAreNotOutputs(inputs, dir, OutputFileNames(), folders);
@@ -348,6 +386,27 @@ std::string WithHelpHint(const std::string& message, CLI::App& app) {
   return message + "; run '" + HelpCommand(app) + "' for usage";
 }
 
+// A usage error found before the run's Log exists (while CLI11 parses, or no
+// command): into --log-file too when the arguments name one (read from them,
+// as CLI11 has not) that is safe to open; else on stderr only. One error line
+// either way.
+int UsageErrorBeforeRun(const std::string& message, const std::vector<std::string>& args, std::ostream& err) {
+  Log log(err, false);
+  const std::string log_file = ScanOptionValue(args, "--log-file");
+  if (!log_file.empty()) {
+    try {
+      RequireLogFileSafe(args, ScanOptionValue(args, "--out"), log_file);
+      log.OpenFile(log_file);
+      log.SetQuiet(true);  // the command line into the file only, as a run that parsed logs it first
+      log.Info(CommandLine(args));
+    } catch (const Error&) {
+      // Not opened: that problem is not the error to report.
+    }
+  }
+  log.Error(message);
+  return ExitCode(ErrorKind::kUsage);
+}
+
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool err_is_terminal,
@@ -371,6 +430,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   RegressOptions regress;
   CLI::App* phantom_cmd = AddPhantomCommand(app, phantom);
   CLI::App* regress_cmd = AddRegressCommand(app, regress);
+  for (CLI::App* cmd : {c.assess, c.margin, phantom_cmd, regress_cmd}) cmd->footer(kGlobalOptionsFooter);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -380,18 +440,18 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "error: " << WithHelpHint(e.what(), app) << "\n";
-    return ExitCode(ErrorKind::kUsage);
+    return UsageErrorBeforeRun(WithHelpHint(ParseErrorText(e, app), app), args, err);
   }
   if (g.version) {
     out << VersionText(GetVersionInfo());
     return 0;
   }
   if (!c.assess->parsed() && !c.margin->parsed() && !phantom_cmd->parsed() && !regress_cmd->parsed()) {
-    err << "error: "
-        << WithHelpHint("no command given; expected 'assess', 'margin', 'phantom' or 'regress'", app) << "\n"
-        << app.help();
-    return ExitCode(ErrorKind::kUsage);
+    const int code = UsageErrorBeforeRun(
+        WithHelpHint("no command given; expected 'assess', 'margin', 'phantom' or 'regress'", app), args,
+        err);
+    err << app.help();
+    return code;
   }
 
   if (g.threads > 0) itk::MultiThreaderBase::SetGlobalDefaultNumberOfThreads(g.threads);
@@ -408,7 +468,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   vtkObject::SetGlobalWarningDisplay(g.verbose ? 1 : 0);  // VTK's too (a failed write is reported by margo)
   try {
     if (!g.log_file.empty()) {
-      RequireLogFileNotAnOutput(c, g.log_file);
+      RequireLogFileSafe(args, OutDirOf(c), g.log_file);
       log.OpenFile(g.log_file);
     }
     if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));

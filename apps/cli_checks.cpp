@@ -12,20 +12,21 @@ std::string PlainNumber(double value) {
   return buf;
 }
 
-CLI::Validator Millimetres(double low, double high) {
+std::string MillimetresProblem(const std::string& text, double low, double high) {
   const std::string expected =
       "expected a number of mm from " + PlainNumber(low) + " to " + PlainNumber(high);
-  return CLI::Validator(
-      [low, high, expected](std::string& text) -> std::string {
-        char* end = nullptr;
-        const double value = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || !std::isfinite(value)) {
-          return "'" + text + "' is not a finite number; " + expected;
-        }
-        if (value < low || value > high) return "'" + text + "' is out of range; " + expected;
-        return "";
-      },
-      "MM:" + PlainNumber(low) + "-" + PlainNumber(high), "MILLIMETRES");
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(value)) {
+    return "'" + text + "' is not a finite number; " + expected;
+  }
+  if (value < low || value > high) return "'" + text + "' is out of range; " + expected;
+  return "";
+}
+
+CLI::Validator Millimetres(double low, double high) {
+  return CLI::Validator([low, high](std::string& text) { return MillimetresProblem(text, low, high); },
+                        "MM:" + PlainNumber(low) + "-" + PlainNumber(high), "MILLIMETRES");
 }
 
 CLI::Validator WholeNumber(long low, long high, const std::string& what) {

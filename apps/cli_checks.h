@@ -10,8 +10,12 @@ namespace margo {
 // A number as usage messages print it: %g (5, 0.1, 1e+300).
 std::string PlainNumber(double value);
 
-// A finite number of mm from `low` to `high`: "'nan' is not a finite number;
-// expected a number of mm from 0 to 50".
+// What is wrong with `text` as a finite number of mm from `low` to `high`
+// ("" when nothing): "'nan' is not a finite number; expected a number of mm
+// from 0 to 50".
+std::string MillimetresProblem(const std::string& text, double low, double high);
+
+// An option check with MillimetresProblem's message.
 CLI::Validator Millimetres(double low, double high);
 
 // A whole number from `low` to `high`; `what` names it ("threads").

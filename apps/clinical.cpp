@@ -202,6 +202,21 @@ json ParseJson(const std::string& path, const std::string& text) {
   }
 }
 
+// A tumours key as a label: plain decimal digits only. "02", " 2" or "+2"
+// would each name label 2 beside "2", and one of the entries would be lost
+// unseen; written one way only, distinct keys are distinct labels.
+std::uint16_t LabelKey(const std::string& key, const std::string& path) {
+  const bool digits =
+      !key.empty() && key.size() <= 5 && key.find_first_not_of("0123456789") == std::string::npos;
+  const long label = digits ? std::stol(key) : 0;
+  if (!digits || key[0] == '0' || label > 65535) {
+    Reject(path, "tumours key '" + key +
+                     "' is not a label; expected a whole number 1..65535 in plain digits (no leading zero, "
+                     "sign or space), e.g. \"2\"");
+  }
+  return static_cast<std::uint16_t>(label);
+}
+
 template <typename T>
 std::optional<T> Either(const std::optional<T>& own, const std::optional<T>& fallback) {
   return own ? own : fallback;
@@ -223,17 +238,8 @@ ClinicalInputs ReadClinicalInputs(const std::string& path) {
   if (!j["tumours"].is_object())
     Reject(path, "tumours is " + Shown(j["tumours"]) + "; expected an object keyed by label");
   for (const auto& item : j["tumours"].items()) {
-    std::size_t used = 0;
-    int label = 0;
-    try {
-      label = std::stoi(item.key(), &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.key().size() || label < 1 || label > 65535) {
-      Reject(path, "tumours key '" + item.key() + "' is not a label; expected a whole number 1..65535");
-    }
-    out.tumours[static_cast<std::uint16_t>(label)] = ReadTumour(item.value(), "tumours." + item.key(), path);
+    const std::uint16_t label = LabelKey(item.key(), path);
+    out.tumours[label] = ReadTumour(item.value(), "tumours." + item.key(), path);
   }
   return out;
 }

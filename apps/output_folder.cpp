@@ -86,6 +86,26 @@ void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const fs:
   }
 }
 
+void RequireOutputFolderPossible(const std::string& dir) {
+  if (dir.empty())
+    throw Error(ErrorKind::kUsage, "--out: empty; expected the folder to write the report into");
+  // The nearest part of the path that exists must be a folder: what lies
+  // below it is created.
+  std::error_code ec;
+  for (fs::path p = fs::path(dir).lexically_normal(); !p.empty(); p = p.parent_path()) {
+    const fs::file_status status = fs::status(p, ec);
+    if (!fs::exists(status)) {
+      if (p == p.parent_path()) break;
+      continue;
+    }
+    if (fs::is_directory(status)) return;
+    const std::string what = fs::is_regular_file(status) ? "is a file" : "is not a folder";
+    const std::string where = p == fs::path(dir).lexically_normal() ? "" : " " + p.string();
+    throw Error(ErrorKind::kOutputFailed,
+                "--out " + dir + ":" + where + " " + what + "; expected a folder (created if needed)");
+  }
+}
+
 OutputLock::OutputLock(const fs::path& dir, Log& log) : path_(dir / kLockFile) {
   // An advisory lock (flock) held on the open file for the whole run: the
   // kernel drops it when the process ends, however it ends, so no lock is

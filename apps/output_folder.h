@@ -28,6 +28,11 @@ void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const std
                                 const std::vector<std::string>& files,
                                 const std::vector<std::string>& folders);
 
+// Refuses an --out that cannot be a folder before anything is created:
+// empty (Error(kUsage)), or naming an existing file, or lying under one
+// (Error(kOutputFailed), "--out R/x: R is a file; expected a folder").
+void RequireOutputFolderPossible(const std::string& dir);
+
 // The lock file kLockFile in an existing `dir`, locked (flock) for the
 // object's life and holding this process's pid; removed by the destructor
 // (on error too). The kernel drops the lock when the process ends, so a

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "io/image_writer.h"
 #include "testdata/generator/phantom.h"
@@ -207,6 +208,25 @@ TEST_F(CliErrorTest, ParseErrorsAreOneLineWithTheHelpHint) {
   }
 }
 
+// CLI11's own words for these ("At Most 1 required but received 2", "Could
+// not convert: --seed = -1") name no value found and expected.
+TEST_F(CliErrorTest, ParseErrorsNameTheValueFoundAndExpected) {
+  testing::TempDir out;
+  const std::string dir = out / "run";
+  const std::string t = In("tumours.nii.gz");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> rows{
+      {{"margin", "--tumours", t, "--tumours", t, "--ablation", t, "--out", dir},
+       "--tumours: found 2 values ('" + t + "', '" + t + "'); expected one"},
+      {{"phantom", "--out", dir, "--seed", "-1"}, "--seed: found '-1'; expected a whole number >= 0"},
+      {{"margin", "--tumours", t, "--ablation", t, "--out"}, "--out: found no value; expected one after it"}};
+  for (const auto& [args, needle] : rows) {
+    SCOPED_TRACE(needle);
+    const auto run = testing::Run(args);
+    ExpectOneLineError(run, 2, "error: " + needle + "; run 'margo " + args[0] + " --help' for usage", dir);
+    EXPECT_FALSE(std::filesystem::exists(dir));
+  }
+}
+
 // Usage errors found after parsing end like CLI11's own: one line, the help
 // hint last, numbers as given (5, not 5.000000), an empty value quoted.
 TEST_F(CliErrorTest, EveryUsageErrorEndsWithTheHelpHint) {
@@ -333,13 +353,31 @@ TEST_F(CliErrorTest, EmptyItemsInLabelListsAreRefusedAlike) {
   const std::vector<std::pair<std::string, std::string>> rows{
       {"--zone-map", "2:1,"},     {"--zone-map", "2:1+"},      {"--zone-map", ""},
       {"--zone-map", "2:1,,3:1"}, {"--tumour-labels", "2,,3"}, {"--tumour-labels", "2,"},
-      {"--tumour-labels", ""},    {"--ablation-labels", ""}};
+      {"--tumour-labels", ""},    {"--ablation-labels", ""},   {"--coverage-mm", "5,,6"},
+      {"--shell-mm", "3,"},       {"--coverage-mm", ","},      {"--shell-mm", ""}};
   for (const auto& [option, text] : rows) {
     SCOPED_TRACE(option + " '" + text + "'");
     const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
                                    In("ablation.nii.gz"), "--out", out.path().string(), option, text});
     ExpectOneLineError(run, 2, option + ": ", out.path().string());
     EXPECT_NE(run.err.find(text.empty() ? "empty" : "'" + text + "'"), std::string::npos) << run.err;
+  }
+}
+
+// A distance given twice would be one more identical column of the report.
+TEST_F(CliErrorTest, DistanceGivenTwiceIsRefused) {
+  testing::TempDir out;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> rows{
+      {{"--coverage-mm", "5,5"}, "--coverage-mm: 5 mm is given twice ('5,5')"},
+      {{"--shell-mm", "2,5,2.0"}, "--shell-mm: 2 mm is given twice ('2,5,2.0')"},
+      {{"--coverage-mm", "5", "--coverage-mm", "5"}, "--coverage-mm: 5 mm is given twice ('5 5')"}};
+  for (const auto& [extra, needle] : rows) {
+    SCOPED_TRACE(needle);
+    std::vector<std::string> args{"margin",           "--tumours",           In("tumours.nii.gz"),
+                                  "--ablation",       In("ablation.nii.gz"), "--out",
+                                  out.path().string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ExpectOneLineError(testing::Run(args), 2, needle, out.path().string());
   }
 }
 
@@ -382,6 +420,24 @@ TEST_F(CliErrorTest, InputNamedLikeAnOutputIsRefusedAndKept) {
   EXPECT_NE(logged.err.find("--log-file " + log + " is the output tumours.csv"), std::string::npos)
       << logged.err;
   EXPECT_FALSE(std::filesystem::exists(log));
+}
+
+// --out is checked before anything is created: an empty one is a mistake in
+// the command, a file where the folder should be is said to be a file.
+TEST_F(CliErrorTest, OutputThatCannotBeAFolderIsRefusedSayingWhy) {
+  testing::TempDir out;
+  const std::string file = out / "afile";
+  std::ofstream(file) << "not a folder\n";
+  const std::vector<std::tuple<std::string, int, std::string>> rows{
+      {"", 2, "--out: empty; expected the folder to write the report into"},
+      {file, 7, "--out " + file + ": is a file; expected a folder"},
+      {file + "/sub", 7, "--out " + file + "/sub: " + file + " is a file; expected a folder"}};
+  for (const auto& [dir, code, needle] : rows) {
+    SCOPED_TRACE("--out '" + dir + "'");
+    const auto run = testing::Run({"margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                   In("ablation.nii.gz"), "--out", dir, "--no-html", "--no-surfaces"});
+    ExpectOneLineError(run, code, needle, out.path().string());
+  }
 }
 
 // Two runs into one folder: the second would remove the first one's files.
@@ -428,6 +484,18 @@ TEST(HelpTest, MarginHelpListsOnlyWhatMarginDoes) {
   const auto assess = testing::Run({"assess", "--help"});
   EXPECT_NE(assess.out.find("--no-dicom"), std::string::npos) << assess.out;
   EXPECT_NE(assess.out.find("tumour labels on the post CT"), std::string::npos) << assess.out;
+}
+
+// The formats the reader takes, and where the options of every command are.
+TEST(HelpTest, AssessHelpListsEveryCtFormatAndPointsToTheGlobalOptions) {
+  const auto assess = testing::Run({"assess", "--help"});
+  for (const char* part : {".nii/.nii.gz", ".nrrd/.nhdr", ".mha/.mhd", "--log-file", "--threads", "--quiet",
+                           "--verbose", "margo --help"}) {
+    EXPECT_NE(assess.out.find(part), std::string::npos) << part << "\n" << assess.out;
+  }
+  for (const char* command : {"margin", "phantom", "regress"}) {
+    EXPECT_NE(testing::Run({command, "--help"}).out.find("--log-file FILE"), std::string::npos) << command;
+  }
 }
 
 TEST(VersionTest, PrintsVersionsOnStdout) {

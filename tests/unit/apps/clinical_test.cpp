@@ -135,6 +135,22 @@ TEST(ClinicalTest, AFolderIsRefusedAsAFolder) {
                        {dir.path().string(), "is a folder; expected a JSON file"});
 }
 
+// "02", " 2" and "2" would all be label 2, and one entry silently lost.
+TEST(ClinicalTest, TumourKeysMustBeWrittenAsPlainLabels) {
+  for (const char* key : {"02", " 2", "2 ", "+2", "-2", "0", "2.0", "", "65536", "0x2", "1e1"}) {
+    SCOPED_TRACE(std::string("'") + key + "'");
+    testing::ExpectError([&] { Parse(std::string(R"({"tumours": {")") + key + R"(": {}}})"); },
+                         ErrorKind::kInputUnreadable,
+                         {std::string("tumours key '") + key + "' is not a label", "no leading zero"});
+  }
+  testing::ExpectError(
+      [&] { Parse(R"({"tumours": {"02": {"ras_mutant": true}, "2": {"ras_mutant": false}}})"); },
+      ErrorKind::kInputUnreadable, {"'02'"});
+  const ClinicalInputs in = Parse(R"({"tumours": {"2": {}, "10": {}, "65535": {}}})");
+  EXPECT_EQ(in.tumours.size(), 3u);
+  EXPECT_EQ(in.tumours.count(65535), 1u);
+}
+
 TEST(ClinicalTest, WholeNumberCountsAreRead) {
   EXPECT_EQ(Parse(R"({"patient": {"liver_tumour_count": 3}})").patient.liver_tumour_count, 3);
   EXPECT_EQ(Parse(R"({"patient": {"liver_tumour_count": 3.0}})").patient.liver_tumour_count, 3);
