@@ -66,8 +66,12 @@ struct LoadedCts {
 LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
   log.Info("loading pre CT " + p.pre_ct);
   log.Info("loading post CT " + p.post_ct);
-  auto load_pre = [&p] { return LoadCt(p.pre_ct, "pre CT", DicomSelection{p.pre_series_uid}); };
-  auto load_post = [&p] { return LoadCt(p.post_ct, "post CT", DicomSelection{p.post_series_uid}); };
+  auto load_pre = [&p] {
+    return LoadCt(p.pre_ct, "pre CT", DicomSelection{p.pre_series_uid, "--pre-series-uid"});
+  };
+  auto load_post = [&p] {
+    return LoadCt(p.post_ct, "post CT", DicomSelection{p.post_series_uid, "--post-series-uid"});
+  };
   LoadedCts cts;
   if (ThreadBudget() < 2 || !ReadableAlongsideOthers(p.pre_ct) || !ReadableAlongsideOthers(p.post_ct)) {
     cts.pre = load_pre();

@@ -199,7 +199,8 @@ std::vector<DicomSlice> SelectSeries(const std::vector<DicomSlice>& slices,
   std::ostringstream msg;
   msg << "DICOM folder " << folder << ": ";
   if (selection.series_uid.empty()) {
-    msg << "holds " << by_series.size() << " series; choose one with --pre-series-uid or --post-series-uid:";
+    msg << "holds " << by_series.size() << " series; choose one "
+        << (selection.option.empty() ? "by its Series Instance UID" : "with " + selection.option) << ":";
   } else {
     msg << "no series with UID " << selection.series_uid << "; the folder holds:";
   }

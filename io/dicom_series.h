@@ -72,6 +72,7 @@ struct SliceStack {
 
 struct DicomSelection {
   std::string series_uid;  // empty: the folder must hold exactly one series
+  std::string option;      // the option that sets it, for messages ("--pre-series-uid")
 };
 
 // Reads the header fields of every DICOM file directly in `folder` (with

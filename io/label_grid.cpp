@@ -41,8 +41,8 @@ LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const Gri
   if (common.Empty()) {
     throw Error(ErrorKind::kGeometryInvalid,
                 labels_input.role + " " + labels_input.path + ": covers " + BoxText(from_box) +
-                    ", which does not overlap " + reference_input.role + " " + reference_input.path +
-                    " at " + BoxText(to_box) + "; expected the segmentation to lie on its CT");
+                    ", which does not overlap " + reference_input.role + " " + reference_input.path + " at " +
+                    BoxText(to_box) + "; expected the segmentation to overlap the " + reference_input.role);
   }
   log.Info(labels_input.role + ": on a different grid from the " + reference_input.role +
            "; resampled by nearest neighbour onto the " + reference_input.role + " grid (" + Describe(to) +

@@ -187,8 +187,8 @@ void RequireContrast(const CtImage& windowed, const char* scan, const RigidParam
       buf, sizeof buf,
       "rigid registration: the %s shows no contrast in the region registered: every voxel reads the "
       "same (%.0f HU, clamped to the soft-tissue window %.0f..%.0f HU); expected a CT of the abdomen",
-      scan, p.window_low_hu + double(*lo) * (p.window_high_hu - p.window_low_hu), p.window_low_hu,
-      p.window_high_hu);
+      scan, std::round(p.window_low_hu + double(*lo) * (p.window_high_hu - p.window_low_hu)) + 0.0,
+      p.window_low_hu, p.window_high_hu);
   throw Error(ErrorKind::kRegistrationFailed, buf);
 }
 

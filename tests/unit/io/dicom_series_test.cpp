@@ -44,6 +44,7 @@ const double kDeg = M_PI / 180.0;
 LoadedCt LoadFolder(const std::string& folder, const std::string& series_uid = "") {
   DicomSelection selection;
   selection.series_uid = series_uid;
+  selection.option = "--pre-series-uid";
   return LoadCt(folder, "test CT", selection);
 }
 
@@ -399,7 +400,8 @@ TEST(DicomSeriesTest, TwoSeriesWithoutUidIsUsageErrorListingBoth) {
   TempDir dir;
   const std::string folder = WriteTwoSeries(dir);
   ExpectError([&] { LoadFolder(folder); }, ErrorKind::kUsage,
-              {folder, "holds 2 series", "--pre-series-uid", kSeriesUidA, kSeriesUidB, "5 files", "3 files"});
+              {folder, "holds 2 series; choose one with --pre-series-uid:", kSeriesUidA, kSeriesUidB,
+               "5 files", "3 files"});
 }
 
 TEST(DicomSeriesTest, SelectsEachOfTwoSeriesByUid) {
