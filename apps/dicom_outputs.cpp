@@ -98,6 +98,7 @@ std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesy
     s.coverage_5mm_percent = Percent(CoverageAt(t.surface_coverage, 5.0));
     s.coverage_10mm_percent = Percent(CoverageAt(t.surface_coverage, 10.0));
     s.category = CategoryName(t.category);
+    s.category_reason = t.category_reason;
     sr.tumours.push_back(s);
   }
   WriteMeasurementReport(sr, (dir / kSrFile).string());

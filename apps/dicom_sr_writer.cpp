@@ -83,6 +83,11 @@ void AddTumour(TID1500_MeasurementReport& report, const SrSpec& spec, DcmItem& s
     }
     Check(m.addQualitativeEvaluation(Margo("CATEGORY", "Ablative margin category"), CategoryCode(t.category)),
           path, "category");
+    if (!t.category_reason.empty()) {
+      Check(m.addQualitativeEvaluation(Margo("CATEGORYREASON", "Reason for the category"),
+                                       t.category_reason.c_str()),
+            path, "category reason");
+    }
   } else {
     Check(
         m.addQualitativeEvaluation(Margo("NOTASSESSABLE", "Not assessable"), t.not_assessable_reason.c_str()),

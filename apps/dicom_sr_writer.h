@@ -21,6 +21,7 @@ struct SrTumour {
   double min_margin_mm = 0.0, p5_mm = 0.0;
   std::optional<double> coverage_5mm_percent, coverage_10mm_percent;  // surface coverage
   std::string category;                                               // "A0", "A1", "A2", "incomplete"
+  std::string category_reason;  // set when the category is not the minimal margin's (TumourMargin)
 };
 
 struct SrSpec {
