@@ -152,8 +152,10 @@ void DeclareAssess(CLI::App& app, Commands& c) {
                      "), DICOM SEG (segment n = label n) or RTSTRUCT (ROI number n = label n)")
       ->required();
   cmd.add_option("--ablation", p.ablation, "Ablation zone on the post CT: label map, DICOM SEG or RTSTRUCT")->required();
-  cmd.add_option("--pre-liver", p.pre_liver, "Liver mask on the pre CT (optional; guides registration)");
-  cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
+  cmd.add_option("--pre-liver", p.pre_liver,
+                 "Liver mask on the pre CT (optional, with --post-liver; guides registration)");
+  cmd.add_option("--post-liver", p.post_liver,
+                 "Liver mask on the post CT (optional, with --pre-liver; guides registration)");
   cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
   cmd.add_option("--post-series-uid", p.post_series_uid, "Series Instance UID when the post CT folder holds several");
   cmd.add_option("--landmarks-pre", p.landmarks_pre,
