@@ -347,6 +347,24 @@ OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& in
   return OutputLock(dir, log);
 }
 
+// A series UID chooses among the series of a DICOM folder: given with a CT
+// file (NIfTI, NRRD, MetaImage) it has nothing to choose from. Harmless, so
+// a warning; a dicomweb: reference becomes a folder later and is left to LoadCt.
+void WarnIfSeriesUidUnused(const AssessParams& p, Log& log) {
+  struct SeriesChoice {
+    const char *option, *ct_option;
+    const std::string &uid, &ct;
+  };
+  for (const SeriesChoice& s :
+       {SeriesChoice{"--pre-series-uid", "--pre-ct", p.pre_series_uid, p.pre_ct},
+        SeriesChoice{"--post-series-uid", "--post-ct", p.post_series_uid, p.post_ct}}) {
+    std::error_code ec;
+    if (s.uid.empty() || !std::filesystem::is_regular_file(s.ct, ec)) continue;
+    log.Warn(std::string(s.option) + " " + s.uid + " has no effect: " + s.ct_option + " " + s.ct +
+             " is a file, not a DICOM folder holding several series");
+  }
+}
+
 // With the output folder locked, the outputs of an earlier run are removed
 // first, so that a failure leaves no report.json behind, stale or half-written.
 int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
@@ -359,6 +377,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     p.clinical = c.assess_common.clinical;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
     p.registration = ParseRegistrationMode(c.registration);
+    WarnIfSeriesUidUnused(p, log);
     std::optional<DicomWebClient> archive;
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     const OutputLock lock =
@@ -447,6 +466,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   if (g.version) {
     out << VersionText(GetVersionInfo());
     return 0;
+  }
+  if (g.quiet && g.verbose) {  // which one wins would be a guess
+    return UsageErrorBeforeRun(
+        WithHelpHint("--quiet and --verbose both given; expected at most one of them", app), args, err);
   }
   if (!c.assess->parsed() && !c.margin->parsed() && !phantom_cmd->parsed() && !regress_cmd->parsed()) {
     const int code = UsageErrorBeforeRun(
