@@ -491,24 +491,31 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   // ITK's own warnings are multi-line and unprefixed; margo reports what matters.
   itk::Object::SetGlobalWarningDisplay(g.verbose);
   vtkObject::SetGlobalWarningDisplay(g.verbose ? 1 : 0);  // VTK's too (a failed write is reported by margo)
-  try {
-    if (!g.log_file.empty()) {
-      RequireLogFileSafe(args, OutDirOf(c), g.log_file);
-      log.OpenFile(g.log_file);
+  const std::string out_dir = phantom_cmd->parsed() ? phantom.out_dir : OutDirOf(c);
+  const NewFolders new_out(out_dir);  // before anything creates it
+  const int code = [&]() -> int {
+    try {
+      if (!g.log_file.empty()) {
+        RequireLogFileSafe(args, OutDirOf(c), g.log_file);
+        log.OpenFile(g.log_file);
+      }
+      if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
+      if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
+      if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
+      return RunParsed(c, CommandLine(args), out, log);
+    } catch (const Error& e) {
+      log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
+      return ExitCode(e.kind());
+    } catch (const itk::ExceptionObject& e) {
+      log.Error(std::string("internal error (ITK): ") + e.GetDescription());
+    } catch (const std::exception& e) {
+      log.Error(std::string("internal error: ") + e.what());
     }
-    if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
-    if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
-    if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
-    return RunParsed(c, CommandLine(args), out, log);
-  } catch (const Error& e) {
-    log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
-    return ExitCode(e.kind());
-  } catch (const itk::ExceptionObject& e) {
-    log.Error(std::string("internal error (ITK): ") + e.GetDescription());
-  } catch (const std::exception& e) {
-    log.Error(std::string("internal error: ") + e.what());
-  }
-  return ExitCode(ErrorKind::kInternal);
+    return ExitCode(ErrorKind::kInternal);
+  }();
+  // A failed run leaves no empty --out it created (a partial result, exit 8, fills it).
+  if (code != 0) new_out.RemoveEmpty();
+  return code;
 }
 
 }  // namespace margo
