@@ -52,6 +52,14 @@ TEST_F(FailedRunOutputTest, UsageErrorAfterParsingRemovesTheFolderTheRunCreated)
   EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
+TEST_F(FailedRunOutputTest, UnreachableArchiveRemovesTheFolderTheRunCreated) {
+  testing::TempDir dir;
+  // Port 1 on loopback: refused at once (exit 10), after --out was claimed.
+  const auto run = Assess(dir / "out", "dicomweb:1.2.3", {"--dicomweb-url", "http://127.0.0.1:1/dicom-web"});
+  EXPECT_EQ(run.exit_code, 10) << run.err;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
 TEST_F(FailedRunOutputTest, PhantomFailureRemovesTheFolderItCreated) {
   testing::TempDir dir;
   // Labels on another grid than the CT: refused after the case folder was made.
