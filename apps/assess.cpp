@@ -6,6 +6,7 @@
 #include <future>
 #include <optional>
 
+#include "apps/cli_checks.h"
 #include "apps/label_selection.h"
 #include "apps/registration_quality.h"
 #include "core/error.h"
@@ -301,12 +302,8 @@ struct LandmarkPairs {
 
 // Both files or neither; read before any image so that a bad file fails fast.
 std::optional<LandmarkPairs> ReadLandmarkPairs(const AssessParams& p) {
-  if (p.landmarks_pre.empty() && p.landmarks_post.empty()) return std::nullopt;
-  if (p.landmarks_pre.empty() || p.landmarks_post.empty()) {
-    throw Error(ErrorKind::kUsage, std::string("--landmarks-pre and --landmarks-post go together; only ") +
-                                       (p.landmarks_pre.empty() ? "--landmarks-post" : "--landmarks-pre") +
-                                       " was given");
-  }
+  RequireBothOrNeither("--landmarks-pre", p.landmarks_pre, "--landmarks-post", p.landmarks_post);
+  if (p.landmarks_pre.empty()) return std::nullopt;
   LandmarkPairs pairs{ReadLandmarks(p.landmarks_pre), ReadLandmarks(p.landmarks_post)};
   RequireLandmarkPairs(pairs.pre, p.landmarks_pre, pairs.post, p.landmarks_post);
   return pairs;
@@ -413,6 +410,9 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   Assessment a;
   a.margin = p.margin;
   if (!p.clinical.empty()) a.clinical = ReadClinicalInputs(p.clinical);  // fail fast, before any image
+  // Both or neither, as the landmarks: one mask alone would be used in part only (the start from the
+  // liver centroids and the liver Dice need both), which a run should not leave to a warning.
+  RequireBothOrNeither("--pre-liver", p.pre_liver, "--post-liver", p.post_liver);
   const std::optional<LandmarkPairs> landmarks = ReadLandmarkPairs(p);
   log.BeginStage("load");
   BackgroundSha256 hashes({p.pre_ct, p.post_ct, p.tumours, p.ablation, p.pre_liver, p.post_liver});
@@ -443,9 +443,6 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   RequireTumourCountPlausible(a.tumour_labels, p.tumours);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);  // before the long work
-  if (p.pre_liver.empty() != p.post_liver.empty()) {
-    log.Warn("only one liver mask given; registration uses liver masks only when both are given");
-  }
 
   // The surfaces margins are measured on do not depend on the map: built on
   // a thread of their own while the registration runs (which leaves part of

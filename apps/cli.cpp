@@ -152,8 +152,10 @@ void DeclareAssess(CLI::App& app, Commands& c) {
                      "), DICOM SEG (segment n = label n) or RTSTRUCT (ROI number n = label n)")
       ->required();
   cmd.add_option("--ablation", p.ablation, "Ablation zone on the post CT: label map, DICOM SEG or RTSTRUCT")->required();
-  cmd.add_option("--pre-liver", p.pre_liver, "Liver mask on the pre CT (optional; guides registration)");
-  cmd.add_option("--post-liver", p.post_liver, "Liver mask on the post CT (optional; guides registration)");
+  cmd.add_option("--pre-liver", p.pre_liver,
+                 "Liver mask on the pre CT (optional, with --post-liver; guides registration)");
+  cmd.add_option("--post-liver", p.post_liver,
+                 "Liver mask on the post CT (optional, with --pre-liver; guides registration)");
   cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
   cmd.add_option("--post-series-uid", p.post_series_uid, "Series Instance UID when the post CT folder holds several");
   cmd.add_option("--landmarks-pre", p.landmarks_pre,
@@ -345,6 +347,24 @@ OutputLock ClaimOutput(const std::string& dir, const std::vector<NamedInput>& in
   return OutputLock(dir, log);
 }
 
+// A series UID chooses among the series of a DICOM folder: given with a CT
+// file (NIfTI, NRRD, MetaImage) it has nothing to choose from. Harmless, so
+// a warning; a dicomweb: reference becomes a folder later and is left to LoadCt.
+void WarnIfSeriesUidUnused(const AssessParams& p, Log& log) {
+  struct SeriesChoice {
+    const char *option, *ct_option;
+    const std::string &uid, &ct;
+  };
+  for (const SeriesChoice& s :
+       {SeriesChoice{"--pre-series-uid", "--pre-ct", p.pre_series_uid, p.pre_ct},
+        SeriesChoice{"--post-series-uid", "--post-ct", p.post_series_uid, p.post_ct}}) {
+    std::error_code ec;
+    if (s.uid.empty() || !std::filesystem::is_regular_file(s.ct, ec)) continue;
+    log.Warn(std::string(s.option) + " " + s.uid + " has no effect: " + s.ct_option + " " + s.ct +
+             " is a file, not a DICOM folder holding several series");
+  }
+}
+
 // With the output folder locked, the outputs of an earlier run are removed
 // first, so that a failure leaves no report.json behind, stale or half-written.
 int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
@@ -357,6 +377,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     p.clinical = c.assess_common.clinical;
     p.space = c.space == "pre" ? MeasureSpace::kPre : MeasureSpace::kPost;
     p.registration = ParseRegistrationMode(c.registration);
+    WarnIfSeriesUidUnused(p, log);
     std::optional<DicomWebClient> archive;
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     const OutputLock lock =
@@ -446,6 +467,10 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     out << VersionText(GetVersionInfo());
     return 0;
   }
+  if (g.quiet && g.verbose) {  // which one wins would be a guess
+    return UsageErrorBeforeRun(
+        WithHelpHint("--quiet and --verbose both given; expected at most one of them", app), args, err);
+  }
   if (!c.assess->parsed() && !c.margin->parsed() && !phantom_cmd->parsed() && !regress_cmd->parsed()) {
     const int code = UsageErrorBeforeRun(
         WithHelpHint("no command given; expected 'assess', 'margin', 'phantom' or 'regress'", app), args,
@@ -466,24 +491,31 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   // ITK's own warnings are multi-line and unprefixed; margo reports what matters.
   itk::Object::SetGlobalWarningDisplay(g.verbose);
   vtkObject::SetGlobalWarningDisplay(g.verbose ? 1 : 0);  // VTK's too (a failed write is reported by margo)
-  try {
-    if (!g.log_file.empty()) {
-      RequireLogFileSafe(args, OutDirOf(c), g.log_file);
-      log.OpenFile(g.log_file);
+  const std::string out_dir = phantom_cmd->parsed() ? phantom.out_dir : OutDirOf(c);
+  const NewFolders new_out(out_dir);  // before anything creates it
+  const int code = [&]() -> int {
+    try {
+      if (!g.log_file.empty()) {
+        RequireLogFileSafe(args, OutDirOf(c), g.log_file);
+        log.OpenFile(g.log_file);
+      }
+      if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
+      if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
+      if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
+      return RunParsed(c, CommandLine(args), out, log);
+    } catch (const Error& e) {
+      log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
+      return ExitCode(e.kind());
+    } catch (const itk::ExceptionObject& e) {
+      log.Error(std::string("internal error (ITK): ") + e.GetDescription());
+    } catch (const std::exception& e) {
+      log.Error(std::string("internal error: ") + e.what());
     }
-    if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
-    if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
-    if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
-    return RunParsed(c, CommandLine(args), out, log);
-  } catch (const Error& e) {
-    log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
-    return ExitCode(e.kind());
-  } catch (const itk::ExceptionObject& e) {
-    log.Error(std::string("internal error (ITK): ") + e.GetDescription());
-  } catch (const std::exception& e) {
-    log.Error(std::string("internal error: ") + e.what());
-  }
-  return ExitCode(ErrorKind::kInternal);
+    return ExitCode(ErrorKind::kInternal);
+  }();
+  // A failed run leaves no empty --out it created (a partial result, exit 8, fills it).
+  if (code != 0) new_out.RemoveEmpty();
+  return code;
 }
 
 }  // namespace margo

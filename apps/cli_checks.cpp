@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/error.h"
+
 namespace margo {
 
 std::string PlainNumber(double value) {
@@ -41,6 +43,13 @@ CLI::Validator WholeNumber(long low, long high, const std::string& what) {
         return "";
       },
       "INT:" + std::to_string(low) + "-" + std::to_string(high), "WHOLE_NUMBER");
+}
+
+void RequireBothOrNeither(const std::string& first_option, const std::string& first_value,
+                          const std::string& second_option, const std::string& second_value) {
+  if (first_value.empty() == second_value.empty()) return;
+  throw Error(ErrorKind::kUsage, first_option + " and " + second_option + " go together; only " +
+                                     (first_value.empty() ? second_option : first_option) + " was given");
 }
 
 }  // namespace margo

@@ -116,11 +116,12 @@ void AddDicomWebOptions(CLI::App& cmd, DicomWebOptions& o) {
       ->group(group);
   cmd.add_flag("--dicomweb-insecure", o.insecure, "Do not check the archive's TLS certificate (warned)")
       ->group(group);
-  cmd.add_option("--dicomweb-timeout-s", o.timeout_s,
-                 "Seconds to connect; a transfer that moves nothing for 6 times this long is aborted")
-      ->check(WholeNumber(1, 600, "seconds"))
-      ->capture_default_str()
-      ->group(group);
+  o.timeout_given =
+      cmd.add_option("--dicomweb-timeout-s", o.timeout_s,
+                     "Seconds to connect; a transfer that moves nothing for 6 times this long is aborted")
+          ->check(WholeNumber(1, 600, "seconds"))
+          ->capture_default_str()
+          ->group(group);
   cmd.add_flag("--store", o.store, "Store the DICOM outputs in the archive (STOW-RS) after the report")
       ->group(group);
 }
@@ -208,7 +209,16 @@ bool UsesDicomWeb(const AssessParams& params, const DicomWebOptions& o, Log& log
       }
     }
   }
-  if (o.store && o.url.empty()) throw Error(ErrorKind::kUsage, "--store needs --dicomweb-url; none given");
+  if (o.url.empty()) {
+    // Each of these would otherwise be dropped without a word.
+    std::vector<std::string> alone;
+    if (o.store) alone.push_back("--store");
+    if (!o.credentials_file.empty()) alone.push_back("--dicomweb-credentials " + o.credentials_file);
+    if (o.insecure) alone.push_back("--dicomweb-insecure");
+    if (o.timeout_given != nullptr && o.timeout_given->count() > 0)
+      alone.push_back("--dicomweb-timeout-s " + std::to_string(o.timeout_s));
+    if (!alone.empty()) throw Error(ErrorKind::kUsage, alone.front() + " needs --dicomweb-url; none given");
+  }
   if (!o.url.empty() && !references && !o.store) {
     log.Warn("--dicomweb-url has no effect: no input is dicomweb:... and --store is not given");
     return false;

@@ -15,6 +15,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace margo {
@@ -31,6 +32,8 @@ struct DicomWebOptions {
   bool insecure = false;         // --dicomweb-insecure: no TLS certificate checks (warned)
   bool store = false;            // --store: STOW-RS the DICOM outputs after the report
   long timeout_s = 10;           // --dicomweb-timeout-s: to connect; 6x this for a stalled transfer
+  // Set by AddDicomWebOptions: whether --dicomweb-timeout-s was given (it has a default).
+  const CLI::Option* timeout_given = nullptr;
 };
 
 void AddDicomWebOptions(CLI::App& cmd, DicomWebOptions& options);
@@ -59,7 +62,9 @@ DicomWebCredentials ReadCredentialsFile(const std::filesystem::path& file);
 DicomWebConfig MakeDicomWebConfig(const DicomWebOptions& options, Log& log);
 
 // Checks the options together; true when the run talks to an archive.
-// Throws Error(kUsage) for a reference or --store without --dicomweb-url.
+// Throws Error(kUsage) for a reference, --store, --dicomweb-credentials,
+// --dicomweb-insecure or --dicomweb-timeout-s without --dicomweb-url: each
+// means nothing without an archive.
 bool UsesDicomWeb(const AssessParams& params, const DicomWebOptions& options, Log& log);
 
 // Replaces every dicomweb: reference among the inputs by the local folder (CT)

@@ -106,6 +106,28 @@ void RequireOutputFolderPossible(const std::string& dir) {
   }
 }
 
+NewFolders::NewFolders(const std::string& dir) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  fs::path p = fs::absolute(dir, ec).lexically_normal();
+  if (ec) return;
+  if (!p.has_filename()) p = p.parent_path();  // "out/" names "out"
+  // symlink_status: a dangling link exists, and is not ours to remove.
+  for (; !p.empty() && !fs::exists(fs::symlink_status(p, ec)); p = p.parent_path()) {
+    missing_.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+}
+
+void NewFolders::RemoveEmpty() const {
+  for (const fs::path& p : missing_) {
+    std::error_code ec;
+    // A folder only (fs::remove would delete a file of that name), and
+    // fs::remove takes a folder only when it is empty (rmdir).
+    if (!fs::is_directory(fs::symlink_status(p, ec)) || !fs::remove(p, ec)) return;
+  }
+}
+
 OutputLock::OutputLock(const fs::path& dir, Log& log) : path_(dir / kLockFile) {
   // An advisory lock (flock) held on the open file for the whole run: the
   // kernel drops it when the process ends, however it ends, so no lock is

@@ -1,5 +1,6 @@
 // Guards for the output folder (--out): a run never deletes or overwrites one
-// of its own inputs there, and only one run at a time writes into it.
+// of its own inputs there, only one run at a time writes into it, and a run
+// that fails leaves no empty folder it created.
 #pragma once
 
 #include <sys/types.h>
@@ -32,6 +33,21 @@ void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const std
 // empty (Error(kUsage)), or naming an existing file, or lying under one
 // (Error(kOutputFailed), "--out R/x: R is a file; expected a folder").
 void RequireOutputFolderPossible(const std::string& dir);
+
+// The folders an output path still lacks (`dir` and its missing parents),
+// noted before a run creates them. A run that fails calls RemoveEmpty, so
+// that it leaves no empty folder behind: only these folders are removed, and
+// only while empty. A folder that existed before the run, or holds anything
+// (the user's files, a log file, a partial case), is never removed.
+class NewFolders {
+ public:
+  explicit NewFolders(const std::string& dir);  // "": none
+  // Deepest first, stopping at the first folder that is not empty.
+  void RemoveEmpty() const;
+
+ private:
+  std::vector<std::filesystem::path> missing_;  // deepest first
+};
 
 // The lock file kLockFile in an existing `dir`, locked (flock) for the
 // object's life and holding this process's pid; removed by the destructor

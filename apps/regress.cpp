@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/error.h"
 
@@ -124,6 +125,11 @@ void RunCase(const std::string& dir, const RegressParams& params, Log& log, Regr
   }
 }
 
+// "1 case", "2 cases".
+std::string Count(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 // "-" when the tumour has no measurement.
 std::string Mm(const char* fmt, double value, bool has) {
   if (!has) return "-";
@@ -142,9 +148,13 @@ bool RegressResult::Passed() const {
 std::vector<std::string> FindCases(const std::string& suite) {
   const fs::path root(suite);
   std::error_code ec;
-  if (!fs::is_directory(root, ec)) {
+  const fs::file_status status = fs::status(root, ec);
+  if (!fs::is_directory(status)) {
+    const std::string found = !fs::exists(status)           ? "no such folder"
+                              : fs::is_regular_file(status) ? "is a file"
+                                                            : "is not a folder";
     throw Error(ErrorKind::kInputUnreadable,
-                "suite " + suite + ": no such folder; expected a folder of case folders");
+                "suite " + suite + ": " + found + "; expected a folder of case folders, or one case folder");
   }
   if (fs::exists(root / "truth.json")) return {root.string()};
   std::vector<std::string> cases;
@@ -204,13 +214,23 @@ std::string RegressTable(const RegressResult& r) {
     passed += row.pass ? 1 : 0;
   }
   for (const std::string& e : r.case_errors) out += "case failed: " + e + "\n";
-  char buf[256];
-  std::snprintf(
-      buf, sizeof buf,
-      "summary: %zu cases, %zu tumours, %zu passed, %zu failed; |error| mean %.2f mm, max %.2f mm: %s\n",
-      r.cases, r.rows.size(), passed, r.rows.size() - passed + r.case_errors.size(),
-      measured ? sum_abs / measured : 0.0, worst, r.Passed() ? "PASS" : "FAIL");
-  return out + buf;
+  // Cases and tumours counted apart: a case that could not be run has no
+  // tumour rows, and a case fails when any of its tumours does.
+  std::set<std::string> failed_cases;
+  for (const RegressRow& row : r.rows) {
+    if (!row.pass) failed_cases.insert(row.case_name);
+  }
+  const std::size_t cases_failed = failed_cases.size() + r.case_errors.size();
+  std::string summary = "summary: " + Count(r.cases, "case") + ": " +
+                        std::to_string(r.cases - std::min(cases_failed, r.cases)) + " passed, " +
+                        std::to_string(cases_failed) + " failed";
+  if (!r.case_errors.empty()) summary += " (" + std::to_string(r.case_errors.size()) + " could not be run)";
+  summary += "; " + Count(r.rows.size(), "tumour") + ": " + std::to_string(passed) + " passed, " +
+             std::to_string(r.rows.size() - passed) + " failed";
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "; |error| mean %.2f mm, max %.2f mm: %s\n",
+                measured ? sum_abs / measured : 0.0, worst, r.Passed() ? "PASS" : "FAIL");
+  return out + summary + buf;
 }
 
 }  // namespace margo

@@ -43,13 +43,15 @@ struct RegressResult {
   bool Passed() const;
 };
 
-// Throws Error(kInputUnreadable) naming SUITE when it is missing or holds no case.
+// Throws Error(kInputUnreadable) naming SUITE when it is missing, not a
+// folder (a file: "is a file") or holds no case.
 std::vector<std::string> FindCases(const std::string& suite);
 
 RegressResult RunRegress(const RegressParams& params, Log& log);
 
 // One row per tumour (truth, measured, error, tolerance, categories, verdict)
-// and a summary line.
+// and a summary line counting cases and tumours apart: "summary: 2 cases:
+// 1 passed, 1 failed (1 could not be run); 6 tumours: 6 passed, 0 failed; ...".
 std::string RegressTable(const RegressResult& result);
 
 }  // namespace margo

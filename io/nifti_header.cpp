@@ -39,10 +39,19 @@ std::string HeaderBytes(const std::string& path, const std::string& role) {
     total += n;
   }
   int code = Z_OK;
-  const char* message = n < 0 ? gzerror(file.get(), &code) : "";
+  const char* message = gzerror(file.get(), &code);
   if (n < 0 && code != Z_BUF_ERROR) {  // Z_BUF_ERROR: the stream ends early, reported below
     throw Error(ErrorKind::kInputUnreadable, role + " " + path + ": corrupt compressed data (" + message +
                                                  "); expected a gzip-compressed NIfTI file");
+  }
+  // A gzip stream cut before the header is whole: said as file_completeness.cpp
+  // says a cut further on, rather than as a header of `total` bytes (often 0:
+  // the first deflate block may inflate nothing until its end).
+  if (total < nifti1::kHeaderBytes && code == Z_BUF_ERROR && gzdirect(file.get()) == 0) {
+    throw Error(ErrorKind::kInputUnreadable,
+                role + " " + path + ": file is truncated: its gzip data ends after " + std::to_string(total) +
+                    " inflated bytes, before the 348-byte NIfTI-1 header is complete; expected a complete "
+                    "gzip stream");
   }
   head.resize(std::size_t(total));
   return head;

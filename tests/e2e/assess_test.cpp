@@ -1,10 +1,12 @@
 // End to end: `margo assess` and `margo margin` on the small phantom, whose
 // margins are known in closed form (testdata/generator/phantom.h).
 #include <gtest/gtest.h>
+#include <itkImageRegionConstIterator.h>
 #include <itkRegionOfInterestImageFilter.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "io/image_reader.h"
 #include "io/image_writer.h"
@@ -229,6 +231,29 @@ TEST_F(AssessPhantomTest, TumoursBeyondTheirCtAreReportedNotAssessable) {
     EXPECT_EQ(t["not_assessable_reason"], "tumour lies outside the field of view of the CT it was drawn on");
   }
   EXPECT_TRUE(found);
+}
+
+// docs/REPORT.md: volume_ml is counted on the tumour label map's own grid,
+// not on its nearest-neighbour copy on the pre CT's grid. A map on the post
+// CT's grid (1.8 x 1.8 x 2.5 mm, the pre CT's 1.6 x 1.6 x 2 mm) shows which.
+TEST_F(AssessPhantomTest, TumourVolumeIsCountedOnTheLabelMapsOwnGrid) {
+  testing::TempDir dir;
+  const std::string map = In("ablation.nii.gz");
+  const auto run = testing::Run({"-q", "assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct",
+                                 In("post_ct.nii.gz"), "--tumours", map, "--ablation", map, "--registration",
+                                 "none", "--no-html", "--no-surfaces", "--out", dir / "out"});
+  ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 8) << run.err;
+  const LoadedLabels labels = LoadLabels(map, "tumours");
+  std::map<int, std::size_t> voxels;
+  itk::ImageRegionConstIterator<LabelImage> it(labels.image, labels.image->GetLargestPossibleRegion());
+  for (; !it.IsAtEnd(); ++it) voxels[it.Get()] += 1;
+  const double voxel_ml = labels.report.geometry.VoxelVolumeMm3() / 1000.0;
+  const json report = testing::ReadJson(dir / "out/report.json");
+  ASSERT_FALSE(report["tumours"].empty());
+  for (const json& t : report["tumours"]) {
+    const int label = t["label"].get<int>();
+    EXPECT_NEAR(t["volume_ml"].get<double>(), double(voxels[label]) * voxel_ml, 1e-9) << "tumour " << label;
+  }
 }
 
 TEST(MarginCommandTest, MasksInOneSpaceReproduceTheClosedForm) {

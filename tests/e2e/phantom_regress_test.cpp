@@ -77,7 +77,9 @@ TEST(RegressCommandTest, CommittedSuitePassesWithPerTumourRows) {
   const json truth = testing::ReadJson(kSuite + "/rigid/truth.json");
   EXPECT_EQ(testing::CountLines(run.out, "rigid "), static_cast<int>(truth["tumours"].size())) << run.out;
   EXPECT_EQ(testing::CountLines(run.out, " ok"), static_cast<int>(truth["tumours"].size())) << run.out;
-  EXPECT_EQ(testing::CountLines(run.out, "summary: 1 cases, 6 tumours, 6 passed, 0 failed"), 1) << run.out;
+  EXPECT_EQ(
+      testing::CountLines(run.out, "summary: 1 case: 1 passed, 0 failed; 6 tumours: 6 passed, 0 failed;"), 1)
+      << run.out;
   EXPECT_NE(run.err.find("case 1/1"), std::string::npos) << "progress per case on stderr";
 }
 
@@ -91,7 +93,26 @@ TEST(RegressCommandTest, AWrongTruthFailsWithExitCode9AndNamesTheTumour) {
   const auto run = testing::Run({"regress", dir.path().string()});
   EXPECT_EQ(run.exit_code, 9) << run.out << run.err;
   EXPECT_EQ(testing::CountLines(run.out, "FAIL: margin error beyond tolerance"), 1) << run.out;
-  EXPECT_EQ(testing::CountLines(run.out, "summary: 1 cases, 6 tumours, 5 passed, 1 failed"), 1) << run.out;
+  EXPECT_EQ(
+      testing::CountLines(run.out, "summary: 1 case: 0 passed, 1 failed; 6 tumours: 5 passed, 1 failed;"), 1)
+      << run.out;
+}
+
+// A case that cannot be run has no tumour rows: the summary counts cases
+// and tumours apart rather than adding the case to the tumours that failed.
+TEST(RegressCommandTest, CaseThatCannotBeRunIsCountedAsAFailedCase) {
+  testing::TempDir dir;
+  fs::copy(kSuite + "/rigid", dir / "rigid");
+  fs::create_directory(dir / "broken");
+  fs::copy(kSuite + "/rigid/truth.json", dir / "broken/truth.json");  // and no images
+  const auto run = testing::Run({"regress", dir.path().string(), "--quiet"});
+  EXPECT_EQ(run.exit_code, 9) << run.out << run.err;
+  EXPECT_EQ(testing::CountLines(run.out, "case failed: broken: "), 1) << run.out;
+  EXPECT_EQ(testing::CountLines(run.out,
+                                "summary: 2 cases: 1 passed, 1 failed (1 could not be run); 6 tumours: "
+                                "6 passed, 0 failed;"),
+            1)
+      << run.out;
 }
 
 TEST(RegressCommandTest, MissingOrEmptySuiteIsUnreadableInput) {
@@ -99,6 +120,13 @@ TEST(RegressCommandTest, MissingOrEmptySuiteIsUnreadableInput) {
   const auto missing = testing::Run({"regress", dir / "nope"});
   EXPECT_EQ(missing.exit_code, 3);
   EXPECT_NE(missing.err.find(dir / "nope"), std::string::npos) << missing.err;
+  std::ofstream(dir / "truth.json") << "{}\n";
+  const auto file = testing::Run({"regress", dir / "truth.json"});
+  EXPECT_EQ(file.exit_code, 3);
+  EXPECT_NE(file.err.find("suite " + dir / "truth.json" + ": is a file; expected a folder of case folders"),
+            std::string::npos)
+      << file.err;
+  fs::remove(dir / "truth.json");
   const auto empty = testing::Run({"regress", dir.path().string()});
   EXPECT_EQ(empty.exit_code, 3);
   EXPECT_NE(empty.err.find("no case found"), std::string::npos) << empty.err;

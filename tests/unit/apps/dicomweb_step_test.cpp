@@ -106,5 +106,19 @@ TEST(DicomWebOptionsCheck, ReferenceOrStoreWithoutUrlIsAUsageError) {
   EXPECT_FALSE(UsesDicomWeb(params, url_only, NullLog()));
 }
 
+// Without an archive these mean nothing: refused rather than dropped.
+TEST(DicomWebOptionsCheck, ArchiveOptionsWithoutUrlAreUsageErrors) {
+  AssessParams params;
+  params.pre_ct = "pre.nii.gz";
+  DicomWebOptions insecure;
+  insecure.insecure = true;
+  ExpectError([&] { UsesDicomWeb(params, insecure, NullLog()); }, ErrorKind::kUsage,
+              {"--dicomweb-insecure needs --dicomweb-url; none given"});
+  DicomWebOptions credentials;
+  credentials.credentials_file = "/x/credentials";
+  ExpectError([&] { UsesDicomWeb(params, credentials, NullLog()); }, ErrorKind::kUsage,
+              {"--dicomweb-credentials /x/credentials needs --dicomweb-url; none given"});
+}
+
 }  // namespace
 }  // namespace margo

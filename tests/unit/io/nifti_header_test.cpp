@@ -159,6 +159,24 @@ TEST(NiftiHeaderTest, DamagedHeadersAreRefusedNamingFieldFoundAndExpected) {
   }
 }
 
+// A .nii.gz cut inside its header: the gzip stream ends early, and the
+// message says so, as it does for a cut further on, not "0 bytes of header".
+TEST(NiftiHeaderTest, GzipCutInsideTheHeaderSaysTheStreamEnds) {
+  TempDir dir;
+  const std::string whole = dir / "whole.nii.gz";
+  Write(whole, GoodNifti(dir));
+  const std::vector<char> bytes = Bytes(whole);
+  for (std::size_t keep : {std::size_t(5), std::size_t(12), std::size_t(20)}) {
+    SCOPED_TRACE(keep);
+    const std::string cut = dir / "cut.nii.gz";
+    std::ofstream(cut, std::ios::binary).write(bytes.data(), std::streamsize(keep));
+    testing::ExpectError([&] { CheckNiftiHeader(cut, "tumour labels"); }, ErrorKind::kInputUnreadable,
+                         {"tumour labels", cut, "file is truncated: its gzip data ends after ",
+                          " inflated bytes, before the 348-byte NIfTI-1 header is complete; expected a "
+                          "complete gzip stream"});
+  }
+}
+
 // What margo writes passes, and so do its qform-only and sform-only
 // variants, and forms apart by less than half a voxel.
 TEST(NiftiHeaderTest, GoodHeadersPass) {
