@@ -410,9 +410,14 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   Assessment a;
   a.margin = p.margin;
   if (!p.clinical.empty()) a.clinical = ReadClinicalInputs(p.clinical);  // fail fast, before any image
-  // Both or neither, as the landmarks: one mask alone would be used in part only (the start from the
-  // liver centroids and the liver Dice need both), which a run should not leave to a warning.
-  RequireBothOrNeither("--pre-liver", p.pre_liver, "--post-liver", p.post_liver);
+  // The pre liver is only ever compared with the post one (the start from the liver centroids, the
+  // liver Dice): alone it would be read for nothing. The post liver alone still bounds the
+  // deformable stage and gives the capsule for --subcapsular-mm.
+  if (!p.pre_liver.empty() && p.post_liver.empty()) {
+    throw Error(ErrorKind::kUsage,
+                "--pre-liver needs --post-liver: it is only compared with the post liver "
+                "(registration start and liver Dice)");
+  }
   const std::optional<LandmarkPairs> landmarks = ReadLandmarkPairs(p);
   log.BeginStage("load");
   BackgroundSha256 hashes({p.pre_ct, p.post_ct, p.tumours, p.ablation, p.pre_liver, p.post_liver});

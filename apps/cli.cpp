@@ -153,9 +153,10 @@ void DeclareAssess(CLI::App& app, Commands& c) {
       ->required();
   cmd.add_option("--ablation", p.ablation, "Ablation zone on the post CT: label map, DICOM SEG or RTSTRUCT")->required();
   cmd.add_option("--pre-liver", p.pre_liver,
-                 "Liver mask on the pre CT (optional, with --post-liver; guides registration)");
+                 "Liver mask on the pre CT (optional, needs --post-liver; guides registration)");
   cmd.add_option("--post-liver", p.post_liver,
-                 "Liver mask on the post CT (optional, with --pre-liver; guides registration)");
+                 "Liver mask on the post CT (optional; bounds the deformable stage, the capsule for "
+                 "--subcapsular-mm; with --pre-liver it also guides the rigid start)");
   cmd.add_option("--pre-series-uid", p.pre_series_uid, "Series Instance UID when the pre CT folder holds several");
   cmd.add_option("--post-series-uid", p.post_series_uid, "Series Instance UID when the post CT folder holds several");
   cmd.add_option("--landmarks-pre", p.landmarks_pre,

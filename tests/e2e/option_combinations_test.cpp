@@ -36,15 +36,22 @@ class OptionCombinationTest : public testing::PhantomSuite {
   }
 };
 
-// As with the landmarks: one liver mask alone cannot guide the registration
-// (README: both or neither).
-TEST_F(OptionCombinationTest, OneLiverMaskAloneIsAUsageError) {
+// The pre liver is only compared with the post one: alone it would be read
+// for nothing. The post liver alone still bounds the deformable stage and
+// gives the capsule for --subcapsular-mm, so it runs.
+TEST_F(OptionCombinationTest, APreLiverMaskAloneIsAUsageErrorAPostOneAloneRuns) {
   testing::TempDir dir;
   const std::string out = dir / "out";
   ExpectUsageError(Assess(out, {"--pre-liver", In("pre_liver.nii.gz")}),
-                   "--pre-liver and --post-liver go together; only --pre-liver was given", out);
-  ExpectUsageError(Assess(out, {"--post-liver", In("post_liver.nii.gz")}),
-                   "--pre-liver and --post-liver go together; only --post-liver was given", out);
+                   "--pre-liver needs --post-liver: it is only compared with the post liver (registration "
+                   "start and liver Dice)",
+                   out);
+  const auto alone =
+      Assess(dir / "post_only", {"--post-liver", In("post_liver.nii.gz"), "--subcapsular-mm", "3"});
+  EXPECT_EQ(alone.exit_code, 0) << alone.err;
+  const auto report = testing::ReadJson(dir / "post_only/report.json");
+  EXPECT_FALSE(report["registration"].contains("liver_dice_after"));
+  EXPECT_EQ(report["subcapsular_exclusion_mm"], 3.0);
 }
 
 // Which of the two would win is a guess: refused before anything is read.
