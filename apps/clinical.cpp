@@ -288,7 +288,11 @@ TargetAssessment AssessTarget(const ClinicalInputs& inputs, const TumourMargin& 
     t.reason = "no high-risk factor given, but not all factors are known";
     return t;
   }
-  if (tumour.assessable) t.met = tumour.min_margin_mm >= *t.target_mm;
+  // A tumour around a cavity of its zone is incomplete whatever its margin
+  // (docs/MARGINS.md): no target is met by it.
+  if (tumour.assessable) {
+    t.met = tumour.min_margin_mm >= *t.target_mm && tumour.category != MarginCategory::kIncomplete;
+  }
   return t;
 }
 

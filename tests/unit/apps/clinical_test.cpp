@@ -21,6 +21,7 @@ TumourMargin Tumour(std::uint16_t label, double min_margin_mm) {
   t.label = label;
   t.assessable = true;
   t.min_margin_mm = min_margin_mm;
+  t.category = Categorize(min_margin_mm, CategoryThresholds{});
   return t;
 }
 
@@ -43,6 +44,18 @@ TEST(ClinicalTest, TargetFollowsTheRiskFactors) {
   const TargetAssessment ras = AssessTarget(in, Tumour(4, 10.5), 1.0);  // tumour overrides the patient
   EXPECT_EQ(ras.risk, "high");
   EXPECT_EQ(ras.met, true);
+}
+
+// A tumour around a cavity of its zone is incomplete whatever its surface
+// margin; 6 mm on its surface does not meet a 5 mm target.
+TEST(ClinicalTest, AnIncompleteTumourMeetsNoTarget) {
+  const ClinicalInputs in = Parse(kAllLowRisk);
+  TumourMargin cavity = Tumour(2, 6.0);
+  cavity.category = MarginCategory::kIncomplete;
+  cavity.category_reason = "0.30 mL (20 %) of the tumour is not ablated";
+  const TargetAssessment t = AssessTarget(in, cavity, 1.0);
+  EXPECT_EQ(t.target_mm, 5.0);
+  EXPECT_EQ(t.met, false);
 }
 
 TEST(ClinicalTest, SizeFromVolumeWhenNotGivenAndUnknownWhenFactorsAreMissing) {
