@@ -192,6 +192,28 @@ vtkSmartPointer<vtkPolyData> ReadVtp(const std::string& path) {
   return reader->GetOutput();
 }
 
+// Where a tumour's margin is thinnest, the zone's nearest vertex reads that
+// margin: both are the least distance between the two surfaces (up to the
+// meshes' steps). The zone's are measured in the pre CT, through the map;
+// near the tumours, which the deformable stage keeps nearly rigid, that made
+// no difference to 0.001 mm on the small, full and hybrid phantoms.
+void ExpectZoneMarginsMeetTheTumours(vtkPolyData& zone, vtkDataArray& zone_margin, const json& report) {
+  for (const json& t : report["tumours"]) {
+    if (!t["assessable"].get<bool>() || t["min_margin_mm"].get<double>() < 0.5) continue;  // none near
+    const double mam = t["min_margin_mm"].get<double>();
+    const json& at = t["min_margin_point_lps_mm"];
+    vtkIdType nearest = 0;
+    double nearest_mm = HUGE_VAL;  // to the thinnest point
+    for (vtkIdType i = 0; i < zone.GetNumberOfPoints(); ++i) {
+      const double* q = zone.GetPoint(i);
+      const double d =
+          std::hypot(q[0] - at[0].get<double>(), q[1] - at[1].get<double>(), q[2] - at[2].get<double>());
+      if (d < nearest_mm) nearest_mm = d, nearest = i;
+    }
+    EXPECT_NEAR(zone_margin.GetTuple1(nearest), mam, 0.2) << "tumour " << t["label"];
+  }
+}
+
 TEST_F(ReportOutputsTest, SurfacesAndLabelsForOtherToolsAgreeWithTheReport) {
   ASSERT_EQ(run_->exit_code, 0) << run_->err;
   const vtkSmartPointer<vtkPolyData> tumours = ReadVtp(Out("tumour_surfaces.vtp"));
@@ -226,6 +248,7 @@ TEST_F(ReportOutputsTest, SurfacesAndLabelsForOtherToolsAgreeWithTheReport) {
   vtkDataArray* zone_margin = zone->GetPointData()->GetArray("margin_mm");
   ASSERT_NE(zone_margin, nullptr);
   ASSERT_GT(zone->GetNumberOfPolys(), 100);
+  ExpectZoneMarginsMeetTheTumours(*zone, *zone_margin, report);
   // Tumour 5 sticks out of its zone: some zone surface lies inside it.
   EXPECT_LT(zone_margin->GetRange()[0], -1.0);
   EXPECT_GT(zone_margin->GetRange()[1], 10.0);
