@@ -81,6 +81,18 @@ TEST_F(LogFileTest, LogFileThatIsAnInputIsRefusedAndKept) {
   EXPECT_EQ(bad.exit_code, 2) << bad.err;
   EXPECT_EQ(testing::CountLines(bad.err, "error: "), 1) << bad.err;
   EXPECT_EQ(std::filesystem::file_size(tumours), size);
+  // Nor when the file's name starts with '-': CLI11 still takes it as the
+  // option's value (found by a review: the input was overwritten).
+  std::filesystem::copy_file(In("tumours.nii.gz"), dir / "-t.nii.gz");
+  const std::filesystem::path was = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  const auto dash = testing::Run({"-q", "margin", "--tumours", "-t.nii.gz", "--ablation",
+                                  In("ablation.nii.gz"), "--out", dir / "run", "--log-file", "-t.nii.gz"});
+  std::filesystem::current_path(was);
+  EXPECT_EQ(dash.exit_code, 2) << dash.err;
+  EXPECT_NE(dash.err.find("--log-file -t.nii.gz is also given as --tumours -t.nii.gz"), std::string::npos)
+      << dash.err;
+  EXPECT_EQ(std::filesystem::file_size(dir / "-t.nii.gz"), size);
 }
 
 // An output as the log file, with options that do not parse: not opened either.
