@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "apps/mesh_distance.h"
 #include "core/error.h"
 #include "core/parallel_for.h"
 #include "margin/surface.h"
@@ -67,6 +68,45 @@ MarginMesh TumourMesh(std::uint16_t label, const Surface& tumour, const ReportIm
   return mesh;
 }
 
+// Each zone vertex's distance to the nearest tumour surface, measured in the
+// post CT as the kernel's margins are: against the tumours' meshes carried
+// there vertex by vertex. Measured in the pre CT through a B-spline, as until
+// 2026-11-29, it differed by the map's stretch: where a tumour was thinnest
+// the zone read up to 0.25 mm off its margin on the small phantom. Negative
+// inside a tumour, which the tumour's own smoothed field says (the map keeps
+// sides).
+void MeasureZoneVertices(const std::vector<MarginMesh>& tumours,
+                         const std::vector<std::shared_ptr<const Surface>>& pre_surfaces,
+                         const ReportImages& images, MarginMesh& zone) {
+  const PointMap post_to_pre = images.post_to_pre.PostToPre();
+  std::vector<WorldBox> boxes;
+  std::vector<TriangleMeshDistance> meshes;
+  meshes.reserve(tumours.size());
+  for (const MarginMesh& t : tumours) {
+    boxes.push_back(GrownBox(t.points_mm, 0.0));
+    meshes.emplace_back(t.points_mm, t.triangles);
+  }
+  zone.margin_mm.resize(zone.points_mm.size());
+  ParallelChunks(zone.points_mm.size(), kChunk, [&](std::size_t i) {
+    const Vec3& p = zone.points_mm[i];
+    // Nearest box first; a tumour whose box is farther than the distance
+    // found so far cannot be nearer (its mesh lies inside its box).
+    std::vector<std::pair<double, std::size_t>> order(boxes.size());
+    for (std::size_t t = 0; t < boxes.size(); ++t) order[t] = {DistanceToBox(p, boxes[t]), t};
+    std::sort(order.begin(), order.end());
+    double distance = std::numeric_limits<double>::infinity(), nearest_box_mm = 0.0;
+    std::size_t nearest = 0;
+    for (const auto& [box_mm, t] : order) {
+      if (box_mm >= distance) break;
+      const double d = meshes[t].DistanceMm(p);
+      if (d < distance) distance = d, nearest = t, nearest_box_mm = box_mm;
+    }
+    // Outside the tumour's box it is outside the tumour: no lookup needed.
+    const bool inside = nearest_box_mm == 0.0 && pre_surfaces[nearest]->Inside(post_to_pre(p));
+    zone.margin_mm[i] = inside ? -distance : distance;
+  });
+}
+
 }  // namespace
 
 std::size_t MarginMesh::MinIndex() const {
@@ -107,26 +147,7 @@ MarginMaps BuildMarginMaps(const Assessment& a) {
   MarginMesh zone_mesh;
   zone_mesh.triangles = zone.Triangles();
   zone_mesh.points_mm = zone.Samples().points_mm;
-  const PointMap post_to_pre = images.post_to_pre.PostToPre();
-  std::vector<WorldBox> boxes;
-  for (const auto& tumour : tumour_surfaces) boxes.push_back(GrownBox(tumour->Samples().points_mm, kBoxSlackMm));
-  if (!tumour_surfaces.empty()) {  // else no tumour to measure from: no margin array
-    zone_mesh.margin_mm.resize(zone_mesh.points_mm.size());
-    ParallelChunks(zone_mesh.points_mm.size(), kChunk, [&](std::size_t i) {
-      const Vec3 in_pre = post_to_pre(zone_mesh.points_mm[i]);
-      // Nearest box first; a tumour whose box is farther than the margin
-      // found so far cannot be nearer (its surface lies inside its box).
-      std::vector<std::pair<double, std::size_t>> order(boxes.size());
-      for (std::size_t t = 0; t < boxes.size(); ++t) order[t] = {DistanceToBox(in_pre, boxes[t]), t};
-      std::sort(order.begin(), order.end());
-      double margin = std::numeric_limits<double>::infinity();
-      for (const auto& [box_mm, t] : order) {
-        if (box_mm >= margin) break;
-        margin = std::min(margin, -tumour_surfaces[t]->SignedMm(in_pre));
-      }
-      zone_mesh.margin_mm[i] = margin;
-    });
-  }
+  if (!maps.tumours.empty()) MeasureZoneVertices(maps.tumours, tumour_surfaces, images, zone_mesh);
   maps.zone = std::move(zone_mesh);
   return maps;
 }

@@ -18,6 +18,7 @@
 #include "margin/closest_on_triangle.h"
 #include "margin/mesh_operators.h"
 #include "margin/point_tree.h"
+#include "margin/triangles_near.h"
 #include "registration/gaussian_blur.h"
 
 namespace margo {
@@ -475,41 +476,23 @@ Closest ClosestPoint(const Surface::Impl& impl, const double x[3]) {
   const int nearest = impl.vertices.Nearest(p);
   Closest best;
   best.distance2 = std::numeric_limits<double>::infinity();
-  // Each triangle once, in the order first met (ties go to the first); a
-  // vertex of a rare fan beyond kMaxTried triangles is tested again.
-  constexpr std::size_t kMaxTried = 64;
-  std::array<int, kMaxTried> tried;
-  std::size_t n_tried = 0;
-  auto try_triangles_of = [&](int vertex) {
-    for (int t : impl.vertex_triangles[std::size_t(vertex)]) {
-      if (std::find(tried.begin(), tried.begin() + long(n_tried), t) != tried.begin() + long(n_tried))
-        continue;
-      if (n_tried < kMaxTried) tried[n_tried++] = t;
-      const auto& tri = impl.world.triangles[std::size_t(t)];
-      const TrianglePoint q = ClosestOnTriangle(p, impl.world.points[std::size_t(tri[0])],
-                                                impl.world.points[std::size_t(tri[1])],
-                                                impl.world.points[std::size_t(tri[2])]);
-      const double d2 = (p[0] - q.point[0]) * (p[0] - q.point[0]) + (p[1] - q.point[1]) * (p[1] - q.point[1]) +
-                        (p[2] - q.point[2]) * (p[2] - q.point[2]);
-      if (d2 >= best.distance2) continue;
-      best.distance2 = d2;
-      best.point = q.point;
-      best.outward = {0, 0, 0};
-      for (int k = 0; k < 3; ++k) {
-        const Vec3& n = impl.normals[std::size_t(tri[k])];
-        for (int a = 0; a < 3; ++a) best.outward[a] += q.weights[std::size_t(k)] * n[a];
-      }
-    }
-  };
   if (nearest < 0) return best;
-  // The triangles around the nearest vertex and around its neighbours: on a
-  // fine, smooth mesh the closest point lies on one of them.
-  try_triangles_of(nearest);
-  for (int t : impl.vertex_triangles[std::size_t(nearest)]) {
-    for (int v : impl.world.triangles[std::size_t(t)]) {
-      if (v != nearest) try_triangles_of(v);
+  ForTrianglesNear(nearest, impl.vertex_triangles, impl.world.triangles, [&](int t) {
+    const auto& tri = impl.world.triangles[std::size_t(t)];
+    const TrianglePoint q =
+        ClosestOnTriangle(p, impl.world.points[std::size_t(tri[0])], impl.world.points[std::size_t(tri[1])],
+                          impl.world.points[std::size_t(tri[2])]);
+    const double d2 = (p[0] - q.point[0]) * (p[0] - q.point[0]) + (p[1] - q.point[1]) * (p[1] - q.point[1]) +
+                      (p[2] - q.point[2]) * (p[2] - q.point[2]);
+    if (d2 >= best.distance2) return;
+    best.distance2 = d2;
+    best.point = q.point;
+    best.outward = {0, 0, 0};
+    for (int k = 0; k < 3; ++k) {
+      const Vec3& n = impl.normals[std::size_t(tri[k])];
+      for (int a = 0; a < 3; ++a) best.outward[a] += q.weights[std::size_t(k)] * n[a];
     }
-  }
+  });
   return best;
 }
 

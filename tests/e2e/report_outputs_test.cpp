@@ -192,26 +192,45 @@ vtkSmartPointer<vtkPolyData> ReadVtp(const std::string& path) {
   return reader->GetOutput();
 }
 
-// Where a tumour's margin is thinnest, the zone's nearest vertex reads that
-// margin: both are the least distance between the two surfaces (up to the
-// meshes' steps). The zone's are measured in the pre CT, through the map;
-// near the tumours, which the deformable stage keeps nearly rigid, that made
-// no difference to 0.001 mm on the small, full and hybrid phantoms.
+// Around a tumour's thinnest point, the zone's least margin is the tumour's:
+// both are the least distance between the two surfaces, measured in the
+// post CT (up to the meshes' steps: zone vertices miss the exact foot by up
+// to 0.13 mm on the committed phantom). The zone vertices looked at are those
+// within the margin and 1 mm of the thinnest point.
 void ExpectZoneMarginsMeetTheTumours(vtkPolyData& zone, vtkDataArray& zone_margin, const json& report) {
   for (const json& t : report["tumours"]) {
     if (!t["assessable"].get<bool>() || t["min_margin_mm"].get<double>() < 0.5) continue;  // none near
     const double mam = t["min_margin_mm"].get<double>();
     const json& at = t["min_margin_point_lps_mm"];
-    vtkIdType nearest = 0;
-    double nearest_mm = HUGE_VAL;  // to the thinnest point
+    double least = HUGE_VAL;
     for (vtkIdType i = 0; i < zone.GetNumberOfPoints(); ++i) {
       const double* q = zone.GetPoint(i);
       const double d =
           std::hypot(q[0] - at[0].get<double>(), q[1] - at[1].get<double>(), q[2] - at[2].get<double>());
-      if (d < nearest_mm) nearest_mm = d, nearest = i;
+      if (d <= mam + 1.0) least = std::min(least, zone_margin.GetTuple1(i));
     }
-    EXPECT_NEAR(zone_margin.GetTuple1(nearest), mam, 0.2) << "tumour " << t["label"];
+    EXPECT_NEAR(least, mam, 0.2) << "tumour " << t["label"];
   }
+}
+
+// Through the B-spline of a deformed phantom (the `small` preset), where the
+// zone's margins were measured in the pre CT until 2026-11-29 (a geometry
+// review): there the zone read 7.07 mm beside a 6.81 mm margin; now 6.84.
+TEST(ZoneMarginTest, ZoneSurfaceMarginsAreMeasuredInThePostCtAsTheTumoursAre) {
+  testing::TempDir dir;
+  const std::string c = dir / "small";
+  const auto made = testing::Run({"phantom", "--out", c, "--preset", "small", "--quiet"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const auto run = testing::Run({"-q", "assess", "--pre-ct", c + "/pre_ct.nii.gz", "--post-ct",
+                                 c + "/post_ct.nii.gz", "--tumours", c + "/tumours.nii.gz", "--ablation",
+                                 c + "/ablation.nii.gz", "--no-html", "--out", dir / "out"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json report = testing::ReadJson(dir / "out/report.json");
+  ASSERT_TRUE(report["registration"]["deformable"]["used"].get<bool>());
+  const vtkSmartPointer<vtkPolyData> zone = ReadVtp(dir / "out/ablation_zone_surface.vtp");
+  vtkDataArray* zone_margin = zone->GetPointData()->GetArray("margin_mm");
+  ASSERT_NE(zone_margin, nullptr);
+  ExpectZoneMarginsMeetTheTumours(*zone, *zone_margin, report);
 }
 
 TEST_F(ReportOutputsTest, SurfacesAndLabelsForOtherToolsAgreeWithTheReport) {
