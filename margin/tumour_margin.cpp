@@ -134,11 +134,18 @@ void Summarise(const MappedSurface& s, const MarginOptions& options, TumourMargi
   for (double mm : options.coverage_mm) m.surface_coverage.push_back({mm, ShareAtLeast(s.margins, mm)});
 }
 
+// Unablated volume deep inside a tumour below this is taken for gas or
+// segmentation noise (a sphere of 4.6 mm), not an unablated core: a pocket
+// of 2 x 2 x 1 voxels turned an A1 tumour incomplete (found by a review).
+constexpr double kMinCavityMl = 0.05;
+
 // A tumour whose surface lies inside the zone but whose inside is partly
 // not ablated (a cavity of the zone) is incomplete whatever its surface
-// margin: the category says so and `category_reason` why.
+// margin: the category says so and `category_reason` why. Not judged when
+// subcapsular points were left out: the unablated tumour may then lie under
+// them, where the margin was not measured, not in a cavity.
 void IncompleteAroundACavity(const MarginInputs& in, TumourMargin& m) {
-  if (!(m.residual_deep_ml > 0.0 && m.min_margin_mm >= 0.0)) return;
+  if (m.residual_deep_ml < kMinCavityMl || m.min_margin_mm < 0.0 || m.subcapsular_points_excluded > 0) return;
   char buf[320];
   std::snprintf(buf, sizeof buf,
                 "%.2f mL (%.0f %%) of the tumour is not ablated, %.2f mL of it more than %.1f mm inside the "

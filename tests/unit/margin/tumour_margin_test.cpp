@@ -245,6 +245,29 @@ TEST(MarginDistributionTest, ATumourAroundACavityOfItsZoneIsIncomplete) {
   EXPECT_NE(m.category_reason.find("A2"), std::string::npos) << m.category_reason;
 }
 
+// A pocket of 3 x 3 x 3 voxels (27 uL) in the zone, deep inside the tumour:
+// gas or segmentation noise, not an unablated core. The residual reports
+// it; the category stays the margin's.
+TEST(MarginDistributionTest, ASmallPocketInTheZoneLeavesTheCategoryToTheMargin) {
+  testing::Grid grid;
+  grid.size = {50, 50, 50};
+  grid.origin_mm = {-25, -25, -25};
+  testing::MarginCase c(grid);
+  testing::Paint(*c.tumours, testing::Sphere({0.3, -0.2, 0.1}, 8), 4);
+  testing::Paint(*c.zone, testing::Sphere({0.3, -0.2, 0.1}, 15), 1);
+  testing::Paint(
+      *c.zone,
+      [](const Vec3& p) { return std::abs(p[0]) < 1.6 && std::abs(p[1]) < 1.6 && std::abs(p[2]) < 1.6; }, 0);
+  const TumourMargin m = MeasureMargins(c.Inputs())[0];
+  // The nearer wall is the outer one (7 mm) or the pocket's (about 6.5 mm away): A1 either way.
+  EXPECT_GT(m.min_margin_mm, 5.0);
+  EXPECT_LT(m.min_margin_mm, 7.65);
+  EXPECT_GT(m.residual_deep_ml, 0.0);
+  EXPECT_LT(m.residual_deep_ml, 0.05);
+  EXPECT_EQ(m.category, MarginCategory::kA1);
+  EXPECT_TRUE(m.category_reason.empty()) << m.category_reason;
+}
+
 // A tumour touching the inside of its zone: its surface voxels may read
 // partly outside the zone, but none deep inside it.
 TEST(MarginDistributionTest, ATumourJustInsideItsZoneHasNoDeepResidual) {
@@ -306,6 +329,33 @@ TEST(SubcapsularTest, PointsNearTheCapsuleAreLeftOut) {
   EXPECT_NEAR(inner.min_margin_mm, 3.72, 0.65);
   EXPECT_GT(inner.min_margin_mm, all.min_margin_mm + 0.4);
   EXPECT_LT(inner.min_point_lps_mm[0], 23.0);
+}
+
+// The zone stops 4 mm short of a subcapsular tumour's capsule side, whose
+// surface points are left out: the unablated tumour there lies under them,
+// not in a cavity, and the category stays the measured points' margin (the
+// cavity rule used to say "a cavity of the zone"; found by a review).
+TEST(SubcapsularTest, TumourLeftUnablatedUnderTheCapsuleIsNoCavity) {
+  const testing::Grid grid = CentredCube80();
+  testing::MarginCase c(grid);
+  auto liver = testing::MakeImage<MaskImage>(grid);
+  testing::Paint(*c.tumours, testing::Sphere({18, 0, 0}, 8), 2);  // reaches x = 26, 4 mm under the capsule
+  testing::Paint(
+      *c.zone,
+      [](const Vec3& p) {
+        return Norm(Sub(p, {16, 0, 0})) <= 14 && p[0] <= 22;
+      },
+      1);
+  testing::Paint(*liver, testing::Sphere({0, 0, 0}, 30), 1);
+  MarginInputs in = c.Inputs();
+  in.liver = liver.GetPointer();
+  in.options.subcapsular_mm = 9.0;  // points with |p| > 21 mm left out
+  const TumourMargin m = MeasureMargins(in)[0];
+  EXPECT_GT(m.subcapsular_points_excluded, 0u);
+  EXPECT_GE(m.min_margin_mm, 0.0);
+  EXPECT_GT(m.residual_deep_ml, 0.05);  // what made the cavity rule fire
+  EXPECT_EQ(m.category, Categorize(m.min_margin_mm));
+  EXPECT_TRUE(m.category_reason.empty()) << m.category_reason;
 }
 
 TEST(SubcapsularTest, ExclusionWithoutALiverMaskIsAUsageError) {
