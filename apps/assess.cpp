@@ -263,8 +263,6 @@ std::vector<TumourMargin> MeasureAgainstZones(const Assessment& a, const LabelIm
   return margins;
 }
 
-// The region the deformable stage works on: the post liver when given, else
-// the ablation zone's neighbourhood (BRIEF.md: 50 to 70 mm around it).
 // A tumour's thinnest point carried into the pre CT's space, and its
 // thinnest direction with it (along the map's local linear part, a 1 mm
 // step): both in one space, as the report pairs them.
@@ -276,6 +274,8 @@ void CarryIntoPreSpace(TumourMargin& t, const ScanMap& post_to_pre) {
   for (int a = 0; a < 3; ++a) t.thinnest_direction[a] = length > 0 ? step[a] / length : 0.0;
 }
 
+// The region the deformable stage works on: the post liver when given, else
+// the ablation zone's neighbourhood (BRIEF.md: 50 to 70 mm around it).
 WorldBox DeformableRoi(const LabelImage& ablation_post, const LabelImage* liver_post) {
   if (liver_post != nullptr) return ExtentOf(*liver_post).box;
   return Grown(ExtentOf(ablation_post).box, kLesionNeighbourhoodMm);

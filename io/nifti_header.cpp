@@ -182,6 +182,25 @@ class HeaderCheck {
     RequireFinite("qoffset_x,y,z", nifti1::kQoffsetX, 3);
   }
 
+  double SformColumnNorm(int c) const {
+    double norm2 = 0.0;
+    for (int r = 0; r < 3; ++r)
+      norm2 += std::pow(h_.Float(nifti1::kSrowX + 16 * std::size_t(r) + 4 * std::size_t(c)), 2);
+    return std::sqrt(norm2);
+  }
+
+  // How far the sform's columns, made unit length, are from a rotation
+  // (DirectionOrthogonalityError): 0 for an orthogonal grid.
+  double SformShear() const {
+    ImageGeometry g;
+    for (int c = 0; c < 3; ++c) {
+      const double norm = std::max(SformColumnNorm(c), 1e-12);
+      for (int r = 0; r < 3; ++r)
+        g.direction[r][c] = h_.Float(nifti1::kSrowX + 16 * std::size_t(r) + 4 * std::size_t(c)) / norm;
+    }
+    return DirectionOrthogonalityError(g);
+  }
+
   // vnl aborts on a non-finite sform; ITK refuses a sheared one unless a
   // qform is there to fall back on.
   void RequireUsableSform() const {
@@ -190,20 +209,14 @@ class HeaderCheck {
     RequireFinite("srow_y", nifti1::kSrowY, 4);
     RequireFinite("srow_z", nifti1::kSrowZ, 4);
     if (h_.Short(nifti1::kQformCode) != 0) return;
-    ImageGeometry g;  // the sform's columns, made unit length
     for (int c = 0; c < 3; ++c) {
-      double norm = 0.0;
-      for (int r = 0; r < 3; ++r)
-        norm += std::pow(h_.Float(nifti1::kSrowX + 16 * std::size_t(r) + 4 * std::size_t(c)), 2);
-      norm = std::sqrt(norm);
+      const double norm = SformColumnNorm(c);
       if (!(norm >= kMinSpacingMm && norm <= kMaxSpacingMm)) {
         BadGeometry(Format("sform gives spacing %g mm along ", norm) + kAxis[c] +
                     Format("; expected %g to %g mm", kMinSpacingMm, kMaxSpacingMm));
       }
-      for (int r = 0; r < 3; ++r)
-        g.direction[r][c] = h_.Float(nifti1::kSrowX + 16 * std::size_t(r) + 4 * std::size_t(c)) / norm;
     }
-    const double worst = DirectionOrthogonalityError(g);
+    const double worst = SformShear();
     if (worst > kDirectionTolerance) {
       BadGeometry(
           Format("sform direction is not orthonormal (deviation %.4f) and there is no qform; expected a "
@@ -214,9 +227,16 @@ class HeaderCheck {
 
   // Where voxel (i, j, k) lies by the qform (RAS mm, as nifti1_io computes it).
   Vec3 QformPoint(const Vec3& ijk) const {
-    const double b = h_.Float(nifti1::kQuaternB), c = h_.Float(nifti1::kQuaternB + 4),
-                 d = h_.Float(nifti1::kQuaternB + 8);
-    const double a = std::sqrt(std::max(0.0, 1.0 - (b * b + c * c + d * d)));
+    double b = h_.Float(nifti1::kQuaternB), c = h_.Float(nifti1::kQuaternB + 4),
+           d = h_.Float(nifti1::kQuaternB + 8);
+    double a = 1.0 - (b * b + c * c + d * d);
+    if (a <
+        1e-7) {  // a rotation by 180 degrees, or (b, c, d) a little too long: renormalised as nifti1_io does
+      const double scale = 1.0 / std::sqrt(b * b + c * c + d * d);
+      b *= scale, c *= scale, d *= scale, a = 0.0;
+    } else {
+      a = std::sqrt(a);
+    }
     const double r[3][3] = {{a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
                             {2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)},
                             {2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b}};
@@ -270,6 +290,14 @@ class HeaderCheck {
     }
     if (worst <= 0.5 * finest) return;
     char buf[400];
+    if (SformShear() > kDirectionTolerance) {
+      std::snprintf(buf, sizeof buf,
+                    "sform is sheared (direction deviation %.4f: a gantry-tilted acquisition?) and the qform "
+                    "differs from it by %.2f mm; expected an orthogonal grid: use the tilt-corrected "
+                    "reconstruction (dcm2niix writes it with _Tilt_ in its name)",
+                    SformShear(), worst);
+      BadGeometry(buf);
+    }
     std::snprintf(buf, sizeof buf,
                   "qform and sform disagree by %.2f mm at a corner of the image (RAS %.2f, %.2f, %.2f by the "
                   "qform, %.2f, %.2f, %.2f by the sform); expected one position, within half a voxel (%.2f "

@@ -114,6 +114,9 @@ const std::vector<Row>& Rows() {
       {"forms 30 mm apart", [](auto& h) { Set(h, kSrowX + 12, 30.0f); }, ErrorKind::kGeometryInvalid,
        "qform and sform disagree by 30.00 mm at a corner of the image (RAS 0.00, 0.00, 0.00 by the qform, "
        "30.00, 0.00, 0.00 by the sform); expected one position, within half a voxel (0.75 mm)"},
+      // An uncorrected gantry tilt: a sheared sform beside the qform's rotation.
+      {"sform sheared beside a qform", [](auto& h) { Set(h, kSrowX + 8, 0.8f); }, ErrorKind::kGeometryInvalid,
+       "sform is sheared (direction deviation"},
       // 5. "NiftiImageIO(0x...): ... is not recognized as a NIFTI file".
       {"dim[0] 9", [](auto& h) { Set<std::int16_t>(h, kDim, 9); }, ErrorKind::kInputUnreadable,
        "dim[0] is 9; expected 1 to 7 dimensions"},
