@@ -90,10 +90,8 @@ TEST_F(AssessPhantomTest, PreSpaceCarriesThinnestPointAndDirectionThroughTheMap)
   const char* spaces[2] = {"post", "pre"};
   for (int s = 0; s < 2; ++s) {
     testing::TempDir out;
-    const auto run = testing::Run({"-q", "assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct",
-                                   In("post_ct.nii.gz"), "--tumours", In("tumours.nii.gz"), "--ablation",
-                                   In("ablation.nii.gz"), "--registration", "rigid", "--space", spaces[s],
-                                   "--no-html", "--no-surfaces", "--out", out.path().string()});
+    const auto run = testing::Run(AssessArgs({"-q", "--registration", "rigid", "--space", spaces[s],
+                                              "--no-html", "--no-surfaces", "--out", out.path().string()}));
     ASSERT_EQ(run.exit_code, 0) << run.err;
     reports[s] = testing::ReadJson(out / "report.json");
   }
@@ -160,29 +158,10 @@ TEST_F(AssessPhantomTest, WithoutRegistrationLandmarksAndLiverMasksStillJudgeThe
   }
   std::ofstream(dir / "pre.csv") << pre_csv;
   std::ofstream(dir / "post.csv") << post_csv;
-  const auto run = testing::Run({"assess",
-                                 "--pre-ct",
-                                 In("pre_ct.nii.gz"),
-                                 "--post-ct",
-                                 In("post_ct.nii.gz"),
-                                 "--tumours",
-                                 In("tumours.nii.gz"),
-                                 "--ablation",
-                                 In("ablation.nii.gz"),
-                                 "--pre-liver",
-                                 In("pre_liver.nii.gz"),
-                                 "--post-liver",
-                                 In("post_liver.nii.gz"),
-                                 "--landmarks-pre",
-                                 dir / "pre.csv",
-                                 "--landmarks-post",
-                                 dir / "post.csv",
-                                 "--registration",
-                                 "none",
-                                 "--no-html",
-                                 "--no-surfaces",
-                                 "--out",
-                                 dir / "out"});
+  const auto run = testing::Run(
+      AssessArgs({"--pre-liver", In("pre_liver.nii.gz"), "--post-liver", In("post_liver.nii.gz"),
+                  "--landmarks-pre", dir / "pre.csv", "--landmarks-post", dir / "post.csv", "--registration",
+                  "none", "--no-html", "--no-surfaces", "--out", dir / "out"}));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json report = testing::ReadJson(dir / "out/report.json");
   const json& r = report["registration"];

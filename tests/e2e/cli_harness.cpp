@@ -38,6 +38,21 @@ void PhantomSuite::SetUpTestSuite() {
   WritePhantom(SmallPhantomSpec(), dir_->path().string());
 }
 
+std::vector<std::string> PhantomSuite::AssessArgs(const std::vector<std::string>& extra,
+                                                  const std::string& pre_ct) {
+  std::vector<std::string> args{"assess",
+                                "--pre-ct",
+                                pre_ct.empty() ? In("pre_ct.nii.gz") : pre_ct,
+                                "--post-ct",
+                                In("post_ct.nii.gz"),
+                                "--tumours",
+                                In("tumours.nii.gz"),
+                                "--ablation",
+                                In("ablation.nii.gz")};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
 void PhantomSuite::TearDownTestSuite() {
   delete dir_;
   dir_ = nullptr;

@@ -44,6 +44,10 @@ class PhantomSuite : public ::testing::Test {
   static void SetUpTestSuite();
   static void TearDownTestSuite();
   static std::string In(const std::string& name) { return *dir_ / name; }
+  // "assess" on the phantom (its CTs, tumours and zone; `pre_ct` instead of
+  // its pre CT when given), then `extra`.
+  static std::vector<std::string> AssessArgs(const std::vector<std::string>& extra,
+                                             const std::string& pre_ct = "");
 
  private:
   static TempDir* dir_;

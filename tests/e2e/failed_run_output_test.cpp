@@ -18,20 +18,7 @@ class FailedRunOutputTest : public testing::PhantomSuite {
   // assess on the phantom into `out` with --pre-ct `pre_ct`, and `extra` options.
   static testing::CliRun Assess(const std::string& out, const std::string& pre_ct,
                                 const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{"assess",
-                                  "--pre-ct",
-                                  pre_ct,
-                                  "--post-ct",
-                                  In("post_ct.nii.gz"),
-                                  "--tumours",
-                                  In("tumours.nii.gz"),
-                                  "--ablation",
-                                  In("ablation.nii.gz"),
-                                  "--out",
-                                  out,
-                                  "--registration",
-                                  "none",
-                                  "--quiet"};
+    std::vector<std::string> args = AssessArgs({"--out", out, "--registration", "none", "--quiet"}, pre_ct);
     args.insert(args.end(), extra.begin(), extra.end());
     return testing::Run(args);
   }

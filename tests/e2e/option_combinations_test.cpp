@@ -15,13 +15,8 @@ class OptionCombinationTest : public testing::PhantomSuite {
  protected:
   // assess on the phantom into `out`, with `extra` options.
   static testing::CliRun Assess(const std::string& out, const std::vector<std::string>& extra) {
-    std::vector<std::string> args{"assess",    "--out",        out, "--registration", "none",
-                                  "--no-html", "--no-surfaces"};
-    for (const auto& [option, file] :
-         {std::pair("--pre-ct", "pre_ct.nii.gz"), std::pair("--post-ct", "post_ct.nii.gz"),
-          std::pair("--tumours", "tumours.nii.gz"), std::pair("--ablation", "ablation.nii.gz")}) {
-      args.insert(args.end(), {option, In(file)});
-    }
+    std::vector<std::string> args =
+        AssessArgs({"--out", out, "--registration", "none", "--no-html", "--no-surfaces"});
     args.insert(args.end(), extra.begin(), extra.end());
     return testing::Run(args);
   }
