@@ -95,6 +95,19 @@ TEST_F(LogFileTest, LogFileThatIsAnInputIsRefusedAndKept) {
   EXPECT_EQ(std::filesystem::file_size(dir / "-t.nii.gz"), size);
 }
 
+// A pipeline keeps the log with the report: `--out R --log-file R/margo.log`
+// with R not yet there. The log could not be opened (exit 7) before R was made.
+TEST_F(LogFileTest, LogFileInsideANewOutFolderIsWritten) {
+  testing::TempDir dir;
+  const std::string out = dir / "new/run";
+  const auto run =
+      testing::Run({"--log-file", out + "/margo.log", "margin", "--tumours", In("tumours.nii.gz"),
+                    "--ablation", In("ablation.nii.gz"), "--out", out, "--no-html"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(Text(out + "/margo.log").find("report written"), std::string::npos) << Text(out + "/margo.log");
+  EXPECT_TRUE(std::filesystem::exists(out + "/report.json"));
+}
+
 // An output as the log file, with options that do not parse: not opened either.
 TEST_F(LogFileTest, LogFileThatIsAnOutputIsNotOpenedOnAParseError) {
   testing::TempDir dir;
