@@ -18,9 +18,15 @@ const InputRecord* InputOf(const Assessment& a, const std::string& role) {
   return nullptr;
 }
 
-// Same inputs, options and margo build: same UIDs (a re-run replaces its objects in an archive).
-std::string UidSeed(const Assessment& a, const VersionInfo& version, const std::string& command_line) {
-  std::string seed = "margo " + version.margo + " " + version.git_revision + "\n" + command_line;
+// Same inputs (by content), result-shaping options and margo build: same UIDs,
+// so that a re-run replaces its objects in an archive. Not the command line:
+// another --out, --quiet or --threads (the report is the same at any
+// count), or the inputs moved elsewhere, gave new UIDs and a duplicate
+// series in the archive (found by a review).
+std::string UidSeed(const Assessment& a, const VersionInfo& version) {
+  nlohmann::json parameters = ParametersJson(a);
+  parameters.erase("threads");
+  std::string seed = "margo " + version.margo + " " + version.git_revision + "\n" + parameters.dump();
   for (const InputRecord& r : a.inputs) seed += "\n" + r.role + " " + r.sha256;
   return seed;
 }
@@ -59,7 +65,7 @@ std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesy
   SegSpec seg;
   seg.ct = ct;
   seg.grid = images.post_ct.GetPointer();
-  seg.uid_seed = UidSeed(a, version, command_line);
+  seg.uid_seed = UidSeed(a, version);
   seg.software_version = version.margo;
   seg.series_description = "margo tumours (registered) and ablation zones";
   for (const TumourMargin& t : a.tumours) {

@@ -101,7 +101,10 @@ void AddTumour(TID1500_MeasurementReport& report, const SrSpec& spec, DcmItem& s
 }
 
 // Patient and study attributes, copied from the SEG (which took them from
-// the CT, made writable) so the report files beside it.
+// the CT, made writable) so the report files beside it; with the CT's
+// character set, in which the patient's name is written (the SR declared
+// Latin-1 over a UTF-8 name: "Müller" read "MÃ¼ller"; found by a review).
+// What the SEG lacks of the optional ones is left out, not written empty.
 void CopyPatientAndStudy(DcmItem& from, DcmItem& to) {
   for (const DcmTagKey& tag :
        {DCM_PatientName, DCM_PatientID, DCM_PatientBirthDate, DCM_PatientSex, DCM_StudyDate, DCM_StudyTime,
@@ -109,6 +112,14 @@ void CopyPatientAndStudy(DcmItem& from, DcmItem& to) {
     OFString value;
     from.findAndGetOFStringArray(tag, value);
     to.putAndInsertOFStringArray(tag, value);
+  }
+  for (const DcmTagKey& tag : {DCM_SpecificCharacterSet, DCM_StudyDescription}) {
+    OFString value;
+    if (from.findAndGetOFStringArray(tag, value).good() && !value.empty()) {
+      to.putAndInsertOFStringArray(tag, value);
+    } else {
+      to.findAndDeleteElement(tag);
+    }
   }
 }
 

@@ -134,26 +134,6 @@ json DeformableParamsJson(const DeformableParams& d) {
 }
 
 // Every parameter in force, defaults included (the command line shows only those given).
-json ParametersJson(const Assessment& a) {
-  json j = {{"command", a.assess_params ? "assess" : "margin"},
-            {"margin", MarginOptionsJson(a.margin)},
-            {"threads", itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads()}};
-  if (a.assess_params) {
-    const AssessParams& p = *a.assess_params;
-    j["tumour_labels"] = Labels(p.tumour_labels);
-    j["ablation_labels"] = Labels(p.ablation_labels);
-    j["zone_map"] = ZoneMapJson(p.zone_map);
-    j["space"] = p.space == MeasureSpace::kPre ? "pre" : "post";
-    j["registration"] = RegistrationModeName(p.registration);
-    if (p.registration != RegistrationMode::kNone) j["rigid"] = RigidParamsJson(p.rigid);
-    if (p.registration == RegistrationMode::kDeformable) j["deformable"] = DeformableParamsJson(p.deformable);
-  } else if (a.margin_params) {
-    j["tumour_labels"] = Labels(a.margin_params->tumour_labels);
-    j["ablation_labels"] = Labels(a.margin_params->ablation_labels);
-    j["zone_map"] = ZoneMapJson(a.margin_params->zone_map);
-  }
-  return j;
-}
 
 json CurveJson(const CoverageCurve& curve) {
   json out = json::array();
@@ -201,6 +181,27 @@ json TumourJson(const TumourMargin& t, const Assessment& a) {
 }
 
 }  // namespace
+
+json ParametersJson(const Assessment& a) {
+  json j = {{"command", a.assess_params ? "assess" : "margin"},
+            {"margin", MarginOptionsJson(a.margin)},
+            {"threads", itk::MultiThreaderBase::GetGlobalDefaultNumberOfThreads()}};
+  if (a.assess_params) {
+    const AssessParams& p = *a.assess_params;
+    j["tumour_labels"] = Labels(p.tumour_labels);
+    j["ablation_labels"] = Labels(p.ablation_labels);
+    j["zone_map"] = ZoneMapJson(p.zone_map);
+    j["space"] = p.space == MeasureSpace::kPre ? "pre" : "post";
+    j["registration"] = RegistrationModeName(p.registration);
+    if (p.registration != RegistrationMode::kNone) j["rigid"] = RigidParamsJson(p.rigid);
+    if (p.registration == RegistrationMode::kDeformable) j["deformable"] = DeformableParamsJson(p.deformable);
+  } else if (a.margin_params) {
+    j["tumour_labels"] = Labels(a.margin_params->tumour_labels);
+    j["ablation_labels"] = Labels(a.margin_params->ablation_labels);
+    j["zone_map"] = ZoneMapJson(a.margin_params->zone_map);
+  }
+  return j;
+}
 
 json ReportJson(const Assessment& a, const VersionInfo& v, const std::string& command_line,
                 const std::vector<OutputFile>& outputs) {

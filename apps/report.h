@@ -21,6 +21,10 @@ struct OutputFile {
   std::string note;     // e.g. why a picture is missing; empty when none
 };
 
+// report.json's `parameters`: every option that shapes the results (and the
+// thread count, which does not).
+nlohmann::json ParametersJson(const Assessment& a);
+
 nlohmann::json ReportJson(const Assessment& a, const VersionInfo& version, const std::string& command_line,
                           const std::vector<OutputFile>& outputs = {});
 

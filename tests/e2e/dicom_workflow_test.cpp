@@ -144,6 +144,61 @@ TEST_F(DicomWorkflowTest, StructuredReportCarriesEachTumoursMargins) {
   EXPECT_NE(item, nullptr);
 }
 
+// Each slice of `folder` rewritten in UTF-8 (ISO_IR 192) with a patient
+// name outside Latin-1's ASCII part.
+void MakeUtf8(const fs::path& folder, const std::string& name) {
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    DcmFileFormat f;
+    ASSERT_TRUE(f.loadFile(entry.path().c_str()).good()) << entry.path();
+    f.loadAllDataIntoMemory();  // it is saved over the file it was read from
+    f.getDataset()->putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 192");
+    f.getDataset()->putAndInsertString(DCM_PatientName, name.c_str());
+    ASSERT_TRUE(f.saveFile(entry.path().c_str()).good()) << entry.path();
+  }
+}
+
+std::string StringOf(const std::string& file, const DcmTagKey& tag) {
+  DcmFileFormat f;
+  EXPECT_TRUE(f.loadFile(file.c_str()).good()) << file;
+  OFString value;
+  f.getDataset()->findAndGetOFStringArray(tag, value);
+  return value.c_str();
+}
+
+// The same analysis from another job folder, quieter and on one thread:
+// the same SEG and SR UIDs, so that storing it again replaces the objects
+// in the archive (they were hashed from the command line: a duplicate
+// series per job folder). And the SR is in the CT's character set, in which
+// the patient's name is written (it declared Latin-1 over UTF-8 bytes).
+// Both found by a review of the PACS outputs.
+TEST_F(DicomWorkflowTest, RerunFromAnotherFolderKeepsUidsAndTheSrKeepsTheCtsCharacterSet) {
+  TempDir dir;
+  for (const char* ct : {"pre_ct", "post_ct"}) {
+    fs::copy(Dir("dicom") + "/" + ct, dir / ct, fs::copy_options::recursive);
+    MakeUtf8(dir / ct, "M\xc3\xbcller^J\xc3\xbcrgen");
+  }
+  auto assess = [&](const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args = Assess(dir.path().string(), "pre_ct", "post_ct", "", "", out);
+    args[6] = Dir("dicom") + "/tumours.dcm";
+    args[8] = Dir("dicom") + "/ablation.dcm";
+    extra.insert(extra.end(), args.begin(), args.end());
+    return testing::Run(extra);
+  };
+  const auto first = assess(dir / "job1", {});
+  const auto second = assess(dir / "job2/", {"--quiet", "--threads", "1"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  for (const std::string file : {"segmentation.dcm", "report_sr.dcm"}) {
+    SCOPED_TRACE(file);
+    const std::string one = dir / ("job1/" + file), two = dir / ("job2/" + file);
+    for (const DcmTagKey& uid : {DCM_SOPInstanceUID, DCM_SeriesInstanceUID}) {
+      EXPECT_EQ(StringOf(one, uid), StringOf(two, uid));
+    }
+    EXPECT_EQ(StringOf(one, DCM_SpecificCharacterSet), "ISO_IR 192");
+    EXPECT_EQ(StringOf(one, DCM_PatientName), "M\xc3\xbcller^J\xc3\xbcrgen");
+  }
+}
+
 // report.json with DICOM inputs and outputs still meets its schema
 // (python3-jsonschema; exit 3 from the script: not installed).
 TEST_F(DicomWorkflowTest, ReportWithDicomInputsValidatesAgainstItsSchema) {
