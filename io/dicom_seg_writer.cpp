@@ -165,6 +165,11 @@ WrittenSeg WriteDicomSeg(const SegSpec& spec, const std::string& path) {
 
   DcmFileFormat file;
   Check(seg->writeDataset(*file.getDataset()), path, "data set");
+  // A segmentation drawn on lossy-compressed slices is derived from lossy
+  // data, which the standard says it must declare (found by a review).
+  if (spec.ct.lossy) {
+    Check(file.getDataset()->putAndInsertString(DCM_LossyImageCompression, "01"), path, "lossy compression");
+  }
   dcmtk::SaveAtomically(file, path);
   return out;
 }

@@ -52,6 +52,7 @@ struct DicomSeriesRef {
   std::string study_uid, series_uid, frame_of_reference, sop_class_uid;
   std::vector<std::string> sop_instance_uids;  // slice k of the image
   std::vector<std::string> files;              // slice k's file
+  bool lossy = false;  // some slice lossy-compressed: what is derived from it is lossy too
   bool Empty() const { return series_uid.empty(); }
 };
 

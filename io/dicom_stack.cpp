@@ -331,6 +331,7 @@ SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& fo
   ref.sop_class_uid = first.sop_class_uid;
   ref.files = stack.files;
   for (const DicomSlice& s : slices) ref.sop_instance_uids.push_back(s.sop_instance_uid);
+  ref.lossy = std::any_of(slices.begin(), slices.end(), LossyCompressed);
   stack.notes = StackNotes(slices);
   return stack;
 }

@@ -136,6 +136,33 @@ TEST(DicomSegWriterTest, NulPaddedPatientValuesAreCutAndReported) {
   EXPECT_EQ(std::string(sex.c_str(), sex.length()), "M");
 }
 
+std::string LossyFlagOf(const std::string& path) {
+  DcmFileFormat f;
+  EXPECT_TRUE(f.loadFile(path.c_str()).good()) << path;
+  OFString flag;
+  f.getDataset()->findAndGetOFString(DCM_LossyImageCompression, flag);
+  return flag.c_str();
+}
+
+// A SEG drawn on lossy-compressed slices is derived from lossy data and
+// must say so (Lossy Image Compression 01); it said 00 (found by a review).
+TEST(DicomSegWriterTest, ASegOnLossySlicesSaysItIsLossy) {
+  TempDir plain_dir, lossy_dir;
+  const WrittenCase plain = WriteCase(plain_dir);
+  EXPECT_NE(LossyFlagOf(plain.seg_path), "01");
+  const WrittenCase lossy = WriteCase(lossy_dir, [](const std::filesystem::path& ct) {
+    for (const auto& entry : std::filesystem::directory_iterator(ct)) {
+      DcmFileFormat f;
+      ASSERT_TRUE(f.loadFile(entry.path().c_str()).good());
+      f.loadAllDataIntoMemory();
+      ASSERT_TRUE(f.getDataset()->putAndInsertString(DCM_LossyImageCompression, "01").good());
+      ASSERT_TRUE(f.saveFile(entry.path().c_str(), EXS_LittleEndianExplicit).good());
+    }
+  });
+  EXPECT_TRUE(lossy.ct.report.dicom.lossy);
+  EXPECT_EQ(LossyFlagOf(lossy.seg_path), "01");
+}
+
 TEST(DicomSegWriterTest, DciodvfyFindsNoErrorInTheSegOrTheCt) {
   TempDir dir;
   const WrittenCase c = WriteCase(dir);
