@@ -145,6 +145,8 @@ WrittenSr WriteMeasurementReport(const SrSpec& spec, const std::string& path) {
   Check(doc.setTreeFromRootTemplate(report, OFTrue), path, "document tree");
   Check(doc.setManufacturer("margo"), path, "manufacturer");
   Check(doc.setSeriesDescription("margo ablative margins"), path, "series description");
+  // Beside the SEG's 900, away from the scanner's own series (DCMTK's default 1).
+  Check(doc.setSeriesNumber("901"), path, "series number");
   doc.setSpecificCharacterSetType(DSRTypes::CS_Latin1);
   OFString seg_class, seg_instance, seg_series;
   seg.findAndGetOFString(DCM_SOPClassUID, seg_class);

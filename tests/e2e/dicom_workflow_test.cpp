@@ -197,6 +197,9 @@ TEST_F(DicomWorkflowTest, RerunFromAnotherFolderKeepsUidsAndTheSrKeepsTheCtsChar
     EXPECT_EQ(StringOf(one, DCM_SpecificCharacterSet), "ISO_IR 192");
     EXPECT_EQ(StringOf(one, DCM_PatientName), "M\xc3\xbcller^J\xc3\xbcrgen");
   }
+  // Series numbers beside each other, away from the scanner's (the SR had DCMTK's default 1).
+  EXPECT_EQ(StringOf(dir / "job1/segmentation.dcm", DCM_SeriesNumber), "900");
+  EXPECT_EQ(StringOf(dir / "job1/report_sr.dcm", DCM_SeriesNumber), "901");
 }
 
 // report.json with DICOM inputs and outputs still meets its schema
