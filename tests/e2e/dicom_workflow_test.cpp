@@ -17,6 +17,7 @@
 
 #include "tests/e2e/cli_harness.h"
 #include "tests/support/dciodvfy.h"
+#include "tests/support/dicom_edit.h"
 #include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
@@ -147,22 +148,10 @@ TEST_F(DicomWorkflowTest, StructuredReportCarriesEachTumoursMargins) {
 // Each slice of `folder` rewritten in UTF-8 (ISO_IR 192) with a patient
 // name outside Latin-1's ASCII part.
 void MakeUtf8(const fs::path& folder, const std::string& name) {
-  for (const auto& entry : fs::directory_iterator(folder)) {
-    DcmFileFormat f;
-    ASSERT_TRUE(f.loadFile(entry.path().c_str()).good()) << entry.path();
-    f.loadAllDataIntoMemory();  // it is saved over the file it was read from
-    f.getDataset()->putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 192");
-    f.getDataset()->putAndInsertString(DCM_PatientName, name.c_str());
-    ASSERT_TRUE(f.saveFile(entry.path().c_str()).good()) << entry.path();
-  }
-}
-
-std::string StringOf(const std::string& file, const DcmTagKey& tag) {
-  DcmFileFormat f;
-  EXPECT_TRUE(f.loadFile(file.c_str()).good()) << file;
-  OFString value;
-  f.getDataset()->findAndGetOFStringArray(tag, value);
-  return value.c_str();
+  testing::EditEachDicomFile(folder, [&](DcmDataset& d) {
+    d.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 192");
+    d.putAndInsertString(DCM_PatientName, name.c_str());
+  });
 }
 
 // The same analysis from another job folder, quieter and on one thread:
@@ -192,14 +181,14 @@ TEST_F(DicomWorkflowTest, RerunFromAnotherFolderKeepsUidsAndTheSrKeepsTheCtsChar
     SCOPED_TRACE(file);
     const std::string one = dir / ("job1/" + file), two = dir / ("job2/" + file);
     for (const DcmTagKey& uid : {DCM_SOPInstanceUID, DCM_SeriesInstanceUID}) {
-      EXPECT_EQ(StringOf(one, uid), StringOf(two, uid));
+      EXPECT_EQ(testing::DicomString(one, uid), testing::DicomString(two, uid));
     }
-    EXPECT_EQ(StringOf(one, DCM_SpecificCharacterSet), "ISO_IR 192");
-    EXPECT_EQ(StringOf(one, DCM_PatientName), "M\xc3\xbcller^J\xc3\xbcrgen");
+    EXPECT_EQ(testing::DicomString(one, DCM_SpecificCharacterSet), "ISO_IR 192");
+    EXPECT_EQ(testing::DicomString(one, DCM_PatientName), "M\xc3\xbcller^J\xc3\xbcrgen");
   }
   // Series numbers beside each other, away from the scanner's (the SR had DCMTK's default 1).
-  EXPECT_EQ(StringOf(dir / "job1/segmentation.dcm", DCM_SeriesNumber), "900");
-  EXPECT_EQ(StringOf(dir / "job1/report_sr.dcm", DCM_SeriesNumber), "901");
+  EXPECT_EQ(testing::DicomString(dir / "job1/segmentation.dcm", DCM_SeriesNumber), "900");
+  EXPECT_EQ(testing::DicomString(dir / "job1/report_sr.dcm", DCM_SeriesNumber), "901");
 }
 
 // report.json with DICOM inputs and outputs still meets its schema

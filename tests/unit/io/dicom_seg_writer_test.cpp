@@ -15,6 +15,7 @@
 #include "io/dicom_object.h"
 #include "io/image_reader.h"
 #include "tests/support/dciodvfy.h"
+#include "tests/support/dicom_edit.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/synthetic.h"
 #include "tests/support/temp_dir.h"
@@ -120,12 +121,9 @@ TEST(DicomSegWriterTest, SegReadsBackVoxelForVoxelWithItsReferences) {
 TEST(DicomSegWriterTest, NulPaddedPatientValuesAreCutAndReported) {
   TempDir dir;
   const WrittenCase c = WriteCase(dir, [](const std::filesystem::path& ct) {
-    for (const auto& entry : std::filesystem::directory_iterator(ct)) {
-      DcmFileFormat f;
-      ASSERT_TRUE(f.loadFile(entry.path().c_str()).good());
-      ASSERT_TRUE(f.getDataset()->putAndInsertOFStringArray(DCM_PatientSex, OFString("M\0", 2)).good());
-      ASSERT_TRUE(f.saveFile(entry.path().c_str(), EXS_LittleEndianExplicit).good());
-    }
+    testing::EditEachDicomFile(ct, [](DcmDataset& d) {
+      ASSERT_TRUE(d.putAndInsertOFStringArray(DCM_PatientSex, OFString("M\0", 2)).good());
+    });
   });
   ASSERT_EQ(c.seg.repaired_source_values.size(), 1u);
   EXPECT_EQ(c.seg.repaired_source_values[0], "PatientSex (0010,0040) 'M\\0': cut at its NUL");
@@ -136,31 +134,18 @@ TEST(DicomSegWriterTest, NulPaddedPatientValuesAreCutAndReported) {
   EXPECT_EQ(std::string(sex.c_str(), sex.length()), "M");
 }
 
-std::string LossyFlagOf(const std::string& path) {
-  DcmFileFormat f;
-  EXPECT_TRUE(f.loadFile(path.c_str()).good()) << path;
-  OFString flag;
-  f.getDataset()->findAndGetOFString(DCM_LossyImageCompression, flag);
-  return flag.c_str();
-}
-
 // A SEG drawn on lossy-compressed slices is derived from lossy data and
 // must say so (Lossy Image Compression 01); it said 00 (found by a review).
 TEST(DicomSegWriterTest, ASegOnLossySlicesSaysItIsLossy) {
   TempDir plain_dir, lossy_dir;
   const WrittenCase plain = WriteCase(plain_dir);
-  EXPECT_NE(LossyFlagOf(plain.seg_path), "01");
+  EXPECT_NE(testing::DicomString(plain.seg_path, DCM_LossyImageCompression), "01");
   const WrittenCase lossy = WriteCase(lossy_dir, [](const std::filesystem::path& ct) {
-    for (const auto& entry : std::filesystem::directory_iterator(ct)) {
-      DcmFileFormat f;
-      ASSERT_TRUE(f.loadFile(entry.path().c_str()).good());
-      f.loadAllDataIntoMemory();
-      ASSERT_TRUE(f.getDataset()->putAndInsertString(DCM_LossyImageCompression, "01").good());
-      ASSERT_TRUE(f.saveFile(entry.path().c_str(), EXS_LittleEndianExplicit).good());
-    }
+    testing::EditEachDicomFile(ct,
+                               [](DcmDataset& d) { d.putAndInsertString(DCM_LossyImageCompression, "01"); });
   });
   EXPECT_TRUE(lossy.ct.report.dicom.lossy);
-  EXPECT_EQ(LossyFlagOf(lossy.seg_path), "01");
+  EXPECT_EQ(testing::DicomString(lossy.seg_path, DCM_LossyImageCompression), "01");
 }
 
 TEST(DicomSegWriterTest, DciodvfyFindsNoErrorInTheSegOrTheCt) {
