@@ -514,6 +514,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   images->pre_ct = pre.image;
   images->tumours = tumours.original;
   images->zones = ablation.original;
+  images->zone_labels = ablation.labels;
   images->post_to_pre = post_to_pre;
   images->zone_map = p.zone_map;
   a.images = images;
@@ -556,6 +557,7 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   a.margin_params = p;
   images->tumours = tumours.image;
   images->zones = ablation.original;
+  images->zone_labels = ablation.labels;
   images->zone_map = p.zone_map;
   a.images = images;
   return a;

@@ -76,7 +76,9 @@ std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesy
                             tumours.GetPointer(),
                             {t.label}});
   }
-  for (std::uint16_t z : LabelsOf(*zones)) {
+  // Every selected zone label, as every tumour: one that no post CT voxel
+  // keeps gets its segment (an empty frame) instead of shifting the ones after it.
+  for (std::uint16_t z : images.zone_labels.empty() ? LabelsOf(*zones) : images.zone_labels) {
     const std::string n = std::to_string(z);
     seg.segments.push_back(
         {"Ablation zone " + n, "ablation label " + n, SegmentKind::kAblationZone, zones.GetPointer(), {z}});

@@ -21,6 +21,7 @@ struct ReportImages {
   CtImage::Pointer pre_ct;         // null for `margo margin`
   LabelImage::Pointer tumours;     // tumour labels as loaded (after label selection), pre space
   LabelImage::Pointer zones;       // ablation labels as loaded (after label selection), post space
+  std::vector<std::uint16_t> zone_labels;  // every selected zone label, also those beyond the post CT
   ScanMap post_to_pre;             // identity when not registered
   std::map<std::uint16_t, std::vector<std::uint16_t>> zone_map;  // tumour -> zone labels; empty: union
   // The margin kernel's surface of every tumour it found in `tumours`: the

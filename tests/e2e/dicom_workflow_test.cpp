@@ -191,6 +191,36 @@ TEST_F(DicomWorkflowTest, RerunFromAnotherFolderKeepsUidsAndTheSrKeepsTheCtsChar
   EXPECT_EQ(testing::DicomString(dir / "job1/report_sr.dcm", DCM_SeriesNumber), "901");
 }
 
+// A post CT cut short (its first 20 slices) leaves some zones without a
+// voxel on it: they keep their segments (empty), as tumours do, instead of
+// dropping out and renumbering the ones after them (found by a review).
+TEST_F(DicomWorkflowTest, ZonesBeyondAShortPostCtKeepTheirSegments) {
+  TempDir dir;
+  std::vector<fs::path> slices;
+  for (const auto& entry : fs::directory_iterator(Dir("dicom") + "/post_ct")) slices.push_back(entry.path());
+  std::sort(slices.begin(), slices.end());
+  fs::create_directories(dir / "post_ct");
+  for (std::size_t k = 0; k < 20; ++k)
+    fs::copy_file(slices[k], dir / ("post_ct/" + slices[k].filename().string()));
+  std::vector<std::string> args =
+      Assess(Dir("dicom"), "pre_ct", "post_ct", "tumours.dcm", "ablation.dcm", dir / "out");
+  args[4] = dir / "post_ct";
+  const auto run = testing::Run(args);
+  ASSERT_EQ(run.exit_code, 8) << run.err;  // some tumours lie beyond the short CT
+  DcmFileFormat seg;
+  ASSERT_TRUE(seg.loadFile((dir / "out/segmentation.dcm").c_str()).good());
+  std::vector<std::string> labels;
+  DcmItem* item = nullptr;
+  for (unsigned long i = 0;
+       seg.getDataset()->findAndGetSequenceItem(DCM_SegmentSequence, item, long(i)).good(); ++i) {
+    OFString label;
+    item->findAndGetOFString(DCM_SegmentLabel, label);
+    labels.push_back(label.c_str());
+  }
+  ASSERT_EQ(labels.size(), 12u);
+  for (int z = 1; z <= 6; ++z) EXPECT_EQ(labels[std::size_t(5 + z)], "Ablation zone " + std::to_string(z));
+}
+
 // report.json with DICOM inputs and outputs still meets its schema
 // (python3-jsonschema; exit 3 from the script: not installed).
 TEST_F(DicomWorkflowTest, ReportWithDicomInputsValidatesAgainstItsSchema) {
