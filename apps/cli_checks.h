@@ -21,10 +21,11 @@ CLI::Validator Millimetres(double low, double high);
 // A whole number from `low` to `high`; `what` names it ("threads").
 CLI::Validator WholeNumber(long low, long high, const std::string& what);
 
-// Two options that only mean something together (a pair of landmark files,
-// of liver masks): Error(kUsage) when one is given ("" = not given) without
-// the other, "--pre-liver and --post-liver go together; only --pre-liver was
-// given". Half a pair would otherwise be ignored without a word.
+// Two options that only mean something together (the pair of landmark
+// files): Error(kUsage) when one is given ("" = not given) without the
+// other, "--landmarks-pre and --landmarks-post go together; only
+// --landmarks-pre was given". Half a pair would otherwise be ignored without
+// a word.
 void RequireBothOrNeither(const std::string& first_option, const std::string& first_value,
                           const std::string& second_option, const std::string& second_value);
 

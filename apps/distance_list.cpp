@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "apps/cli_checks.h"
+#include "apps/option_items.h"
 #include "core/error.h"
 
 namespace margo {
@@ -16,14 +17,7 @@ std::vector<double> ParseDistanceList(const std::vector<std::string>& given, con
   for (const std::string& text : given) whole += (whole.empty() ? "" : " ") + text;
   std::vector<double> out;
   for (const std::string& text : given) {
-    if (text.empty()) throw Error(ErrorKind::kUsage, option + ": empty; expected " + expected);
-    std::size_t start = 0;
-    while (true) {
-      const std::size_t end = text.find(',', start);
-      const std::string item = text.substr(start, end - start);
-      if (item.empty()) {
-        throw Error(ErrorKind::kUsage, option + ": '" + text + "' has an empty item; expected " + expected);
-      }
+    for (const std::string& item : SplitItems(text, ',', option, text, expected)) {
       const std::string problem = MillimetresProblem(item, low, high);
       if (!problem.empty()) throw Error(ErrorKind::kUsage, option + ": " + problem);
       const double value = std::strtod(item.c_str(), nullptr);
@@ -32,8 +26,6 @@ std::vector<double> ParseDistanceList(const std::vector<std::string>& given, con
                                            "'); expected " + expected);
       }
       out.push_back(value);
-      if (end == std::string::npos) break;
-      start = end + 1;
     }
   }
   return out;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "apps/option_items.h"
 #include "core/error.h"
 
 namespace margo {
@@ -21,25 +22,6 @@ std::uint16_t ParseLabel(const std::string& text, const std::string& option) {
     throw Error(ErrorKind::kUsage, option + ": '" + text + "' is not a label; expected a whole number 1..65535");
   }
   return static_cast<std::uint16_t>(value);
-}
-
-// `text` cut at every `separator`, keeping empty items so that "2,,3", "2,"
-// and "" are refused rather than read as "2,3", "2" and nothing. `whole`:
-// the option's text, for the message.
-std::vector<std::string> SplitItems(const std::string& text, char separator, const std::string& option,
-                                    const std::string& whole, const std::string& expected) {
-  if (whole.empty()) throw Error(ErrorKind::kUsage, option + ": empty; expected " + expected);
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(separator, start);
-    items.push_back(text.substr(start, end - start));
-    if (items.back().empty()) {
-      throw Error(ErrorKind::kUsage, option + ": '" + whole + "' has an empty item; expected " + expected);
-    }
-    if (end == std::string::npos) return items;
-    start = end + 1;
-  }
 }
 
 std::string Joined(const std::vector<std::uint16_t>& labels) {
