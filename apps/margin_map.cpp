@@ -25,16 +25,13 @@ const Surface& ZoneUnion(const ReportImages& images, std::unique_ptr<Surface>& b
   return *built;
 }
 
-// Slack around a tumour's mesh box: the surface's sign comes from its
-// smoothed field, which may reach a little beyond the mesh.
-constexpr double kBoxSlackMm = 5.0;
-
-WorldBox GrownBox(const std::vector<Vec3>& points, double slack_mm) {
+// The axis-aligned box of `points`.
+WorldBox BoxOf(const std::vector<Vec3>& points) {
   WorldBox box{{HUGE_VAL, HUGE_VAL, HUGE_VAL}, {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL}};
   for (const Vec3& p : points) {
     for (int a = 0; a < 3; ++a) {
-      box.min_mm[a] = std::min(box.min_mm[a], p[a] - slack_mm);
-      box.max_mm[a] = std::max(box.max_mm[a], p[a] + slack_mm);
+      box.min_mm[a] = std::min(box.min_mm[a], p[a]);
+      box.max_mm[a] = std::max(box.max_mm[a], p[a]);
     }
   }
   return box;
@@ -83,7 +80,7 @@ void MeasureZoneVertices(const std::vector<MarginMesh>& tumours,
   std::vector<TriangleMeshDistance> meshes;
   meshes.reserve(tumours.size());
   for (const MarginMesh& t : tumours) {
-    boxes.push_back(GrownBox(t.points_mm, 0.0));
+    boxes.push_back(BoxOf(t.points_mm));
     meshes.emplace_back(t.points_mm, t.triangles);
   }
   zone.margin_mm.resize(zone.points_mm.size());
