@@ -286,16 +286,17 @@ class HeaderCheck {
       finest = std::min<double>(finest, h_.Float(nifti1::kPixdim + 4 * std::size_t(a + 1)));
     for (int corner = 0; corner < 8; ++corner) {
       const Vec3 ijk = Corner(corner), q = QformPoint(ijk), s = SformPoint(ijk);
-      if (Distance(q, s) > worst) worst = Distance(q, s), worst_q = q, worst_s = s;
+      const double apart = Distance(q, s);
+      if (apart > worst) worst = apart, worst_q = q, worst_s = s;
     }
     if (worst <= 0.5 * finest) return;
     char buf[400];
-    if (SformShear() > kDirectionTolerance) {
+    if (const double shear = SformShear(); shear > kDirectionTolerance) {
       std::snprintf(buf, sizeof buf,
                     "sform is sheared (direction deviation %.4f: a gantry-tilted acquisition?) and the qform "
                     "differs from it by %.2f mm; expected an orthogonal grid: use the tilt-corrected "
                     "reconstruction (dcm2niix writes it with _Tilt_ in its name)",
-                    SformShear(), worst);
+                    shear, worst);
       BadGeometry(buf);
     }
     std::snprintf(buf, sizeof buf,
