@@ -309,21 +309,6 @@ void RequireLogFileSafe(const std::vector<std::string>& args, const std::string&
   RequireNotAnotherArgument(args, "--log-file", log_file);
 }
 
-// A log file kept inside --out (`--out R --log-file R/margo.log`, what a
-// pipeline writes) needs the folder before the run would create it: made
-// now, when the log file lies in --out or below it.
-void MakeLogFolderInOut(const std::string& log_file, const std::string& out_dir) {
-  namespace fs = std::filesystem;
-  if (out_dir.empty()) return;
-  std::error_code ec;
-  const fs::path folder = fs::absolute(log_file, ec).lexically_normal().parent_path();
-  fs::path out = fs::absolute(out_dir, ec).lexically_normal();
-  if (!out.has_filename()) out = out.parent_path();  // "R/" names R
-  const auto [o, f] = std::mismatch(out.begin(), out.end(), folder.begin(), folder.end());
-  if (o == out.end() && !fs::exists(folder, ec))
-    fs::create_directories(folder, ec);  // a failure shows on opening
-}
-
 std::string OutDirOf(const Commands& c) {
   if (c.assess->parsed()) return c.assess_common.out_dir;
   if (c.margin->parsed()) return c.margin_common.out_dir;

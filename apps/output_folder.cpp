@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -70,6 +71,15 @@ bool SameFile(int fd, const fs::path& path) {
                                             std::strerror(errno) + "); expected a writable output folder");
 }
 
+// `dir` as an absolute, normal path naming the folder itself ("out/" names
+// "out"); empty when it cannot be made absolute.
+fs::path FolderPath(const std::string& dir) {
+  std::error_code ec;
+  fs::path p = fs::absolute(dir, ec).lexically_normal();
+  if (ec) return {};
+  return p.has_filename() ? p : p.parent_path();
+}
+
 }  // namespace
 
 void RequireInputsAreNotOutputs(const std::vector<NamedInput>& inputs, const fs::path& dir,
@@ -109,9 +119,7 @@ void RequireOutputFolderPossible(const std::string& dir) {
 NewFolders::NewFolders(const std::string& dir) {
   if (dir.empty()) return;
   std::error_code ec;
-  fs::path p = fs::absolute(dir, ec).lexically_normal();
-  if (ec) return;
-  if (!p.has_filename()) p = p.parent_path();  // "out/" names "out"
+  fs::path p = FolderPath(dir);
   // symlink_status: a dangling link exists, and is not ours to remove.
   for (; !p.empty() && !fs::exists(fs::symlink_status(p, ec)); p = p.parent_path()) {
     missing_.push_back(p);
@@ -126,6 +134,15 @@ void NewFolders::RemoveEmpty() const {
     // fs::remove takes a folder only when it is empty (rmdir).
     if (!fs::is_directory(fs::symlink_status(p, ec)) || !fs::remove(p, ec)) return;
   }
+}
+
+void MakeLogFolderInOut(const std::string& log_file, const std::string& out_dir) {
+  if (out_dir.empty()) return;
+  const fs::path folder = FolderPath(log_file).parent_path(), out = FolderPath(out_dir);
+  if (out.empty() || folder.empty()) return;
+  std::error_code ec;
+  const auto within = std::mismatch(out.begin(), out.end(), folder.begin(), folder.end()).first == out.end();
+  if (within && !fs::exists(folder, ec)) fs::create_directories(folder, ec);  // a failure shows on opening
 }
 
 OutputLock::OutputLock(const fs::path& dir, Log& log) : path_(dir / kLockFile) {

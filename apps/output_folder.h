@@ -49,6 +49,11 @@ class NewFolders {
   std::vector<std::filesystem::path> missing_;  // deepest first
 };
 
+// A log file kept inside --out (`--out R --log-file R/margo.log`, what a
+// pipeline writes) needs its folder before the run would create R: made
+// here when the log file lies in `out_dir` or below it, else nothing.
+void MakeLogFolderInOut(const std::string& log_file, const std::string& out_dir);
+
 // The lock file kLockFile in an existing `dir`, locked (flock) for the
 // object's life and holding this process's pid; removed by the destructor
 // (on error too). The kernel drops the lock when the process ends, so a
