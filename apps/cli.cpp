@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 
 #include "apps/cli_checks.h"
 #include "apps/command_line_scan.h"
+#include "apps/command_line_text.h"
 #include "apps/dicomweb_step.h"
 #include "apps/distance_list.h"
 #include "apps/label_selection.h"
@@ -24,6 +26,7 @@
 #include "apps/summary_table.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/interrupt.h"
 #include "core/toolkit_globals.h"
 #include "core/version.h"
 #include "margin/surface.h"
@@ -191,15 +194,6 @@ void DeclareMargin(CLI::App& app, Commands& c) {
   AddSubcapsular(*c.margin, c.margin_common, "--liver");
 }
 
-std::string CommandLine(const std::vector<std::string>& args) {
-  std::string line = "margo";
-  for (const std::string& a : args) {
-    const bool plain = !a.empty() && a.find_first_of(" \t\"'\\$`") == std::string::npos;
-    line += " " + (plain ? a : "'" + a + "'");
-  }
-  return line;
-}
-
 // ValidateThresholds' rule, with the options named and plain numbers.
 void RequireThresholdsOrdered(const CategoryThresholds& t) {
   if (!ValidateThresholds(t)) return;
@@ -245,13 +239,29 @@ void WarnIfCoverageInferred(const Assessment& a, Log& log) {
   log.Warn(buf);
 }
 
-// Removes every file a report consists of from `dir` (logging each when `log` is given).
-void RemoveReportFiles(const std::string& dir, Log* log) {
+// Removes every file a report consists of from `dir`, and the temporaries
+// of this process (`any_process`: of any, in a folder this run has locked),
+// logging each when `log` is given.
+void RemoveReportFiles(const std::string& dir, Log* log, bool any_process) {
   for (const std::string& name : ReportFileNames()) {
     const std::filesystem::path old = std::filesystem::path(dir) / name;
     std::error_code ec;
     if (std::filesystem::remove(old, ec) && log != nullptr) log->Info("removed the previous " + old.string());
   }
+  for (const std::filesystem::path& p : RemoveTemporaries(dir, ReportFileNames(), any_process)) {
+    if (log != nullptr) log->Info("removed " + p.string() + ", left by a run that was stopped");
+  }
+}
+
+// What an interrupted run takes back once it holds `dir`: everything it has
+// written there (an earlier run's report was removed when it began), its lock
+// file, and the folders it created, if empty.
+std::function<void()> TakeBackReport(const std::string& dir, const NewFolders& created) {
+  return [dir, &created] {
+    RemoveReportFiles(dir, nullptr, false);
+    RemoveOwnLockFile(dir);
+    created.RemoveEmpty();
+  };
 }
 
 // `archive`: when set, the DICOM outputs are stored there after report.json.
@@ -268,9 +278,13 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
   try {
     files = WriteReportFiles(a, dir, ReportOptions{!c.no_html, !c.no_surfaces, !c.no_dicom}, version,
                              command_line, log);
-    WriteFileAtomically(report, ReportJson(a, version, command_line, files).dump(2) + "\n");
+    // Arguments are UTF-8 (RequireUtf8Arguments); a stray byte from elsewhere
+    // is replaced rather than failing the run here, after all its work.
+    WriteFileAtomically(report, ReportJson(a, version, command_line, files)
+                                        .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                                    "\n");
   } catch (...) {
-    RemoveReportFiles(c.out_dir, nullptr);
+    RemoveReportFiles(c.out_dir, nullptr, false);
     throw;
   }
   out << SummaryTable(a, c.colour);
@@ -367,8 +381,10 @@ void WarnIfSeriesUidUnused(const AssessParams& p, Log& log) {
 }
 
 // With the output folder locked, the outputs of an earlier run are removed
-// first, so that a failure leaves no report.json behind, stale or half-written.
-int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log) {
+// first, so that a failure leaves no report.json behind, stale or half-written;
+// from then on an interrupted run takes back what it wrote (`interrupt`).
+int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, Log& log,
+              InterruptCleanup& interrupt, const NewFolders& created) {
   log.Info(command_line);
   if (c.assess->parsed()) {
     AssessParams& p = c.assess_params;
@@ -383,7 +399,8 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     if (UsesDicomWeb(p, c.dicomweb, log)) archive.emplace(MakeDicomWebConfig(c.dicomweb, log));
     const OutputLock lock =
         ClaimOutput(c.assess_common.out_dir, InputsOf(p, c.dicomweb), archive.has_value(), log);
-    RemoveReportFiles(c.assess_common.out_dir, &log);
+    RemoveReportFiles(c.assess_common.out_dir, &log, true);
+    interrupt.Set(TakeBackReport(c.assess_common.out_dir, created));
     if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
     return Finish(RunAssess(p, log), c.assess_common, command_line, out, log,
                   archive && c.dicomweb.store ? &*archive : nullptr);
@@ -393,7 +410,8 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   p.margin = c.margin_common.margin;
   p.clinical = c.margin_common.clinical;
   const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p), false, log);
-  RemoveReportFiles(c.margin_common.out_dir, &log);
+  RemoveReportFiles(c.margin_common.out_dir, &log, true);
+  interrupt.Set(TakeBackReport(c.margin_common.out_dir, created));
   return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
 }
 
@@ -468,6 +486,11 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     out << VersionText(GetVersionInfo());
     return 0;
   }
+  try {
+    RequireUtf8Arguments(args);
+  } catch (const Error& e) {
+    return UsageErrorBeforeRun(WithHelpHint(e.what(), app), args, err);
+  }
   if (g.quiet && g.verbose) {  // which one wins would be a guess
     return UsageErrorBeforeRun(
         WithHelpHint("--quiet and --verbose both given; expected at most one of them", app), args, err);
@@ -494,17 +517,23 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   vtkObject::SetGlobalWarningDisplay(g.verbose ? 1 : 0);  // VTK's too (a failed write is reported by margo)
   const std::string out_dir = phantom_cmd->parsed() ? phantom.out_dir : OutDirOf(c);
   const NewFolders new_out(out_dir);  // before anything creates it
+  InterruptCleanup interrupt(log, [&out_dir, &new_out] {
+    RemoveTemporaries(out_dir, {}, false);
+    RemoveOwnLockFile(out_dir);
+    new_out.RemoveEmpty();
+  });
   const int code = [&]() -> int {
     try {
       if (!g.log_file.empty()) {
         RequireLogFileSafe(args, OutDirOf(c), g.log_file);
+        RequireOutputNotLocked(OutDirOf(c));  // its run's log may be this one
         MakeLogFolderInOut(g.log_file, out_dir);
         log.OpenFile(g.log_file);
       }
       if (phantom_cmd->parsed() || regress_cmd->parsed()) log.Info(CommandLine(args));
       if (phantom_cmd->parsed()) return RunPhantomCommand(phantom, out, log);
       if (regress_cmd->parsed()) return RunRegressCommand(regress, out, log);
-      return RunParsed(c, CommandLine(args), out, log);
+      return RunParsed(c, CommandLine(args), out, log, interrupt, new_out);
     } catch (const Error& e) {
       log.Error(e.kind() == ErrorKind::kUsage ? WithHelpHint(e.what(), app) : std::string(e.what()));
       return ExitCode(e.kind());

@@ -39,8 +39,7 @@ std::optional<double> Percent(const std::optional<double>& share) {
 }  // namespace
 
 std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesystem::path& dir,
-                                          const VersionInfo& version, const std::string& command_line,
-                                          Log& log) {
+                                          const VersionInfo& version, Log& log) {
   const InputRecord* post = InputOf(a, "post_ct");
   if (!a.images || !a.images->post_ct || post == nullptr || post->report.dicom.Empty()) {
     log.Info(std::string(kSegFile) + " and " + kSrFile +

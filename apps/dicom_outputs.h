@@ -17,8 +17,9 @@ namespace margo {
 inline constexpr const char* kSegFile = "segmentation.dcm";
 inline constexpr const char* kSrFile = "report_sr.dcm";
 
+// The SEG and SR of `a` in `dir` (their UIDs from the version, the
+// parameters and the inputs' SHA-256, never from the command line).
 std::vector<OutputFile> WriteDicomOutputs(const Assessment& a, const std::filesystem::path& dir,
-                                          const VersionInfo& version, const std::string& command_line,
-                                          Log& log);
+                                          const VersionInfo& version, Log& log);
 
 }  // namespace margo

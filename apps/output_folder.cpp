@@ -66,6 +66,14 @@ bool SameFile(int fd, const fs::path& path) {
          open_file.st_dev == named.st_dev && open_file.st_ino == named.st_ino;
 }
 
+[[noreturn]] void Busy(const fs::path& dir, const fs::path& lock) {
+  const std::optional<long> holder = LockHolder(lock);
+  throw Error(ErrorKind::kOutputFailed,
+              "another margo run (pid " + (holder ? std::to_string(*holder) : std::string("unknown")) +
+                  ") is writing to " + dir.string() + "; expected one run per output folder (lock file " +
+                  lock.string() + ")");
+}
+
 [[noreturn]] void CannotLock(const fs::path& lock, const char* what) {
   throw Error(ErrorKind::kOutputFailed, "lock file " + lock.string() + ": cannot " + what + " (" +
                                             std::strerror(errno) + "); expected a writable output folder");
@@ -145,6 +153,23 @@ void MakeLogFolderInOut(const std::string& log_file, const std::string& out_dir)
   if (within && !fs::exists(folder, ec)) fs::create_directories(folder, ec);  // a failure shows on opening
 }
 
+void RemoveOwnLockFile(const std::string& dir) {
+  if (dir.empty()) return;
+  const fs::path lock = fs::path(dir) / kLockFile;
+  std::error_code ec;
+  if (LockHolder(lock) == static_cast<long>(::getpid())) fs::remove(lock, ec);
+}
+
+void RequireOutputNotLocked(const std::string& dir) {
+  if (dir.empty()) return;
+  const fs::path lock = fs::path(dir) / kLockFile;
+  const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // no lock file: nobody holds it
+  const bool busy = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  if (busy) Busy(dir, lock);
+}
+
 OutputLock::OutputLock(const fs::path& dir, Log& log) : path_(dir / kLockFile) {
   // An advisory lock (flock) held on the open file for the whole run: the
   // kernel drops it when the process ends, however it ends, so no lock is
@@ -163,11 +188,7 @@ OutputLock::OutputLock(const fs::path& dir, Log& log) : path_(dir / kLockFile) {
         if (fs::file_size(path_, ec) == 0 && !ec) fs::remove(path_, ec);  // the empty file just created
         return;
       }
-      const std::optional<long> holder = LockHolder(path_);
-      throw Error(ErrorKind::kOutputFailed,
-                  "another margo run (pid " + (holder ? std::to_string(*holder) : std::string("unknown")) +
-                      ") is writing to " + dir.string() + "; expected one run per output folder (lock file " +
-                      path_.string() + ")");
+      Busy(dir, path_);
     }
     if (SameFile(fd_, path_)) break;
     ::close(fd_);  // locked a file another run had just removed: take the new one

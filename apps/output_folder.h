@@ -54,6 +54,15 @@ class NewFolders {
 // here when the log file lies in `out_dir` or below it, else nothing.
 void MakeLogFolderInOut(const std::string& log_file, const std::string& out_dir);
 
+// Removes `dir`'s lock file if this process's pid is in it: what a run
+// stopped by a signal does, as OutputLock's destructor does not run then.
+void RemoveOwnLockFile(const std::string& dir);
+
+// Throws OutputLock's error when another live run holds `dir`'s lock file;
+// touches nothing. Checked before the log file is opened (truncated), which
+// may be that run's.
+void RequireOutputNotLocked(const std::string& dir);
+
 // The lock file kLockFile in an existing `dir`, locked (flock) for the
 // object's life and holding this process's pid; removed by the destructor
 // (on error too). The kernel drops the lock when the process ends, so a

@@ -97,7 +97,7 @@ std::vector<OutputFile> WriteReportFiles(const Assessment& a, const std::filesys
   }
   if (options.dicom && a.assess_params) {
     Timed("DICOM SEG and SR written", log, [&] {
-      for (OutputFile& f : WriteDicomOutputs(a, dir, version, command_line, log)) written.push_back(f);
+      for (OutputFile& f : WriteDicomOutputs(a, dir, version, log)) written.push_back(f);
     });
   }
   if (!a.images || (!options.html && !options.surfaces)) return written;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace margo {
 
@@ -13,6 +14,17 @@ void WriteFileAtomically(const std::filesystem::path& path, const std::string& c
 
 // A temporary sibling name for `path` ("report.json" -> ".report.json.tmp-<pid>-<n>").
 std::filesystem::path TemporarySibling(const std::filesystem::path& path);
+
+// The same for writers that choose the format by the extension, which it
+// keeps ("labels.nii.gz" -> ".tmp-<pid>-<n>-labels.nii.gz").
+std::filesystem::path TemporarySiblingKeepingExtension(const std::filesystem::path& path);
+
+// Removes from `dir` the temporaries (either form above) of the files
+// `names` (every name when empty) left by this process, or by any process
+// when `any_process` (in a folder this run has locked, a temporary is what a
+// run killed outright left). Returns what it removed.
+std::vector<std::filesystem::path> RemoveTemporaries(const std::filesystem::path& dir,
+                                                     const std::vector<std::string>& names, bool any_process);
 
 // Renames `temporary` onto `path`; on failure removes `temporary` and throws.
 void CommitTemporary(const std::filesystem::path& temporary, const std::filesystem::path& path);

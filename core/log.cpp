@@ -1,7 +1,9 @@
 #include "core/log.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -39,11 +41,20 @@ Log::Log(std::ostream& console, bool console_is_terminal)
 Log::~Log() { EndProgress(); }
 
 void Log::OpenFile(const std::string& path) {
+  std::lock_guard<std::mutex> hold(mutex_);
+  // Truncated, then appended to: a second process writing the same file (a
+  // run refused by another's lock) can lose lines but never leave a hole.
   file_.open(path, std::ios::out | std::ios::trunc);
+  if (file_) {
+    file_.close();
+    file_.open(path, std::ios::out | std::ios::app);
+  }
   if (!file_) {
     throw margo::Error(ErrorKind::kOutputFailed,
                        "log file " + path + ": cannot open for writing");
   }
+  file_path_ = path;
+  file_failed_ = false;
 }
 
 void Log::Write(LogLevel level, const std::string& raw) {
@@ -51,11 +62,12 @@ void Log::Write(LogLevel level, const std::string& raw) {
   std::string message = raw;
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   for (char& ch : message) ch = ch == '\n' ? ' ' : ch;
+  std::lock_guard<std::mutex> hold(mutex_);
   WriteFile(Tag(level), message);
   const bool show = level == LogLevel::kError || level == LogLevel::kWarn ||
                     (!quiet_ && (level == LogLevel::kInfo || verbose_));
   if (!show) return;
-  EndProgress();
+  EndProgressLocked();
   if (level == LogLevel::kInfo) {
     console_ << message << '\n';
   } else {
@@ -65,10 +77,19 @@ void Log::Write(LogLevel level, const std::string& raw) {
 }
 
 void Log::WriteFile(const char* tag, const std::string& message) {
-  if (file_.is_open()) file_ << Timestamp() << ' ' << tag << ": " << message << std::endl;
+  if (!file_.is_open() || file_failed_) return;
+  errno = 0;
+  file_ << Timestamp() << ' ' << tag << ": " << message << std::endl;
+  if (file_) return;
+  file_failed_ = true;  // said once: the run goes on, its report does not depend on the log
+  EndProgressLocked();
+  console_ << "warning: log file " << file_path_ << ": cannot write ("
+           << (errno ? std::strerror(errno) : "I/O error") << "); the log is incomplete from here on\n";
+  console_.flush();
 }
 
 void Log::Progress(const std::string& step, const std::string& status) {
+  std::lock_guard<std::mutex> hold(mutex_);
   WriteFile("progress", step + ": " + status);
   if (quiet_ || !console_is_terminal_) return;
   console_ << "\r\033[K" << step << ": " << status << std::flush;
@@ -76,6 +97,11 @@ void Log::Progress(const std::string& step, const std::string& status) {
 }
 
 void Log::EndProgress() {
+  std::lock_guard<std::mutex> hold(mutex_);
+  EndProgressLocked();
+}
+
+void Log::EndProgressLocked() {
   if (!progress_showing_) return;
   console_ << "\r\033[K" << std::flush;
   progress_showing_ = false;

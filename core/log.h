@@ -1,10 +1,12 @@
-// Logging facade: one object per run, passed by reference to library code.
+// Logging facade: one object per run, passed by reference to library code;
+// safe to call from several threads.
 // Info and progress go to the console stream (stderr) unless quiet; errors are
 // printed at every verbosity; the optional log file receives everything with
 // timestamps. stdout is never touched here: it carries results only.
 #pragma once
 
 #include <fstream>
+#include <mutex>
 #include <ostream>
 #include <string>
 
@@ -24,7 +26,9 @@ class Log {
 
   void SetQuiet(bool quiet) { quiet_ = quiet; }
   void SetVerbose(bool verbose) { verbose_ = verbose; }
-  // Opens (truncates) a log file; throws Error(kOutputFailed) if impossible.
+  // Opens (truncates) a log file, written in append mode from then on;
+  // throws Error(kOutputFailed) if impossible. A later write that fails is
+  // said once on the console, and the run goes on.
   void OpenFile(const std::string& path);
 
   void Debug(const std::string& message) { Write(LogLevel::kDebug, message); }
@@ -46,7 +50,9 @@ class Log {
 
  private:
   void Write(LogLevel level, const std::string& message);
+  // With mutex_ held:
   void WriteFile(const char* tag, const std::string& message);
+  void EndProgressLocked();
 
   std::ostream& console_;
   bool console_is_terminal_;
@@ -55,6 +61,9 @@ class Log {
   bool progress_showing_ = false;
   StageTimer stages_;
   std::ofstream file_;
+  std::string file_path_;
+  bool file_failed_ = false;
+  std::mutex mutex_;
 };
 
 // A Log that discards everything except errors; handy for tests and tools.

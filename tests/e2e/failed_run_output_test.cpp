@@ -67,5 +67,34 @@ TEST_F(FailedRunOutputTest, FolderThatExistedIsKeptWithWhatItHolds) {
   EXPECT_TRUE(fs::exists(dir / "used/notes.txt"));
 }
 
+// A path report.json cannot hold (not UTF-8) is refused before any work,
+// not after it as an internal error; nothing is created.
+TEST_F(FailedRunOutputTest, AnOutFolderNotInUtf8IsAUsageErrorBeforeAnything) {
+  testing::TempDir dir;
+  const std::string out = dir / "caf\xE9";
+  const auto run = Assess(out, In("pre_ct.nii.gz"));
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("caf\\xE9', not UTF-8 text"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// Temporaries a run killed outright (SIGKILL, power loss) left beside its
+// report are swept by the next run into the folder; other files stay.
+TEST_F(FailedRunOutputTest, ARerunSweepsTheTemporariesOfAStoppedRun) {
+  testing::TempDir dir;
+  const fs::path out = dir / "out";
+  fs::create_directories(out);
+  const std::vector<std::string> stale = {".tumour_surfaces.vtp.tmp-99999-1", ".report.json.tmp-99999-4",
+                                          ".tmp-99999-3-tumours_on_post_ct.nii"};
+  const std::vector<std::string> kept = {"notes.txt", ".notes.txt.tmp-99999-1"};
+  for (const std::string& name : stale) std::ofstream(out / name) << "x";
+  for (const std::string& name : kept) std::ofstream(out / name) << "x";
+  const auto run = Assess(out, In("pre_ct.nii.gz"), {"--no-html"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  for (const std::string& name : stale) EXPECT_FALSE(fs::exists(out / name)) << name;
+  for (const std::string& name : kept) EXPECT_TRUE(fs::exists(out / name)) << name;
+  EXPECT_TRUE(fs::exists(out / "report.json"));
+}
+
 }  // namespace
 }  // namespace margo

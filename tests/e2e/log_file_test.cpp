@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "apps/output_folder.h"
 #include "tests/e2e/cli_harness.h"
 #include "tests/support/temp_dir.h"
 
@@ -117,6 +118,21 @@ TEST_F(LogFileTest, LogFileThatIsAnOutputIsNotOpenedOnAParseError) {
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_EQ(testing::CountLines(run.err, "error: "), 1) << run.err;
   EXPECT_FALSE(std::filesystem::exists(log));
+}
+
+// A second run into a folder another run holds is refused (exit 7) before
+// it opens the log file, which is the other run's: it used to truncate it.
+TEST_F(LogFileTest, ARunRefusedByAnothersLockLeavesItsLogAlone) {
+  testing::TempDir dir;
+  const std::string out = dir / "run", log = out + "/margo.log";
+  std::filesystem::create_directories(out);
+  { std::ofstream(log) << "the other run's log\n"; }
+  const OutputLock other(out, NullLog());
+  const auto run = testing::Run({"--log-file", log, "margin", "--tumours", In("tumours.nii.gz"), "--ablation",
+                                 In("ablation.nii.gz"), "--out", out, "--no-html"});
+  EXPECT_EQ(run.exit_code, 7) << run.err;
+  EXPECT_NE(run.err.find("another margo run"), std::string::npos) << run.err;
+  EXPECT_EQ(Text(log), "the other run's log\n");
 }
 
 }  // namespace

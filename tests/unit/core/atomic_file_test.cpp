@@ -1,6 +1,7 @@
 #include "core/atomic_file.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -48,6 +49,43 @@ TEST(AtomicFileTest, EnsureWritableDirectoryRejectsAFile) {
   EXPECT_THROW(EnsureWritableDirectory(dir / "plain"), Error);
   EXPECT_NO_THROW(EnsureWritableDirectory(dir / "new/nested"));
   EXPECT_TRUE(std::filesystem::is_directory(dir / "new/nested"));
+}
+
+void Touch(const std::filesystem::path& p) { std::ofstream(p) << "x"; }
+
+TEST(AtomicFileTest, RemoveTemporariesTakesOnlyTemporariesOfTheNamedFiles) {
+  testing::TempDir dir;
+  const std::string own = std::to_string(::getpid());
+  // This process's temporaries of both forms, another process's, and files that only look alike.
+  const std::filesystem::path mine = TemporarySibling(dir / "report.json");
+  const std::filesystem::path mine_ext = TemporarySiblingKeepingExtension(dir / "labels.nii.gz");
+  Touch(mine);
+  Touch(mine_ext);
+  Touch(dir / ".labels.nii.tmp-1-2");              // another process, gzip stage name
+  Touch(dir / (".tmp-" + own + "-7-labels.nii"));  // ours, before gzip
+  for (const char* keep :
+       {"report.json", ".report.json.tmp-x-1", ".tmp-12-notes", "notes.tmp-1-2", ".other.txt.tmp-1-2"}) {
+    Touch(dir / keep);
+  }
+  // Own process, names given: ours of report.json and labels.nii.gz only.
+  auto removed = RemoveTemporaries(dir.path(), {"report.json", "labels.nii.gz"}, false);
+  EXPECT_EQ(removed.size(), 3u);
+  EXPECT_FALSE(std::filesystem::exists(mine));
+  EXPECT_FALSE(std::filesystem::exists(mine_ext));
+  EXPECT_TRUE(std::filesystem::exists(dir / ".labels.nii.tmp-1-2"));
+  // Any process: the other one's too; never a file that is not a temporary of a named file.
+  removed = RemoveTemporaries(dir.path(), {"report.json", "labels.nii.gz"}, true);
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0].filename(), ".labels.nii.tmp-1-2");
+  for (const char* keep :
+       {"report.json", ".report.json.tmp-x-1", ".tmp-12-notes", "notes.tmp-1-2", ".other.txt.tmp-1-2"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / keep)) << keep;
+  }
+  // No names: every temporary of this process (what an interrupted run sweeps), none of another's.
+  Touch(TemporarySibling(dir / "truth.json"));
+  removed = RemoveTemporaries(dir.path(), {}, false);
+  EXPECT_EQ(removed.size(), 1u);
+  EXPECT_TRUE(std::filesystem::exists(dir / ".other.txt.tmp-1-2"));
 }
 
 }  // namespace
