@@ -344,13 +344,13 @@ std::size_t RegressResult::CasesNotRun() const {
 
 std::string CaseName(const std::string& folder) {
   fs::path p = fs::path(folder).lexically_normal();
-  if (p.filename().empty()) p = p.parent_path();  // "suite/rigid/"
-  if (p.filename() == "." || p.filename() == ".." || p.filename().empty()) {
+  if (p.filename() == "." || p.filename() == "..") {  // "regress ." in a case folder: its own name
     std::error_code ec;
-    const fs::path absolute = fs::absolute(p, ec).lexically_normal();
-    if (!ec && !absolute.filename().empty()) p = absolute;
+    const fs::path absolute = fs::absolute(p, ec);
+    if (!ec) p = absolute.lexically_normal();
   }
-  return p.filename().string();
+  if (p.filename().empty()) p = p.parent_path();  // "suite/rigid/"
+  return p.filename().empty() ? folder : p.filename().string();
 }
 
 SuiteCases FindCases(const std::string& suite) {

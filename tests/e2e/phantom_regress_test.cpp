@@ -12,6 +12,7 @@
 #include <functional>
 #include <sstream>
 
+#include "apps/regress.h"
 #include "tests/e2e/cli_harness.h"
 #include "tests/support/temp_dir.h"
 
@@ -423,6 +424,15 @@ TEST(RegressCommandTest, EachCaseLogsItsOwnStagesBeforeTheNextCaseStarts) {
   // Its own lines: margin last, then the case's summary.
   EXPECT_LT(second_case.find("stage load: "), second_case.find("stage margin: "));
   EXPECT_LT(second_case.find("stage margin: "), second_case.find("stages: load "));
+}
+
+TEST(RegressCaseNameTest, IsTheFolderOwnNameAlsoForTrailingSlashesAndDot) {
+  EXPECT_EQ(CaseName("suite/rigid"), "rigid");
+  EXPECT_EQ(CaseName("suite/rigid/"), "rigid");
+  EXPECT_EQ(CaseName("/x/suite/my case"), "my case");
+  EXPECT_EQ(CaseName("."), fs::current_path().filename().string());  // was "."
+  EXPECT_EQ(CaseName("./"), fs::current_path().filename().string());
+  EXPECT_EQ(CaseName("/"), "/");
 }
 
 // Hybrid mode on real anatomy (3D-IRCADb-01 patient 1, 2x downsampled; read
