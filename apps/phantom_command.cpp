@@ -1,8 +1,10 @@
 #include "apps/phantom_command.h"
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 
 #include "apps/cli_checks.h"
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "testdata/generator/case_writer.h"
 #include "testdata/generator/hybrid_case.h"
@@ -78,16 +80,49 @@ CLI::App* AddRegressCommand(CLI::App& app, RegressOptions& o) {
                   "deformable (rigid, then B-spline), rigid, or none for cases already aligned")
       ->check(CLI::IsMember({"deformable", "rigid", "none"}))
       ->capture_default_str();
+  cmd->add_option("--json", o.json,
+                  "Also write the result as JSON to this file: one object per case and per tumour, and the "
+                  "summary (docs/PHANTOM.md)")
+      ->check(CLI::Validator(
+          [](std::string& file) { return file.empty() ? std::string("found ''; expected a file name") : ""; },
+          "FILE", "FILE"));
   return cmd;
 }
 
+namespace {
+
+// --json's folder must exist and the file must not be a folder: checked
+// before the suite runs, not found out after minutes of cases.
+void RequireJsonWritable(const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) {
+    throw Error(ErrorKind::kOutputFailed, "--json " + file + ": is a folder; expected a file (written)");
+  }
+  const fs::path parent = fs::path(file).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    throw Error(ErrorKind::kOutputFailed, "--json " + file + ": folder " + parent.string() +
+                                              " does not exist; expected an existing folder");
+  }
+}
+
+}  // namespace
+
 int RunRegressCommand(RegressOptions& o, std::ostream& out, Log& log) {
   o.params.registration = ParseRegistrationMode(o.registration);
-  const RegressResult result = RunRegress(o.params, log);
-  out << RegressTable(result);
-  out.flush();
+  const bool json = !o.json.empty();  // "" is refused by the option's check
+  if (json) RequireJsonWritable(o.json);
+  const SuiteCases suite = FindCases(o.params.suite);
+  // Rows as each case ends: what was measured is on stdout even if the run is cut short.
+  const std::size_t width = CaseNameWidth(suite.cases);
+  out << RegressTableHeader(width) << std::flush;
+  const RegressResult result = RunRegress(o.params, suite, log, [&out, width](const RegressCase& c) {
+    out << RegressCaseRows(c, width) << std::flush;
+  });
+  out << RegressTableFooter(result) << std::flush;
+  if (json) WriteFileAtomically(o.json, RegressJson(result, o.params).dump(2) + "\n");
   if (result.Passed()) return 0;
-  log.Error("regression failed: see the rows marked FAIL");
+  log.Error("regression failed: " + RegressFailure(result));
   return ExitCode(ErrorKind::kRegressionFailed);
 }
 

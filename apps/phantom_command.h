@@ -30,10 +30,13 @@ int RunPhantomCommand(const PhantomParams& params, std::ostream& out, Log& log);
 struct RegressOptions {
   RegressParams params;
   std::string registration = "deformable";
+  std::string json;  // Default: none. File for the machine-readable result (RegressJson)
 };
 
 CLI::App* AddRegressCommand(CLI::App& app, RegressOptions& options);
-// Prints the table on `out`; exit code 0 when every tumour passes, else 9.
+// Prints the table on `out`, each case's rows as the case ends, and writes
+// --json when given; exit code 0 when every case passes, else 9 (3 when
+// SUITE cannot be read, 7 when --json cannot be written).
 int RunRegressCommand(RegressOptions& options, std::ostream& out, Log& log);
 
 }  // namespace margo
