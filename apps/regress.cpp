@@ -11,7 +11,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <streambuf>
 
 #include "core/error.h"
 #include "core/version.h"
@@ -199,67 +198,6 @@ void RunCase(const std::string& dir, const RegressParams& params, Log& log, Regr
   }
 }
 
-// The console of a case's own Log. Log keeps one stage timer for its life
-// and cannot reset it, so each case gets a Log of its own (its stages timed
-// and summed per case, ended before the next case starts); this stream
-// buffer hands what that Log prints to the suite's Log at the level it was
-// printed with (core/log.cpp's console form: "warning: ", "error: ",
-// "debug: " before the message, info bare; progress drawn in place as
-// "\r\033[K" step ": " status), so the suite's Log still applies --quiet and
-// --verbose and writes the log file.
-class ForwardToLog : public std::streambuf {
- public:
-  explicit ForwardToLog(Log& to) : to_(to) {}
-
- protected:
-  int_type overflow(int_type ch) override {
-    if (traits_type::eq_int_type(ch, traits_type::eof())) return traits_type::not_eof(ch);
-    if (traits_type::to_char_type(ch) == '\n') {
-      Line();
-    } else {
-      pending_ += traits_type::to_char_type(ch);
-    }
-    return ch;
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    for (std::streamsize i = 0; i < n; ++i) overflow(traits_type::to_int_type(s[i]));
-    return n;
-  }
-  // A flush with no newline: progress drawn in place, or cleared.
-  int sync() override {
-    static const std::string kClear = "\r\033[K";
-    if (pending_.compare(0, kClear.size(), kClear) != 0) return 0;
-    const std::string text = pending_.substr(kClear.size());
-    pending_.clear();
-    const std::size_t colon = text.find(": ");
-    if (text.empty()) {
-      to_.EndProgress();
-    } else {
-      to_.Progress(text.substr(0, colon), colon == std::string::npos ? "" : text.substr(colon + 2));
-    }
-    return 0;
-  }
-
- private:
-  void Line() {
-    std::string line;
-    line.swap(pending_);
-    const auto starts = [&line](const std::string& tag) { return line.compare(0, tag.size(), tag) == 0; };
-    if (starts("warning: ")) {
-      to_.Warn(line.substr(9));
-    } else if (starts("error: ")) {
-      to_.Error(line.substr(7));
-    } else if (starts("debug: ")) {
-      to_.Debug(line.substr(7));
-    } else {
-      to_.Info(line);
-    }
-  }
-
-  Log& to_;
-  std::string pending_;
-};
-
 // "1 case", "2 cases".
 std::string Count(std::size_t n, const std::string& noun) {
   return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
@@ -418,12 +356,8 @@ RegressResult RunRegress(const RegressParams& params, const SuiteCases& suite, L
     log.Info("case " + std::to_string(result.cases.size() + 1) + "/" + std::to_string(suite.cases.size()) +
              ": " + dir);
     {
-      ForwardToLog forward(log);
-      std::ostream console(&forward);
-      Log case_log(console, /*console_is_terminal=*/true);  // progress forwarded; the suite's Log decides
-      case_log.SetVerbose(true);                            // likewise for debug messages
       try {
-        RunCase(dir, params, case_log, c);
+        RunCase(dir, params, log, c);
       } catch (const Error& e) {
         c.error = e.what();
       } catch (const itk::ExceptionObject& e) {
@@ -433,7 +367,7 @@ RegressResult RunRegress(const RegressParams& params, const SuiteCases& suite, L
       } catch (...) {
         c.error = "case folder " + dir + ": internal error: an unknown exception";
       }
-      case_log.EndStages();
+      log.EndStages();  // this case's stages, before the next case's line
     }
     if (!c.error.empty()) {
       c.rows.clear();

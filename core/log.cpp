@@ -125,6 +125,7 @@ void Log::BeginStage(const std::string& name) {
 void Log::EndStages() {
   BeginStage("");
   if (!stages_.Totals().empty()) Info("stages: " + stages_.Summary());
+  stages_ = StageTimer();  // the next stages (regress: the next case) count afresh
 }
 
 Log& NullLog() {

@@ -45,7 +45,8 @@ class Log {
   // Stage timing (docs/PERFORMANCE.md): ends the running stage, logging
   // "stage NAME: W s (CPU C s)" at Info, and starts `name`.
   void BeginStage(const std::string& name);
-  // Ends the last stage and logs "stages: load 1.20 s, ..., total ..." at Info.
+  // Ends the last stage and logs "stages: load 1.20 s, ..., total ..." at
+  // Info; stages begun after it are timed afresh.
   void EndStages();
 
  private:
