@@ -3,6 +3,7 @@
 // on a file cut short in its header, DCMTK reports it.
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 
 #include "core/error.h"
 #include "io/dcmtk_util.h"
+#include "io/decimal_string.h"
 #include "io/dicom_series.h"
 
 namespace margo {
@@ -37,30 +39,20 @@ std::string Trim(const std::string& s) {
   return s.substr(first, last - first + 1);
 }
 
-// Parses a backslash-separated decimal string; returns false unless exactly
-// n finite values (a NaN position must not pass as a position).
+// Parses a DS text of exactly N values (io/decimal_string.h: "1,8" or
+// "1.8mm" is no number, rather than 1 or 1.8); false otherwise.
 template <std::size_t N>
 bool ParseDecimals(const std::string& text, std::array<double, N>& out) {
-  std::stringstream ss(text);
-  std::string item;
-  std::size_t n = 0;
-  while (std::getline(ss, item, '\\')) {
-    if (n == N) return false;
-    try {
-      out[n] = std::stod(item);
-    } catch (const std::exception&) {
-      return false;
-    }
-    if (!std::isfinite(out[n++])) return false;
-  }
-  return n == N;
+  const std::optional<std::vector<double>> values = ParseDecimalString(text);
+  if (!values || values->size() != N) return false;
+  std::copy(values->begin(), values->end(), out.begin());
+  return true;
 }
 
-// Rescale Slope (0028,1053): 1 when absent, NaN when not one number.
-double RescaleSlope(const std::string& text) {
-  if (text.empty()) return 1.0;
-  std::array<double, 1> slope{};
-  return ParseDecimals(text, slope) ? slope[0] : std::nan("");
+// One DS value (Rescale Slope, Intercept); NaN when absent or not one number.
+double OneDecimal(const std::string& text) {
+  std::array<double, 1> v{};
+  return ParseDecimals(text, v) ? v[0] : std::nan("");
 }
 
 unsigned Unsigned16(DcmItem& ds, const DcmTagKey& tag) {
@@ -98,10 +90,13 @@ DicomSlice SliceFrom(DcmDataset& ds, const std::string& file) {
   s.patient_id = text(DCM_PatientID);
   s.patient_name = text(DCM_PatientName);
   s.rescale_slope_text = text(DCM_RescaleSlope);
-  s.rescale_slope = RescaleSlope(s.rescale_slope_text);
+  s.rescale_slope = OneDecimal(s.rescale_slope_text);
+  s.rescale_intercept_text = text(DCM_RescaleIntercept);
+  s.rescale_intercept = OneDecimal(s.rescale_intercept_text);
   s.lossy_image_compression = text(DCM_LossyImageCompression);
   const std::string instance = text(DCM_InstanceNumber);
-  if (!instance.empty()) s.instance = std::atoi(instance.c_str());
+  // Only for messages: a malformed one is left as absent (0) rather than half-read.
+  if (const std::optional<int> n = ParseIntegerString(instance)) s.instance = *n;
   s.position_text = text(DCM_ImagePositionPatient);
   s.orientation_text = text(DCM_ImageOrientationPatient);
   s.has_position = ParseDecimals(s.position_text, s.position_mm);
@@ -116,20 +111,28 @@ DicomSlice SliceFrom(DcmDataset& ds, const std::string& file) {
 // of everything before it; -1 when that does not add up to a cut in it.
 long long PixelBytesPresent(DcmFileFormat& file, DcmElement& pixels, const std::string& path) {
   DcmDataset& ds = *file.getDataset();
-  // The meta header's length counts its 128-byte preamble and "DICM".
+  // The meta header's length counts its 128-byte preamble and "DICM"; a file
+  // without them has none.
+  const long long meta = dcmtk::HasDicomPreamble(path)
+                             ? static_cast<long long>(file.getMetaInfo()->calcElementLength(
+                                   EXS_LittleEndianExplicit, EET_ExplicitLength))
+                             : 0;
   const long long before_pixels =
-      file.getMetaInfo()->calcElementLength(EXS_LittleEndianExplicit, EET_ExplicitLength) +
-      ds.calcElementLength(ds.getOriginalXfer(), EET_ExplicitLength) - pixels.getLength();
+      meta + ds.calcElementLength(ds.getOriginalXfer(), EET_ExplicitLength) - pixels.getLength();
   std::error_code ec;
   const long long present = static_cast<long long>(fs::file_size(path, ec)) - before_pixels;
   return !ec && present >= 0 && present < static_cast<long long>(pixels.getLength()) ? present : -1;
 }
 
+std::string FileWhere(const std::string& path, const std::string& folder) {
+  std::error_code ec;
+  return "DICOM folder " + folder + ": slice " + path + " (" + std::to_string(fs::file_size(path, ec)) +
+         " bytes)";
+}
+
 [[noreturn]] void RejectCorrupt(DcmFileFormat& file, const std::string& path, const std::string& folder,
                                 const OFCondition& cond) {
-  std::error_code ec;
-  const std::string where = "DICOM folder " + folder + ": slice " + path + " (" +
-                            std::to_string(fs::file_size(path, ec)) + " bytes)";
+  const std::string where = FileWhere(path, folder);
   DcmElement* pixels = nullptr;
   if (file.getDataset()->findAndGetElement(DCM_PixelData, pixels).good() && pixels != nullptr) {
     const long long present = PixelBytesPresent(file, *pixels, path);
@@ -140,19 +143,58 @@ long long PixelBytesPresent(DcmFileFormat& file, DcmElement& pixels, const std::
                                                    " (the length Pixel Data (7FE0,0010) declares)");
     }
   }
-  throw Error(ErrorKind::kInputUnreadable, where + " is a truncated or corrupt DICOM file (" + cond.text() +
-                                               "); expected a complete DICOM file");
+  const std::string why = cond.good() ? "no data set after the file meta header" : cond.text();
+  throw Error(ErrorKind::kInputUnreadable,
+              where + " is a truncated or corrupt DICOM file (" + why + "); expected a complete DICOM file");
 }
 
-// The slice in `path`; nothing for files that are not DICOM. A file with the
-// DICOM preamble that DCMTK cannot read whole is refused.
+// A DICOM UID as written: digits and dots, at most 64 characters.
+bool LooksLikeUid(const std::string& uid) {
+  return !uid.empty() && uid.size() <= 64 && uid.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+// The SOP Class UID of the data set, else of the file meta header (a file
+// cut before (0008,0016) still names its class there).
+std::string SopClass(DcmFileFormat& file) {
+  const std::string own = dcmtk::Text(*file.getDataset(), DCM_SOPClassUID);
+  return own.empty() ? dcmtk::Text(*file.getMetaInfo(), DCM_MediaStorageSOPClassUID) : own;
+}
+
+// An image instance (CT Image Storage, ...) without the attributes every
+// image has: DCMTK read it "whole" because it ends between two elements.
+void RejectIncompleteImage(const DicomSlice& s, const std::string& sop_class, const std::string& folder) {
+  if (!dcmIsImageStorageSOPClassUID(sop_class.c_str())) return;  // DICOMDIR, SR, RTSTRUCT, ...
+  std::string missing;
+  const auto absent = [&missing](bool present, const char* name) {
+    if (!present) missing += std::string(missing.empty() ? "" : ", ") + "no " + name;
+  };
+  absent(s.rows != 0, "Rows (0028,0010)");
+  absent(s.columns != 0, "Columns (0028,0011)");
+  absent(s.has_pixel_data, "Pixel Data (7FE0,0010)");
+  if (missing.empty()) return;
+  const char* name = dcmFindNameOfUID(sop_class.c_str(), nullptr);
+  throw Error(ErrorKind::kInputUnreadable,
+              FileWhere(s.file, folder) + " is an image instance (SOP Class UID " + sop_class +
+                  (name != nullptr ? ", " + std::string(name) : std::string()) + ") with " + missing +
+                  ": a truncated or corrupt DICOM file; expected a complete image");
+}
+
+// The slice in `path`; nothing for files that are not DICOM or not images.
+// A DICOM file DCMTK cannot read whole, or an image instance without its
+// image attributes, is refused (ScanDicomFolder).
 std::optional<DicomSlice> ReadSliceHeader(const std::string& path, const std::string& folder) {
   DcmFileFormat file;
   const OFCondition cond = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueBytes);
   const bool unreadable = cond.bad() || file.getDataset()->card() == 0;
-  if (unreadable && dcmtk::HasDicomPreamble(path)) RejectCorrupt(file, path, folder, cond);
-  if (cond.bad()) return std::nullopt;  // not DICOM (README.txt, thumbs.db)
-  return SliceFrom(*file.getDataset(), path);
+  // Without the preamble, a parse error is a broken DICOM file only when
+  // DCMTK got as far as a SOP Class UID: a README is no DICOM at all.
+  if (unreadable && (dcmtk::HasDicomPreamble(path) || LooksLikeUid(SopClass(file)))) {
+    RejectCorrupt(file, path, folder, cond);
+  }
+  if (unreadable) return std::nullopt;  // not DICOM (README.txt, thumbs.db)
+  DicomSlice slice = SliceFrom(*file.getDataset(), path);
+  RejectIncompleteImage(slice, SopClass(file), folder);
+  return slice;
 }
 
 std::vector<std::string> FilesIn(const std::string& folder) {

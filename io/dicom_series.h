@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -38,8 +39,10 @@ struct DicomSlice {
   bool has_pixel_data = false;                  // (7FE0,0010)
   bool pixel_data_encapsulated = false;         // compressed: its length says nothing about Rows x Columns
   std::uint64_t pixel_data_bytes = 0;           // value length of (7FE0,0010) when not encapsulated
-  double rescale_slope = 1.0;                   // (0028,1053); 1 when absent, NaN when not a number
-  std::string rescale_slope_text;               // as stored, for messages
+  double rescale_slope = NAN;                   // (0028,1053); NaN when absent or not one number
+  double rescale_intercept = NAN;               // (0028,1052); NaN when absent or not one number
+  std::string rescale_slope_text;               // as stored, for messages ("" when absent)
+  std::string rescale_intercept_text;
   std::string transfer_syntax;                  // (0002,0010), DCMTK's name for it
   bool transfer_syntax_lossy = false;           // JPEG Baseline/Extended, JPEG 2000 lossy, ...
   std::string lossy_image_compression;          // (0028,2110): "01" once lossy-compressed
@@ -78,8 +81,13 @@ struct DicomSelection {
 
 // Reads the header fields of every DICOM file directly in `folder` (with
 // DCMTK, pixel data left on disk). Throws Error(kInputUnreadable) if the
-// folder has no DICOM image, or naming the file if one with the DICOM
-// preamble is cut short or corrupt (GDCM would abort the process on it).
+// folder has no DICOM image, or naming the file if a DICOM file is cut
+// short or corrupt (GDCM would abort the process on it): one with the DICOM
+// preamble that DCMTK cannot read whole, one without it whose first
+// elements DCMTK read (a SOP Class UID) before failing, and an image
+// instance (an image storage SOP Class UID, from the data set or the file
+// meta header) without Rows or Columns: DCMTK reads a file cut between two
+// elements as complete, and skipping it as "not an image" lost the slice.
 std::vector<DicomSlice> ScanDicomFolder(const std::string& folder);
 
 // Keeps the slices of the selected series. Several series and no UID given,
@@ -95,7 +103,9 @@ std::vector<DicomSlice> SelectSeries(const std::vector<DicomSlice>& slices,
 // expected (the first slice's, for patient and study). Then the pixels: one
 // pixel format (Bits Allocated, Samples per Pixel, Pixel Representation) in
 // every slice, Pixel Data of Rows x Columns x Bits Allocated / 8 x Samples
-// per Pixel bytes and a finite, non-zero Rescale Slope, else
+// per Pixel bytes, a finite, non-zero Rescale Slope and a finite Rescale
+// Intercept (both Type 1 in a CT image: a CT slice without them is refused;
+// a slice of another modality may lack both, and is read as stored), else
 // Error(kInputUnreadable) naming the slice. A modality other than CT and
 // lossy-compressed slices are not refused but noted (SliceStack::notes).
 SliceStack CheckSliceStack(std::vector<DicomSlice> slices, const std::string& folder);

@@ -1,4 +1,6 @@
 // Sorting and checking the slices of one DICOM series, then reading them.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <gdcmTrace.h>
 #include <itkGDCMImageIO.h>
 #include <itkImageSeriesReader.h>
@@ -91,8 +93,9 @@ void CheckHeaders(const std::vector<DicomSlice>& slices, const std::string& fold
     }
     for (int i = 0; i < 6; ++i) {
       if (std::abs(s.orientation[i] - first.orientation[i]) > kOrientationTolerance) {
-        Reject(folder, Where(s) + " has a different Image Orientation Patient (0020,0037) from " +
-                           Where(first) + "; expected one orientation per series");
+        Reject(folder, Where(s) + ": Image Orientation Patient (0020,0037) is '" + s.orientation_text +
+                           "'; expected '" + first.orientation_text + "' as in " + Where(first) +
+                           Fmt(" (one orientation per series, within %g)", kOrientationTolerance));
       }
     }
     for (int i = 0; i < 2; ++i) {
@@ -162,19 +165,39 @@ void CheckPixelDataLength(const DicomSlice& s, const std::string& folder) {
                            " = " + std::to_string(expected));
 }
 
-// Stored value x Rescale Slope + Intercept = HU: a slope of 0 makes every
-// voxel the intercept, and GDCM silently reads it as 1 instead.
-void CheckRescaleSlope(const DicomSlice& s, const std::string& folder) {
-  if (std::isfinite(s.rescale_slope) && s.rescale_slope != 0.0) return;
-  RejectPixels(folder, Where(s) + ": Rescale Slope (0028,1053) is '" + s.rescale_slope_text +
-                           "'; expected a finite, non-zero number (HU = stored value x slope + intercept)");
+bool IsCt(const DicomSlice& s) { return s.modality == "CT" || s.sop_class_uid == UID_CTImageStorage; }
+
+// Stored value x Rescale Slope + Intercept = HU. Both are Type 1 in a CT
+// image: GDCM reads a missing or unreadable slope as 1 (also a slope of 0)
+// and intercept as 0, which turns one slice into a slab of stored values
+// (+1024 HU). A slice of another modality (noted, not refused) may lack both.
+void CheckRescale(const DicomSlice& s, const std::string& folder) {
+  static const char kWhy[] = "HU = stored value x slope + intercept)";
+  const bool absent = s.rescale_slope_text.empty() && s.rescale_intercept_text.empty();
+  if (absent && !IsCt(s)) return;
+  if (s.rescale_slope_text.empty() || s.rescale_intercept_text.empty()) {
+    const char* tag =
+        s.rescale_slope_text.empty() ? "Rescale Slope (0028,1053)" : "Rescale Intercept (0028,1052)";
+    RejectPixels(folder,
+                 Where(s) + " has no " + tag + "; expected one in every slice" +
+                     (IsCt(s) ? " (Type 1 in a CT image: " : " (or neither, in an image other than CT: ") +
+                     kWhy);
+  }
+  if (!(std::isfinite(s.rescale_slope) && s.rescale_slope != 0.0)) {
+    RejectPixels(folder, Where(s) + ": Rescale Slope (0028,1053) is '" + s.rescale_slope_text +
+                             "'; expected a finite, non-zero number (" + kWhy);
+  }
+  if (!std::isfinite(s.rescale_intercept)) {
+    RejectPixels(folder, Where(s) + ": Rescale Intercept (0028,1052) is '" + s.rescale_intercept_text +
+                             "'; expected a finite number (" + kWhy);
+  }
 }
 
 void CheckPixelData(const std::vector<DicomSlice>& slices, const std::string& folder) {
   CheckOnePixelFormat(slices, folder);
   for (const DicomSlice& s : slices) {
     CheckPixelDataLength(s, folder);
-    CheckRescaleSlope(s, folder);
+    CheckRescale(s, folder);
   }
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -20,6 +22,10 @@ std::string Fmt(const char* format, double a, double b = 0, double c = 0, double
   return buf;
 }
 
+std::string Cosines(const std::array<double, 6>& o) {
+  return Fmt("%g\\%g\\%g\\", o[0], o[1], o[2]) + Fmt("%g\\%g\\%g", o[3], o[4], o[5]);
+}
+
 std::string FrameName(std::size_t i) { return "frame " + std::to_string(i + 1); }
 
 void CheckSameSetup(const std::vector<PlanarFrame>& frames, const std::string& where) {
@@ -29,9 +35,18 @@ void CheckSameSetup(const std::vector<PlanarFrame>& frames, const std::string& w
     for (int c = 0; c < 6; ++c) {
       if (std::abs(f.orientation[c] - first.orientation[c]) > kOrientationTolerance) {
         throw Error(ErrorKind::kGeometryInvalid,
-                    where + FrameName(i) + " has another Image Orientation (Patient) (0020,0037) than " +
-                        FrameName(0) + "; expected one orientation for all frames");
+                    where + FrameName(i) + ": Image Orientation (Patient) (0020,0037) is " +
+                        Cosines(f.orientation) + "; expected " + Cosines(first.orientation) + " as in " +
+                        FrameName(0) + " (one orientation for all frames)");
       }
+    }
+    if (f.spacing_between_slices_mm > 0.0 && first.spacing_between_slices_mm > 0.0 &&
+        std::abs(f.spacing_between_slices_mm - first.spacing_between_slices_mm) > 1e-4) {
+      throw Error(ErrorKind::kGeometryInvalid,
+                  where + FrameName(i) +
+                      Fmt(": Spacing Between Slices (0018,0088) %g mm; expected %g mm as in ",
+                          f.spacing_between_slices_mm, first.spacing_between_slices_mm) +
+                      FrameName(0) + " (one slice spacing for all frames)");
     }
     for (int c = 0; c < 2; ++c) {
       if (!(f.pixel_spacing_mm[c] > 0.0) ||
@@ -47,19 +62,81 @@ void CheckSameSetup(const std::vector<PlanarFrame>& frames, const std::string& w
   }
 }
 
-// The slice spacing: the smallest gap between the frames' planes; the
-// Spacing Between Slices tag (else the slice thickness) only for a single
-// plane. A tag at a whole fraction of the real gap (1.25 mm copied from the
-// slice thickness, frames 2.5 mm apart) would put every frame on the grid
-// and an empty slice between each two: a striped structure.
-double SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first) {
-  if (planes.size() > 1) {
-    double gap = HUGE_VAL;
-    for (std::size_t i = 1; i < planes.size(); ++i) gap = std::min(gap, planes[i] - planes[i - 1]);
-    return gap;
+// The slice spacing, and what it comes from (for messages).
+struct Spacing {
+  double mm = 0.0;
+  std::string source;
+};
+
+bool WholeMultiple(double x, double of) { return std::abs(x / of - std::round(x / of)) <= kOffGridFraction; }
+
+// The plane most other planes lie a whole number of slices from: a frame off
+// the grid is then named itself, also when it is the lowest.
+std::size_t AnchorPlane(const std::vector<double>& planes, double spacing) {
+  std::size_t best = 0, best_count = 0;
+  for (std::size_t i = 0; i < planes.size(); ++i) {
+    std::size_t count = 0;
+    for (double p : planes) count += WholeMultiple(p - planes[i], spacing);
+    if (count > best_count) best = i, best_count = count;
   }
-  if (first.spacing_between_slices_mm > 0.0) return first.spacing_between_slices_mm;
-  return first.slice_thickness_mm > 0.0 ? first.slice_thickness_mm : 1.0;
+  return best;
+}
+
+bool AllOnGrid(const std::vector<double>& planes, double spacing) {
+  const double anchor = planes[AnchorPlane(planes, spacing)];
+  return std::all_of(planes.begin(), planes.end(),
+                     [&](double p) { return WholeMultiple(p - anchor, spacing); });
+}
+
+double SmallestGap(const std::vector<double>& planes) {
+  double gap = HUGE_VAL;
+  for (std::size_t i = 1; i < planes.size(); ++i) gap = std::min(gap, planes[i] - planes[i - 1]);
+  return gap;
+}
+
+// Spacing Between Slices (0018,0088) when given: every frame is then checked
+// against it, and a frame moved by half a slice is refused (the smallest
+// gap made a false grid of half the spacing, striping every structure). The
+// tag may be a whole fraction of the frames' real spacing (a thin
+// reconstruction's value copied, frames 2.5 mm apart with 1.25 mm in the
+// tag): every frame would fall on its grid with an empty slice between each
+// two, a striped structure too; when no two planes are one tag spacing apart
+// and all lie on the grid of their smallest gap, that gap is used.
+// Without the tag: the smallest gap between planes. When it does not divide
+// the other gaps, one of the two planes it separates is off the others'
+// grid: the spacing is that of the others, and the frame is refused by name
+// (not the whole stack by a spacing that no two other frames have).
+// A single plane has no gap: the tag, else the slice thickness, else 1 mm.
+Spacing SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first) {
+  static const char kTag[] = "Spacing Between Slices (0018,0088)";
+  const double tag = first.spacing_between_slices_mm;
+  if (planes.size() == 1) {
+    if (tag > 0.0) return {tag, kTag};
+    if (first.slice_thickness_mm > 0.0) return {first.slice_thickness_mm, "Slice Thickness (0018,0050)"};
+    return {1.0, "assumed: one plane, neither Spacing Between Slices nor Slice Thickness"};
+  }
+  const double smallest = SmallestGap(planes);
+  if (tag > 0.0) {
+    const bool coarser = smallest > tag * (1 + kOffGridFraction) && WholeMultiple(smallest, tag);
+    if (coarser && AllOnGrid(planes, smallest)) {
+      return {smallest, std::string("the smallest gap between frames, a whole multiple of ") + kTag};
+    }
+    return {tag, kTag};
+  }
+  if (AllOnGrid(planes, smallest))
+    return {smallest, "the smallest gap between frames; no " + std::string(kTag)};
+  std::size_t close = 1;
+  while (planes[close] - planes[close - 1] > smallest) ++close;
+  for (const std::size_t odd : {close - 1, close}) {
+    std::vector<double> others = planes;
+    others.erase(others.begin() + static_cast<std::ptrdiff_t>(odd));
+    if (others.size() < 2) continue;
+    const double gap = SmallestGap(others);
+    if (AllOnGrid(others, gap)) {
+      return {gap, "the smallest gap between the other frames; no " + std::string(kTag)};
+    }
+  }
+  return {smallest, "the smallest gap between frames; no " + std::string(kTag)};
 }
 
 }  // namespace
@@ -92,17 +169,19 @@ FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, un
   planes.erase(std::unique(planes.begin(), planes.end(),
                            [](double a, double b) { return std::abs(a - b) < kSamePlaneMm; }),
                planes.end());
-  const double spacing = SliceSpacing(planes, first);
+  const Spacing spacing_of = SliceSpacing(planes, first);
+  const double spacing = spacing_of.mm;
 
-  // The frame at the lowest plane anchors the grid; every frame must sit on
-  // the line through it along the normal, at a whole number of slices.
+  // Every frame must sit on the line through the anchor plane's first frame
+  // along the normal, at a whole number of slices from it.
+  const double anchor_along = planes[AnchorPlane(planes, spacing)];
   std::size_t anchor = 0;
   for (std::size_t i = 0; i < frames.size(); ++i) {
-    if (along[i] < along[anchor]) anchor = i;
+    if (std::abs(along[i] - anchor_along) < std::abs(along[anchor] - anchor_along)) anchor = i;
   }
   const Vec3 origin = frames[anchor].position_mm;
   FrameGrid out;
-  std::size_t slices = 1;
+  std::vector<long> k_of_frame;
   for (std::size_t i = 0; i < frames.size(); ++i) {
     Vec3 d{};
     for (int a = 0; a < 3; ++a) d[a] = frames[i].position_mm[a] - origin[a];
@@ -111,28 +190,34 @@ FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, un
     if (sideways > kInPlaneToleranceMm) {
       throw Error(ErrorKind::kGeometryInvalid,
                   where + FrameName(i) +
-                      Fmt(": Image Position (Patient) (0020,0032) lies %.2f mm sideways of the "
-                          "lowest frame's; expected frames stacked along the slice normal "
-                          "(at most %.2f mm)",
-                          sideways, kInPlaneToleranceMm));
+                      Fmt(": Image Position (Patient) (0020,0032) lies %.2f mm sideways of ", sideways) +
+                      FrameName(anchor) +
+                      Fmt("'s; expected frames stacked along the slice normal (at most %.2f mm)",
+                          kInPlaneToleranceMm));
     }
     const double k = along_mm / spacing;
     const double k_round = std::round(k);
     if (std::abs(k - k_round) > kOffGridFraction) {
       throw Error(ErrorKind::kGeometryInvalid,
                   where + FrameName(i) +
-                      Fmt(": lies %.3f mm above the lowest frame, %.2f slices of %.3f mm; "
-                          "expected a whole number of slices",
-                          along_mm, k, spacing));
+                      Fmt(": Image Position (Patient) (0020,0032) lies %.3f mm from ", along_mm) +
+                      FrameName(anchor) + "'s plane along the normal, " +
+                      Fmt("%.2f slices of %.3f mm (", k, spacing) + spacing_of.source +
+                      "); expected a whole number of slices, as the other frames");
     }
-    out.slice_of_frame.push_back(static_cast<std::size_t>(k_round) + 1);  // after the empty first slice
-    slices = std::max(slices, static_cast<std::size_t>(k_round) + 1);
+    k_of_frame.push_back(static_cast<long>(k_round));
+  }
+  const long k_min = *std::min_element(k_of_frame.begin(), k_of_frame.end());
+  std::size_t slices = 1;
+  for (const long k : k_of_frame) {
+    out.slice_of_frame.push_back(static_cast<std::size_t>(k - k_min) + 1);  // after the empty first slice
+    slices = std::max(slices, static_cast<std::size_t>(k - k_min) + 1);
   }
   ImageGeometry& g = out.geometry;
   g.size = {columns, rows, slices + 2};
   // Pixel Spacing is (between rows, between columns): i runs along a row.
   g.spacing_mm = {first.pixel_spacing_mm[1], first.pixel_spacing_mm[0], spacing};
-  for (int a = 0; a < 3; ++a) g.origin_mm[a] = origin[a] - spacing * normal[a];
+  for (int a = 0; a < 3; ++a) g.origin_mm[a] = origin[a] + double(k_min - 1) * spacing * normal[a];
   for (int r = 0; r < 3; ++r) g.direction[r] = {row[r], col[r], normal[r]};
   return out;
 }

@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "core/error.h"
 #include "io/dcmtk_util.h"
+#include "io/decimal_string.h"
 
 namespace margo {
 namespace {
@@ -51,22 +53,43 @@ std::vector<RtContour> ReadContours(DRTROIContourSequence::Item& item, const std
   DRTContourSequence& seq = item.getContourSequence();
   for (std::size_t c = 0; c < seq.getNumberOfItems(); ++c) {
     DRTContourSequence::Item& contour = seq.getItem(c);
-    OFString type;
+    const std::string where = "ROI " + roi + ", contour " + std::to_string(c + 1);
+    OFString type, text;
     contour.getContourGeometricType(type);
-    if (type != "CLOSED_PLANAR") continue;  // points and open lines enclose no volume
-    OFVector<Float64> data;
-    contour.getContourData(data);
-    if (data.size() % 3 != 0 || data.size() < 9) {
+    contour.getContourData(text, -1);
+    // DCMTK reads the number at the front of each value ("1,5" as 1).
+    const std::optional<std::vector<double>> data = ParseDecimalString(Str(text));
+    if (!data) {
+      const std::string shown = text.size() > 60 ? Str(text).substr(0, 60) + "..." : Str(text);
+      Reject(ErrorKind::kGeometryInvalid, role, path,
+             where + ": Contour Data (3006,0050) is '" + shown +
+                 "'; expected decimal numbers (DS) separated by backslashes");
+    }
+    const std::size_t needed = type == "CLOSED_PLANAR" ? 9 : 3;
+    if (data->size() % 3 != 0 || data->size() < needed) {
       Reject(ErrorKind::kSegmentationInvalid, role, path,
-             "ROI " + roi + ", contour " + std::to_string(c + 1) + ": Contour Data (3006,0050) holds " +
-                 std::to_string(data.size()) + " values; expected x\\y\\z triplets for at least 3 points");
+             where + ": Contour Data (3006,0050) holds " + std::to_string(data->size()) +
+                 " values; expected x\\y\\z triplets for at least " + std::to_string(needed / 3) + " point" +
+                 (needed > 3 ? "s" : ""));
     }
     RtContour out;
-    for (std::size_t i = 0; i < data.size(); i += 3)
-      out.points_mm.push_back({data[i], data[i + 1], data[i + 2]});
+    out.type = Str(type);
+    for (std::size_t i = 0; i < data->size(); i += 3)
+      out.points_mm.push_back({(*data)[i], (*data)[i + 1], (*data)[i + 2]});
     contours.push_back(std::move(out));
   }
   return contours;
+}
+
+// An IS attribute as one integer; refused otherwise ("1a" was read as 1).
+int IntegerOrReject(const OFString& text, const std::string& what, const std::string& role,
+                    const std::string& path) {
+  const std::optional<int> n = ParseIntegerString(Str(text));
+  if (!n) {
+    Reject(ErrorKind::kSegmentationInvalid, role, path,
+           what + " is '" + Str(text) + "'; expected one integer");
+  }
+  return *n;
 }
 
 }  // namespace
@@ -99,18 +122,29 @@ RtStructureSet ReadRtStruct(const std::string& path, const std::string& role) {
     DRTStructureSetROISequence::Item& item = rois.getItem(i);
     RtRoi roi;
     OFString number, name;
-    item.getROINumber(number);
+    item.getROINumber(number, -1);
     item.getROIName(name);
-    roi.number = std::atoi(number.c_str());
     roi.name = Str(name);
-    by_number[roi.number] = out.rois.size();
+    roi.number = IntegerOrReject(number, "ROI '" + roi.name + "': ROI Number (3006,0022)", role, path);
+    const auto [at, added] = by_number.emplace(roi.number, out.rois.size());
+    if (!added) {
+      // Their contours would merge into one structure (one label).
+      Reject(ErrorKind::kSegmentationInvalid, role, path,
+             "ROI Number (3006,0022) " + std::to_string(roi.number) + " is given to two ROIs, '" +
+                 out.rois[at->second].name + "' and '" + roi.name +
+                 "'; expected one number per ROI in the Structure Set ROI Sequence (3006,0020)");
+    }
     out.rois.push_back(std::move(roi));
   }
   DRTROIContourSequence& contours = rt.getROIContourSequence();
   for (std::size_t i = 0; i < contours.getNumberOfItems(); ++i) {
     DRTROIContourSequence::Item& item = contours.getItem(i);
-    Sint32 number = 0;
-    item.getReferencedROINumber(number);
+    OFString number_text;
+    item.getReferencedROINumber(number_text, -1);
+    const int number = IntegerOrReject(
+        number_text,
+        "ROI Contour Sequence item " + std::to_string(i + 1) + ": Referenced ROI Number (3006,0084)", role,
+        path);
     const auto found = by_number.find(number);
     if (found == by_number.end()) {
       Reject(ErrorKind::kSegmentationInvalid, role, path,
@@ -133,6 +167,7 @@ namespace {
 struct GridContour {
   std::vector<std::array<double, 3>> poly;
   double k_min = HUGE_VAL, k_max = -HUGE_VAL, z_min_mm = HUGE_VAL, z_max_mm = -HUGE_VAL;
+  double i_min = HUGE_VAL, i_max = -HUGE_VAL, j_min = HUGE_VAL, j_max = -HUGE_VAL;
   double KRound() const { return std::round(0.5 * (k_min + k_max)); }
 };
 
@@ -143,6 +178,10 @@ GridContour ToGrid(const RtContour& contour, const itk::ImageBase<3>& grid) {
     for (int a = 0; a < 3; ++a) point[a] = p[a];
     const auto index = grid.TransformPhysicalPointToContinuousIndex<double, double>(point);
     out.poly.push_back({index[0], index[1], index[2]});
+    out.i_min = std::min(out.i_min, index[0]);
+    out.i_max = std::max(out.i_max, index[0]);
+    out.j_min = std::min(out.j_min, index[1]);
+    out.j_max = std::max(out.j_max, index[1]);
     out.k_min = std::min(out.k_min, index[2]);
     out.k_max = std::max(out.k_max, index[2]);
     out.z_min_mm = std::min(out.z_min_mm, p[2]);
@@ -182,6 +221,42 @@ void CheckRoiWithinCt(const std::vector<GridContour>& contours, const itk::Image
       "covers z %.1f to %.1f mm (slices 0 to %ld); expected contours within the CT they were drawn on",
       all_outside ? "outside" : "partly outside", all.z_min_mm, all.z_max_mm, all.k_min, all.k_max,
       std::min(first_mm[2], last_mm[2]), std::max(first_mm[2], last_mm[2]), last);
+  Reject(ErrorKind::kGeometryInvalid, role, path, name + buf);
+}
+
+// Beyond the outermost voxels' outer faces, in-plane.
+bool OutsideInPlane(const GridContour& c, const itk::Size<3>& size) {
+  return c.i_min < -0.5 || c.j_min < -0.5 || c.i_max > double(size[0]) - 0.5 ||
+         c.j_max > double(size[1]) - 0.5;
+}
+
+// The same in-plane: FillContour clips to the grid, so a contour beyond the
+// CT's edge lost its outer part and one wholly beyond it all its voxels,
+// without a word.
+void CheckRoiWithinCtInPlane(const std::vector<GridContour>& contours, const itk::ImageBase<3>& grid,
+                             const std::string& name, const std::string& role, const std::string& path) {
+  const itk::Size<3> size = grid.GetLargestPossibleRegion().GetSize();
+  const auto outside = [&size](const GridContour& c) { return OutsideInPlane(c, size); };
+  if (std::none_of(contours.begin(), contours.end(), outside)) return;
+  GridContour all;
+  for (const GridContour& c : contours) {
+    all.i_min = std::min(all.i_min, c.i_min);
+    all.i_max = std::max(all.i_max, c.i_max);
+    all.j_min = std::min(all.j_min, c.j_min);
+    all.j_max = std::max(all.j_max, c.j_max);
+  }
+  const bool all_outside = std::all_of(contours.begin(), contours.end(), [&size](const GridContour& c) {
+    return c.i_max < -0.5 || c.j_max < -0.5 || c.i_min > double(size[0]) - 0.5 ||
+           c.j_min > double(size[1]) - 0.5;
+  });
+  char buf[400];
+  std::snprintf(
+      buf, sizeof buf,
+      " lies %s the CT in-plane: its contours span columns %.1f to %.1f and rows %.1f to %.1f on the "
+      "CT grid; the CT has columns 0 to %lu and rows 0 to %lu; expected contours within the CT they "
+      "were drawn on",
+      all_outside ? "outside" : "partly outside", all.i_min, all.i_max, all.j_min, all.j_max,
+      static_cast<unsigned long>(size[0] - 1), static_cast<unsigned long>(size[1] - 1));
   Reject(ErrorKind::kGeometryInvalid, role, path, name + buf);
 }
 
@@ -234,9 +309,24 @@ MaskImage::Pointer RasteriseRoi(const RtRoi& roi, const itk::ImageBase<3>& grid,
   mask->Allocate();
   mask->FillBuffer(0);
   const std::string name = "ROI " + std::to_string(roi.number) + " '" + roi.name + "'";
+  std::size_t open = 0;
+  for (const RtContour& c : roi.contours) open += c.type != "CLOSED_PLANAR";
+  if (open > 0) {
+    const auto first = std::find_if(roi.contours.begin(), roi.contours.end(),
+                                    [](const RtContour& c) { return c.type != "CLOSED_PLANAR"; });
+    Reject(ErrorKind::kSegmentationInvalid, role, path,
+           name + ": " + std::to_string(open) + " of its " + std::to_string(roi.contours.size()) +
+               " contours are not CLOSED_PLANAR (first: contour " +
+               std::to_string(first - roi.contours.begin() + 1) + ", Contour Geometric Type (3006,0042) '" +
+               first->type +
+               "'); expected only CLOSED_PLANAR contours: an open line or a point encloses no volume, and "
+               "leaving it out would cut the structure short (leave the ROI out with --tumour-labels or "
+               "--ablation-labels)");
+  }
   std::vector<GridContour> contours;
   for (const RtContour& c : roi.contours) contours.push_back(ToGrid(c, grid));
   CheckRoiWithinCt(contours, grid, name, role, path);
+  CheckRoiWithinCtInPlane(contours, grid, name, role, path);
   for (std::size_t c = 0; c < contours.size(); ++c) {
     const double k_round = contours[c].KRound();
     const double off = std::max(std::abs(contours[c].k_max - k_round), std::abs(contours[c].k_min - k_round));

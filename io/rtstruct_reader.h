@@ -11,13 +11,14 @@
 namespace margo {
 
 struct RtContour {
-  std::vector<Vec3> points_mm;  // Contour Data (3006,0050), LPS; closed polygon
+  std::vector<Vec3> points_mm;         // Contour Data (3006,0050), LPS; a polygon when closed
+  std::string type = "CLOSED_PLANAR";  // Contour Geometric Type (3006,0042)
 };
 
 struct RtRoi {
   int number = 0;                   // ROI Number (3006,0022)
   std::string name;                 // ROI Name (3006,0026)
-  std::vector<RtContour> contours;  // CLOSED_PLANAR contours only
+  std::vector<RtContour> contours;  // all of them, whatever their type (RasteriseRoi refuses others)
 };
 
 struct RtStructureSet {
@@ -28,13 +29,20 @@ struct RtStructureSet {
 };
 
 // Throws Error(kInputUnreadable) for an unreadable file or one that is not an
-// RT Structure Set.
+// RT Structure Set; Error(kSegmentationInvalid) for an ROI Number or
+// Referenced ROI Number that is not one integer, one ROI Number given to two
+// ROIs (their contours would merge into one structure), or Contour Data
+// that is not x\y\z triplets; Error(kGeometryInvalid) for Contour Data
+// that is not decimal numbers ("1,5" is no number).
 RtStructureSet ReadRtStruct(const std::string& path, const std::string& role);
 
 // Voxels of `grid` whose centres lie inside the ROI's contours (even-odd rule
-// per slice, so a contour inside another makes a hole). Each contour must lie
-// in one slice plane of `grid` (within a quarter of the slice spacing):
-// otherwise Error(kGeometryInvalid) naming the ROI and the distance.
+// per slice, so a contour inside another makes a hole). Refused, naming the
+// ROI: a contour that is not CLOSED_PLANAR (an open line or a point encloses
+// no volume: leaving it out would cut the structure short), Error(
+// kSegmentationInvalid); a contour off the slice planes of `grid` (more than
+// a quarter of the slice spacing) or beyond the grid's extent, along the
+// slice axis or in-plane, Error(kGeometryInvalid) naming the extents.
 MaskImage::Pointer RasteriseRoi(const RtRoi& roi, const itk::ImageBase<3>& grid, const std::string& role,
                                 const std::string& path);
 

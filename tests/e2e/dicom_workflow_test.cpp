@@ -263,5 +263,118 @@ TEST_F(DicomWorkflowTest, ASegOfTheOtherScanIsRefusedNamingBothFrames) {
   EXPECT_NE(run.err.find("as in the pre CT"), std::string::npos) << run.err;
 }
 
+// ---------------------------------------------------------------------------
+// The phantom's ablation SEG with one attribute broken: assess must refuse
+// it naming the file, or say in the report what it could not check.
+
+// Assess the DICOM phantom in `phantom` with a copy of its ablation.dcm
+// edited by `edit`, writing into `dir`.
+template <typename Edit>
+testing::CliRun AssessWithEditedZone(const std::string& phantom, const TempDir& dir, Edit edit) {
+  const std::string zone = dir / "zone.dcm";
+  fs::copy_file(phantom + "/ablation.dcm", zone);
+  DcmFileFormat file;
+  EXPECT_TRUE(file.loadFile(zone.c_str()).good());
+  file.loadAllDataIntoMemory();
+  edit(*file.getDataset());
+  EXPECT_TRUE(file.saveFile(zone.c_str(), EXS_LittleEndianExplicit).good());
+  std::vector<std::string> args = {"assess",
+                                   "--pre-ct",
+                                   phantom + "/pre_ct",
+                                   "--post-ct",
+                                   phantom + "/post_ct",
+                                   "--tumours",
+                                   phantom + "/tumours.dcm",
+                                   "--ablation",
+                                   zone,
+                                   "--registration",
+                                   "none",
+                                   "--no-html",
+                                   "--no-surfaces",
+                                   "--out",
+                                   dir / "out"};
+  return testing::Run(args);
+}
+
+// Item `index` of `seq` in `item`, or fails the test.
+DcmItem* Item(DcmItem& item, const DcmTagKey& seq, long index) {
+  DcmItem* out = nullptr;
+  EXPECT_TRUE(item.findAndGetSequenceItem(seq, out, index).good()) << seq;
+  return out;
+}
+
+// Frame of Reference UID is Type 1 in a SEG with plane positions: without
+// it the SEG was accepted and report.json said "frame of reference match
+// the post CT" (found by a black-box review).
+TEST_F(DicomWorkflowTest, ASegWithoutFrameOfReferenceIsRefused) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  TempDir dir;
+  const auto run = AssessWithEditedZone(Dir("dicom"), dir, [](DcmDataset& ds) {
+    ds.findAndDeleteElement(DCM_FrameOfReferenceUID);
+    ds.findAndDeleteElement(DCM_ReferencedSeriesSequence);
+  });
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_EQ(testing::CountLines(run.err, "error: ablation labels " + (dir / "zone.dcm") +
+                                             ": has no Frame of Reference UID (0020,0052); expected '"),
+            1)
+      << run.err;
+}
+
+// Referenced Series Sequence absent: accepted, and the report says that the
+// series was not checked rather than that it matches.
+TEST_F(DicomWorkflowTest, ASegWithoutReferencedSeriesSaysItWasNotChecked) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  TempDir dir;
+  const auto run = AssessWithEditedZone(
+      Dir("dicom"), dir, [](DcmDataset& ds) { ds.findAndDeleteElement(DCM_ReferencedSeriesSequence); });
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto report = testing::ReadJson(dir / "out/report.json");
+  EXPECT_EQ(report["inputs"]["ablation"]["dicom_references"],
+            "frame of reference matches the post CT; referenced series not checked (the object lists none)");
+}
+
+// One frame moved by half a slice made a grid of half the spacing with an
+// empty slice between each two others: the zone striped, margins 1.5 to 4
+// mm short, exit 0. Spacing Between Slices (2 mm here) is the grid; frame 3
+// is named.
+TEST_F(DicomWorkflowTest, ASegFrameOffTheSliceGridIsRefusedNamingIt) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  TempDir dir;
+  const auto run = AssessWithEditedZone(Dir("dicom"), dir, [](DcmDataset& ds) {
+    DcmItem* plane = Item(*Item(ds, DCM_PerFrameFunctionalGroupsSequence, 2), DCM_PlanePositionSequence, 0);
+    Float64 z = 0.0;
+    ASSERT_TRUE(plane->findAndGetFloat64(DCM_ImagePositionPatient, z, 2).good());
+    OFString x, y;
+    plane->findAndGetOFString(DCM_ImagePositionPatient, x, 0);
+    plane->findAndGetOFString(DCM_ImagePositionPatient, y, 1);
+    Float64 spacing = 0.0;
+    DcmItem* measures = Item(*Item(ds, DCM_SharedFunctionalGroupsSequence, 0), DCM_PixelMeasuresSequence, 0);
+    ASSERT_TRUE(measures->findAndGetFloat64(DCM_SpacingBetweenSlices, spacing).good());
+    const std::string moved =
+        std::string(x.c_str()) + "\\" + y.c_str() + "\\" + std::to_string(z + spacing / 2);
+    plane->putAndInsertString(DCM_ImagePositionPatient, moved.c_str());
+  });
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_EQ(testing::CountLines(run.err, "error: ablation labels " + (dir / "zone.dcm") + ": frame 3: "), 1)
+      << run.err;
+  EXPECT_NE(run.err.find(".50 slices of 2.000 mm (Spacing Between Slices (0018,0088))"), std::string::npos)
+      << run.err;
+}
+
+// DCMTK reads "1,8" as 1: the zone shrank to 55 % in-plane, exit 8.
+TEST_F(DicomWorkflowTest, ASegPixelSpacingWithACommaIsRefused) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  TempDir dir;
+  const auto run = AssessWithEditedZone(Dir("dicom"), dir, [](DcmDataset& ds) {
+    DcmItem* measures = Item(*Item(ds, DCM_SharedFunctionalGroupsSequence, 0), DCM_PixelMeasuresSequence, 0);
+    measures->putAndInsertString(DCM_PixelSpacing, "1,8\\1,8");
+  });
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_EQ(testing::CountLines(run.err, "error: ablation labels " + (dir / "zone.dcm") +
+                                             ": Pixel Spacing (0028,0030) is '1,8\\1,8'; expected decimal"),
+            1)
+      << run.err;
+}
+
 }  // namespace
 }  // namespace margo

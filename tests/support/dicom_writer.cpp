@@ -158,6 +158,15 @@ std::string WriteDicomSlice(const std::string& folder, const SyntheticSlice& sli
   SetIdentity(ds, slice, sop_instance_uid);
   SetGeometry(ds, slice);
   SetPixelModule(ds, slice);
+  for (const auto& [tag, value] : slice.raw_text) {
+    const gdcm::Tag t(tag.first, tag.second);
+    if (!ds.FindDataElement(t)) throw std::runtime_error("WriteDicomSlice: raw_text for a tag not written");
+    if (value) {
+      SetText(ds, t, ds.GetDataElement(t).GetVR(), *value);
+    } else {
+      ds.Remove(t);
+    }
+  }
   file.GetHeader().SetDataSetTransferSyntax(gdcm::TransferSyntax::ExplicitVRLittleEndian);
 
   const std::string path = (std::filesystem::path(folder) / slice.file_name).string();

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,9 @@ struct SyntheticSlice {
   int pixel_label = 0;                                    // see SyntheticStoredValue
   std::vector<std::int16_t> pixels;  // when not empty: the stored values, row by row (rows x columns)
   bool write_position = true, write_orientation = true, write_pixel_spacing = true;
+  // Values written exactly as given, over those above (keeping their VR):
+  // {{0x0028, 0x0030}, "1,8\\1,8"}; nullopt removes the element.
+  std::map<std::pair<std::uint16_t, std::uint16_t>, std::optional<std::string>> raw_text;
 };
 
 // A regular series: slice k sits at origin + k * slice_spacing * normal

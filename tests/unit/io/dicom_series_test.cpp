@@ -250,7 +250,8 @@ std::vector<RejectCase> RejectCases() {
       {"orientation_changes_within_series",
        [](auto& v) { v[4].orientation = {0, 1, 0, -1, 0, 0}; },
        geometry,
-       {"different Image Orientation Patient (0020,0037)", "slice_4.dcm"}},
+       {"slice_4.dcm", "Image Orientation Patient (0020,0037) is '0\\1\\0\\-1\\0\\0'",
+        "expected '1\\0\\0\\0\\1\\0' as in instance 1", "slice_0.dcm"}},
       {"zero_pixel_spacing",
        [](auto& v) {
          for (auto& s : v) s.pixel_spacing_mm = {0, 0};
@@ -322,11 +323,66 @@ std::vector<RejectCase> RejectCases() {
        [](auto& v) { v[4].study_uid = "2.25.77777"; },
        geometry,
        {"slice_4.dcm", "Study Instance UID (0020,000D) '2.25.77777'", std::string("expected '") + kStudyUid}},
+      // std::stod read the number at the front of a value: "1,8" as 1 mm and
+      // "0.7mm" as 0.7 mm, "-10\20\z" as a position. A decimal string is
+      // the whole value or nothing (DS, PS3.5 6.2).
+      {"comma_decimal_pixel_spacing",
+       [](auto& v) {
+         for (auto& s : v) s.raw_text[{0x0028, 0x0030}] = "0,7\\0,7";
+       },
+       geometry,
+       {"Pixel Spacing (0028,0030) is '0,7\\0,7'", "expected 2 finite numbers"}},
+      {"unit_in_pixel_spacing",
+       [](auto& v) {
+         for (auto& s : v) s.raw_text[{0x0028, 0x0030}] = "0.7mm\\0.7mm";
+       },
+       geometry,
+       {"Pixel Spacing (0028,0030) is '0.7mm\\0.7mm'", "expected 2 finite numbers"}},
+      {"text_in_image_position",
+       [](auto& v) {
+         v[2].raw_text[{0x0020, 0x0032}] = "-10\\20\\z";
+       },
+       geometry,
+       {"slice_2.dcm", "Image Position Patient (0020,0032) is '-10\\20\\z'", "expected 3 finite numbers"}},
+      {"comma_decimal_image_position",
+       [](auto& v) {
+         v[2].raw_text[{0x0020, 0x0032}] = "-10,5\\20\\-25";
+       },
+       geometry,
+       {"slice_2.dcm", "Image Position Patient (0020,0032) is '-10,5\\20\\-25'"}},
       // GDCM reads a slope of 0 as 1: every voxel would silently be wrong.
       {"zero_rescale_slope",
        [](auto& v) { v[2].rescale_slope = 0.0; },
        ErrorKind::kInputUnreadable,
        {"slice_2.dcm", "Rescale Slope (0028,1053) is '0'", "expected a finite, non-zero number"}},
+      // Both are Type 1 in a CT image; GDCM reads a missing slope as 1 and a
+      // missing or unreadable intercept as 0: the slice became a slab of
+      // stored values (+1024 HU).
+      {"ct_slice_without_rescale",
+       [](auto& v) {
+         v[3].raw_text[{0x0028, 0x1052}] = std::nullopt;
+         v[3].raw_text[{0x0028, 0x1053}] = std::nullopt;
+       },
+       ErrorKind::kInputUnreadable,
+       {"slice_3.dcm", "has no Rescale Slope (0028,1053)", "Type 1 in a CT image"}},
+      {"ct_slice_without_rescale_intercept",
+       [](auto& v) {
+         v[1].raw_text[{0x0028, 0x1052}] = std::nullopt;
+       },
+       ErrorKind::kInputUnreadable,
+       {"slice_1.dcm", "has no Rescale Intercept (0028,1052)"}},
+      {"text_rescale_intercept",
+       [](auto& v) {
+         v[2].raw_text[{0x0028, 0x1052}] = "-1024 HU";
+       },
+       ErrorKind::kInputUnreadable,
+       {"slice_2.dcm", "Rescale Intercept (0028,1052) is '-1024 HU'", "expected a finite number"}},
+      {"comma_decimal_rescale_slope",
+       [](auto& v) {
+         v[2].raw_text[{0x0028, 0x1053}] = "1,5";
+       },
+       ErrorKind::kInputUnreadable,
+       {"slice_2.dcm", "Rescale Slope (0028,1053) is '1,5'", "expected a finite, non-zero number"}},
   };
 }
 
@@ -365,6 +421,34 @@ TEST(DicomSeriesTest, ModalityOtherThanCtIsNotedOnce) {
   for (const char* part : {"Modality (0008,0060) is 'MR'", "5 of 5 slices", "expected CT", "Hounsfield"}) {
     EXPECT_NE(notes[0].find(part), std::string::npos) << part << " not in: " << notes[0];
   }
+}
+
+// Rescale Slope and Intercept are Type 1 only in a CT image: a slice of
+// another modality (noted above) without them is read as stored.
+TEST(DicomSeriesTest, NonCtSlicesWithoutRescaleAreReadAsStored) {
+  TempDir dir;
+  std::vector<SyntheticSlice> slices = MakeSeries(Axial());
+  for (SyntheticSlice& s : slices) {
+    s.modality = "MR";
+    s.raw_text[{0x0008, 0x0016}] = "1.2.840.10008.5.1.4.1.1.4";  // MR Image Storage
+    s.raw_text[{0x0028, 0x1052}] = std::nullopt;
+    s.raw_text[{0x0028, 0x1053}] = std::nullopt;
+  }
+  WriteDicomSeries(dir / "ct", slices);
+  const LoadedCt ct = LoadFolder(dir / "ct");
+  ExpectPixelsFromLabels(*ct.image, {0, 1, 2, 3, 4}, 1.0, 0.0);
+}
+
+// Slices of one series may each have their own (valid) slope and intercept.
+TEST(DicomSeriesTest, EachSliceUsesItsOwnRescale) {
+  TempDir dir;
+  std::vector<SyntheticSlice> slices = MakeSeries(Axial());
+  slices[2].rescale_slope = 2.0;
+  slices[2].rescale_intercept = -1000.0;
+  WriteDicomSeries(dir / "ct", slices);
+  const LoadedCt ct = LoadFolder(dir / "ct");
+  EXPECT_NEAR(Hu(*ct.image, 3, 1, 2), 2.0 * SyntheticStoredValue(2, 1, 3) - 1000.0, 1e-3);
+  EXPECT_NEAR(Hu(*ct.image, 3, 1, 1), SyntheticStoredValue(1, 1, 3) - 1024.0, 1e-3);
 }
 
 TEST(DicomSeriesTest, LossyImageCompressionIsNoted) {
@@ -479,6 +563,10 @@ DicomSlice ToDicomSlice(const SyntheticSlice& s) {
   d.pixel_representation = 1;
   d.has_pixel_data = true;
   d.pixel_data_bytes = 2u * s.rows * s.columns;
+  d.rescale_slope = s.rescale_slope;
+  d.rescale_intercept = s.rescale_intercept;
+  d.rescale_slope_text = std::to_string(s.rescale_slope);
+  d.rescale_intercept_text = std::to_string(s.rescale_intercept);
   return d;
 }
 

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "core/error.h"
@@ -54,6 +56,81 @@ TEST(DicomSliceFilesTest, SliceCutInItsHeaderIsRefusedNamingIt) {
     ExpectError([&] { Load(folder); }, ErrorKind::kInputUnreadable,
                 {"pre CT", slice, std::to_string(bytes) + " bytes", "truncated or corrupt DICOM file"});
   }
+}
+
+// The byte offset of `tag`'s element in the explicit little endian file
+// `path`: a cut there ends the file between two elements, which DCMTK reads
+// as a complete (shorter) data set.
+std::uintmax_t OffsetOfElement(const std::string& path, std::uint16_t group, std::uint16_t element,
+                               const char* vr) {
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string key{
+      char(group & 0xff), char(group >> 8), char(element & 0xff), char(element >> 8), vr[0], vr[1]};
+  const auto at = bytes.find(key, 132);
+  EXPECT_NE(at, std::string::npos) << path;
+  return at;
+}
+
+// A slice cut between two elements of its header used to be read "whole",
+// have no Rows and be skipped as "not an image": the series lost a slice
+// without a word (the last one), or the gap it left was blamed as a missing
+// slice. An image storage SOP class (from the data set, or from the file
+// meta header when the cut comes before it) without Rows, Columns or Pixel
+// Data is a truncated file.
+TEST(DicomSliceFilesTest, SliceCutBetweenTwoElementsIsRefusedNamingIt) {
+  struct Cut {
+    std::uint16_t group, element;
+    const char* vr;
+    const char* missing;
+  };
+  for (const Cut& cut :
+       {Cut{0x0008, 0x0018, "UI", "no Rows (0028,0010)"}, Cut{0x0020, 0x0032, "DS", "no Rows (0028,0010)"},
+        Cut{0x0028, 0x0010, "US", "no Rows (0028,0010), no Columns (0028,0011)"},
+        Cut{0x7fe0, 0x0010, "OW", "no Pixel Data (7FE0,0010)"}}) {
+    for (const char* name : {"slice_2.dcm", "slice_4.dcm"}) {  // in the middle, at the end
+      SCOPED_TRACE(std::string(name) + " cut before " + cut.missing);
+      TempDir dir;
+      const std::string folder = WriteSeries(dir);
+      const std::string slice = folder + "/" + name;
+      const std::uintmax_t bytes = OffsetOfElement(slice, cut.group, cut.element, cut.vr);
+      fs::resize_file(slice, bytes);
+      ExpectError([&] { Load(folder); }, ErrorKind::kInputUnreadable,
+                  {"pre CT", slice, std::to_string(bytes) + " bytes", "CTImageStorage", cut.missing,
+                   "truncated or corrupt DICOM file"});
+    }
+  }
+}
+
+// The same slices written without the 128-byte preamble and file meta header
+// (a data set alone, as some old archives store them).
+void StripPreambles(const std::string& folder) {
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    DcmFileFormat dicom;
+    ASSERT_TRUE(dicom.loadFile(entry.path().c_str()).good());
+    dicom.loadAllDataIntoMemory();
+    ASSERT_TRUE(dicom.getDataset()->saveFile(entry.path().c_str(), EXS_LittleEndianExplicit).good());
+  }
+}
+
+TEST(DicomSliceFilesTest, SlicesWithoutPreambleLoad) {
+  TempDir dir;
+  const std::string folder = WriteSeries(dir);
+  StripPreambles(folder);
+  EXPECT_EQ(Load(folder).image->GetLargestPossibleRegion().GetSize()[2], 5u);
+}
+
+// Without the preamble a file that DCMTK cannot parse was taken for "not
+// DICOM" (a README) and left out: the last slice of a stack vanished.
+TEST(DicomSliceFilesTest, SliceWithoutPreambleCutInItsPixelDataIsRefused) {
+  TempDir dir;
+  const std::string folder = WriteSeries(dir);
+  StripPreambles(folder);
+  const std::string slice = folder + "/slice_4.dcm";
+  fs::resize_file(slice, fs::file_size(slice) - 40);
+  ExpectError([&] { Load(folder); }, ErrorKind::kInputUnreadable,
+              {slice, "cut short", "pixel data length " + std::to_string(kPixelBytes - 40),
+               "expected " + std::to_string(kPixelBytes)});
 }
 
 TEST(DicomSliceFilesTest, SliceCutInItsPixelDataNamesTheLengthFoundAndExpected) {

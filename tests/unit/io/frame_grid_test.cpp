@@ -5,6 +5,9 @@
 
 #include <vector>
 
+#include "core/error.h"
+#include "tests/support/expect_error.h"
+
 namespace margo {
 namespace {
 
@@ -38,6 +41,62 @@ TEST(FrameGridTest, ASinglePlaneTakesTheTag) {
   const FrameGrid grid = GridOfFrames({AxialFrameAt(10.0, 3.0)}, 64, 64, "ablation labels", "zone.dcm");
   EXPECT_DOUBLE_EQ(grid.geometry.spacing_mm[2], 3.0);
   EXPECT_EQ(grid.geometry.size[2], 3u);
+}
+
+// Frames 2.5 mm apart, as Spacing Between Slices says (0: not given), at
+// z = 10, 12.5, ... with frame `moved` (from 0) `by_mm` off its place.
+std::vector<PlanarFrame> StackWithOneMoved(double tag_mm, std::size_t moved, double by_mm) {
+  std::vector<PlanarFrame> frames;
+  for (std::size_t i = 0; i < 6; ++i) frames.push_back(AxialFrameAt(10.0 + 2.5 * double(i), tag_mm));
+  frames[moved].position_mm[2] += by_mm;
+  return frames;
+}
+
+void ExpectRefused(const std::vector<PlanarFrame>& frames, const std::vector<std::string>& parts) {
+  std::vector<std::string> all{"ablation labels zone.dcm: "};
+  all.insert(all.end(), parts.begin(), parts.end());
+  testing::ExpectError([&] { GridOfFrames(frames, 64, 64, "ablation labels", "zone.dcm"); },
+                       ErrorKind::kGeometryInvalid, all);
+}
+
+// One frame moved by half a slice: the smallest gap (1.25 mm) made a grid
+// every frame lies on, with an empty slice between each two of the others:
+// a striped zone whose margins shrank by 1.5 to 4 mm, exit 0 (found by a
+// black-box review). The tag's spacing is the grid; the moved frame is named.
+TEST(FrameGridTest, FrameMovedByHalfASliceIsRefusedNamingIt) {
+  ExpectRefused(StackWithOneMoved(2.5, 2, 1.25),
+                {"frame 3:", "2.50 slices of 2.500 mm (Spacing Between Slices (0018,0088))",
+                 "expected a whole number of slices"});
+}
+
+// Moved by 1 mm the stack was refused, but blaming frame 2 with a 1 mm
+// spacing no two frames have.
+TEST(FrameGridTest, FrameMovedByOneMillimetreIsNamedWithTheTagsSpacing) {
+  ExpectRefused(StackWithOneMoved(2.5, 2, 1.0), {"frame 3:", "2.40 slices of 2.500 mm"});
+}
+
+// The lowest frame moved: the others still agree on the grid; it is named.
+TEST(FrameGridTest, LowestFrameMovedIsTheOneNamed) {
+  ExpectRefused(StackWithOneMoved(2.5, 0, 1.25), {"frame 1:", "-0.50 slices of 2.500 mm", "frame 2's plane"});
+}
+
+// Without the tag, a smallest gap that does not divide the others: the
+// frame off the others' grid is named, with their spacing.
+TEST(FrameGridTest, WithoutTheTagTheFrameOffTheOthersGridIsNamed) {
+  ExpectRefused(StackWithOneMoved(0.0, 3, 1.0),
+                {"frame 4:", "3.40 slices of 2.500 mm (the smallest gap between the other frames"});
+}
+
+// Frames of two segments, unordered and sparse, on the tag's grid: accepted.
+TEST(FrameGridTest, SparseUnorderedFramesOnTheTagsGridAreAccepted) {
+  const std::vector<PlanarFrame> frames{AxialFrameAt(22.5, 2.5), AxialFrameAt(10.0, 2.5),
+                                        AxialFrameAt(12.5, 2.5), AxialFrameAt(12.5, 2.5),
+                                        AxialFrameAt(35.0, 2.5)};
+  const FrameGrid grid = GridOfFrames(frames, 64, 64, "ablation labels", "zone.dcm");
+  EXPECT_DOUBLE_EQ(grid.geometry.spacing_mm[2], 2.5);
+  EXPECT_EQ(grid.slice_of_frame, (std::vector<std::size_t>{6, 1, 2, 2, 11}));
+  EXPECT_EQ(grid.geometry.size[2], 13u);
+  EXPECT_DOUBLE_EQ(grid.geometry.origin_mm[2], 7.5);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "io/dicom_series.h"
 #include "io/image_reader.h"
+#include "tests/support/dicom_rtstruct.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/temp_dir.h"
 
@@ -167,11 +168,21 @@ TEST(RtStructReaderTest, LoadLabelsGivesEachRoiItsNumberAndNeedsAGrid) {
   EXPECT_GT(in_label, 1000u);
   EXPECT_EQ(other, 0u);
   // BODY holds every other ROI: loading them all together is an overlap.
+  std::vector<std::uint16_t> drawn;
+  for (const RtRoi& r : rt.rois) {
+    if (!r.contours.empty()) drawn.push_back(static_cast<std::uint16_t>(r.number));
+  }
+  ExpectError(
+      [&] {
+        LoadLabels(path, "tumour labels", {nullptr, grid.GetPointer(), "pre CT", drawn});
+      },
+      ErrorKind::kSegmentationInvalid, {"tumour labels", path, "overlap", "'BODY'"});
+  // Areola is defined, but has no contour: it would vanish from the report.
   ExpectError(
       [&] {
         LoadLabels(path, "tumour labels", {nullptr, grid.GetPointer(), "pre CT", {}});
       },
-      ErrorKind::kSegmentationInvalid, {"tumour labels", path, "overlap", "'BODY'"});
+      ErrorKind::kSegmentationInvalid, {"tumour labels", path, "ROI 2 'Areola' has no contour"});
   ExpectError([&] { LoadLabels(path, "tumour labels"); }, ErrorKind::kUsage,
               {"tumour labels", path, "grid of the CT"});
 }
@@ -219,6 +230,143 @@ TEST(RtStructRasteriseTest, RoiInsideTheCtIsFilledOnItsSlice) {
   const MaskImage::Pointer mask = RasteriseRoi(roi, *grid, "tumour labels", "rtss.dcm");
   EXPECT_EQ(mask->GetPixel({{2, 2, 2}}), 1);
   EXPECT_EQ(mask->GetPixel({{2, 2, 1}}), 0);
+}
+
+// ---------------------------------------------------------------------------
+// RTSTRUCTs written for the test, loaded as tumour labels on SmallGrid.
+
+constexpr char kFrame[] = "1.2.826.0.1.3680043.10.1234.9.1";
+
+// A square of `side_mm` at (x_mm, y_mm) on the slices z = 2, 4 and 6 mm.
+testing::SyntheticRoi SquareRoi(const std::string& number, const std::string& name, double x_mm, double y_mm,
+                                double side_mm) {
+  testing::SyntheticRoi roi;
+  roi.number = number;
+  roi.name = name;
+  for (double z : {2.0, 4.0, 6.0}) roi.contours.push_back(testing::SquareContour(x_mm, y_mm, z, side_mm));
+  return roi;
+}
+
+// Two ROIs side by side: 1 'T1' (voxel centres 1..3) and 2 'T2' (5..6).
+testing::SyntheticRtStruct TwoRois() {
+  testing::SyntheticRtStruct rt;
+  rt.rois = {SquareRoi("1", "T1", 0.5, 0.5, 3.0), SquareRoi("2", "T2", 4.5, 4.5, 2.5)};
+  return rt;
+}
+
+// A DICOM CT's load report, for the reference checks.
+LoadReport DicomCt(const std::string& frame = kFrame) {
+  LoadReport ct;
+  ct.path = "/x/pre_ct";
+  ct.dicom.series_uid = "1.2.826.0.1.3680043.10.1234.1.1";
+  ct.dicom.frame_of_reference = frame;
+  return ct;
+}
+
+class RtStructLoadTest : public ::testing::Test {
+ protected:
+  LoadedLabels Load(const testing::SyntheticRtStruct& rt, const LoadReport* ct = nullptr) {
+    testing::WriteRtStruct(path_, rt);
+    return LoadLabels(path_, "tumour labels", {ct, grid_.GetPointer(), "pre CT", {}});
+  }
+  void ExpectRefused(const testing::SyntheticRtStruct& rt, ErrorKind kind, std::vector<std::string> parts) {
+    parts.push_back("tumour labels " + path_);
+    ExpectError([&] { Load(rt); }, kind, parts);
+  }
+  testing::TempDir dir_;
+  const std::string path_ = dir_ / "rtss.dcm";
+  const MaskImage::Pointer grid_ = SmallGrid();
+};
+
+TEST_F(RtStructLoadTest, RoisBecomeLabelsByNumber) {
+  const LoadReport ct = DicomCt();
+  const LoadedLabels labels = Load(TwoRois(), &ct);
+  EXPECT_EQ(labels.image->GetPixel({{2, 2, 2}}), 1);
+  EXPECT_EQ(labels.image->GetPixel({{5, 6, 3}}), 2);
+  EXPECT_EQ(labels.image->GetPixel({{5, 6, 0}}), 0);
+  EXPECT_EQ(labels.report.references,
+            "frame of reference matches the pre CT; referenced series not checked (the object lists none)");
+}
+
+// Two ROIs numbered 1: their contours merged into one tumour (label 1).
+TEST_F(RtStructLoadTest, TwoRoisWithOneNumberAreRefusedNamingBoth) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  rt.rois[1].number = "1";
+  ExpectRefused(
+      rt, ErrorKind::kSegmentationInvalid,
+      {"ROI Number (3006,0022) 1 is given to two ROIs, 'T1' and 'T2'", "expected one number per ROI"});
+}
+
+// "1a" was read as 1.
+TEST_F(RtStructLoadTest, RoiNumberThatIsNotAnIntegerIsRefused) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  rt.rois[1].number = "2a";
+  ExpectRefused(rt, ErrorKind::kSegmentationInvalid,
+                {"ROI 'T2': ROI Number (3006,0022) is '2a'; expected one integer"});
+}
+
+// Open contours were skipped: all of them, and the tumour vanished from the
+// report; one of them, and the tumour lost a slice. Both exit 0, no word.
+TEST_F(RtStructLoadTest, OpenContoursAreRefusedNamingTheRoi) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  for (auto& c : rt.rois[0].contours) c.type = "OPEN_PLANAR";
+  ExpectRefused(rt, ErrorKind::kSegmentationInvalid,
+                {"ROI 1 'T1': 3 of its 3 contours are not CLOSED_PLANAR", "contour 1", "'OPEN_PLANAR'",
+                 "expected only CLOSED_PLANAR contours"});
+  rt = TwoRois();
+  rt.rois[1].contours[1].type = "OPEN_PLANAR";
+  ExpectRefused(rt, ErrorKind::kSegmentationInvalid,
+                {"ROI 2 'T2': 1 of its 3 contours are not CLOSED_PLANAR (first: contour 2"});
+}
+
+TEST_F(RtStructLoadTest, RoiWithoutContoursIsRefused) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  rt.rois[1].contours.clear();
+  ExpectRefused(rt, ErrorKind::kSegmentationInvalid, {"ROI 2 'T2' has no contour"});
+}
+
+TEST_F(RtStructLoadTest, RoiEnclosingNoVoxelCentreIsRefused) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  rt.rois[0] = SquareRoi("1", "T1", 1.2, 1.2, 0.5);
+  ExpectRefused(rt, ErrorKind::kSegmentationInvalid,
+                {"ROI 1 'T1': its 3 contours enclose no voxel centre of the pre CT grid"});
+}
+
+// The slice axis was checked, not the plane: a contour beyond the CT's
+// edge was clipped to nothing (or in part), exit 0.
+TEST_F(RtStructLoadTest, RoiOutsideTheCtInPlaneIsRefused) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  rt.rois[0] = SquareRoi("1", "T1", -40.0, 1.0, 3.0);
+  ExpectRefused(rt, ErrorKind::kGeometryInvalid,
+                {"ROI 1 'T1' lies outside the CT in-plane", "columns -40.0 to -37.0",
+                 "the CT has columns 0 to 7 and rows 0 to 7"});
+  rt.rois[0] = SquareRoi("1", "T1", 5.0, 1.0, 4.0);
+  ExpectRefused(rt, ErrorKind::kGeometryInvalid, {"ROI 1 'T1' lies partly outside the CT in-plane"});
+}
+
+// DCMTK read "1,5" as 1.
+TEST_F(RtStructLoadTest, ContourDataThatIsNotDecimalNumbersIsRefused) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  rt.rois[0].contours[0].data_text = "0,5\\0,5\\2\\3,5\\0,5\\2\\3,5\\3,5\\2";
+  ExpectRefused(
+      rt, ErrorKind::kGeometryInvalid,
+      {"ROI 1 'T1', contour 1: Contour Data (3006,0050) is '0,5\\0,5\\2", "expected decimal numbers"});
+}
+
+// Type 1 in the Structure Set module: without it nothing says which scan
+// the contours were drawn on. It was skipped, and reported as matching.
+TEST_F(RtStructLoadTest, MissingFrameOfReferenceIsRefusedAgainstADicomCt) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  rt.frame_of_reference.clear();
+  const LoadReport ct = DicomCt();
+  testing::WriteRtStruct(path_, rt);
+  ExpectError(
+      [&] {
+        LoadLabels(path_, "tumour labels", {&ct, grid_.GetPointer(), "pre CT", {}});
+      },
+      ErrorKind::kGeometryInvalid,
+      {"tumour labels " + path_, "has no Frame of Reference UID (0020,0052)",
+       std::string("expected '") + kFrame, "as in the pre CT /x/pre_ct"});
 }
 
 }  // namespace
