@@ -92,7 +92,7 @@ struct Assessment {
   std::vector<InputRecord> inputs;
   std::optional<RigidResult> registration;  // absent when not registered
   std::optional<DeformableResult> deformable;  // the deformable stage, when run
-  std::optional<RegistrationVerdict> verdict;  // when registered
+  std::optional<RegistrationVerdict> verdict;  // always with assess (also --registration none)
   std::string registration_method;          // "deformable", "rigid", "none"
   // Dice of the post liver and the pre liver carried into it, before (the
   // scans' own coordinates) and after registration; set when both masks are given.
@@ -117,6 +117,14 @@ struct Assessment {
 };
 
 Assessment RunAssess(const AssessParams& params, Log& log);
+
+// The verdict's checks (docs/REGISTRATION.md, "Quality and verdict"), run by
+// RunAssess: of the registration itself (the deformable stage, liver Dice,
+// landmarks), and of the margins measured through it (a tumour wholly outside
+// its zone, or reaching far outside it). Each returns its reasons to warn.
+RegistrationVerdict JudgeRegistration(const Assessment& a);
+std::vector<std::string> ImplausibleMargins(const Assessment& a,
+                                            const std::map<std::uint16_t, LabelSelection>& zone_map);
 Assessment RunMargin(const MarginParams& params, Log& log);
 
 }  // namespace margo

@@ -1,10 +1,13 @@
 #include "io/label_grid.h"
 
-#include <itkNearestNeighborInterpolateImageFunction.h>
 #include <itkImageRegionConstIterator.h>
+#include <itkNearestNeighborInterpolateImageFunction.h>
 #include <itkResampleImageFilter.h>
 
+#include <cmath>
 #include <cstdio>
+#include <tuple>
+#include <vector>
 
 #include "core/error.h"
 #include "core/geometry.h"
@@ -26,7 +29,72 @@ double LabelledVolumeMm3(const LabelImage& labels) {
   return double(count) * GeometryOf(labels).VoxelVolumeMm3();
 }
 
+// Which CT lattices a label map lies on.
+struct Lattices {
+  bool own = false, other = false;
+};
+
+std::string NotOwnLatticeMessage(const GridOf& labels, const GridOf& other_ct, const GridOf& own_ct,
+                                 const std::string& what) {
+  return labels.input.role + " " + labels.input.path + " lie on the voxel grid of the " +
+         other_ct.input.role + " " + other_ct.input.path + ", not the " + own_ct.input.role +
+         "'s (expected: " + what + ")";
+}
+
 }  // namespace
+
+bool OnVoxelLatticeOf(const ImageGeometry& grid, const ImageGeometry& ct) {
+  constexpr double kToleranceMm = 0.01;
+  for (int r = 0; r < 3; ++r) {
+    if (std::abs(grid.spacing_mm[r] - ct.spacing_mm[r]) > 1e-3) return false;
+    for (int c = 0; c < 3; ++c) {
+      if (std::abs(grid.direction[r][c] - ct.direction[r][c]) > 1e-3) return false;
+    }
+  }
+  // The grid's first voxel centre along each CT axis (the direction is
+  // orthonormal: loading refuses others), in voxels of the CT.
+  for (int c = 0; c < 3; ++c) {
+    double along_mm = 0.0;
+    for (int r = 0; r < 3; ++r) along_mm += ct.direction[r][c] * (grid.origin_mm[r] - ct.origin_mm[r]);
+    const double voxels = along_mm / ct.spacing_mm[c];
+    if (std::abs(voxels - std::round(voxels)) * ct.spacing_mm[c] > kToleranceMm) return false;
+  }
+  return true;
+}
+
+void RequireLabelsOnTheirCts(const GridOf& tumours, const GridOf& ablation, const GridOf& pre_ct,
+                             const GridOf& post_ct, Log& log) {
+  if (OnVoxelLatticeOf(pre_ct.geometry, post_ct.geometry)) return;  // one lattice: the grids tell nothing
+  const Lattices t{OnVoxelLatticeOf(tumours.geometry, pre_ct.geometry),
+                   OnVoxelLatticeOf(tumours.geometry, post_ct.geometry)};
+  const Lattices z{OnVoxelLatticeOf(ablation.geometry, post_ct.geometry),
+                   OnVoxelLatticeOf(ablation.geometry, pre_ct.geometry)};
+  std::vector<std::string> problems;
+  if (t.other && !t.own) {
+    problems.push_back(
+        NotOwnLatticeMessage(tumours, post_ct, pre_ct, "tumours drawn on the pre-ablation CT"));
+  }
+  if (z.other && !z.own) {
+    problems.push_back(
+        NotOwnLatticeMessage(ablation, pre_ct, post_ct, "zones drawn on the post-ablation CT"));
+  }
+  if (!problems.empty()) {
+    const char* swapped =
+        problems.size() == 2 ? "--pre-ct and --post-ct look swapped (or --tumours and --ablation)"
+        : t.other && !t.own  ? "--pre-ct and --post-ct look swapped (or --tumours is the zones' map)"
+                             : "--pre-ct and --post-ct look swapped (or --ablation is the tumours' map)";
+    throw Error(ErrorKind::kUsage, problems[0] + (problems.size() == 2 ? "; " + problems[1] : "") + ": " +
+                                       swapped +
+                                       "; margins through swapped scans read tumours as incomplete");
+  }
+  for (const auto& [labels, lattices, ct] :
+       {std::tuple{&tumours, t, &pre_ct}, std::tuple{&ablation, z, &post_ct}}) {
+    if (lattices.own || lattices.other) continue;
+    log.Warn(labels->input.role + " " + labels->input.path + ": on neither CT's voxel grid (resampled by " +
+             "another tool?), so margo cannot check that they were drawn on the " + ct->input.role +
+             " and not on the other scan");
+  }
+}
 
 LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const GridInput& labels_input,
                                     const itk::ImageBase<3>& reference, const GridInput& reference_input,

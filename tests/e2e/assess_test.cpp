@@ -4,6 +4,8 @@
 #include <itkImageRegionConstIterator.h>
 #include <itkRegionOfInterestImageFilter.h>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -59,6 +61,8 @@ TEST_F(AssessPhantomTest, RigidAssessMatchesClosedFormMarginsInPostSpace) {
   EXPECT_EQ(report["measuring_space"], "post");
   EXPECT_EQ(report["inputs"]["pre_ct"]["geometry"]["size"], json({156, 116, 60}));
   ExpectMatchesTruth(report);
+  // A correct run: none of the verdict's checks fires (the plausibility checks must not warn here).
+  EXPECT_EQ(report["registration"]["verdict"], json({{"verdict", "pass"}, {"reasons", json::array()}}));
   // stdout: a header and one row per tumour with its category.
   EXPECT_EQ(testing::CountLines(run.out, "A0"), 1);
   EXPECT_EQ(testing::CountLines(run.out, "incomplete"), 1);
@@ -138,6 +142,169 @@ TEST_F(AssessPhantomTest, WithoutRegistrationTheMisalignedPairGivesWrongMargins)
                                      truth["tumours"][i]["min_margin_mm"].get<double>()));
   }
   EXPECT_GT(worst, 5.0);
+  // Always judged now, also without landmarks or liver masks. This pair is
+  // off by about 13 mm at tumour 2 and still passes: no tumour lies wholly or
+  // far outside its zone (the plausibility checks catch gross failures only,
+  // docs/REGISTRATION.md); the test below has one that is caught.
+  EXPECT_EQ(report["registration"]["verdict"]["verdict"], "pass");
+}
+
+// --registration none on the `small` preset, whose scans need registering
+// (found by a review: tumour 2 read -2.67 mm against a true 11.85 mm, with
+// no warning and no verdict): tumour 5 lies wholly outside every zone.
+TEST(AssessPlausibilityTest, WithoutRegistrationATumourOutsideEveryZoneWarns) {
+  testing::TempDir dir;
+  const std::string c = dir / "case";
+  ASSERT_EQ(testing::Run({"-q", "phantom", "--out", c, "--preset", "small"}).exit_code, 0);
+  const auto run =
+      testing::Run({"assess", "--pre-ct", c + "/pre_ct.nii.gz", "--post-ct", c + "/post_ct.nii.gz",
+                    "--tumours", c + "/tumours.nii.gz", "--ablation", c + "/ablation.nii.gz",
+                    "--registration", "none", "--no-html", "--no-surfaces", "--out", dir / "out"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json report = testing::ReadJson(dir / "out/report.json");
+  const json& verdict = report["registration"]["verdict"];
+  EXPECT_EQ(verdict["verdict"], "warn") << verdict.dump();
+  EXPECT_NE(verdict["reasons"].dump().find("tumour 5 lies wholly outside every ablation zone"),
+            std::string::npos)
+      << verdict.dump();
+  EXPECT_NE(run.err.find("warning: registration check: tumour 5 "), std::string::npos) << run.err;
+}
+
+// Pre and post CT given the wrong way round (found by a review: the pair
+// registered well, every tumour read incomplete, verdict pass, exit 0). The
+// label maps lie on the other scan's grid: refused before registering.
+TEST_F(AssessPhantomTest, SwappedInputsAreRefused) {
+  testing::TempDir dir;
+  auto run =
+      testing::Run({"assess", "--pre-ct", In("post_ct.nii.gz"), "--post-ct", In("pre_ct.nii.gz"), "--tumours",
+                    In("tumours.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out", dir / "out"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(
+      run.err.find("error: tumour labels " + In("tumours.nii.gz") + " lie on the voxel grid of the post CT"),
+      std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("--pre-ct and --post-ct look swapped (or --tumours and --ablation)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out/report.json"));
+  run =
+      testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"), "--tumours",
+                    In("ablation.nii.gz"), "--ablation", In("ablation.nii.gz"), "--out", dir / "out"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("(or --tumours is the zones' map)"), std::string::npos) << run.err;
+}
+
+// A pre CT mirrored left to right (with its tumour map): no rigid map undoes
+// it, the registration still "improves" the metric, and every tumour lands
+// outside the zones (found by a review: all six -30 to -96 mm, verdict pass).
+TEST_F(AssessPhantomTest, TumoursOutsideEveryZoneTurnTheVerdictToWarn) {
+  testing::TempDir dir;
+  const LoadedCt pre = LoadCt(In("pre_ct.nii.gz"), "pre CT");
+  const LoadedLabels tumours = LoadLabels(In("tumours.nii.gz"), "tumours");
+  for (itk::ImageBase<3>* image : {static_cast<itk::ImageBase<3>*>(pre.image.GetPointer()),
+                                   static_cast<itk::ImageBase<3>*>(tumours.image.GetPointer())}) {
+    ImageGeometry g = GeometryOf(*image);
+    g.origin_mm[0] += double(g.size[0] - 1) * g.spacing_mm[0];  // the same box, voxels in reverse along L
+    g.direction[0][0] = -1.0;
+    SetGeometry(*image, g);
+  }
+  WriteImage(*pre.image, dir / "pre_ct.nii.gz");
+  WriteImage(*tumours.image, dir / "tumours.nii.gz");
+  const auto run = testing::Run({"assess", "--pre-ct", dir / "pre_ct.nii.gz", "--post-ct",
+                                 In("post_ct.nii.gz"), "--tumours", dir / "tumours.nii.gz", "--ablation",
+                                 In("ablation.nii.gz"), "--no-html", "--no-surfaces", "--out", dir / "out"});
+  ASSERT_EQ(run.exit_code, 0)
+      << run.err;  // margins and categories as measured; the verdict carries the doubt
+  const json report = testing::ReadJson(dir / "out/report.json");
+  const json& verdict = report["registration"]["verdict"];
+  EXPECT_EQ(verdict["verdict"], "warn") << verdict.dump();
+  const std::string reasons = verdict["reasons"].dump();
+  EXPECT_NE(reasons.find("lies wholly outside every ablation zone"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("either the ablation missed it or the registration failed"), std::string::npos)
+      << reasons;
+  EXPECT_NE(run.err.find("warning: registration check: tumour "), std::string::npos) << run.err;
+}
+
+// The small phantom without its rigid map: pre and post CT on one grid, the tumours in their zones.
+std::string WriteAlignedPhantom(const testing::TempDir& dir) {
+  PhantomSpec spec = SmallPhantomSpec();
+  spec.post_to_pre = RigidTransform{};
+  spec.post_grid = spec.pre_grid;
+  WritePhantom(spec, dir / "case");
+  return dir / "case";
+}
+
+// Scans on one grid: the grids cannot tell pre from post, so nothing is
+// refused, even the other way round.
+TEST(AssessGridTest, ScansOnOneGridAreNotRefused) {
+  testing::TempDir dir;
+  const std::string c = WriteAlignedPhantom(dir);
+  const auto run =
+      testing::Run({"-q", "assess", "--pre-ct", c + "/post_ct.nii.gz", "--post-ct", c + "/pre_ct.nii.gz",
+                    "--tumours", c + "/tumours.nii.gz", "--ablation", c + "/ablation.nii.gz",
+                    "--registration", "none", "--no-html", "--no-surfaces", "--out", dir / "out"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+}
+
+// With landmarks, each tumour's registration uncertainty is the largest
+// error of the pairs near it, not the liver-wide RMS: a 4 mm error beside
+// tumour 2 (14.5 mm, 4.5 mm from the A0 threshold) makes it borderline. With
+// the RMS (1.4 mm) it was not.
+TEST(AssessGridTest, LandmarkErrorNearATumourIsItsUncertainty) {
+  testing::TempDir dir;
+  const std::string c = WriteAlignedPhantom(dir);
+  std::string pre_csv, post_csv;
+  for (const PhantomTumour& t : SmallPhantomSpec().tumours) {
+    for (double ds : {-14.0, 14.0}) {
+      const Vec3 post{t.centre_mm[0], t.centre_mm[1], t.centre_mm[2] + ds};
+      Vec3 pre = post;
+      if (t.label == 2 && ds > 0) pre[0] += 4.0;
+      char line[200];
+      std::snprintf(line, sizeof line, "%.3f,%.3f,%.3f\n", pre[0], pre[1], pre[2]);
+      pre_csv += line;
+      std::snprintf(line, sizeof line, "%.3f,%.3f,%.3f\n", post[0], post[1], post[2]);
+      post_csv += line;
+    }
+  }
+  std::ofstream(dir / "pre.csv") << pre_csv;
+  std::ofstream(dir / "post.csv") << post_csv;
+  const auto run = testing::Run({"-q",
+                                 "assess",
+                                 "--pre-ct",
+                                 c + "/pre_ct.nii.gz",
+                                 "--post-ct",
+                                 c + "/post_ct.nii.gz",
+                                 "--tumours",
+                                 c + "/tumours.nii.gz",
+                                 "--ablation",
+                                 c + "/ablation.nii.gz",
+                                 "--registration",
+                                 "none",
+                                 "--landmarks-pre",
+                                 dir / "pre.csv",
+                                 "--landmarks-post",
+                                 dir / "post.csv",
+                                 "--no-html",
+                                 "--no-surfaces",
+                                 "--out",
+                                 dir / "out"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const json report = testing::ReadJson(dir / "out/report.json");
+  const double rms = 4.0 / std::sqrt(8.0);
+  EXPECT_NEAR(report["registration"]["uncertainty_mm"].get<double>(), rms, 1e-3);
+  EXPECT_EQ(report["registration"]["verdict"]["verdict"], "pass");  // aligned: judged, and nothing to say
+  for (const json& t : report["tumours"]) {
+    const int label = t["label"].get<int>();
+    SCOPED_TRACE("tumour " + std::to_string(label));
+    EXPECT_NEAR(t["uncertainty_registration_mm"].get<double>(), label == 2 ? 4.0 : rms, 1e-3);
+    EXPECT_NEAR(t["uncertainty_mm"].get<double>(),
+                t["uncertainty_kernel_mm"].get<double>() + t["uncertainty_registration_mm"].get<double>(),
+                1e-9);
+    if (label == 2) {  // beyond the RMS's reach of the A0 threshold, within the local error's
+      EXPECT_GT(t["min_margin_mm"].get<double>(), 10.0 + t["uncertainty_kernel_mm"].get<double>() + rms);
+      EXPECT_TRUE(t["borderline"].get<bool>());
+    }
+  }
 }
 
 // With --registration none the landmarks and liver masks are all that
@@ -174,7 +341,8 @@ TEST_F(AssessPhantomTest, WithoutRegistrationLandmarksAndLiverMasksStillJudgeThe
   EXPECT_NE(reasons.find("landmark target error"), std::string::npos) << reasons;
   EXPECT_NE(reasons.find("liver Dice"), std::string::npos) << reasons;
   EXPECT_NEAR(r["uncertainty_mm"].get<double>(), rms, 1e-9);
-  EXPECT_NEAR(report["tumours"][0]["uncertainty_registration_mm"].get<double>(), rms, 1e-9);
+  // Per tumour at least the RMS (the largest error of the pairs near it; docs/REGISTRATION.md).
+  EXPECT_GE(report["tumours"][0]["uncertainty_registration_mm"].get<double>(), rms);
   EXPECT_NE(run.err.find("warning: registration check: landmark target error"), std::string::npos) << run.err;
 }
 
@@ -217,11 +385,22 @@ TEST_F(AssessPhantomTest, TumoursBeyondTheirCtAreReportedNotAssessable) {
 // CT's grid (1.8 x 1.8 x 2.5 mm, the pre CT's 1.6 x 1.6 x 2 mm) shows which.
 TEST_F(AssessPhantomTest, TumourVolumeIsCountedOnTheLabelMapsOwnGrid) {
   testing::TempDir dir;
-  const std::string map = In("ablation.nii.gz");
-  const auto run = testing::Run({"-q", "assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct",
-                                 In("post_ct.nii.gz"), "--tumours", map, "--ablation", map, "--registration",
-                                 "none", "--no-html", "--no-surfaces", "--out", dir / "out"});
+  // The zones' map moved by half a voxel: on neither CT's grid (on the post
+  // CT's grid it would be refused as swapped), so resampled and warned about.
+  {
+    const LoadedLabels zones = LoadLabels(In("ablation.nii.gz"), "zones");
+    ImageGeometry g = GeometryOf(*zones.image);
+    g.origin_mm[0] += 0.5 * g.spacing_mm[0];
+    SetGeometry(*zones.image, g);
+    WriteImage(*zones.image, dir / "moved.nii.gz");
+  }
+  const std::string map = dir / "moved.nii.gz";
+  const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
+                                 "--tumours", map, "--ablation", map, "--registration", "none", "--no-html",
+                                 "--no-surfaces", "--out", dir / "out"});
   ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 8) << run.err;
+  EXPECT_NE(run.err.find("warning: tumour labels " + map + ": on neither CT's voxel grid"), std::string::npos)
+      << run.err;
   const LoadedLabels labels = LoadLabels(map, "tumours");
   std::map<int, std::size_t> voxels;
   itk::ImageRegionConstIterator<LabelImage> it(labels.image, labels.image->GetLargestPossibleRegion());

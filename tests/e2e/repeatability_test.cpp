@@ -83,9 +83,13 @@ TEST(AssessRepeatabilityTest, SameReportAtOneAndTwoThreadsAndLandmarkErrorsAgain
   EXPECT_LE(lm["tre_mean_mm"].get<double>(), 1.0);
   EXPECT_LE(lm["tre_max_mm"].get<double>(), 2.0);
   EXPECT_EQ(reg["uncertainty_mm"], lm["tre_rms_mm"]);
+  // Per tumour the largest error of the pairs near it, never below the RMS (docs/REGISTRATION.md).
   for (const json& t : a["tumours"]) {
-    EXPECT_NEAR(t["uncertainty_mm"].get<double>(),
-                t["uncertainty_kernel_mm"].get<double>() + lm["tre_rms_mm"].get<double>(), 1e-9);
+    const double registration = t["uncertainty_registration_mm"].get<double>();
+    EXPECT_GE(registration, lm["tre_rms_mm"].get<double>());
+    EXPECT_LE(registration, lm["tre_max_mm"].get<double>());
+    EXPECT_NEAR(t["uncertainty_mm"].get<double>(), t["uncertainty_kernel_mm"].get<double>() + registration,
+                1e-9);
   }
 }
 

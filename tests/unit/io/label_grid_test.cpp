@@ -190,5 +190,89 @@ TEST(LabelGridTest, LabelsNotOverlappingTheCtAreInvalidGeometry) {
   }
 }
 
+// OnVoxelLatticeOf: the CT's own grid and any crop of it lie on its
+// lattice, whatever the direction; a shift off whole voxels, another spacing
+// or another direction do not.
+ImageGeometry Lattice(const Vec3& spacing_mm, const Vec3& origin_mm, double about_z_deg) {
+  ImageGeometry g;
+  g.size = {40, 40, 16};
+  g.spacing_mm = spacing_mm;
+  g.origin_mm = origin_mm;
+  const LabelImage::DirectionType d = Rotation(about_z_deg, 0.0);
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) g.direction[r][c] = d[r][c];
+  }
+  return g;
+}
+
+// The first voxel moved by (i, j, k) voxels along the grid's axes.
+ImageGeometry Moved(ImageGeometry g, double i, double j, double k) {
+  g.origin_mm = g.IndexToPoint({i, j, k});
+  g.size = {10, 12, 5};
+  return g;
+}
+
+TEST(OnVoxelLatticeTest, TellsCropsFromOtherGrids) {
+  for (double angle : {0.0, 30.0}) {
+    const ImageGeometry ct = Lattice({0.7, 0.7, 2.5}, {-13.65, -13.65, -18.75}, angle);
+    struct Row {
+      const char* name;
+      ImageGeometry grid;
+      bool on_lattice;
+    } rows[] = {
+        {"the CT's own grid", ct, true},
+        {"a crop", Moved(ct, 7, 3, 2), true},
+        {"an extension beyond the CT", Moved(ct, -5, 0, -1), true},
+        {"half a voxel along i", Moved(ct, 6.5, 3, 2), false},
+        {"0.05 mm along k", Moved(ct, 0, 0, 0.02), false},
+        {"another spacing", Lattice({0.8, 0.7, 2.5}, ct.origin_mm, angle), false},
+        {"another direction", Lattice({0.7, 0.7, 2.5}, ct.origin_mm, angle + 5.0), false},
+    };
+    for (const Row& row : rows) {
+      EXPECT_EQ(OnVoxelLatticeOf(row.grid, ct), row.on_lattice) << row.name << ", " << angle << " degrees";
+    }
+  }
+}
+
+// Swapped inputs: a label map on the other CT's lattice and not its own is
+// refused (exit 2) naming what looks swapped; nothing is said when the CTs
+// share a lattice; a map on neither lattice is warned about.
+TEST(RequireLabelsOnTheirCtsTest, RefusesLabelsOnTheOtherScansGrid) {
+  const ImageGeometry pre = Lattice({0.7, 0.7, 2.5}, {-13.65, -13.65, -18.75}, 0.0);
+  const ImageGeometry post = Lattice({0.8, 0.8, 2.0}, {-15.0, -12.0, -20.0}, 0.0);
+  const ImageGeometry neither = Lattice({1.0, 1.0, 1.0}, {0.3, 0.3, 0.3}, 0.0);
+  const GridInput t{"tumour labels", "t.nii.gz"}, z{"ablation labels", "z.nii.gz"};
+  const GridOf pre_ct{pre, {"pre CT", "pre.nii.gz"}}, post_ct{post, {"post CT", "post.nii.gz"}};
+  std::ostringstream sink;
+  Log log(sink, false);
+  RequireLabelsOnTheirCts({Moved(pre, 3, 3, 1), t}, {post, z}, pre_ct, post_ct, log);  // as expected
+  EXPECT_EQ(sink.str(), "");
+  ExpectError(
+      [&] {
+        RequireLabelsOnTheirCts({post, t}, {pre, z}, pre_ct, post_ct, log);
+      },
+      ErrorKind::kUsage,
+      {"tumour labels t.nii.gz lie on the voxel grid of the post CT post.nii.gz",
+       "ablation labels z.nii.gz lie on the voxel grid of the pre CT pre.nii.gz",
+       "--pre-ct and --post-ct look swapped (or --tumours and --ablation)"});
+  ExpectError(
+      [&] {
+        RequireLabelsOnTheirCts({post, t}, {post, z}, pre_ct, post_ct, log);
+      },
+      ErrorKind::kUsage, {"tumour labels t.nii.gz lie on the voxel grid of the post CT", "zones' map"});
+  ExpectError(
+      [&] {
+        RequireLabelsOnTheirCts({pre, t}, {pre, z}, pre_ct, post_ct, log);
+      },
+      ErrorKind::kUsage, {"ablation labels z.nii.gz lie on the voxel grid of the pre CT", "tumours' map"});
+  // One lattice for both CTs: the grids cannot tell, nothing is said.
+  RequireLabelsOnTheirCts({pre, t}, {pre, z}, pre_ct, {Moved(pre, 2, 0, 4), {"post CT", "post.nii.gz"}}, log);
+  EXPECT_EQ(sink.str(), "");
+  RequireLabelsOnTheirCts({neither, t}, {post, z}, pre_ct, post_ct, log);
+  EXPECT_NE(sink.str().find("tumour labels t.nii.gz: on neither CT's voxel grid"), std::string::npos)
+      << sink.str();
+  EXPECT_EQ(sink.str().find("ablation labels"), std::string::npos) << sink.str();
+}
+
 }  // namespace
 }  // namespace margo
