@@ -5,7 +5,6 @@
 #include <itkCompositeTransform.h>
 #include <itkImageRegionIteratorWithIndex.h>
 #include <itkSignedMaurerDistanceMapImageFilter.h>
-#include <itkTransformFileWriter.h>
 #include <vnl/algo/vnl_lbfgsb.h>
 
 #include <algorithm>
@@ -23,6 +22,7 @@
 #include "registration/mattes_cost.h"
 #include "registration/metric_samples.h"
 #include "registration/plateau_lbfgsb.h"
+#include "registration/transform_file.h"
 
 namespace margo {
 
@@ -145,14 +145,7 @@ void DeformableMap::Write(const std::string& path) const {
   auto composite = itk::CompositeTransform<double, 3>::New();
   composite->AddTransform(ToItk(impl_->rigid));
   composite->AddTransform(impl_->bspline);
-  auto writer = itk::TransformFileWriterTemplate<double>::New();
-  writer->SetInput(composite);
-  writer->SetFileName(path);
-  try {
-    writer->Update();
-  } catch (const itk::ExceptionObject& e) {
-    throw Error(ErrorKind::kOutputFailed, path + ": cannot write the transform: " + e.GetDescription());
-  }
+  WriteItkTransformText(*composite, path);
 }
 
 namespace {

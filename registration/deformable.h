@@ -95,7 +95,7 @@ class DeformableMap {
   double JacobianDeterminant(const Vec3& post) const;
   const RigidTransform& rigid() const;
   // Writes the map as ITK transforms: the B-spline then the rigid one
-  // (one composite .h5 or .tfm file; docs/REGISTRATION.md).
+  // (one composite .tfm file; docs/REGISTRATION.md). Throws Error(kOutputFailed).
   void Write(const std::string& path) const;
 
   struct Impl;

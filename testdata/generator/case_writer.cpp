@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <future>
 #include <random>
 #include <thread>
 #include <vector>
 
 #include "core/atomic_file.h"
+#include "core/error.h"
 #include "core/log.h"
 #include "io/dicom_ct_writer.h"
 #include "io/dicom_object.h"
@@ -141,10 +143,22 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+void RemoveCaseTruth(const std::string& dir) {
+  const std::string truth = dir + "/truth.json";
+  std::error_code ec;
+  std::filesystem::remove(truth, ec);
+  if (ec) {
+    throw Error(
+        ErrorKind::kOutputFailed,
+        "output " + truth + ": cannot remove the earlier case's truth before writing: " + ec.message());
+  }
+}
+
 void WriteCase(const CaseSpec& original, const std::string& dir, Log& log, CaseFormat format) {
   const CaseSpec spec = ForFormat(original, format);
   ValidateCase(spec);
   EnsureWritableDirectory(dir);
+  RemoveCaseTruth(dir);
   const auto start = std::chrono::steady_clock::now();
   // The truth needs no image: computed alongside, written last (a folder with
   // truth.json is a complete case).

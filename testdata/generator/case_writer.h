@@ -26,6 +26,14 @@ class Log;
 
 enum class CaseFormat { kNifti, kDicom };
 
+// A folder holding truth.json is a complete case (`margo regress` takes
+// it): an earlier case's truth.json goes before the first file is written
+// (RemoveCaseTruth) and this case's comes last, so a failed or interrupted
+// run leaves no case, not even one mixing two. Throws Error(kOutputFailed).
 void WriteCase(const CaseSpec& spec, const std::string& dir, Log& log, CaseFormat format = CaseFormat::kNifti);
+
+// Removes `dir`/truth.json if there is one; throws Error(kOutputFailed) if it
+// stays. Case writers (this one, hybrid_case.h) call it before writing.
+void RemoveCaseTruth(const std::string& dir);
 
 }  // namespace margo

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
+#include "testdata/generator/case_writer.h"
 #include "testdata/generator/closest_point.h"
 #include "testdata/generator/phantom_case.h"
 #include "testdata/generator/phantom_image.h"
@@ -283,6 +284,7 @@ void WriteHybridCase(const HybridParams& p, const std::string& dir, Log& log) {
   }
   log.Progress("phantom", "rendering the hybrid post CT");
   const PostImages post_images = RenderPost(ct.image, *labels.image, p, tumours, post, map);
+  RemoveCaseTruth(dir);  // first: an earlier case's truth must not outlive it (case_writer.h)
   WriteImage(*ct.image, dir + "/pre_ct.nii.gz");
   WriteImage(*tumour_map, dir + "/tumours.nii.gz");
   WriteImage(*pre_liver, dir + "/pre_liver.nii.gz");

@@ -30,6 +30,8 @@ struct HybridParams {
   unsigned seed = 1;
 };
 
+// Like WriteCase (case_writer.h), removes an earlier case's truth.json before
+// its first file and writes its own last. Throws margo::Error.
 void WriteHybridCase(const HybridParams& params, const std::string& dir, Log& log);
 
 }  // namespace margo

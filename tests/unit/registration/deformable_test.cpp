@@ -10,21 +10,32 @@
 #include <itkTransform.h>
 #include <itkTransformFactoryBase.h>
 #include <itkTransformFileReader.h>
+#include <itkTransformFileWriter.h>
 #include <itkTxtTransformIOFactory.h>
 
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <vector>
 
 #include "registration/transform_file.h"
+#include "tests/support/expect_error.h"
+#include "tests/support/file_size_limit.h"
 #include "tests/support/temp_dir.h"
 
 namespace margo {
 namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
 
 double Ellipsoid(const Vec3& p, const Vec3& c, const Vec3& r) {
   double s = 0.0;
@@ -224,6 +235,20 @@ TEST(DeformableTest, RecoversASmoothBreathingDeformationWithinOneMillimetre) {
   ASSERT_EQ(reader->GetTransformList()->size(), 1u);
   const auto* read = dynamic_cast<const itk::Transform<double, 3, 3>*>(reader->GetTransformList()->front().GetPointer());
   ASSERT_NE(read, nullptr);
+  // Its bytes are what ITK's own writer makes of it; a full disk is an
+  // error naming the file, which is then not there.
+  auto rewriter = itk::TransformFileWriterTemplate<double>::New();
+  rewriter->SetInput(read);
+  rewriter->SetFileName(dir / "map_itk.tfm");
+  rewriter->Update();
+  EXPECT_EQ(Slurp(tfm), Slurp(dir / "map_itk.tfm"));
+  const std::string cut = dir / "cut.tfm";
+  {
+    const testing::FileSizeLimit full_disk(1024);
+    testing::ExpectError([&] { WriteTransformFile(ScanMap(r.map), cut); }, ErrorKind::kOutputFailed,
+                         {cut, "cannot write"});
+  }
+  EXPECT_FALSE(std::filesystem::exists(cut));
   // margo evaluates the B-spline itself (fast): it must agree with ITK's
   // TransformPoint everywhere, inside the control grid, at its edge and
   // beyond it (zero displacement there), and stay within its bound.
