@@ -6,7 +6,6 @@
 #include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
 #include <libdeflate.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <cstring>
@@ -164,8 +163,7 @@ void WriteAny(const TImage& image, const std::string& path, Deflate deflate) {
   // The temporary keeps the real extension so ITK picks the same format; a
   // .nii.gz for libdeflate is written as .nii by ITK, then gzipped (Gzip).
   const std::filesystem::path target(path);
-  const std::filesystem::path temporary =
-      target.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" + target.filename().string());
+  const std::filesystem::path temporary = TemporarySiblingKeepingExtension(target);
   const bool gzip = deflate == Deflate::kLibdeflate && EndsWith(path, ".nii.gz");
   const std::filesystem::path written = gzip ? temporary.parent_path() / temporary.stem() : temporary;
   auto writer = itk::ImageFileWriter<TImage>::New();
