@@ -154,11 +154,26 @@ void RemoveCaseTruth(const std::string& dir) {
   }
 }
 
+// A DICOM case holds no NIfTI images; an earlier NIfTI case's in the same
+// folder would be read by `margo regress` against this case's truth.
+void RemoveNiftiImages(const std::string& dir, Log& log) {
+  for (const char* name : {"pre_ct.nii.gz", "post_ct.nii.gz", "tumours.nii.gz", "ablation.nii.gz",
+                           "pre_liver.nii.gz", "post_liver.nii.gz"}) {
+    const std::string path = dir + "/" + name;
+    std::error_code ec;
+    if (std::filesystem::remove(path, ec)) log.Info("removed the earlier case's " + path);
+    if (ec)
+      throw Error(ErrorKind::kOutputFailed,
+                  "output " + path + ": cannot remove the earlier case's image: " + ec.message());
+  }
+}
+
 void WriteCase(const CaseSpec& original, const std::string& dir, Log& log, CaseFormat format) {
   const CaseSpec spec = ForFormat(original, format);
   ValidateCase(spec);
   EnsureWritableDirectory(dir);
   RemoveCaseTruth(dir);
+  if (format == CaseFormat::kDicom) RemoveNiftiImages(dir, log);
   const auto start = std::chrono::steady_clock::now();
   // The truth needs no image: computed alongside, written last (a folder with
   // truth.json is a complete case).

@@ -56,5 +56,22 @@ TEST(CaseWriterTest, AFailedRunOverAnEarlierCaseLeavesNoTruth) {
   EXPECT_FALSE(fs::exists(c + "/truth.json")) << "the small case's truth beside the rigid case's images";
 }
 
+// A DICOM case over an earlier NIfTI case: regress reads the NIfTI names,
+// so the earlier images must not stay beside the new truth.
+TEST(CaseWriterTest, ADicomCaseOverANiftiCaseLeavesNoNiftiImage) {
+  testing::TempDir dir;
+  const std::string c = dir / "case";
+  std::ostringstream sink;
+  Log log(sink, false);
+  WriteCase(Coarse("small"), c, log);
+  ASSERT_TRUE(fs::exists(c + "/pre_ct.nii.gz"));
+  WriteCase(Coarse("small"), c, log, CaseFormat::kDicom);
+  EXPECT_TRUE(fs::exists(c + "/truth.json"));
+  for (const auto& entry : fs::directory_iterator(c)) {
+    EXPECT_EQ(entry.path().string().find(".nii"), std::string::npos)
+        << entry.path() << " is the earlier case's";
+  }
+}
+
 }  // namespace
 }  // namespace margo
