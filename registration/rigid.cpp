@@ -4,12 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <memory>
 
 #include "core/error.h"
 #include "registration/image_prep.h"
 #include "registration/mattes_cost.h"
 #include "registration/metric_samples.h"
 #include "registration/rigid_descent.h"
+#include "registration/rigid_orientation.h"
 
 namespace margo {
 namespace {
@@ -45,6 +47,8 @@ class Level {
   Level(const Level&) = delete;
   Level& operator=(const Level&) = delete;
   MattesRigidCost& cost() { return cost_; }
+  const FixedSamples& samples() const { return samples_; }
+  const LinearImage& view() const { return view_; }
   // The metric at t; infinity where too few samples overlap the moving scan.
   double Score(const RigidTransform& t) {
     const double v = cost_.MetricValue(RigidParameters(t));
@@ -162,11 +166,33 @@ RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, 
 
   vnl_vector<double> x = RigidParameters(start);
   const std::size_t levels = p.level_spacing_mm.size();
-  for (std::size_t l = 0; l < levels; ++l) {
+  const auto make_level = [&](std::size_t l) {
     const double sigma = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
-    Level level(*fixed, *moving, centre, p.level_spacing_mm[l], sigma, p, p.random_seed + unsigned(l) + 1);
+    return std::make_unique<Level>(*fixed, *moving, centre, p.level_spacing_mm[l], sigma, p,
+                                   p.random_seed + unsigned(l) + 1);
+  };
+  // The coarsest level first serves the orientation check: a scan rotated
+  // beyond the optimiser's reach or mirrored is an error, a rotation within
+  // the limit that matches clearly better is where the levels start.
+  std::unique_ptr<Level> coarse = levels > 0 ? make_level(0) : nullptr;
+  if (coarse) {
+    OrientationInput in;
+    in.samples = &coarse->samples();
+    in.moving = &coarse->view();
+    in.centre = centre;
+    in.pivot = hints.fixed_roi ? BoxCentre(*hints.fixed_roi) : centre;
+    in.start = start;
+    in.translations = hints.start_translations_mm;
+    const WorldBox pre_box = WorldBounds(GeometryOf(moving_pre));
+    in.moving_middle_x = (pre_box.min_mm[0] + pre_box.max_mm[0]) / 2;
+    in.bins = p.histogram_bins;
+    in.max_rotation_deg = kMaxRotationDeg;
+    x = RigidParameters(CheckOrientation(in, OrientationParams{}, log));
+  }
+  for (std::size_t l = 0; l < levels; ++l) {
+    std::unique_ptr<Level> level = l == 0 ? std::move(coarse) : make_level(l);
     const std::string where = "level " + std::to_string(l + 1) + "/" + std::to_string(levels);
-    result.stop_condition = Descend(level.cost(), x, p, where, log);
+    result.stop_condition = Descend(level->cost(), x, p, where, log);
   }
   log.EndProgress();
   result.post_to_pre = scorer.cost().TransformOf(x);
