@@ -4,11 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <memory>
 
 #include "core/error.h"
 #include "registration/image_prep.h"
 #include "registration/mattes_cost.h"
 #include "registration/metric_samples.h"
+#include "registration/rigid_descent.h"
+#include "registration/rigid_orientation.h"
 
 namespace margo {
 namespace {
@@ -32,15 +35,6 @@ double LargestStart(const RigidHints& hints) {
   return largest;
 }
 
-vnl_vector<double> ParametersOf(const RigidTransform& t) {
-  vnl_vector<double> x(6);
-  for (unsigned k = 0; k < 3; ++k) {
-    x[k] = t.angles_rad[k];
-    x[3 + k] = t.translation_mm[k];
-  }
-  return x;
-}
-
 // One resolution level's images and samples, and the metric over them.
 class Level {
  public:
@@ -53,9 +47,11 @@ class Level {
   Level(const Level&) = delete;
   Level& operator=(const Level&) = delete;
   MattesRigidCost& cost() { return cost_; }
+  const FixedSamples& samples() const { return samples_; }
+  const LinearImage& view() const { return view_; }
   // The metric at t; infinity where too few samples overlap the moving scan.
   double Score(const RigidTransform& t) {
-    const double v = cost_.MetricValue(ParametersOf(t));
+    const double v = cost_.MetricValue(RigidParameters(t));
     return cost_.valid_samples() < samples_.points_mm.size() / 10 ? std::numeric_limits<double>::infinity() : v;
   }
 
@@ -90,50 +86,6 @@ RigidTransform ChooseStart(Level& scorer, const Vec3& centre, const RigidHints& 
     }
   }
   return best;
-}
-
-// Regular-step gradient descent, as ITK's: each step moves the samples by
-// about `step` mm (the gradient divided by the parameters' scales, made a
-// unit step in millimetres), the step shrinks by the relaxation factor each
-// time the gradient turns back, and the search stops when the step is below
-// the minimum. Returns the best parameters seen.
-std::string Descend(MattesRigidCost& cost, vnl_vector<double>& x, const RigidParams& p, const std::string& where,
-                    Log& log) {
-  const std::array<double, 6> scales = cost.Scales(x);
-  vnl_vector<double> g(6), previous(6, 0.0), best = x;
-  double best_value = std::numeric_limits<double>::infinity(), step = p.initial_step_mm;
-  for (unsigned it = 0; it < p.max_iterations; ++it) {
-    double value = 0.0;
-    cost.compute(x, &value, &g);
-    if (value < best_value) {
-      best_value = value;
-      best = x;
-    }
-    char buf[120];
-    std::snprintf(buf, sizeof buf, "%s, iteration %u, metric %.4f", where.c_str(), it + 1, value);
-    log.Progress("rigid registration", buf);
-    double norm = 0.0, turn = 0.0;
-    for (unsigned k = 0; k < 6; ++k) {
-      norm += g[k] * g[k] / scales[k];
-      turn += g[k] * previous[k] / scales[k];
-    }
-    norm = std::sqrt(norm);
-    if (norm < 1e-12) {
-      x = best;
-      return where + ": the gradient vanished after " + std::to_string(it + 1) + " iterations";
-    }
-    if (turn < 0.0) step *= p.relaxation;
-    if (step < p.min_step_mm) {
-      x = best;
-      char why[120];
-      std::snprintf(why, sizeof why, ": the step fell below %g mm after %u iterations", p.min_step_mm, it + 1);
-      return where + why;
-    }
-    for (unsigned k = 0; k < 6; ++k) x[k] -= step * g[k] / (scales[k] * norm);
-    previous = g;
-  }
-  x = best;
-  return where + ": " + std::to_string(p.max_iterations) + " iterations";
 }
 
 // A rigid map between two scans of one patient in one position rotates by a
@@ -212,13 +164,35 @@ RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, 
   const RigidTransform start = ChooseStart(scorer, centre, hints, log, result.metric_initial);
   result.chosen_start_mm = start.translation_mm;
 
-  vnl_vector<double> x = ParametersOf(start);
+  vnl_vector<double> x = RigidParameters(start);
   const std::size_t levels = p.level_spacing_mm.size();
-  for (std::size_t l = 0; l < levels; ++l) {
+  const auto make_level = [&](std::size_t l) {
     const double sigma = l < p.smoothing_mm.size() ? p.smoothing_mm[l] : 0.0;
-    Level level(*fixed, *moving, centre, p.level_spacing_mm[l], sigma, p, p.random_seed + unsigned(l) + 1);
+    return std::make_unique<Level>(*fixed, *moving, centre, p.level_spacing_mm[l], sigma, p,
+                                   p.random_seed + unsigned(l) + 1);
+  };
+  // The coarsest level first serves the orientation check: a scan rotated
+  // beyond the optimiser's reach or mirrored is an error, a rotation within
+  // the limit that matches clearly better is where the levels start.
+  std::unique_ptr<Level> coarse = levels > 0 ? make_level(0) : nullptr;
+  if (coarse) {
+    OrientationInput in;
+    in.samples = &coarse->samples();
+    in.moving = &coarse->view();
+    in.centre = centre;
+    in.pivot = hints.fixed_roi ? BoxCentre(*hints.fixed_roi) : centre;
+    in.start = start;
+    in.translations = hints.start_translations_mm;
+    const WorldBox pre_box = WorldBounds(GeometryOf(moving_pre));
+    in.moving_middle_x = (pre_box.min_mm[0] + pre_box.max_mm[0]) / 2;
+    in.bins = p.histogram_bins;
+    in.max_rotation_deg = kMaxRotationDeg;
+    x = RigidParameters(CheckOrientation(in, OrientationParams{}, log));
+  }
+  for (std::size_t l = 0; l < levels; ++l) {
+    std::unique_ptr<Level> level = l == 0 ? std::move(coarse) : make_level(l);
     const std::string where = "level " + std::to_string(l + 1) + "/" + std::to_string(levels);
-    result.stop_condition = Descend(level.cost(), x, p, where, log);
+    result.stop_condition = Descend(level->cost(), x, p, where, log);
   }
   log.EndProgress();
   result.post_to_pre = scorer.cost().TransformOf(x);

@@ -55,7 +55,10 @@ struct RigidResult {
   Vec3 chosen_start_mm{};
 };
 
-// Throws Error(kRegistrationFailed) when ITK fails or the result is worse than the start.
+// Throws Error(kRegistrationFailed) when the result is implausible (beyond 30
+// degrees or 150 mm, no shared information), or when the pre CT matches the
+// post CT clearly better rotated beyond 30 degrees or mirrored left-right
+// (registration/rigid_orientation.h).
 RigidResult RegisterRigid(const CtImage& fixed_post, const CtImage& moving_pre, const RigidHints& hints,
                           const RigidParams& params, Log& log);
 
