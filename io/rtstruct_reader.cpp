@@ -171,6 +171,18 @@ struct GridContour {
   double KRound() const { return std::round(0.5 * (k_min + k_max)); }
 };
 
+// The bounds of all `contours` together (no points).
+GridContour Span(const std::vector<GridContour>& contours) {
+  GridContour all;
+  for (const GridContour& c : contours) {
+    all.i_min = std::min(all.i_min, c.i_min), all.i_max = std::max(all.i_max, c.i_max);
+    all.j_min = std::min(all.j_min, c.j_min), all.j_max = std::max(all.j_max, c.j_max);
+    all.k_min = std::min(all.k_min, c.k_min), all.k_max = std::max(all.k_max, c.k_max);
+    all.z_min_mm = std::min(all.z_min_mm, c.z_min_mm), all.z_max_mm = std::max(all.z_max_mm, c.z_max_mm);
+  }
+  return all;
+}
+
 GridContour ToGrid(const RtContour& contour, const itk::ImageBase<3>& grid) {
   GridContour out;
   for (const Vec3& p : contour.points_mm) {
@@ -202,13 +214,7 @@ void CheckRoiWithinCt(const std::vector<GridContour>& contours, const itk::Image
   const std::size_t slices = grid.GetLargestPossibleRegion().GetSize()[2];
   const auto outside = [slices](const GridContour& c) { return OutsideSlices(c, slices); };
   if (std::none_of(contours.begin(), contours.end(), outside)) return;
-  GridContour all;
-  for (const GridContour& c : contours) {
-    all.k_min = std::min(all.k_min, c.k_min);
-    all.k_max = std::max(all.k_max, c.k_max);
-    all.z_min_mm = std::min(all.z_min_mm, c.z_min_mm);
-    all.z_max_mm = std::max(all.z_max_mm, c.z_max_mm);
-  }
+  const GridContour all = Span(contours);
   const long last = long(slices) - 1;
   itk::Point<double, 3> first_mm, last_mm;
   grid.TransformIndexToPhysicalPoint(itk::Index<3>{{0, 0, 0}}, first_mm);
@@ -238,13 +244,7 @@ void CheckRoiWithinCtInPlane(const std::vector<GridContour>& contours, const itk
   const itk::Size<3> size = grid.GetLargestPossibleRegion().GetSize();
   const auto outside = [&size](const GridContour& c) { return OutsideInPlane(c, size); };
   if (std::none_of(contours.begin(), contours.end(), outside)) return;
-  GridContour all;
-  for (const GridContour& c : contours) {
-    all.i_min = std::min(all.i_min, c.i_min);
-    all.i_max = std::max(all.i_max, c.i_max);
-    all.j_min = std::min(all.j_min, c.j_min);
-    all.j_max = std::max(all.j_max, c.j_max);
-  }
+  const GridContour all = Span(contours);
   const bool all_outside = std::all_of(contours.begin(), contours.end(), [&size](const GridContour& c) {
     return c.i_max < -0.5 || c.j_max < -0.5 || c.i_min > double(size[0]) - 0.5 ||
            c.j_min > double(size[1]) - 0.5;
