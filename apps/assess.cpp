@@ -409,12 +409,7 @@ void UseLandmarkErrorNearEachTumour(Assessment& a, const std::vector<Landmark>& 
       }
     }
     if (near < 0.0) near = a.landmarks->MaxFinal();
-    t.registration_uncertainty_mm = std::max(near, a.landmarks->RmsFinal());
-    t.uncertainty_mm = t.kernel_uncertainty_mm + t.registration_uncertainty_mm;
-    t.borderline = false;  // as margin/tumour_margin.cpp Classify judges it
-    for (double threshold : {0.0, thresholds.a1_from_mm, thresholds.a0_above_mm}) {
-      t.borderline |= std::abs(t.min_margin_mm - threshold) <= t.uncertainty_mm;
-    }
+    SetRegistrationUncertainty(t, std::max(near, a.landmarks->RmsFinal()), thresholds);
   }
 }
 

@@ -162,11 +162,7 @@ void Classify(const MarginInputs& in, TumourMargin& m) {
   m.category = Categorize(m.min_margin_mm, t);
   IncompleteAroundACavity(in, m);
   m.kernel_uncertainty_mm = kKernelErrorBoundVoxels * std::max(LargestSpacing(*in.tumours), LargestSpacing(*in.ablation));
-  m.registration_uncertainty_mm = in.registration_uncertainty_mm;
-  m.uncertainty_mm = m.kernel_uncertainty_mm + m.registration_uncertainty_mm;
-  for (double threshold : {0.0, t.a1_from_mm, t.a0_above_mm}) {
-    m.borderline |= std::abs(m.min_margin_mm - threshold) <= m.uncertainty_mm;
-  }
+  SetRegistrationUncertainty(m, in.registration_uncertainty_mm, t);
 }
 
 // `tumour`: the tumour's surface (Surface::OfLabel). `vertices` receives its
@@ -385,6 +381,15 @@ PrebuiltSurfaces PrebuildSurfaces(const LabelImage& tumours, const LabelImage& z
   if (HasVoxel(*out.zone_mask)) out.zone_union = Surface::OfMask(*out.zone_mask);
   for (const auto& [label, bounds] : LabelRegions(tumours)) out.tumours[label] = Surface::OfLabel(tumours, label, bounds);
   return out;
+}
+
+void SetRegistrationUncertainty(TumourMargin& m, double registration_mm, const CategoryThresholds& t) {
+  m.registration_uncertainty_mm = registration_mm;
+  m.uncertainty_mm = m.kernel_uncertainty_mm + registration_mm;
+  m.borderline = false;
+  for (double threshold : {0.0, t.a1_from_mm, t.a0_above_mm}) {
+    m.borderline |= std::abs(m.min_margin_mm - threshold) <= m.uncertainty_mm;
+  }
 }
 
 std::vector<TumourMargin> MeasureMargins(const MarginInputs& inputs) {

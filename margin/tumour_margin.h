@@ -62,6 +62,11 @@ struct TumourMargin {
 // borderline uncertainty.
 inline constexpr double kKernelErrorBoundVoxels = 0.5;
 
+// Sets `m`'s registration uncertainty, its total uncertainty (the kernel's
+// plus it) and the borderline flag: the minimal margin within the total of
+// 0 or a category threshold of `t`.
+void SetRegistrationUncertainty(TumourMargin& m, double registration_mm, const CategoryThresholds& t);
+
 // Largest label spacing (mm) at which surface coverage was measured within
 // 0.1 of analytic truth (0.081 at most on 2.5 mm slices); on 5 mm slices it
 // was off by up to 0.18 (docs/MARGINS.md, Accuracy).
