@@ -118,13 +118,6 @@ struct Assessment {
 
 Assessment RunAssess(const AssessParams& params, Log& log);
 
-// The verdict's checks (docs/REGISTRATION.md, "Quality and verdict"), run by
-// RunAssess: of the registration itself (the deformable stage, liver Dice,
-// landmarks), and of the margins measured through it (a tumour wholly outside
-// its zone, or reaching far outside it). Each returns its reasons to warn.
-RegistrationVerdict JudgeRegistration(const Assessment& a);
-std::vector<std::string> ImplausibleMargins(const Assessment& a,
-                                            const std::map<std::uint16_t, LabelSelection>& zone_map);
 Assessment RunMargin(const MarginParams& params, Log& log);
 
 }  // namespace margo

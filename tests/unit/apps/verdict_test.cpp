@@ -1,5 +1,7 @@
 // The verdict's checks (apps/assess.h JudgeRegistration, ImplausibleMargins)
 // on hand-made assessments: each row names a case and whether it warns.
+#include "apps/verdict.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
