@@ -4,6 +4,7 @@
 #include <itkImageRegionConstIterator.h>
 #include <itkRegionOfInterestImageFilter.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -195,9 +196,9 @@ TEST_F(AssessPhantomTest, SwappedInputsAreRefused) {
 }
 
 // A pre CT mirrored left to right (with its tumour map): no rigid map undoes
-// it, the registration still "improves" the metric, and every tumour lands
-// outside the zones (found by a review: all six -30 to -96 mm, verdict pass).
-TEST_F(AssessPhantomTest, TumoursOutsideEveryZoneTurnTheVerdictToWarn) {
+// it. A review found every tumour reported -30 to -96 mm with verdict pass;
+// the rigid stage's orientation check now stops it (exit 6).
+TEST_F(AssessPhantomTest, AMirroredPreCtIsARegistrationFailureNamingTheMirror) {
   testing::TempDir dir;
   const LoadedCt pre = LoadCt(In("pre_ct.nii.gz"), "pre CT");
   const LoadedLabels tumours = LoadLabels(In("tumours.nii.gz"), "tumours");
@@ -213,8 +214,28 @@ TEST_F(AssessPhantomTest, TumoursOutsideEveryZoneTurnTheVerdictToWarn) {
   const auto run = testing::Run({"assess", "--pre-ct", dir / "pre_ct.nii.gz", "--post-ct",
                                  In("post_ct.nii.gz"), "--tumours", dir / "tumours.nii.gz", "--ablation",
                                  In("ablation.nii.gz"), "--no-html", "--no-surfaces", "--out", dir / "out"});
-  ASSERT_EQ(run.exit_code, 0)
-      << run.err;  // margins and categories as measured; the verdict carries the doubt
+  EXPECT_EQ(run.exit_code, 6) << run.err;
+  EXPECT_NE(run.err.find("mirrored left-right"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out/report.json"));
+}
+
+// The zones' map of another scan (here the right one mirrored within its own
+// grid): the registration is right, but no zone touches any tumour. The
+// categories stay as measured; the verdict says to look.
+TEST_F(AssessPhantomTest, TumoursOutsideEveryZoneTurnTheVerdictToWarn) {
+  testing::TempDir dir;
+  const LoadedLabels zones = LoadLabels(In("ablation.nii.gz"), "ablation");
+  LabelImage& z = *zones.image;
+  const auto size = z.GetLargestPossibleRegion().GetSize();
+  for (std::size_t row = 0; row < size[1] * size[2]; ++row) {
+    std::uint16_t* line = z.GetBufferPointer() + row * size[0];
+    std::reverse(line, line + size[0]);
+  }
+  WriteImage(z, dir / "ablation.nii.gz");
+  const auto run = testing::Run({"assess", "--pre-ct", In("pre_ct.nii.gz"), "--post-ct", In("post_ct.nii.gz"),
+                                 "--tumours", In("tumours.nii.gz"), "--ablation", dir / "ablation.nii.gz",
+                                 "--no-html", "--no-surfaces", "--out", dir / "out"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
   const json report = testing::ReadJson(dir / "out/report.json");
   const json& verdict = report["registration"]["verdict"];
   EXPECT_EQ(verdict["verdict"], "warn") << verdict.dump();
