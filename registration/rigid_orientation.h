@@ -3,7 +3,7 @@
 // 90 degrees about S, 180 about P), or mirrored left-right (a header's
 // orientation wrong), converged a few degrees from its start to a poor match
 // that passed every check, its margins off by centimetres (review,
-// 2026-12). At the coarsest level, before its descent, the chosen start is
+// 2026-11-30). At the coarsest level, before its descent, the chosen start is
 // compared with the scan rotated about each axis and mirrored left-right.
 #pragma once
 
