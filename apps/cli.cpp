@@ -253,20 +253,35 @@ void RemoveReportFiles(const std::string& dir, Log* log, bool any_process) {
   }
 }
 
-// What an interrupted run takes back once it holds `dir`: everything it has
-// written there (an earlier run's report was removed when it began), its lock
-// file, and the folders it created, if empty.
-std::function<void()> TakeBackReport(const std::string& dir, const NewFolders& created) {
+// What an interrupted run takes back before it holds `dir`, and once its
+// report is complete: the temporaries it was writing (in `dir` and the
+// folders in it: a DICOM phantom writes series folders), its lock file, and
+// the folders it created, if empty.
+InterruptCleanup::TakeBack TakeBackTemporaries(const std::string& dir, const NewFolders& created) {
+  return [dir, &created] {
+    RemoveTemporariesInTree(dir, false);
+    RemoveOwnLockFile(dir);
+    created.RemoveEmpty();
+    return std::string("the temporary files it was writing were removed");
+  };
+}
+
+// ... once it holds `dir` and until its report is complete: everything it
+// has written there (an earlier run's report was removed when it began).
+InterruptCleanup::TakeBack TakeBackReport(const std::string& dir, const NewFolders& created) {
   return [dir, &created] {
     RemoveReportFiles(dir, nullptr, false);
     RemoveOwnLockFile(dir);
     created.RemoveEmpty();
+    return std::string("the files this run had written were removed");
   };
 }
 
 // `archive`: when set, the DICOM outputs are stored there after report.json.
+// Once report.json is in place an interruption keeps the report (`interrupt`).
 int Finish(const Assessment& a, const CommonOptions& c, const std::string& command_line, std::ostream& out,
-           Log& log, const DicomWebClient* archive = nullptr) {
+           Log& log, InterruptCleanup& interrupt, const NewFolders& created,
+           const DicomWebClient* archive = nullptr) {
   const std::filesystem::path dir(c.out_dir);
   const VersionInfo version = GetVersionInfo();
   WarnIfCoverageInferred(a, log);
@@ -287,6 +302,7 @@ int Finish(const Assessment& a, const CommonOptions& c, const std::string& comma
     RemoveReportFiles(c.out_dir, nullptr, false);
     throw;
   }
+  interrupt.Set(TakeBackTemporaries(c.out_dir, created));
   out << SummaryTable(a, c.colour);
   out.flush();
   log.EndStages();
@@ -402,7 +418,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
     RemoveReportFiles(c.assess_common.out_dir, &log, true);
     interrupt.Set(TakeBackReport(c.assess_common.out_dir, created));
     if (archive) RetrieveDicomWebInputs(p, *archive, c.assess_common.out_dir, log);
-    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log,
+    return Finish(RunAssess(p, log), c.assess_common, command_line, out, log, interrupt, created,
                   archive && c.dicomweb.store ? &*archive : nullptr);
   }
   MarginParams& p = c.margin_params;
@@ -412,7 +428,7 @@ int RunParsed(Commands& c, const std::string& command_line, std::ostream& out, L
   const OutputLock lock = ClaimOutput(c.margin_common.out_dir, InputsOf(p), false, log);
   RemoveReportFiles(c.margin_common.out_dir, &log, true);
   interrupt.Set(TakeBackReport(c.margin_common.out_dir, created));
-  return Finish(RunMargin(p, log), c.margin_common, command_line, out, log);
+  return Finish(RunMargin(p, log), c.margin_common, command_line, out, log, interrupt, created);
 }
 
 // "margo --help", or "margo assess --help" once a command was named.
@@ -517,11 +533,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   vtkObject::SetGlobalWarningDisplay(g.verbose ? 1 : 0);  // VTK's too (a failed write is reported by margo)
   const std::string out_dir = phantom_cmd->parsed() ? phantom.out_dir : OutDirOf(c);
   const NewFolders new_out(out_dir);  // before anything creates it
-  InterruptCleanup interrupt(log, [&out_dir, &new_out] {
-    RemoveTemporaries(out_dir, {}, false);
-    RemoveOwnLockFile(out_dir);
-    new_out.RemoveEmpty();
-  });
+  InterruptCleanup interrupt(log, TakeBackTemporaries(out_dir, new_out));
   const int code = [&]() -> int {
     try {
       if (!g.log_file.empty()) {

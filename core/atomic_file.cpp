@@ -78,6 +78,21 @@ std::vector<fs::path> RemoveTemporaries(const fs::path& dir, const std::vector<s
   return removed;
 }
 
+std::vector<fs::path> RemoveTemporariesInTree(const fs::path& dir, bool any_process) {
+  std::vector<fs::path> removed = RemoveTemporaries(dir, {}, any_process), folders;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code kind;
+    if (it->is_directory(kind) && !it->is_symlink(kind)) folders.push_back(it->path());
+  }
+  for (const fs::path& folder : folders) {
+    for (const fs::path& p : RemoveTemporaries(folder, {}, any_process)) removed.push_back(p);
+  }
+  return removed;
+}
+
+bool IsTemporaryName(const std::string& file_name) { return !TemporaryOf(file_name).first.empty(); }
+
 void CommitTemporary(const fs::path& temporary, const fs::path& path) {
   std::error_code ec;
   {

@@ -26,6 +26,14 @@ std::filesystem::path TemporarySiblingKeepingExtension(const std::filesystem::pa
 std::vector<std::filesystem::path> RemoveTemporaries(const std::filesystem::path& dir,
                                                      const std::vector<std::string>& names, bool any_process);
 
+// RemoveTemporaries of every name in `dir` and in the folders directly in it
+// (a DICOM series folder, say).
+std::vector<std::filesystem::path> RemoveTemporariesInTree(const std::filesystem::path& dir,
+                                                           bool any_process);
+
+// Whether `file_name` is one of the temporaries above: never an input.
+bool IsTemporaryName(const std::string& file_name);
+
 // Renames `temporary` onto `path`; on failure removes `temporary` and throws.
 void CommitTemporary(const std::filesystem::path& temporary, const std::filesystem::path& path);
 

@@ -14,7 +14,7 @@ namespace {
 struct Registered {
   std::mutex mutex;
   Log* log = nullptr;
-  std::function<void()> take_back;
+  InterruptCleanup::TakeBack take_back;
 };
 
 Registered& Current() {
@@ -49,8 +49,8 @@ std::string SignalName(int signal_number) {
   std::lock_guard<std::mutex> hold(r.mutex);
   std::string message = "interrupted by " + SignalName(signal_number);
   if (r.take_back) {
-    r.take_back();
-    message += "; the files this run had written were removed";
+    const std::string taken = r.take_back();
+    if (!taken.empty()) message += "; " + taken;
   }
   if (r.log) {
     r.log->Error(message);
@@ -80,7 +80,7 @@ void InstallInterruptHandling() {
   }).detach();
 }
 
-InterruptCleanup::InterruptCleanup(Log& log, std::function<void()> take_back) {
+InterruptCleanup::InterruptCleanup(Log& log, TakeBack take_back) {
   Registered& r = Current();
   std::lock_guard<std::mutex> hold(r.mutex);
   r.log = &log;
@@ -94,7 +94,7 @@ InterruptCleanup::~InterruptCleanup() {
   r.take_back = nullptr;
 }
 
-void InterruptCleanup::Set(std::function<void()> take_back) {
+void InterruptCleanup::Set(TakeBack take_back) {
   Registered& r = Current();
   std::lock_guard<std::mutex> hold(r.mutex);
   r.take_back = std::move(take_back);

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <mutex>
+#include <string>
 
 namespace margo {
 
@@ -23,15 +24,18 @@ std::mutex& CommitGate();
 
 // What an interrupted run takes back, and where it says so: set by the run
 // for as long as the callback and the log live (the destructor clears it).
+// The callback returns what it took back, for the error line ("the files
+// this run had written were removed").
 class InterruptCleanup {
  public:
-  InterruptCleanup(Log& log, std::function<void()> take_back);
+  using TakeBack = std::function<std::string()>;
+  InterruptCleanup(Log& log, TakeBack take_back);
   ~InterruptCleanup();
   InterruptCleanup(const InterruptCleanup&) = delete;
   InterruptCleanup& operator=(const InterruptCleanup&) = delete;
 
   // Replaces what is taken back (as the run gets further).
-  void Set(std::function<void()> take_back);
+  void Set(TakeBack take_back);
 };
 
 }  // namespace margo

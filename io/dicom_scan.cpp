@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "io/dcmtk_util.h"
 #include "io/decimal_string.h"
@@ -201,7 +202,11 @@ std::vector<std::string> FilesIn(const std::string& folder) {
   std::vector<std::string> files;
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
-    if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
+    // A temporary of margo's own writers (core/atomic_file.h) is never a slice:
+    // a phantom stopped while writing its series may have left one.
+    if (entry.is_regular_file(ec) && !IsTemporaryName(entry.path().filename().string())) {
+      files.push_back(entry.path().string());
+    }
   }
   std::sort(files.begin(), files.end());  // messages must not depend on directory order
   return files;

@@ -173,6 +173,7 @@ void WriteCase(const CaseSpec& original, const std::string& dir, Log& log, CaseF
   ValidateCase(spec);
   EnsureWritableDirectory(dir);
   RemoveCaseTruth(dir);
+  RemoveTemporariesInTree(dir, true);  // of a run stopped outright (SIGKILL), in the series folders too
   if (format == CaseFormat::kDicom) RemoveNiftiImages(dir, log);
   const auto start = std::chrono::steady_clock::now();
   // The truth needs no image: computed alongside, written last (a folder with

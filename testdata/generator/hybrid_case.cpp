@@ -285,6 +285,7 @@ void WriteHybridCase(const HybridParams& p, const std::string& dir, Log& log) {
   log.Progress("phantom", "rendering the hybrid post CT");
   const PostImages post_images = RenderPost(ct.image, *labels.image, p, tumours, post, map);
   RemoveCaseTruth(dir);  // first: an earlier case's truth must not outlive it (case_writer.h)
+  RemoveTemporariesInTree(dir, true);
   WriteImage(*ct.image, dir + "/pre_ct.nii.gz");
   WriteImage(*tumour_map, dir + "/tumours.nii.gz");
   WriteImage(*pre_liver, dir + "/pre_liver.nii.gz");

@@ -139,6 +139,28 @@ TEST(InterruptTest, SigintWhileWritingTheReportLeavesNoPartOfIt) {
       << Text(err);
 }
 
+// A DICOM phantom stopped while it writes its series: no temporary is left
+// in the case or its series folders (the next run's scan would read one as a
+// second slice), and no truth.json marks the partial case as complete.
+TEST(InterruptTest, SigintDuringADicomPhantomLeavesNoTemporaryAndNoTruth) {
+  testing::TempDir dir;
+  const std::string out = dir / "case", err = dir / "err.txt";
+  const pid_t pid = Start(
+      {MARGO_BINARY, "--quiet", "phantom", "--out", out, "--preset", "small", "--format", "dicom"}, err);
+  ASSERT_TRUE(AwaitFile(pid, fs::path(out) / "pre_ct" / "slice_0001.dcm")) << Text(err);
+  ::kill(pid, SIGINT);
+  const int code = Wait(pid);
+  if (code == 0) GTEST_SKIP() << "the phantom was written before the signal arrived";
+  EXPECT_EQ(code, 128 + SIGINT) << Text(err);
+  EXPECT_FALSE(fs::exists(fs::path(out) / "truth.json"));
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec)) {
+    EXPECT_EQ(it->path().filename().string().find(".tmp-"), std::string::npos) << it->path();
+  }
+  EXPECT_NE(Text(err).find("the temporary files it was writing were removed"), std::string::npos)
+      << Text(err);
+}
+
 // `margo ... | head -0`: the summary table cannot be printed; the report is
 // whole, the run ends as it would have, and its lock is gone.
 TEST(InterruptTest, AClosedStdoutFailsNothing) {

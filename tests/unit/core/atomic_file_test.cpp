@@ -88,5 +88,25 @@ TEST(AtomicFileTest, RemoveTemporariesTakesOnlyTemporariesOfTheNamedFiles) {
   EXPECT_TRUE(std::filesystem::exists(dir / ".other.txt.tmp-1-2"));
 }
 
+// A DICOM phantom writes its slices into series folders: a stopped run's
+// temporaries there go too, and IsTemporaryName knows both forms.
+TEST(AtomicFileTest, RemoveTemporariesInTreeLooksIntoTheFoldersDirectlyInside) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "pre_ct/deeper");
+  const std::filesystem::path top = TemporarySibling(dir / "truth.json");
+  const std::filesystem::path slice = TemporarySibling(dir / "pre_ct/slice_0001.dcm");
+  const std::filesystem::path deeper = TemporarySibling(dir / "pre_ct/deeper/x.dcm");
+  for (const auto& p : {top, slice, deeper}) Touch(p);
+  Touch(dir / "pre_ct/slice_0001.dcm");
+  EXPECT_TRUE(IsTemporaryName(slice.filename().string()));
+  EXPECT_TRUE(IsTemporaryName(TemporarySiblingKeepingExtension(dir / "a.nii.gz").filename().string()));
+  EXPECT_FALSE(IsTemporaryName("slice_0001.dcm"));
+  EXPECT_EQ(RemoveTemporariesInTree(dir.path(), false).size(), 2u);
+  EXPECT_FALSE(std::filesystem::exists(top));
+  EXPECT_FALSE(std::filesystem::exists(slice));
+  EXPECT_TRUE(std::filesystem::exists(deeper)) << "one level down only";
+  EXPECT_TRUE(std::filesystem::exists(dir / "pre_ct/slice_0001.dcm"));
+}
+
 }  // namespace
 }  // namespace margo
