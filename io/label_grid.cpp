@@ -45,11 +45,19 @@ std::string NotOwnLatticeMessage(const GridOf& labels, const GridOf& other_ct, c
 
 bool OnVoxelLatticeOf(const ImageGeometry& grid, const ImageGeometry& ct) {
   constexpr double kToleranceMm = 0.01;
-  for (int r = 0; r < 3; ++r) {
-    if (std::abs(grid.spacing_mm[r] - ct.spacing_mm[r]) > 1e-3) return false;
-    for (int c = 0; c < 3; ++c) {
-      if (std::abs(grid.direction[r][c] - ct.direction[r][c]) > 1e-3) return false;
+  // Each grid axis along a CT axis, either way (a map stored flipped or with
+  // its axes in another order has the same voxel centres), with its spacing.
+  bool matched[3] = {false, false, false};
+  for (int a = 0; a < 3; ++a) {
+    bool found = false;
+    for (int c = 0; c < 3 && !found; ++c) {
+      double dot = 0.0;
+      for (int r = 0; r < 3; ++r) dot += grid.direction[r][a] * ct.direction[r][c];
+      if (matched[c] || std::abs(std::abs(dot) - 1.0) > 1e-3) continue;
+      if (std::abs(grid.spacing_mm[a] - ct.spacing_mm[c]) > 1e-3) return false;
+      matched[c] = found = true;
     }
+    if (!found) return false;
   }
   // The grid's first voxel centre along each CT axis (the direction is
   // orthonormal: loading refuses others), in voxels of the CT.

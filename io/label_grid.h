@@ -25,9 +25,10 @@ LabelImage::Pointer PutLabelsOnGrid(const LabelImage::Pointer& labels, const Gri
                                     const itk::ImageBase<3>& reference, const GridInput& reference_input,
                                     Log& log);
 
-// Whether a grid lies on a CT's voxel lattice: the same spacing and
-// direction, and its first voxel a whole number of voxels from the CT's
-// (within 0.01 mm). That holds for the CT's own grid and for any crop or
+// Whether a grid lies on a CT's voxel lattice: each of its axes along one of
+// the CT's, either way (stored flipped or with the axes in another order),
+// with the same spacing, and its first voxel a whole number of voxels from
+// the CT's (within 0.01 mm). That holds for the CT's own grid and for any crop or
 // extension of it, as segmentation tools and a DICOM SEG's frames give.
 bool OnVoxelLatticeOf(const ImageGeometry& grid, const ImageGeometry& ct);
 

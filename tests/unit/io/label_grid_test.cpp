@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 #include <itkImageRegionConstIteratorWithIndex.h>
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -212,6 +214,24 @@ ImageGeometry Moved(ImageGeometry g, double i, double j, double k) {
   return g;
 }
 
+// The same voxel centres stored in reverse along `axis` (a map written by a
+// converter with another storage order).
+ImageGeometry Flipped(ImageGeometry g, int axis) {
+  std::array<double, 3> last{0, 0, 0};
+  last[axis] = double(g.size[axis] - 1);
+  g.origin_mm = g.IndexToPoint(last);
+  for (int r = 0; r < 3; ++r) g.direction[r][axis] = -g.direction[r][axis];
+  return g;
+}
+
+// The same voxel centres with the first two axes stored in the other order.
+ImageGeometry Swapped(ImageGeometry g) {
+  for (int r = 0; r < 3; ++r) std::swap(g.direction[r][0], g.direction[r][1]);
+  std::swap(g.spacing_mm[0], g.spacing_mm[1]);
+  std::swap(g.size[0], g.size[1]);
+  return g;
+}
+
 TEST(OnVoxelLatticeTest, TellsCropsFromOtherGrids) {
   for (double angle : {0.0, 30.0}) {
     const ImageGeometry ct = Lattice({0.7, 0.7, 2.5}, {-13.65, -13.65, -18.75}, angle);
@@ -227,6 +247,10 @@ TEST(OnVoxelLatticeTest, TellsCropsFromOtherGrids) {
         {"0.05 mm along k", Moved(ct, 0, 0, 0.02), false},
         {"another spacing", Lattice({0.8, 0.7, 2.5}, ct.origin_mm, angle), false},
         {"another direction", Lattice({0.7, 0.7, 2.5}, ct.origin_mm, angle + 5.0), false},
+        {"the same voxels stored reversed along i", Flipped(Moved(ct, 2, 0, 0), 0), true},
+        {"the same voxels stored reversed along j", Flipped(ct, 1), true},
+        {"i and j stored swapped", Swapped(ct), true},
+        {"reversed along i, half a voxel off", Flipped(Moved(ct, 2.5, 0, 0), 0), false},
     };
     for (const Row& row : rows) {
       EXPECT_EQ(OnVoxelLatticeOf(row.grid, ct), row.on_lattice) << row.name << ", " << angle << " degrees";
