@@ -82,10 +82,15 @@ std::size_t AnchorPlane(const std::vector<double>& planes, double spacing) {
   return best;
 }
 
-bool AllOnGrid(const std::vector<double>& planes, double spacing) {
+// How many planes lie on the grid of `spacing` through the anchor plane.
+std::size_t CountOnGrid(const std::vector<double>& planes, double spacing) {
   const double anchor = planes[AnchorPlane(planes, spacing)];
-  return std::all_of(planes.begin(), planes.end(),
-                     [&](double p) { return WholeMultiple(p - anchor, spacing); });
+  return std::size_t(std::count_if(planes.begin(), planes.end(),
+                                   [&](double p) { return WholeMultiple(p - anchor, spacing); }));
+}
+
+bool AllOnGrid(const std::vector<double>& planes, double spacing) {
+  return CountOnGrid(planes, spacing) == planes.size();
 }
 
 double SmallestGap(const std::vector<double>& planes) {
@@ -116,15 +121,19 @@ Spacing SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first
     return {1.0, "assumed: one plane, neither Spacing Between Slices nor Slice Thickness"};
   }
   const double smallest = SmallestGap(planes);
+  std::string no_tag = std::string("no ") + kTag;
   if (tag > 0.0) {
     const bool coarser = smallest > tag * (1 + kOffGridFraction) && WholeMultiple(smallest, tag);
     if (coarser && AllOnGrid(planes, smallest)) {
       return {smallest, std::string("the smallest gap between frames, a whole multiple of ") + kTag};
     }
-    return {tag, kTag};
+    // Most frames on the tag's grid: it is the grid, and a frame off it is
+    // refused by name. Fewer: the tag (Type 3) is not what the frames
+    // follow, and their positions decide.
+    if (2 * CountOnGrid(planes, tag) > planes.size()) return {tag, kTag};
+    no_tag = std::string(kTag) + Fmt(" (%g mm) not followed by most frames", tag);
   }
-  if (AllOnGrid(planes, smallest))
-    return {smallest, "the smallest gap between frames; no " + std::string(kTag)};
+  if (AllOnGrid(planes, smallest)) return {smallest, "the smallest gap between frames; " + no_tag};
   std::size_t close = 1;
   while (planes[close] - planes[close - 1] > smallest) ++close;
   for (const std::size_t odd : {close - 1, close}) {
@@ -133,10 +142,10 @@ Spacing SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first
     if (others.size() < 2) continue;
     const double gap = SmallestGap(others);
     if (AllOnGrid(others, gap)) {
-      return {gap, "the smallest gap between the other frames; no " + std::string(kTag)};
+      return {gap, "the smallest gap between the other frames; " + no_tag};
     }
   }
-  return {smallest, "the smallest gap between frames; no " + std::string(kTag)};
+  return {smallest, "the smallest gap between frames; " + no_tag};
 }
 
 }  // namespace

@@ -87,6 +87,17 @@ TEST(FrameGridTest, WithoutTheTagTheFrameOffTheOthersGridIsNamed) {
                 {"frame 4:", "3.40 slices of 2.500 mm (the smallest gap between the other frames"});
 }
 
+// Frames evenly 2 mm apart whose tag says 2.5 mm: the tag (Type 3) is
+// wrong, not a frame. Until the day's review the first frame was refused
+// as off a 2.5 mm grid; the frames' own spacing is taken.
+TEST(FrameGridTest, ATagMostFramesDoNotFollowGivesWayToTheirSpacing) {
+  std::vector<PlanarFrame> frames;
+  for (int i = 0; i < 8; ++i) frames.push_back(AxialFrameAt(-20.0 + 2.0 * i, 2.5));
+  const FrameGrid grid = GridOfFrames(frames, 64, 64, "tumour labels", "seg25.dcm");
+  EXPECT_DOUBLE_EQ(grid.geometry.spacing_mm[2], 2.0);
+  EXPECT_EQ(grid.geometry.size[2], 10u);  // the eight, and an empty slice below and above
+}
+
 // Frames of two segments, unordered and sparse, on the tag's grid: accepted.
 TEST(FrameGridTest, SparseUnorderedFramesOnTheTagsGridAreAccepted) {
   const std::vector<PlanarFrame> frames{AxialFrameAt(22.5, 2.5), AxialFrameAt(10.0, 2.5),
