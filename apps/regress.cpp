@@ -165,6 +165,12 @@ void RunCase(const std::string& dir, const RegressParams& params, Log& log, Regr
   if (ec && ec != std::errc::no_such_file_or_directory) {
     throw Error(ErrorKind::kInputUnreadable, "case folder " + dir + ": cannot be read: " + ec.message());
   }
+  if (!fs::exists(d / "pre_ct.nii.gz", ec) && fs::is_directory(d / "pre_ct", ec)) {
+    throw Error(ErrorKind::kInputUnreadable,
+                "case folder " + dir +
+                    ": holds its scans as DICOM (pre_ct/, post_ct/); expected the NIfTI form "
+                    "(pre_ct.nii.gz, ...) that margo regress reads: write the case with --format nifti");
+  }
   AssessParams a;
   a.pre_ct = (d / "pre_ct.nii.gz").string();
   a.post_ct = (d / "post_ct.nii.gz").string();

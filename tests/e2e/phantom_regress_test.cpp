@@ -122,6 +122,21 @@ TEST(RegressCommandTest, CaseThatCannotBeRunIsCountedAsAFailedCase) {
       << run.out;
 }
 
+// A case written with --format dicom: regress reads the NIfTI form, and says
+// so rather than "pre_ct.nii.gz: no such file".
+TEST(RegressCommandTest, ADicomFormCaseFailsSayingSo) {
+  testing::TempDir dir;
+  fs::create_directories(dir / "dcm/pre_ct");
+  fs::create_directories(dir / "dcm/post_ct");
+  fs::copy(kSuite + "/rigid/truth.json", dir / "dcm/truth.json");
+  const auto run = testing::Run({"regress", dir.path().string(), "--quiet"});
+  EXPECT_EQ(run.exit_code, 9) << run.out << run.err;
+  EXPECT_EQ(
+      testing::CountLines(run.out, "holds its scans as DICOM (pre_ct/, post_ct/); expected the NIfTI form"),
+      1)
+      << run.out;
+}
+
 TEST(RegressCommandTest, MissingOrEmptySuiteIsUnreadableInput) {
   testing::TempDir dir;
   const auto missing = testing::Run({"regress", dir / "nope"});
