@@ -36,13 +36,20 @@ CaseSpec Coarse(const std::string& preset) {
   return spec;
 }
 
-TEST(CaseWriterTest, AFailedRunOverAnEarlierCaseLeavesNoTruth) {
+// An earlier case (coarse small, NIfTI) in a folder of its own, and a quiet Log.
+class CaseWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    WriteCase(Coarse("small"), c, log);
+    ASSERT_TRUE(fs::exists(c + "/truth.json"));
+  }
   testing::TempDir dir;
   const std::string c = dir / "case";
   std::ostringstream sink;
-  Log log(sink, false);
-  WriteCase(Coarse("small"), c, log);
-  ASSERT_TRUE(fs::exists(c + "/truth.json"));
+  Log log{sink, false};
+};
+
+TEST_F(CaseWriterTest, AFailedRunOverAnEarlierCaseLeavesNoTruth) {
   // truth.json came last: no file of the case is newer.
   const auto truth_time = fs::last_write_time(c + "/truth.json");
   for (const auto& entry : fs::directory_iterator(c)) {
@@ -58,12 +65,7 @@ TEST(CaseWriterTest, AFailedRunOverAnEarlierCaseLeavesNoTruth) {
 
 // A DICOM case over an earlier NIfTI case: regress reads the NIfTI names,
 // so the earlier images must not stay beside the new truth.
-TEST(CaseWriterTest, ADicomCaseOverANiftiCaseLeavesNoNiftiImage) {
-  testing::TempDir dir;
-  const std::string c = dir / "case";
-  std::ostringstream sink;
-  Log log(sink, false);
-  WriteCase(Coarse("small"), c, log);
+TEST_F(CaseWriterTest, ADicomCaseOverANiftiCaseLeavesNoNiftiImage) {
   ASSERT_TRUE(fs::exists(c + "/pre_ct.nii.gz"));
   WriteCase(Coarse("small"), c, log, CaseFormat::kDicom);
   EXPECT_TRUE(fs::exists(c + "/truth.json"));
