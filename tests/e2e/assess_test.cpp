@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <utility>
 
 #include "io/image_reader.h"
 #include "io/image_writer.h"
@@ -267,6 +268,21 @@ TEST(AssessGridTest, ScansOnOneGridAreNotRefused) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
 }
 
+// dir/pre.csv and dir/post.csv (docs/REGISTRATION.md, landmarks) from
+// (pre, post) point pairs.
+void WriteLandmarkFiles(const testing::TempDir& dir, const std::vector<std::pair<Vec3, Vec3>>& pairs) {
+  std::ofstream pre(dir / "pre.csv"), post(dir / "post.csv");
+  pre << "name,x,y,z\n";
+  post << "name,x,y,z\n";
+  char line[160];
+  for (const auto& [p, q] : pairs) {
+    std::snprintf(line, sizeof line, "p,%.4f,%.4f,%.4f\n", p[0], p[1], p[2]);
+    pre << line;
+    std::snprintf(line, sizeof line, "p,%.4f,%.4f,%.4f\n", q[0], q[1], q[2]);
+    post << line;
+  }
+}
+
 // With landmarks, each tumour's registration uncertainty is the largest
 // error of the pairs near it, not the liver-wide RMS: a 4 mm error beside
 // tumour 2 (14.5 mm, 4.5 mm from the A0 threshold) makes it borderline. With
@@ -274,21 +290,16 @@ TEST(AssessGridTest, ScansOnOneGridAreNotRefused) {
 TEST(AssessGridTest, LandmarkErrorNearATumourIsItsUncertainty) {
   testing::TempDir dir;
   const std::string c = WriteAlignedPhantom(dir);
-  std::string pre_csv, post_csv;
+  std::vector<std::pair<Vec3, Vec3>> pairs;  // (pre, post)
   for (const PhantomTumour& t : SmallPhantomSpec().tumours) {
     for (double ds : {-14.0, 14.0}) {
       const Vec3 post{t.centre_mm[0], t.centre_mm[1], t.centre_mm[2] + ds};
       Vec3 pre = post;
       if (t.label == 2 && ds > 0) pre[0] += 4.0;
-      char line[200];
-      std::snprintf(line, sizeof line, "%.3f,%.3f,%.3f\n", pre[0], pre[1], pre[2]);
-      pre_csv += line;
-      std::snprintf(line, sizeof line, "%.3f,%.3f,%.3f\n", post[0], post[1], post[2]);
-      post_csv += line;
+      pairs.push_back({pre, post});
     }
   }
-  std::ofstream(dir / "pre.csv") << pre_csv;
-  std::ofstream(dir / "post.csv") << post_csv;
+  WriteLandmarkFiles(dir, pairs);
   const auto run = testing::Run({"-q",
                                  "assess",
                                  "--pre-ct",
@@ -335,17 +346,11 @@ TEST(AssessGridTest, LandmarkErrorNearATumourIsItsUncertainty) {
 TEST_F(AssessPhantomTest, WithoutRegistrationLandmarksAndLiverMasksStillJudgeTheAlignment) {
   testing::TempDir dir;
   const RigidTransform map = SmallPhantomSpec().post_to_pre;
-  std::string pre_csv = "name,x,y,z\n", post_csv = pre_csv;
+  std::vector<std::pair<Vec3, Vec3>> pairs;  // (pre, post)
   for (const Vec3& p : std::vector<Vec3>{{-60, -10, 0}, {-40, 10, 5}, {-70, 5, -10}, {-50, -20, 12}}) {
-    const Vec3 q = map.Apply(p);
-    char line[160];
-    std::snprintf(line, sizeof line, "p,%.4f,%.4f,%.4f\n", p[0], p[1], p[2]);
-    post_csv += line;
-    std::snprintf(line, sizeof line, "p,%.4f,%.4f,%.4f\n", q[0], q[1], q[2]);
-    pre_csv += line;
+    pairs.push_back({map.Apply(p), p});
   }
-  std::ofstream(dir / "pre.csv") << pre_csv;
-  std::ofstream(dir / "post.csv") << post_csv;
+  WriteLandmarkFiles(dir, pairs);
   const auto run = testing::Run(
       AssessArgs({"--pre-liver", In("pre_liver.nii.gz"), "--post-liver", In("post_liver.nii.gz"),
                   "--landmarks-pre", dir / "pre.csv", "--landmarks-post", dir / "post.csv", "--registration",
