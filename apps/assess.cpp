@@ -367,15 +367,6 @@ std::map<std::uint16_t, WorldBox> BoxesOfLabels(const LabelImage& labels) {
   return boxes;
 }
 
-double DistanceToBox(const Vec3& p, const WorldBox& box) {
-  double sum = 0.0;
-  for (int a = 0; a < 3; ++a) {
-    const double d = std::max({box.min_mm[a] - p[a], 0.0, p[a] - box.max_mm[a]});
-    sum += d * d;
-  }
-  return std::sqrt(sum);
-}
-
 // With landmarks, the liver-wide RMS error understates the error where it
 // counts: each tumour gets the largest error of the pairs near it (pre
 // points within kLandmarkNearTumourMm of its box; all pairs when none is),

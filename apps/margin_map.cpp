@@ -37,15 +37,6 @@ WorldBox BoxOf(const std::vector<Vec3>& points) {
   return box;
 }
 
-double DistanceToBox(const Vec3& p, const WorldBox& box) {
-  double d2 = 0.0;
-  for (int a = 0; a < 3; ++a) {
-    const double out = std::max({box.min_mm[a] - p[a], 0.0, p[a] - box.max_mm[a]});
-    d2 += out * out;
-  }
-  return std::sqrt(d2);
-}
-
 // Surface searches are read-only: vertices are visited in chunks on every core.
 constexpr std::size_t kChunk = 1024;
 

@@ -106,6 +106,15 @@ WorldBox Grown(WorldBox box, double mm) {
   return box;
 }
 
+double DistanceToBox(const Vec3& p, const WorldBox& box) {
+  double d2 = 0.0;
+  for (int a = 0; a < 3; ++a) {
+    const double out = std::max({box.min_mm[a] - p[a], 0.0, p[a] - box.max_mm[a]});
+    d2 += out * out;
+  }
+  return std::sqrt(d2);
+}
+
 WorldBox Intersect(const WorldBox& a, const WorldBox& b) {
   WorldBox box;
   for (int i = 0; i < 3; ++i) {

@@ -40,6 +40,8 @@ WorldBox WorldBounds(const ImageGeometry& g);
 WorldBox Intersect(const WorldBox& a, const WorldBox& b);
 // `box` grown by `mm` on every side.
 WorldBox Grown(WorldBox box, double mm);
+// Distance (mm) from `p` to the nearest point of `box`; 0 inside it.
+double DistanceToBox(const Vec3& p, const WorldBox& box);
 
 // Voxel region of `image` for `box` (all 8 corners, in index space), cropped
 // to the image: kCover, every voxel the box reaches into; kCentresInside,
