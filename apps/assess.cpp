@@ -66,93 +66,99 @@ struct LoadedCts {
   LoadedCt pre, post;
 };
 
-// Both CTs, read at the same time when both are volume files other than
-// MetaImage and margo may use two threads (io/image_reader.h
-// ReadableAlongsideOthers); otherwise one after the other.
-// When both fail, the pre CT's error is the one reported.
-LoadedCts LoadCts(const AssessParams& p, Log& log, InputLog& inputs) {
-  log.Info("loading pre CT " + p.pre_ct);
-  log.Info("loading post CT " + p.post_ct);
-  auto load_pre = [&p] {
-    return LoadCt(p.pre_ct, "pre CT", DicomSelection{p.pre_series_uid, "--pre-series-uid"});
-  };
-  auto load_post = [&p] {
-    return LoadCt(p.post_ct, "post CT", DicomSelection{p.post_series_uid, "--post-series-uid"});
-  };
-  LoadedCts cts;
-  if (ThreadBudget() < 2 || !ReadableAlongsideOthers(p.pre_ct) || !ReadableAlongsideOthers(p.post_ct)) {
-    cts.pre = load_pre();
-    cts.post = load_post();
-  } else {
-    PrepareItkForThreads();
-    std::future<LoadedCt> pre = std::async(std::launch::async, load_pre);
-    std::exception_ptr post_failed;
-    try {
-      cts.post = load_post();
-    } catch (...) {
-      post_failed = std::current_exception();
-    }
-    cts.pre = pre.get();
-    if (post_failed) std::rethrow_exception(post_failed);
-  }
-  LogCt(cts.pre, p.pre_ct, "pre CT", log, inputs, "pre_ct");
-  LogCt(cts.post, p.post_ct, "post CT", log, inputs, "post_ct");
-  return cts;
-}
-
-// One label input and the CT grid it belongs to. `ct` (optional): that CT's
-// load report; DICOM SEG/RTSTRUCT references are checked against it,
-// RTSTRUCT contours drawn on its grid.
+// One label input, as the command line gives it.
 struct LabelInput {
   std::string path, role;
   LabelOption selection;
-  const itk::ImageBase<3>* grid = nullptr;
-  GridInput grid_input;
+  GridInput grid_input;  // the grid it is placed on
   std::string key;
-  const LoadReport* ct = nullptr;
   std::string option;  // the option choosing among its labels (--tumour-labels, --ablation-labels)
+  bool on_pre_ct = false;  // assess: drawn on the pre CT (else the post CT)
 };
 
-LoadedLabels ReadLabelInput(const LabelInput& in) {
-  return LoadLabels(in.path, in.role, {in.ct, in.grid, in.grid_input.role, in.selection});
+// Where a label input is placed: `grid` (a CT's or the tumour map's) and,
+// when it is a CT, its load report: DICOM SEG/RTSTRUCT references are
+// checked against it, RTSTRUCT contours drawn on the grid.
+struct LabelTarget {
+  const itk::ImageBase<3>* grid = nullptr;
+  const LoadReport* ct = nullptr;
+};
+
+LabelTarget TargetIn(const LoadedCts& cts, const LabelInput& in) {
+  const LoadedCt& ct = in.on_pre_ct ? cts.pre : cts.post;
+  return {ct.image, &ct.report};
 }
 
-LabelsOnGrid PlaceLabels(LoadedLabels loaded, const LabelInput& in, Log& log, InputLog& inputs) {
+LoadedLabels ReadLabelInput(const LabelInput& in, const LabelTarget& target) {
+  return LoadLabels(in.path, in.role, {target.ct, target.grid, in.grid_input.role, in.selection});
+}
+
+LoadedCt ReadCt(const AssessParams& p, bool pre) {
+  return pre ? LoadCt(p.pre_ct, "pre CT", DicomSelection{p.pre_series_uid, "--pre-series-uid"})
+             : LoadCt(p.post_ct, "post CT", DicomSelection{p.post_series_uid, "--post-series-uid"});
+}
+
+struct ReadInputs {
+  LoadedCts cts;
+  std::vector<LoadedLabels> labels;
+};
+
+// Every input of assess read: all at the same time, largest first, when
+// all are volume files margo may read alongside others
+// (io/image_reader.h ReadableAlongsideOthers: they need no CT to be read)
+// and it may use two threads; otherwise the CTs (together when both may
+// be), then the labels (together when all may be). The first error in
+// input order wins: pre CT, post CT, then the labels.
+ReadInputs ReadAll(const AssessParams& p, const std::vector<LabelInput>& labels) {
+  ReadInputs r;
+  r.labels.resize(labels.size());
+  std::vector<std::string> paths{p.pre_ct, p.post_ct};
+  for (const LabelInput& in : labels) paths.push_back(in.path);
+  const bool two_threads = ThreadBudget() >= 2;
+  const auto alongside = [&](std::size_t first, std::size_t end) {
+    return two_threads &&
+           std::all_of(paths.begin() + long(first), paths.begin() + long(end), ReadableAlongsideOthers);
+  };
+  const bool all_together = alongside(0, paths.size());
+  const auto read = [&](std::size_t i) {
+    if (i < 2) {
+      (i == 0 ? r.cts.pre : r.cts.post) = ReadCt(p, i == 0);
+      return;
+    }
+    const LabelInput& in = labels[i - 2];
+    r.labels[i - 2] = ReadLabelInput(in, all_together ? LabelTarget{} : TargetIn(r.cts, in));
+  };
+  const auto read_range = [&](std::size_t first, std::size_t end) {
+    if (alongside(first, end)) {
+      ParallelFor(end - first, [&](std::size_t i) { read(first + i); });
+    } else {
+      for (std::size_t i = first; i < end; ++i) read(i);
+    }
+  };
+  if (all_together) {
+    read_range(0, paths.size());
+  } else {
+    read_range(0, 2);
+    read_range(2, paths.size());
+  }
+  return r;
+}
+
+LabelsOnGrid PlaceLabels(LoadedLabels loaded, const LabelInput& in, const LabelTarget& target, Log& log,
+                         InputLog& inputs) {
   log.Info(in.role + ": " + loaded.report.format + ", " + Describe(loaded.report.geometry));
   if (!loaded.report.references.empty()) log.Info(in.role + ": DICOM references " + loaded.report.references);
   inputs.Add(in.key, loaded.report, in.path);
   const std::vector<std::uint16_t> labels =
       SelectLabels(*loaded.image, in.selection, in.option, in.role, in.path);
-  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {in.role, in.path}, *in.grid, in.grid_input, log),
-                   WithinExtentOf(loaded.image, *in.grid), loaded.report, labels};
+  LabelsOnGrid out{PutLabelsOnGrid(loaded.image, {in.role, in.path}, *target.grid, in.grid_input, log),
+                   WithinExtentOf(loaded.image, *target.grid), loaded.report, labels};
   RequireNotEmpty(*out.image, in.role, in.path, in.grid_input.role);
   return out;
 }
 
-LabelsOnGrid LoadLabelsOn(const LabelInput& in, Log& log, InputLog& inputs) {
-  return PlaceLabels(ReadLabelInput(in), in, log, inputs);
-}
-
-// Several label inputs: read at the same time when all may be
-// (ReadableAlongsideOthers), otherwise one after the other.
-std::vector<LoadedLabels> ReadLabelInputs(const std::vector<LabelInput>& ins) {
-  std::vector<LoadedLabels> loaded(ins.size());
-  const bool together =
-      std::all_of(ins.begin(), ins.end(), [](const LabelInput& in) { return ReadableAlongsideOthers(in.path); });
-  if (together) {
-    ParallelFor(ins.size(), [&](std::size_t i) { loaded[i] = ReadLabelInput(ins[i]); });
-  } else {
-    for (std::size_t i = 0; i < ins.size(); ++i) loaded[i] = ReadLabelInput(ins[i]);
-  }
-  return loaded;
-}
-
-// The inputs ReadLabelInputs read, checked and placed in order; the first input's error wins.
-std::vector<LabelsOnGrid> PlaceLabelInputs(std::vector<LoadedLabels> loaded,
-                                           const std::vector<LabelInput>& ins, Log& log, InputLog& inputs) {
-  std::vector<LabelsOnGrid> out;
-  for (std::size_t i = 0; i < ins.size(); ++i) out.push_back(PlaceLabels(std::move(loaded[i]), ins[i], log, inputs));
-  return out;
+LabelsOnGrid LoadLabelsOn(const LabelInput& in, const LabelTarget& target, Log& log, InputLog& inputs) {
+  return PlaceLabels(ReadLabelInput(in, target), in, target, log, inputs);
 }
 
 // LPS box around the non-zero voxels of `labels`, and their centroid.
@@ -450,27 +456,32 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   log.BeginStage("load");
   BackgroundSha256 hashes({p.pre_ct, p.post_ct, p.tumours, p.ablation, p.pre_liver, p.post_liver});
   InputLog inputs{a.inputs, hashes};
-  const LoadedCts cts = LoadCts(p, log, inputs);
-  const LoadedCt &pre = cts.pre, &post = cts.post;
   const GridInput pre_grid{"pre CT", p.pre_ct}, post_grid{"post CT", p.post_ct};
-  std::vector<LabelInput> label_inputs{{p.tumours, "tumour labels", p.tumour_labels, pre.image, pre_grid,
-                                        "tumours", &pre.report, "--tumour-labels"},
-                                       {p.ablation, "ablation labels", p.ablation_labels, post.image,
-                                        post_grid, "ablation", &post.report, "--ablation-labels"}};
+  std::vector<LabelInput> label_inputs{
+      {p.tumours, "tumour labels", p.tumour_labels, pre_grid, "tumours", "--tumour-labels", true},
+      {p.ablation, "ablation labels", p.ablation_labels, post_grid, "ablation", "--ablation-labels", false}};
   if (!p.pre_liver.empty()) {
-    label_inputs.push_back(
-        {p.pre_liver, "pre liver mask", {}, pre.image, pre_grid, "pre_liver", &pre.report, ""});
+    label_inputs.push_back({p.pre_liver, "pre liver mask", {}, pre_grid, "pre_liver", "", true});
   }
   if (!p.post_liver.empty()) {
-    label_inputs.push_back(
-        {p.post_liver, "post liver mask", {}, post.image, post_grid, "post_liver", &post.report, ""});
+    label_inputs.push_back({p.post_liver, "post liver mask", {}, post_grid, "post_liver", "", false});
   }
-  std::vector<LoadedLabels> read = ReadLabelInputs(label_inputs);
+  log.Info("loading pre CT " + p.pre_ct);
+  log.Info("loading post CT " + p.post_ct);
+  ReadInputs read = ReadAll(p, label_inputs);
+  const LoadedCts& cts = read.cts;
+  const LoadedCt &pre = cts.pre, &post = cts.post;
+  LogCt(pre, p.pre_ct, "pre CT", log, inputs, "pre_ct");
+  LogCt(post, p.post_ct, "post CT", log, inputs, "post_ct");
   // Before anything is resampled: swapped scans register well and then read every tumour as incomplete.
-  RequireLabelsOnTheirCts({GeometryOf(*read[0].image), {"tumour labels", p.tumours}},
-                          {GeometryOf(*read[1].image), {"ablation labels", p.ablation}},
+  RequireLabelsOnTheirCts({GeometryOf(*read.labels[0].image), {"tumour labels", p.tumours}},
+                          {GeometryOf(*read.labels[1].image), {"ablation labels", p.ablation}},
                           {GeometryOf(*pre.image), pre_grid}, {GeometryOf(*post.image), post_grid}, log);
-  std::vector<LabelsOnGrid> labels = PlaceLabelInputs(std::move(read), label_inputs, log, inputs);
+  std::vector<LabelsOnGrid> labels;
+  for (std::size_t i = 0; i < label_inputs.size(); ++i) {
+    const LabelInput& in = label_inputs[i];
+    labels.push_back(PlaceLabels(std::move(read.labels[i]), in, TargetIn(cts, in), log, inputs));
+  }
   const LabelsOnGrid tumours = labels[0], ablation = labels[1];
   LabelsOnGrid pre_liver, post_liver;
   if (!p.pre_liver.empty()) pre_liver = labels[2];
@@ -573,16 +584,16 @@ Assessment RunMargin(const MarginParams& p, Log& log) {
   RequireNotEmpty(*tumours.image, "tumour labels", p.tumours, "tumour label");
   RequireTumourCountPlausible(a.tumour_labels, p.tumours);
   const GridInput tumour_grid{"tumour labels", p.tumours};
-  const LabelsOnGrid ablation = LoadLabelsOn({p.ablation, "ablation labels", p.ablation_labels, tumours.image,
-                                              tumour_grid, "ablation", nullptr, "--ablation-labels"},
-                                             log, inputs);
+  const LabelTarget on_tumours{tumours.image, nullptr};
+  const LabelsOnGrid ablation = LoadLabelsOn(
+      {p.ablation, "ablation labels", p.ablation_labels, tumour_grid, "ablation", "--ablation-labels"},
+      on_tumours, log, inputs);
   RequireMappedTumoursExist(p.zone_map, a.tumour_labels);
   if (a.clinical) RequireEntriesMeasured(*a.clinical, a.tumour_labels);  // before the long work
   LabelImage::Pointer liver;
   if (!p.liver.empty()) {
-    liver = LoadLabelsOn({p.liver, "liver mask", {}, tumours.image, tumour_grid, "liver", nullptr, ""}, log,
-                         inputs)
-                .original;
+    liver =
+        LoadLabelsOn({p.liver, "liver mask", {}, tumour_grid, "liver", ""}, on_tumours, log, inputs).original;
   }
   log.BeginStage("margin");
   auto images = std::make_shared<ReportImages>();
