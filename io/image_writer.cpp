@@ -6,8 +6,8 @@
 #include <itkNiftiImageIO.h>
 #include <itkNrrdImageIO.h>
 #include <libdeflate.h>
-#include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +16,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/parallel_for.h"
 #include "io/nifti_layout.h"
 
 namespace margo {
@@ -70,55 +71,12 @@ void CheckHoldsVoxels(const std::vector<char>& nifti, const TImage& image, const
   }
 }
 
-// Throws unless `gz` (a .nii.gz as written) ends with the CRC-32 and length
-// (gzip's trailer) of a header, which must inflate from its start, and
-// `image`'s voxels. zlib's gzwrite, under ITK's NIfTI writer, writes the
-// trailer last and stops at a failed write (retrying its unwritten bytes
-// when the file is closed), so a trailer that counts every byte and matches
-// their CRC follows a whole file. On a post grid of the `full` case (40 MB of
-// labels, 0.12 s CPU to write) the CRC adds 0.005 s; inflating it all to
-// compare (libdeflate) took 0.06 s, most of it faulting in the 40 MB.
-template <typename TImage>
-void CheckGzipHoldsVoxels(const std::vector<char>& gz, const TImage& image, const std::string& path) {
-  const auto [voxels, bytes] = VoxelBytes(image);
-  const std::string cut =
-      "output " + path + ": cannot write: the file written is cut short or damaged (disk full?)";
-  if (gz.size() < 18) throw Error(ErrorKind::kOutputFailed, cut);
-  // The little-endian uint32 that ends `from_end` bytes before the end.
-  auto trailer = [&gz](std::size_t from_end) {
-    std::uint32_t v = 0;
-    for (std::size_t i = 0; i < 4; ++i)
-      v = (v << 8) | static_cast<unsigned char>(gz[gz.size() - 1 - from_end - i]);
-    return v;
-  };
-  const std::uint32_t crc = trailer(4), length = trailer(0);
-  // Lengths are modulo 2^32: the header's is what the voxels leave of it.
-  const std::size_t header = std::uint32_t(length - static_cast<std::uint32_t>(bytes));
-  if (header < std::size_t(nifti1::kHeaderBytes) || header > (1u << 20))
-    throw Error(ErrorKind::kOutputFailed, cut);
-  std::vector<char> start(header);
-  z_stream z{};
-  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) throw Error(ErrorKind::kInternal, "zlib: cannot inflate");
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
-  z.avail_in = static_cast<uInt>(std::min<std::size_t>(gz.size(), 1u << 30));
-  z.next_out = reinterpret_cast<Bytef*>(start.data());
-  z.avail_out = static_cast<uInt>(header);
-  int status = Z_OK;
-  while (status == Z_OK && z.avail_out > 0) status = inflate(&z, Z_NO_FLUSH);
-  const bool inflated = z.avail_out == 0;
-  inflateEnd(&z);
-  const std::uint32_t expected = libdeflate_crc32(libdeflate_crc32(0, start.data(), header), voxels, bytes);
-  if (!inflated || crc != expected) throw Error(ErrorKind::kOutputFailed, cut);
-}
-
 // What ITK wrote at `file` read back: a NIfTI must end with the voxels; other
 // formats are read with ITK and compared voxel by voxel.
 template <typename TImage>
 void CheckWritten(const std::filesystem::path& file, const TImage& image, const std::string& path) {
   if (EndsWith(path, ".nii") || EndsWith(path, ".nii.gz")) {
-    const std::vector<char> content = ReadAll(file, path);
-    if (EndsWith(file.string(), ".gz")) return CheckGzipHoldsVoxels(content, image, path);
-    return CheckHoldsVoxels(content, image, path);
+    return CheckHoldsVoxels(ReadAll(file, path), image, path);
   }
   auto reader = itk::ImageFileReader<TImage>::New();
   reader->SetImageIO(IoFor(path));
@@ -132,39 +90,46 @@ void CheckWritten(const std::filesystem::path& file, const TImage& image, const 
   }
 }
 
-// `from` (a .nii, checked to hold `image`) gzipped into `to` in one member by
-// libdeflate (level 6, zlib's default). For CT volumes, whose voxels are noise
-// to a compressor: ITK's own .nii.gz writing goes through zlib, which took
-// 45 % of `margo phantom --preset full`'s CPU (13.3 s; 9.6 s this way, the
-// same bytes inflated). Label maps, mostly zeros, zlib deflates faster (0.16 s
-// for the full case's warped labels, 0.19-0.27 s this way), so ITK keeps them.
+// `from` (a .nii, checked to hold `image`) gzipped into `to` by libdeflate
+// (level 6, zlib's default), one gzip member per core: a .nii.gz may hold
+// several members one after another, and every gzip reader (zlib's gzread
+// under ITK and nifticlib, Python's gzip, margo's own) reads them as one
+// stream. ITK's own .nii.gz writing goes through zlib on one core: for CT
+// volumes, whose voxels are noise to a compressor, that took 45 % of `margo
+// phantom --preset full`'s CPU (13.3 s; 9.6 s with libdeflate); the full
+// case's warped labels, mostly zeros, took 0.19 s with zlib, and the stage
+// that writes them 0.24 s, now 0.17 s (medians of 7 runs, 2026-11-30).
 template <typename TImage>
 void Gzip(const std::filesystem::path& from, const std::filesystem::path& to, const TImage& image,
           const std::string& path) {
   const std::vector<char> raw = ReadAll(from, path);
   CheckHoldsVoxels(raw, image, path);
-  std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> compressor(
-      libdeflate_alloc_compressor(6), &libdeflate_free_compressor);
-  if (!compressor) throw Error(ErrorKind::kInternal, "libdeflate: cannot allocate a compressor");
-  std::vector<char> packed(libdeflate_gzip_compress_bound(compressor.get(), raw.size()));
-  const std::size_t size =
-      libdeflate_gzip_compress(compressor.get(), raw.data(), raw.size(), packed.data(), packed.size());
+  const std::size_t members =
+      std::max<std::size_t>(1, std::min<std::size_t>(ThreadBudget(), raw.size() >> 20));
+  std::vector<std::vector<char>> packed(members);
+  ParallelFor(members, [&](std::size_t m) {
+    const std::size_t begin = raw.size() * m / members, end = raw.size() * (m + 1) / members;
+    std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> compressor(
+        libdeflate_alloc_compressor(6), &libdeflate_free_compressor);
+    if (!compressor) throw Error(ErrorKind::kInternal, "libdeflate: cannot allocate a compressor");
+    packed[m].resize(libdeflate_gzip_compress_bound(compressor.get(), end - begin));
+    packed[m].resize(libdeflate_gzip_compress(compressor.get(), raw.data() + begin, end - begin,
+                                              packed[m].data(), packed[m].size()));
+    if (packed[m].empty()) throw Error(ErrorKind::kInternal, "libdeflate: cannot compress " + path);
+  });
   std::ofstream out(to, std::ios::binary | std::ios::trunc);
-  out.write(packed.data(), std::streamsize(size));
+  for (const std::vector<char>& member : packed) out.write(member.data(), std::streamsize(member.size()));
   out.close();
-  if (size == 0 || !out)
-    throw Error(ErrorKind::kOutputFailed, "output " + path + ": cannot write " + to.string());
+  if (!out) throw Error(ErrorKind::kOutputFailed, "output " + path + ": cannot write " + to.string());
 }
 
-enum class Deflate { kItk, kLibdeflate };
-
 template <typename TImage>
-void WriteAny(const TImage& image, const std::string& path, Deflate deflate) {
+void WriteAny(const TImage& image, const std::string& path) {
   // The temporary keeps the real extension so ITK picks the same format; a
   // .nii.gz for libdeflate is written as .nii by ITK, then gzipped (Gzip).
   const std::filesystem::path target(path);
   const std::filesystem::path temporary = TemporarySiblingKeepingExtension(target);
-  const bool gzip = deflate == Deflate::kLibdeflate && EndsWith(path, ".nii.gz");
+  const bool gzip = EndsWith(path, ".nii.gz");
   const std::filesystem::path written = gzip ? temporary.parent_path() / temporary.stem() : temporary;
   auto writer = itk::ImageFileWriter<TImage>::New();
   writer->SetImageIO(IoFor(path));
@@ -193,12 +158,8 @@ void WriteAny(const TImage& image, const std::string& path, Deflate deflate) {
 
 }  // namespace
 
-void WriteImage(const CtImage& image, const std::string& path) {
-  WriteAny(image, path, Deflate::kLibdeflate);
-}
-void WriteImage(const LabelImage& image, const std::string& path) { WriteAny(image, path, Deflate::kItk); }
-void WriteImage(const itk::Image<std::int16_t, 3>& image, const std::string& path) {
-  WriteAny(image, path, Deflate::kLibdeflate);
-}
+void WriteImage(const CtImage& image, const std::string& path) { WriteAny(image, path); }
+void WriteImage(const LabelImage& image, const std::string& path) { WriteAny(image, path); }
+void WriteImage(const itk::Image<std::int16_t, 3>& image, const std::string& path) { WriteAny(image, path); }
 
 }  // namespace margo

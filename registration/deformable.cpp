@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/parallel_for.h"
 #include "registration/bspline_grid.h"
 #include "registration/image_prep.h"
 #include "registration/itk_transform.h"
@@ -378,20 +379,32 @@ void Survey(const DeformableMap& map, const ImageGeometry& domain, DeformableRes
     const double h = domain.spacing_mm[a], last = double(domain.size[a]) - 0.5 - kInsetMm / h;
     for (double i = -0.5 + kInsetMm / h; i <= last; i += kStepMm / h) steps[a].push_back(i);
   }
+  // One plane of the lattice per task, on both cores; minima and maxima
+  // do not depend on the order they are combined in.
+  struct Extremes {
+    double jacobian_min = HUGE_VAL, jacobian_max = -HUGE_VAL, displacement_max = 0.0;
+  };
+  std::vector<Extremes> planes(steps[2].size());
+  ParallelFor(steps[2].size(), [&](std::size_t n) {
+    Extremes& e = planes[n];
+    for (double j : steps[1]) {
+      for (double i : steps[0]) {
+        const Vec3 p = domain.IndexToPoint({i, j, steps[2][n]});
+        const double jacobian = map.JacobianDeterminant(p);
+        e.jacobian_min = std::min(e.jacobian_min, jacobian);
+        e.jacobian_max = std::max(e.jacobian_max, jacobian);
+        const Vec3 b = map.Displacement(p);
+        e.displacement_max = std::max(e.displacement_max, std::hypot(b[0], b[1], b[2]));
+      }
+    }
+  });
   r.jacobian_min = HUGE_VAL;
   r.jacobian_max = -HUGE_VAL;
   r.max_displacement_mm = 0.0;
-  for (double k : steps[2]) {
-    for (double j : steps[1]) {
-      for (double i : steps[0]) {
-        const Vec3 p = domain.IndexToPoint({i, j, k});
-        const double jacobian = map.JacobianDeterminant(p);
-        r.jacobian_min = std::min(r.jacobian_min, jacobian);
-        r.jacobian_max = std::max(r.jacobian_max, jacobian);
-        const Vec3 b = map.Displacement(p);
-        r.max_displacement_mm = std::max(r.max_displacement_mm, std::hypot(b[0], b[1], b[2]));
-      }
-    }
+  for (const Extremes& e : planes) {
+    r.jacobian_min = std::min(r.jacobian_min, e.jacobian_min);
+    r.jacobian_max = std::max(r.jacobian_max, e.jacobian_max);
+    r.max_displacement_mm = std::max(r.max_displacement_mm, e.displacement_max);
   }
 }
 
@@ -405,8 +418,11 @@ DeformableResult RegisterDeformable(const DeformableInputs& in, const Deformable
   // The moving crop reaches beyond the mapped region by what the B-spline may add.
   const CtImage::Pointer moving =
       CropWindowed(*in.moving_pre, moving_box, 30.0, p.window_low_hu, p.window_high_hu);
-  const MaskImage::Pointer fixed_keep = MetricMask(*fixed, in.exclude_post, p.exclude_margin_mm);
-  const MaskImage::Pointer moving_keep = MetricMask(*moving, in.exclude_pre, p.exclude_margin_mm);
+  MaskImage::Pointer fixed_keep, moving_keep;  // one per core
+  ParallelFor(2, [&](std::size_t n) {
+    (n == 0 ? fixed_keep : moving_keep) =
+        MetricMask(n == 0 ? *fixed : *moving, n == 0 ? in.exclude_post : in.exclude_pre, p.exclude_margin_mm);
+  });
   log.Info("deformable registration: region " + Describe(GeometryOf(*fixed)));
 
   DeformableResult result;
