@@ -155,7 +155,7 @@ LoadedLabels FromRtStruct(const std::string& path, const std::string& role, cons
                     ": an RTSTRUCT holds contours, which need the grid of the CT they were "
                     "drawn on; use it with `margo assess`, or give a label map");
   }
-  const RtStructureSet rt = ReadRtStruct(path, role);
+  const RtStructureSet rt = ReadRtStruct(path, role, ref.only);
   LoadedLabels out;
   out.report.references = CheckReferences(
       rt.frame_of_reference,

@@ -94,7 +94,11 @@ int IntegerOrReject(const OFString& text, const std::string& what, const std::st
 
 }  // namespace
 
-RtStructureSet ReadRtStruct(const std::string& path, const std::string& role) {
+RtStructureSet ReadRtStruct(const std::string& path, const std::string& role,
+                            const std::vector<std::uint16_t>& only) {
+  const auto wanted = [&only](int number) {
+    return only.empty() || std::find(only.begin(), only.end(), number) != only.end();
+  };
   std::unique_ptr<DcmFileFormat> file = dcmtk::LoadFile(path, role);
   DRTStructureSetIOD rt;
   const OFCondition cond = rt.read(*file->getDataset());
@@ -125,22 +129,28 @@ RtStructureSet ReadRtStruct(const std::string& path, const std::string& role) {
     item.getROINumber(number, -1);
     item.getROIName(name);
     roi.name = Str(name);
-    roi.number = IntegerOrReject(number, "ROI '" + roi.name + "': ROI Number (3006,0022)", role, path);
+    const std::string what = "ROI '" + roi.name + "': ROI Number (3006,0022)";
+    // An ROI left out by the selection is not checked: it cannot be read
+    // as any label, whatever its defects.
+    if (!only.empty() && !ParseIntegerString(Str(number))) continue;
+    roi.number = IntegerOrReject(number, what, role, path);
     const auto [at, added] = by_number.emplace(roi.number, out.rois.size());
-    if (!added) {
+    if (!added && wanted(roi.number)) {
       // Their contours would merge into one structure (one label).
       Reject(ErrorKind::kSegmentationInvalid, role, path,
              "ROI Number (3006,0022) " + std::to_string(roi.number) + " is given to two ROIs, '" +
                  out.rois[at->second].name + "' and '" + roi.name +
                  "'; expected one number per ROI in the Structure Set ROI Sequence (3006,0020)");
     }
-    out.rois.push_back(std::move(roi));
+    if (added) out.rois.push_back(std::move(roi));
   }
   DRTROIContourSequence& contours = rt.getROIContourSequence();
   for (std::size_t i = 0; i < contours.getNumberOfItems(); ++i) {
     DRTROIContourSequence::Item& item = contours.getItem(i);
     OFString number_text;
     item.getReferencedROINumber(number_text, -1);
+    const std::optional<int> parsed = ParseIntegerString(Str(number_text));
+    if (!only.empty() && (!parsed || !wanted(*parsed))) continue;
     const int number = IntegerOrReject(
         number_text,
         "ROI Contour Sequence item " + std::to_string(i + 1) + ": Referenced ROI Number (3006,0084)", role,

@@ -2,6 +2,7 @@
 // rasterising them onto the grid of the CT they were drawn on.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,12 @@ struct RtStructureSet {
 // Referenced ROI Number that is not one integer, one ROI Number given to two
 // ROIs (their contours would merge into one structure), or Contour Data
 // that is not x\y\z triplets; Error(kGeometryInvalid) for Contour Data
-// that is not decimal numbers ("1,5" is no number).
-RtStructureSet ReadRtStruct(const std::string& path, const std::string& role);
+// that is not decimal numbers ("1,5" is no number). With `only` (ROI
+// numbers), the ROIs not among them are neither checked nor read: a
+// clinical structure set often holds points, markers or body outlines that
+// would fail these checks, and only the ROIs asked for become labels.
+RtStructureSet ReadRtStruct(const std::string& path, const std::string& role,
+                            const std::vector<std::uint16_t>& only = {});
 
 // Voxels of `grid` whose centres lie inside the ROI's contours (even-odd rule
 // per slice, so a contour inside another makes a hole). Refused, naming the

@@ -353,6 +353,50 @@ TEST_F(RtStructLoadTest, ContourDataThatIsNotDecimalNumbersIsRefused) {
       {"ROI 1 'T1', contour 1: Contour Data (3006,0050) is '0,5\\0,5\\2", "expected decimal numbers"});
 }
 
+// A clinical structure set holds more than the ROIs asked for: a point
+// marker whose Contour Data is empty, a second ROI numbered like another, an
+// ROI number that is no integer. With --tumour-labels choosing ROI 2, those
+// refused the whole file (exit 4 or 5); they are now left unread, and
+// still refused when no ROI is chosen or when one of them is.
+TEST_F(RtStructLoadTest, DefectsInRoisNotAskedForDoNotRefuseTheFile) {
+  testing::SyntheticRtStruct rt = TwoRois();
+  testing::SyntheticRoi marker;
+  marker.number = "7";
+  marker.name = "ISOCENTER";
+  marker.contours.push_back(testing::SquareContour(1.0, 1.0, 4.0, 1.0));
+  marker.contours[0].type = "POINT";
+  marker.contours[0].data_text = "";
+  marker.contours[0].points_mm.clear();
+  testing::SyntheticRoi twin = SquareRoi("1", "BODY", 0.5, 0.5, 7.0);
+  testing::SyntheticRoi unnumbered = SquareRoi("9a", "couch", 0.5, 0.5, 7.0);
+  for (const testing::SyntheticRoi& extra : {marker, twin, unnumbered}) {
+    SCOPED_TRACE(extra.name);
+    testing::SyntheticRtStruct with = rt;
+    with.rois.push_back(extra);
+    testing::WriteRtStruct(path_, with);
+    const LoadedLabels chosen =
+        LoadLabels(path_, "tumour labels", {nullptr, grid_.GetPointer(), "pre CT", {2}});
+    EXPECT_EQ(chosen.image->GetPixel({{5, 6, 3}}), 2);
+    EXPECT_EQ(chosen.image->GetPixel({{2, 2, 2}}), 0) << "ROI 1 was not asked for";
+    ExpectError(
+        [&] {
+          LoadLabels(path_, "tumour labels", {nullptr, grid_.GetPointer(), "pre CT", {}});
+        },
+        extra.name == "ISOCENTER" ? ErrorKind::kGeometryInvalid : ErrorKind::kSegmentationInvalid,
+        {"tumour labels " + path_, extra.name == "ISOCENTER" ? "ROI 7 'ISOCENTER', contour 1"
+                                   : extra.name == "BODY"    ? "is given to two ROIs, 'T1' and 'BODY'"
+                                                             : "ROI 'couch': ROI Number (3006,0022)"});
+  }
+  testing::SyntheticRtStruct with = rt;
+  with.rois.push_back(twin);
+  testing::WriteRtStruct(path_, with);
+  ExpectError(
+      [&] {
+        LoadLabels(path_, "tumour labels", {nullptr, grid_.GetPointer(), "pre CT", {1}});
+      },
+      ErrorKind::kSegmentationInvalid, {"is given to two ROIs, 'T1' and 'BODY'"});
+}
+
 // Type 1 in the Structure Set module: without it nothing says which scan
 // the contours were drawn on. It was skipped, and reported as matching.
 TEST_F(RtStructLoadTest, MissingFrameOfReferenceIsRefusedAgainstADicomCt) {
