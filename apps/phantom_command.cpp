@@ -113,6 +113,7 @@ int RunRegressCommand(RegressOptions& o, std::ostream& out, Log& log) {
   const bool json = !o.json.empty();  // "" is refused by the option's check
   if (json) RequireJsonWritable(o.json);
   const SuiteCases suite = FindCases(o.params.suite);
+  if (json) RequireNotACaseInput(o.json, "--json", suite);
   // Rows as each case ends: what was measured is on stdout even if the run is cut short.
   const std::size_t width = CaseNameWidth(suite.cases);
   out << RegressTableHeader(width) << std::flush;

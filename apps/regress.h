@@ -73,6 +73,11 @@ std::string CaseName(const std::string& folder);
 // missing, not a folder (a file: "is a file"), cannot be read, or holds no case.
 SuiteCases FindCases(const std::string& suite);
 
+// Throws Error(kUsage) when `file` is one of the files a case of `suite`
+// reads (its truth.json, images or landmarks): `--json` there would
+// overwrite the case.
+void RequireNotACaseInput(const std::string& file, const std::string& option, const SuiteCases& suite);
+
 // Runs every case of `suite` (FindCases), each with its own stage timings on
 // `log`; a case that throws anything is recorded with its error and the
 // others still run. `on_case` is called as each case ends.

@@ -418,6 +418,25 @@ TEST(RegressCommandTest, JsonFileThatCannotBeWrittenIsRefusedBeforeTheSuiteRuns)
   EXPECT_NE(empty.err.find("expected a file name"), std::string::npos) << empty.err;
 }
 
+// --json pointed at a case's own truth.json (a slip of the shell) overwrote
+// it with the results, after the whole suite had run: the case was gone.
+TEST(RegressCommandTest, JsonFileThatIsACaseInputIsRefusedAndLeftAlone) {
+  testing::TempDir dir;
+  CopyCase(dir / "a");
+  const std::string truth = dir / "a/truth.json";
+  const nlohmann::json before = testing::ReadJson(truth);
+  const auto tumours_bytes = std::filesystem::file_size(dir / "a/tumours.nii.gz");
+  for (const std::string& given : {truth, dir / "a/../a/tumours.nii.gz"}) {
+    const auto run = testing::Run({"regress", dir.path().string(), "--json", given});
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_NE(run.err.find("--json " + given + ": is the "), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("of case a, which the suite reads"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("case 1/1"), std::string::npos) << "refused before the suite runs: " << run.err;
+  }
+  EXPECT_EQ(testing::ReadJson(truth), before);
+  EXPECT_EQ(std::filesystem::file_size(dir / "a/tumours.nii.gz"), tumours_bytes);
+}
+
 // Before the fix the suite shared one stage timer: "stage margin" of case 1
 // was logged after "case 2/2", and case 2's "stage load" added case 1's
 // ("..., 0.04 s in all").
