@@ -1,14 +1,15 @@
 #include "testdata/generator/phantom.h"
 
 #include <itkImageRegionIteratorWithIndex.h>
-#include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "core/atomic_file.h"
 #include "io/image_writer.h"
 #include "margin/category.h"
+#include "testdata/generator/case_writer.h"
 #include "testdata/generator/phantom_anatomy.h"
 #include "testdata/generator/phantom_image.h"
 
@@ -93,6 +94,7 @@ std::string TruthJson(const PhantomSpec& spec) {
 
 void WritePhantom(const PhantomSpec& spec, const std::string& dir) {
   EnsureWritableDirectory(dir);
+  RemoveCaseTruth(dir);  // first: an earlier case's truth must not outlive it (case_writer.h)
   std::mt19937 rng(spec.seed);
   std::normal_distribution<double> noise(0.0, spec.noise_hu);
   auto identity = [](const Vec3& p) { return p; };

@@ -45,7 +45,9 @@ PhantomSpec SmallPhantomSpec();
 
 // Writes pre_ct.nii.gz, post_ct.nii.gz, tumours.nii.gz (pre grid),
 // ablation.nii.gz (post grid), pre_liver.nii.gz, post_liver.nii.gz and
-// truth.json into `dir` (created if needed).
+// truth.json into `dir` (created if needed). An earlier case's truth.json
+// goes first and this one's comes last: a write that fails midway leaves no
+// truth beside images it does not describe.
 void WritePhantom(const PhantomSpec& spec, const std::string& dir);
 
 // truth.json's content: the transform and per tumour the closed-form margin.

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "testdata/generator/phantom.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/file_size_limit.h"
 #include "tests/support/temp_dir.h"
@@ -61,6 +62,16 @@ TEST_F(CaseWriterTest, AFailedRunOverAnEarlierCaseLeavesNoTruth) {
     testing::ExpectError([&] { WriteCase(Coarse("rigid"), c, log); }, ErrorKind::kOutputFailed, {c});
   }
   EXPECT_FALSE(fs::exists(c + "/truth.json")) << "the small case's truth beside the rigid case's images";
+}
+
+// WritePhantom (the tests' small pair, margo_make_phantom) over an earlier
+// case: the same rule. Its truth.json stayed beside the half-written pair.
+TEST_F(CaseWriterTest, AFailedWritePhantomOverAnEarlierCaseLeavesNoTruth) {
+  {
+    const testing::FileSizeLimit full_disk(64 * 1024);  // the small pair's pre CT needs more
+    testing::ExpectError([&] { WritePhantom(SmallPhantomSpec(), c); }, ErrorKind::kOutputFailed, {c});
+  }
+  EXPECT_FALSE(fs::exists(c + "/truth.json")) << "the earlier case's truth beside the new pair's images";
 }
 
 // A DICOM case over an earlier NIfTI case: regress reads the NIfTI names,
