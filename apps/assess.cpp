@@ -101,14 +101,16 @@ LoadedCt ReadCt(const AssessParams& p, bool pre) {
 struct ReadInputs {
   LoadedCts cts;
   std::vector<LoadedLabels> labels;
+  std::exception_ptr labels_failed;  // the first label input's error, in order; the CTs were read
 };
 
-// Every input of assess read: all at the same time, largest first, when
+// Every input of assess read: all at the same time, the CTs first, when
 // all are volume files margo may read alongside others
 // (io/image_reader.h ReadableAlongsideOthers: they need no CT to be read)
 // and it may use two threads; otherwise the CTs (together when both may
-// be), then the labels (together when all may be). The first error in
-// input order wins: pre CT, post CT, then the labels.
+// be), then the labels (together when all may be). A CT's error is thrown
+// (the pre CT's first); a label input's is kept in `labels_failed`, so that
+// the CTs can be logged before it is reported, as when they were read first.
 ReadInputs ReadAll(const AssessParams& p, const std::vector<LabelInput>& labels) {
   ReadInputs r;
   r.labels.resize(labels.size());
@@ -120,13 +122,18 @@ ReadInputs ReadAll(const AssessParams& p, const std::vector<LabelInput>& labels)
            std::all_of(paths.begin() + long(first), paths.begin() + long(end), ReadableAlongsideOthers);
   };
   const bool all_together = alongside(0, paths.size());
+  std::vector<std::exception_ptr> failures(labels.size());
   const auto read = [&](std::size_t i) {
     if (i < 2) {
       (i == 0 ? r.cts.pre : r.cts.post) = ReadCt(p, i == 0);
       return;
     }
     const LabelInput& in = labels[i - 2];
-    r.labels[i - 2] = ReadLabelInput(in, all_together ? LabelTarget{} : TargetIn(r.cts, in));
+    try {
+      r.labels[i - 2] = ReadLabelInput(in, all_together ? LabelTarget{} : TargetIn(r.cts, in));
+    } catch (...) {
+      failures[i - 2] = std::current_exception();
+    }
   };
   const auto read_range = [&](std::size_t first, std::size_t end) {
     if (alongside(first, end)) {
@@ -141,6 +148,8 @@ ReadInputs ReadAll(const AssessParams& p, const std::vector<LabelInput>& labels)
     read_range(0, 2);
     read_range(2, paths.size());
   }
+  const auto failed = std::find_if(failures.begin(), failures.end(), [](const auto& f) { return bool(f); });
+  if (failed != failures.end()) r.labels_failed = *failed;
   return r;
 }
 
@@ -473,6 +482,7 @@ Assessment RunAssess(const AssessParams& p, Log& log) {
   const LoadedCt &pre = cts.pre, &post = cts.post;
   LogCt(pre, p.pre_ct, "pre CT", log, inputs, "pre_ct");
   LogCt(post, p.post_ct, "post CT", log, inputs, "post_ct");
+  if (read.labels_failed) std::rethrow_exception(read.labels_failed);
   // Before anything is resampled: swapped scans register well and then read every tumour as incomplete.
   RequireLabelsOnTheirCts({GeometryOf(*read.labels[0].image), {"tumour labels", p.tumours}},
                           {GeometryOf(*read.labels[1].image), {"ablation labels", p.ablation}},

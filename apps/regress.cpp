@@ -367,7 +367,7 @@ SuiteCases FindCases(const std::string& suite) {
 void RequireNotACaseInput(const std::string& file, const std::string& option, const SuiteCases& suite) {
   std::error_code ec;
   const fs::path target = fs::weakly_canonical(file, ec);
-  if (ec) return;  // checked again when written
+  if (ec) return;  // a path that cannot be resolved is no case's file; writing it reports any error
   for (const std::string& dir : suite.cases) {
     for (const char* name : kCase.All()) {
       std::error_code case_ec;

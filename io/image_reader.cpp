@@ -15,8 +15,9 @@
 #include <optional>
 
 #include "core/error.h"
-#include "io/dicom_labels.h"
 #include "io/cerr_capture.h"
+#include "io/dcmtk_util.h"
+#include "io/dicom_labels.h"
 #include "io/file_completeness.h"
 #include "io/itk_message.h"
 #include "io/memory_budget.h"
@@ -72,7 +73,13 @@ FileFormat FormatOf(const std::string& path, const std::string& role) {
 
 bool ReadableAlongsideOthers(const std::string& path) {
   const std::optional<FileFormat> format = KnownFormat(path);
-  return format && format->name != "MetaImage";
+  if (!format || format->name == "MetaImage") return false;
+  // By content too: a DICOM SEG or RTSTRUCT named .nii is read as DICOM
+  // (LoadLabels probes first), with DCMTK and against its CT. Only a
+  // regular file is opened: a FIFO would block here, and its loader
+  // refuses it.
+  std::error_code ec;
+  return !fs::is_regular_file(path, ec) || !dcmtk::HasDicomPreamble(path);
 }
 
 namespace {

@@ -40,7 +40,9 @@ struct LoadedLabels {
 };
 
 // True for the volume files margo may read on one thread while it reads
-// others on another (.nii, .nii.gz, .nrrd, .nhdr; by name). Not MetaImage:
+// others on another (.nii, .nii.gz, .nrrd, .nhdr by name, and not DICOM by
+// content: a SEG or RTSTRUCT under such a name is read as DICOM, and needs
+// its CT). Not MetaImage:
 // MetaIO prints on std::cerr, which margo captures while it reads one
 // (io/cerr_capture.h). Not DICOM series and objects: their toolkits share
 // dictionaries.

@@ -91,24 +91,28 @@ void CheckWritten(const std::filesystem::path& file, const TImage& image, const 
 }
 
 // `from` (a .nii, checked to hold `image`) gzipped into `to` by libdeflate
-// (level 6, zlib's default), one gzip member per core: a .nii.gz may hold
-// several members one after another, and every gzip reader (zlib's gzread
-// under ITK and nifticlib, Python's gzip, margo's own) reads them as one
-// stream. ITK's own .nii.gz writing goes through zlib on one core: for CT
-// volumes, whose voxels are noise to a compressor, that took 45 % of `margo
-// phantom --preset full`'s CPU (13.3 s; 9.6 s with libdeflate); the full
-// case's warped labels, mostly zeros, took 0.19 s with zlib, and the stage
-// that writes them 0.24 s, now 0.17 s (medians of 7 runs, 2026-11-30).
+// (level 6, zlib's default) in members of 8 MiB of input, compressed on all
+// cores: a .nii.gz may hold several members one after another, and every
+// gzip reader (zlib's gzread under ITK and nifticlib, Python's gzip,
+// margo's own) reads them as one stream. The member size is fixed, so the
+// bytes written do not depend on the number of threads. ITK's own .nii.gz
+// writing goes through zlib on one core: for CT volumes, whose voxels are
+// noise to a compressor, that took 45 % of `margo phantom --preset full`'s
+// CPU (13.3 s; 9.6 s with libdeflate); the full case's warped labels,
+// mostly zeros, took 0.19 s with zlib, and the stage that writes them
+// 0.24 s, now 0.17 s (medians of 7 runs, 2026-11-30).
+constexpr std::size_t kGzipMemberBytes = std::size_t(8) << 20;
+
 template <typename TImage>
 void Gzip(const std::filesystem::path& from, const std::filesystem::path& to, const TImage& image,
           const std::string& path) {
   const std::vector<char> raw = ReadAll(from, path);
   CheckHoldsVoxels(raw, image, path);
   const std::size_t members =
-      std::max<std::size_t>(1, std::min<std::size_t>(ThreadBudget(), raw.size() >> 20));
+      std::max<std::size_t>(1, (raw.size() + kGzipMemberBytes - 1) / kGzipMemberBytes);
   std::vector<std::vector<char>> packed(members);
   ParallelFor(members, [&](std::size_t m) {
-    const std::size_t begin = raw.size() * m / members, end = raw.size() * (m + 1) / members;
+    const std::size_t begin = m * kGzipMemberBytes, end = std::min(raw.size(), begin + kGzipMemberBytes);
     std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> compressor(
         libdeflate_alloc_compressor(6), &libdeflate_free_compressor);
     if (!compressor) throw Error(ErrorKind::kInternal, "libdeflate: cannot allocate a compressor");

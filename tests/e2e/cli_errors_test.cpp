@@ -48,6 +48,21 @@ TEST_F(CliErrorTest, MissingRequiredOptionIsAUsageError) {
   EXPECT_NE(run.err.find("--post-ct"), std::string::npos) << run.err;
 }
 
+// The CTs are read alongside the label maps; a bad label map must still
+// find the CTs described in the log before its error, as when they were
+// read first (their lines carry the CTs' own warnings too).
+TEST_F(CliErrorTest, BadLabelMapIsReportedAfterTheCtsAreDescribed) {
+  testing::TempDir dir;
+  const std::string bad = dir / "tumours.nii.gz";
+  std::ofstream(bad) << "not a label map";
+  const auto run = Assess("--tumours", bad, dir / "out");
+  ExpectOneLineError(run, 3, "tumour labels " + bad, dir / "out");
+  const std::size_t pre = run.err.find("pre CT: NIfTI, "), post = run.err.find("post CT: NIfTI, ");
+  EXPECT_NE(pre, std::string::npos) << run.err;
+  EXPECT_NE(post, std::string::npos) << run.err;
+  EXPECT_LT(post, run.err.find("error: ")) << run.err;
+}
+
 TEST_F(CliErrorTest, UnknownOptionAndBadChoiceAreUsageErrors) {
   EXPECT_EQ(testing::Run({"assess", "--bogus"}).exit_code, 2);
   testing::TempDir out;

@@ -667,5 +667,28 @@ TEST(ImageReaderTest, FolderGivenAsLabelMapIsUnreadable) {
               {"tumour labels", dir.path().string(), "is a folder", "expected a label-map file"});
 }
 
+// Which inputs may be read while others are: volume files by name, but not
+// a DICOM object under such a name (LoadLabels reads it as DICOM, against its
+// CT, and DCMTK's dictionaries are shared), and a FIFO is not opened to look.
+TEST(ReadableAlongsideOthersTest, VolumeFilesByNameButNotDicomByContent) {
+  TempDir dir;
+  const std::string nifti = dir / "labels.nii.gz";
+  margo::WriteImage(*MakeImage<LabelImage>(Grid{}), nifti);
+  EXPECT_TRUE(ReadableAlongsideOthers(nifti));
+  EXPECT_FALSE(ReadableAlongsideOthers(dir / "labels.mha"));
+  EXPECT_FALSE(ReadableAlongsideOthers(dir / "pre_ct"));  // a DICOM series folder
+  const std::string seg = dir / "seg_named.nii";
+  {
+    std::ofstream out(seg, std::ios::binary);
+    out << std::string(128, '\0') << "DICM" << std::string(64, '\0');
+  }
+  EXPECT_FALSE(ReadableAlongsideOthers(seg)) << "a DICOM preamble under a NIfTI name";
+  const std::string fifo = dir / "fifo.nii.gz";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto answer = std::async(std::launch::async, [&fifo] { return ReadableAlongsideOthers(fifo); });
+  ASSERT_EQ(answer.wait_for(std::chrono::seconds(5)), std::future_status::ready) << "the FIFO was opened";
+  EXPECT_TRUE(answer.get());  // its loader refuses it
+}
+
 }  // namespace
 }  // namespace margo
