@@ -365,23 +365,6 @@ void SetRegistrationUncertainty(Assessment& a) {
   a.registration_uncertainty_source = "margo's registration error on phantoms (docs/REGISTRATION.md)";
 }
 
-// Each label's LPS box (voxel centres) on `labels`.
-std::map<std::uint16_t, WorldBox> BoxesOfLabels(const LabelImage& labels) {
-  std::map<std::uint16_t, WorldBox> boxes;
-  itk::ImageRegionConstIteratorWithIndex<LabelImage> it(&labels, labels.GetBufferedRegion());
-  for (; !it.IsAtEnd(); ++it) {
-    if (it.Get() == 0) continue;
-    LabelImage::PointType p;
-    labels.TransformIndexToPhysicalPoint(it.GetIndex(), p);
-    auto [entry, added] = boxes.try_emplace(it.Get());
-    for (int a = 0; a < 3; ++a) {
-      entry->second.min_mm[a] = added ? p[a] : std::min(entry->second.min_mm[a], p[a]);
-      entry->second.max_mm[a] = added ? p[a] : std::max(entry->second.max_mm[a], p[a]);
-    }
-  }
-  return boxes;
-}
-
 // With landmarks, the liver-wide RMS error understates the error where it
 // counts: each tumour gets the largest error of the pairs near it (pre
 // points within kLandmarkNearTumourMm of its box; all pairs when none is),

@@ -1,6 +1,10 @@
 // A label map limited to the field of view of the CT it belongs to.
 #pragma once
 
+#include <cstdint>
+#include <map>
+
+#include "core/geometry.h"
 #include "core/image_types.h"
 
 namespace margo {
@@ -11,5 +15,10 @@ namespace margo {
 // as a stack padded by one empty frame beyond its first and last: left as
 // it is, a zone cut by the end of the CT would look closed there.
 LabelImage::Pointer WithinExtentOf(const LabelImage::Pointer& labels, const itk::ImageBase<3>& ct);
+
+// Per label of `labels`, the LPS box of its voxels' centres (any direction:
+// each labelled voxel's centre is placed in the world). Background rows are
+// skipped eight voxels at a time.
+std::map<std::uint16_t, WorldBox> BoxesOfLabels(const LabelImage& labels);
 
 }  // namespace margo
