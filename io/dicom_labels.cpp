@@ -148,6 +148,14 @@ LoadedLabels FromSeg(const std::string& path, const std::string& role, const Lab
   return out;
 }
 
+// "; ROI Number (3006,0022) is not one integer for 'couch' ('2a')", or "".
+std::string UnnumberedText(const std::vector<std::string>& unnumbered) {
+  if (unnumbered.empty()) return "";
+  std::string text = "; ROI Number (3006,0022) is not one integer for ";
+  for (std::size_t i = 0; i < unnumbered.size(); ++i) text += (i ? ", " : "") + unnumbered[i];
+  return text;
+}
+
 LoadedLabels FromRtStruct(const std::string& path, const std::string& role, const LabelReference& ref) {
   if (ref.grid == nullptr) {
     throw Error(ErrorKind::kUsage,
@@ -193,9 +201,9 @@ LoadedLabels FromRtStruct(const std::string& path, const std::string& role, cons
                      [wanted](const RtRoi& r) { return r.number == wanted; })) {
       std::string numbers;
       for (const RtRoi& r : rt.rois) numbers += (numbers.empty() ? "" : ", ") + std::to_string(r.number);
-      throw Error(
-          ErrorKind::kSegmentationInvalid,
-          role + " " + path + ": has no ROI " + std::to_string(wanted) + "; its ROI numbers are " + numbers);
+      throw Error(ErrorKind::kSegmentationInvalid, role + " " + path + ": has no ROI " +
+                                                       std::to_string(wanted) + "; its ROI numbers are " +
+                                                       numbers + UnnumberedText(rt.unnumbered));
     }
   }
   out.image = Combine(masks, "holds no ROI", role, path);

@@ -132,7 +132,10 @@ RtStructureSet ReadRtStruct(const std::string& path, const std::string& role,
     const std::string what = "ROI '" + roi.name + "': ROI Number (3006,0022)";
     // An ROI left out by the selection is not checked: it cannot be read
     // as any label, whatever its defects.
-    if (!only.empty() && !ParseIntegerString(Str(number))) continue;
+    if (!only.empty() && !ParseIntegerString(Str(number))) {
+      out.unnumbered.push_back("'" + roi.name + "' ('" + Str(number) + "')");
+      continue;
+    }
     roi.number = IntegerOrReject(number, what, role, path);
     const auto [at, added] = by_number.emplace(roi.number, out.rois.size());
     if (!added && wanted(roi.number)) {

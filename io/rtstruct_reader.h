@@ -27,6 +27,9 @@ struct RtStructureSet {
   std::string frame_of_reference;                   // Referenced Frame of Reference (3006,0010)
   std::vector<std::string> referenced_series_uids;  // RT Referenced Series (3006,0014)
   std::vector<RtRoi> rois;                          // in Structure Set ROI Sequence order
+  // Read with a selection: ROIs left out because their ROI Number is not
+  // one integer, as "'name' ('text')", for a message if a chosen number is missing.
+  std::vector<std::string> unnumbered;
 };
 
 // Throws Error(kInputUnreadable) for an unreadable file or one that is not an

@@ -395,6 +395,17 @@ TEST_F(RtStructLoadTest, DefectsInRoisNotAskedForDoNotRefuseTheFile) {
         LoadLabels(path_, "tumour labels", {nullptr, grid_.GetPointer(), "pre CT", {1}});
       },
       ErrorKind::kSegmentationInvalid, {"is given to two ROIs, 'T1' and 'BODY'"});
+  // Asking for a number only a skipped ROI could have held says why it is missing.
+  with = rt;
+  with.rois.push_back(unnumbered);
+  testing::WriteRtStruct(path_, with);
+  ExpectError(
+      [&] {
+        LoadLabels(path_, "tumour labels", {nullptr, grid_.GetPointer(), "pre CT", {9}});
+      },
+      ErrorKind::kSegmentationInvalid,
+      {"has no ROI 9; its ROI numbers are 1, 2; ROI Number (3006,0022) is not one integer for "
+       "'couch' ('9a')"});
 }
 
 // Type 1 in the Structure Set module: without it nothing says which scan
