@@ -131,9 +131,17 @@ void CheckSegDecimals(const std::string& path, const std::string& role) {
   }
 }
 
+// The slice planes of `grid` (a CT's), or none.
+std::optional<CtSlicePlanes> SlicePlanesOf(const itk::ImageBase<3>* grid) {
+  if (grid == nullptr) return std::nullopt;
+  const ImageGeometry g = GeometryOf(*grid);
+  return CtSlicePlanes{{g.direction[0][2], g.direction[1][2], g.direction[2][2]}, g.spacing_mm[2]};
+}
+
 LoadedLabels FromSeg(const std::string& path, const std::string& role, const LabelReference& ref) {
   CheckSegDecimals(path, role);
-  DicomSegmentation seg = ReadDicomSeg(path, role, ref.only);
+  // The slices of the CT, not of another label map (`margo margin` places zones on the tumours' grid).
+  DicomSegmentation seg = ReadDicomSeg(path, role, ref.only, ref.ct ? SlicePlanesOf(ref.grid) : std::nullopt);
   LoadedLabels out;
   out.report.references = CheckReferences(seg.frame_of_reference, "Frame of Reference UID (0020,0052)",
                                           seg.referenced_series_uids, role, path, ref);

@@ -102,7 +102,8 @@ std::vector<std::string> ReferencedSeries(DcmDataset& ds) {
 }  // namespace
 
 DicomSegmentation ReadDicomSeg(const std::string& path, const std::string& role,
-                               const std::vector<std::uint16_t>& only) {
+                               const std::vector<std::uint16_t>& only,
+                               const std::optional<CtSlicePlanes>& ct) {
   std::unique_ptr<DcmFileFormat> file = dcmtk::LoadFile(path, role);
   DcmDataset& ds = *file->getDataset();
   const std::string sop_class = dcmtk::Text(ds, DCM_SOPClassUID);
@@ -133,7 +134,7 @@ DicomSegmentation ReadDicomSeg(const std::string& path, const std::string& role,
   const std::vector<SegFrame> frames = ReadFrames(*seg, role, path);
   std::vector<PlanarFrame> planes;
   for (const SegFrame& f : frames) planes.push_back(f.plane);
-  const FrameGrid grid = GridOfFrames(planes, rows, columns, role, path);
+  const FrameGrid grid = GridOfFrames(planes, rows, columns, role, path, ct);
   out.grid = grid.geometry;
 
   for (std::size_t n = 1; n <= seg->getNumberOfSegments(); ++n) {

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/geometry.h"
 #include "core/image_types.h"
+#include "io/frame_grid.h"
 
 namespace margo {
 
@@ -36,7 +38,9 @@ struct DicomSegmentation {
 // file that is not a SEG, Error(kGeometryInvalid) for frames that do not
 // lie on one regular grid (naming the frame, the value found and expected),
 // Error(kSegmentationInvalid) for an unknown segment number in `only`.
+// `ct`: the slice planes of the CT it belongs to, when known (io/frame_grid.h).
 DicomSegmentation ReadDicomSeg(const std::string& path, const std::string& role,
-                               const std::vector<std::uint16_t>& only = {});
+                               const std::vector<std::uint16_t>& only = {},
+                               const std::optional<CtSlicePlanes>& ct = std::nullopt);
 
 }  // namespace margo

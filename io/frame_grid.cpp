@@ -112,7 +112,7 @@ double SmallestGap(const std::vector<double>& planes) {
 // grid: the spacing is that of the others, and the frame is refused by name
 // (not the whole stack by a spacing that no two other frames have).
 // A single plane has no gap: the tag, else the slice thickness, else 1 mm.
-Spacing SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first) {
+Spacing SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first, double ct_spacing_mm) {
   static const char kTag[] = "Spacing Between Slices (0018,0088)";
   const double tag = first.spacing_between_slices_mm;
   if (planes.size() == 1) {
@@ -133,6 +133,13 @@ Spacing SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first
     if (2 * CountOnGrid(planes, tag) > planes.size()) return {tag, kTag};
     no_tag = std::string(kTag) + Fmt(" (%g mm) not followed by most frames", tag);
   }
+  // Without the tag, the CT's slices, as the tag's grid above: when most
+  // frames lie on them, frames closer together than they are (one frame off
+  // by half a slice) do not make a grid of their own.
+  if (ct_spacing_mm > 0.0 && smallest < ct_spacing_mm * (1 - kOffGridFraction) &&
+      2 * CountOnGrid(planes, ct_spacing_mm) > planes.size()) {
+    return {ct_spacing_mm, "the slice spacing of the CT, which most frames follow; " + no_tag};
+  }
   if (AllOnGrid(planes, smallest)) return {smallest, "the smallest gap between frames; " + no_tag};
   std::size_t close = 1;
   while (planes[close] - planes[close - 1] > smallest) ++close;
@@ -151,7 +158,8 @@ Spacing SliceSpacing(const std::vector<double>& planes, const PlanarFrame& first
 }  // namespace
 
 FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, unsigned columns,
-                       const std::string& role, const std::string& path) {
+                       const std::string& role, const std::string& path,
+                       const std::optional<CtSlicePlanes>& ct) {
   const std::string where = role + " " + path + ": ";
   if (frames.empty()) {
     throw Error(ErrorKind::kSegmentationInvalid, where + "holds no frame; expected at least one");
@@ -178,7 +186,9 @@ FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, un
   planes.erase(std::unique(planes.begin(), planes.end(),
                            [](double a, double b) { return std::abs(a - b) < kSamePlaneMm; }),
                planes.end());
-  const Spacing spacing_of = SliceSpacing(planes, first);
+  const bool ct_parallel =
+      ct && ct->spacing_mm > 0.0 && std::abs(std::abs(Dot(ct->normal, normal)) - 1) < 1e-3;
+  const Spacing spacing_of = SliceSpacing(planes, first, ct_parallel ? ct->spacing_mm : 0.0);
   const double spacing = spacing_of.mm;
 
   // Every frame must sit on the line through the anchor plane's first frame

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct PlanarFrame {
   double slice_thickness_mm = 0.0;           // 0: unknown
 };
 
+// The slice planes of the CT a SEG belongs to, when margo has it.
+struct CtSlicePlanes {
+  Vec3 normal{};            // unit, the CT's slice axis (its direction's third column)
+  double spacing_mm = 0.0;  // between slices
+};
+
 struct FrameGrid {
   ImageGeometry geometry;
   std::vector<std::size_t> slice_of_frame;  // k index of each frame
@@ -31,7 +38,13 @@ struct FrameGrid {
 // Error(kGeometryInvalid, "<role> <path>: ...") when orientations or spacings
 // differ between frames, the orientation is not orthonormal, frames are
 // shifted sideways, or positions do not fall on a regular slice spacing.
+// With `ct` (slices parallel to the frames) and no Spacing Between Slices,
+// when most frames lie on the CT's slice spacing but two are closer: the
+// CT's spacing is the grid, and the frame off it is refused by name (a frame
+// half a slice off made a grid of half the spacing, striping the structure).
+// Frames that mostly follow a finer spacing (a thin reconstruction's) keep it.
 FrameGrid GridOfFrames(const std::vector<PlanarFrame>& frames, unsigned rows, unsigned columns,
-                       const std::string& role, const std::string& path);
+                       const std::string& role, const std::string& path,
+                       const std::optional<CtSlicePlanes>& ct = std::nullopt);
 
 }  // namespace margo

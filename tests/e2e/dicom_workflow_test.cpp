@@ -361,6 +361,35 @@ TEST_F(DicomWorkflowTest, ASegFrameOffTheSliceGridIsRefusedNamingIt) {
       << run.err;
 }
 
+// The same without Spacing Between Slices (Type 3): the frames alone then
+// made a grid of half a slice every frame lies on, exit 0 with the zone
+// striped. The post CT's slices, which the other frames follow, are the grid.
+TEST_F(DicomWorkflowTest, ASegFrameHalfASliceOffWithoutTheSpacingTagIsRefusedByTheCtsSlices) {
+  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
+  TempDir dir;
+  const auto run = AssessWithEditedZone(Dir("dicom"), dir, [](DcmDataset& ds) {
+    DcmItem* measures = Item(*Item(ds, DCM_SharedFunctionalGroupsSequence, 0), DCM_PixelMeasuresSequence, 0);
+    Float64 spacing = 0.0;
+    ASSERT_TRUE(measures->findAndGetFloat64(DCM_SpacingBetweenSlices, spacing).good());
+    measures->findAndDeleteElement(DCM_SpacingBetweenSlices);
+    DcmItem* plane = Item(*Item(ds, DCM_PerFrameFunctionalGroupsSequence, 2), DCM_PlanePositionSequence, 0);
+    Float64 z = 0.0;
+    ASSERT_TRUE(plane->findAndGetFloat64(DCM_ImagePositionPatient, z, 2).good());
+    OFString x, y;
+    plane->findAndGetOFString(DCM_ImagePositionPatient, x, 0);
+    plane->findAndGetOFString(DCM_ImagePositionPatient, y, 1);
+    const std::string moved =
+        std::string(x.c_str()) + "\\" + y.c_str() + "\\" + std::to_string(z + spacing / 2);
+    plane->putAndInsertString(DCM_ImagePositionPatient, moved.c_str());
+  });
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_EQ(testing::CountLines(run.err, "error: ablation labels " + (dir / "zone.dcm") + ": frame 3: "), 1)
+      << run.err;
+  EXPECT_NE(run.err.find(".50 slices of 2.000 mm (the slice spacing of the CT, which most frames follow"),
+            std::string::npos)
+      << run.err;
+}
+
 // DCMTK reads "1,8" as 1: the zone shrank to 55 % in-plane, exit 8.
 TEST_F(DicomWorkflowTest, ASegPixelSpacingWithACommaIsRefused) {
   ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;

@@ -110,5 +110,36 @@ TEST(FrameGridTest, SparseUnorderedFramesOnTheTagsGridAreAccepted) {
   EXPECT_DOUBLE_EQ(grid.geometry.origin_mm[2], 7.5);
 }
 
+// Without the tag, one frame exactly half a slice off divides every gap:
+// alone, the frames made a 1.25 mm grid, every other slice empty (a
+// striped structure). Given the CT's slices (2.5 mm, parallel), which the
+// other frames follow, the moved frame is refused by name; across them
+// (sagittal slices) the CT says nothing about the frames' spacing.
+TEST(FrameGridTest, WithoutTheTagTheCtsSlicesNameAFrameHalfASliceOff) {
+  const std::vector<PlanarFrame> frames = StackWithOneMoved(0.0, 3, 1.25);
+  const FrameGrid alone = GridOfFrames(frames, 64, 64, "ablation labels", "zone.dcm");
+  EXPECT_DOUBLE_EQ(alone.geometry.spacing_mm[2], 1.25) << "the limit without the CT, as documented";
+  const CtSlicePlanes axial{{0, 0, -1}, 2.5};  // either way along the normal
+  testing::ExpectError(
+      [&] { GridOfFrames(frames, 64, 64, "ablation labels", "zone.dcm", axial); },
+      ErrorKind::kGeometryInvalid,
+      {"ablation labels zone.dcm: frame 4:", "3.50 slices of 2.500 mm (the slice spacing of the CT"});
+  const CtSlicePlanes sagittal{{1, 0, 0}, 2.5};
+  EXPECT_DOUBLE_EQ(
+      GridOfFrames(frames, 64, 64, "ablation labels", "zone.dcm", sagittal).geometry.spacing_mm[2], 1.25);
+}
+
+// Frames of a thin reconstruction (1.25 mm, every plane drawn) with a CT of
+// 2.5 mm slices: only half of them lie on the CT's slices, so their own
+// spacing stands (the labels are resampled onto the CT afterwards).
+TEST(FrameGridTest, FramesFollowingAFinerSpacingThanTheCtsKeepIt) {
+  std::vector<PlanarFrame> frames;
+  for (int i = 0; i < 10; ++i) frames.push_back(AxialFrameAt(10.0 + 1.25 * i, 0.0));
+  const FrameGrid grid =
+      GridOfFrames(frames, 64, 64, "tumour labels", "thin.dcm", CtSlicePlanes{{0, 0, 1}, 2.5});
+  EXPECT_DOUBLE_EQ(grid.geometry.spacing_mm[2], 1.25);
+  EXPECT_EQ(grid.geometry.size[2], 12u);
+}
+
 }  // namespace
 }  // namespace margo
