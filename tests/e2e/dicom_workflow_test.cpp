@@ -333,61 +333,43 @@ TEST_F(DicomWorkflowTest, ASegWithoutReferencedSeriesSaysItWasNotChecked) {
             "frame of reference matches the post CT; referenced series not checked (the object lists none)");
 }
 
+// Moves the SEG's third frame by half its slice spacing along z; with
+// `drop_tag`, Spacing Between Slices (Type 3) goes too.
+void MoveThirdFrameHalfASlice(DcmDataset& ds, bool drop_tag) {
+  DcmItem* measures = Item(*Item(ds, DCM_SharedFunctionalGroupsSequence, 0), DCM_PixelMeasuresSequence, 0);
+  Float64 spacing = 0.0;
+  ASSERT_TRUE(measures->findAndGetFloat64(DCM_SpacingBetweenSlices, spacing).good());
+  if (drop_tag) measures->findAndDeleteElement(DCM_SpacingBetweenSlices);
+  DcmItem* plane = Item(*Item(ds, DCM_PerFrameFunctionalGroupsSequence, 2), DCM_PlanePositionSequence, 0);
+  Float64 z = 0.0;
+  ASSERT_TRUE(plane->findAndGetFloat64(DCM_ImagePositionPatient, z, 2).good());
+  OFString x, y;
+  plane->findAndGetOFString(DCM_ImagePositionPatient, x, 0);
+  plane->findAndGetOFString(DCM_ImagePositionPatient, y, 1);
+  const std::string moved =
+      std::string(x.c_str()) + "\\" + y.c_str() + "\\" + std::to_string(z + spacing / 2);
+  plane->putAndInsertString(DCM_ImagePositionPatient, moved.c_str());
+}
+
 // One frame moved by half a slice made a grid of half the spacing with an
 // empty slice between each two others: the zone striped, margins 1.5 to 4
 // mm short, exit 0. Spacing Between Slices (2 mm here) is the grid; frame 3
-// is named.
+// is named. Without the tag the frames alone made the same half-slice grid;
+// the post CT's slices, which the other frames follow, are then the grid.
 TEST_F(DicomWorkflowTest, ASegFrameOffTheSliceGridIsRefusedNamingIt) {
   ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
-  TempDir dir;
-  const auto run = AssessWithEditedZone(Dir("dicom"), dir, [](DcmDataset& ds) {
-    DcmItem* plane = Item(*Item(ds, DCM_PerFrameFunctionalGroupsSequence, 2), DCM_PlanePositionSequence, 0);
-    Float64 z = 0.0;
-    ASSERT_TRUE(plane->findAndGetFloat64(DCM_ImagePositionPatient, z, 2).good());
-    OFString x, y;
-    plane->findAndGetOFString(DCM_ImagePositionPatient, x, 0);
-    plane->findAndGetOFString(DCM_ImagePositionPatient, y, 1);
-    Float64 spacing = 0.0;
-    DcmItem* measures = Item(*Item(ds, DCM_SharedFunctionalGroupsSequence, 0), DCM_PixelMeasuresSequence, 0);
-    ASSERT_TRUE(measures->findAndGetFloat64(DCM_SpacingBetweenSlices, spacing).good());
-    const std::string moved =
-        std::string(x.c_str()) + "\\" + y.c_str() + "\\" + std::to_string(z + spacing / 2);
-    plane->putAndInsertString(DCM_ImagePositionPatient, moved.c_str());
-  });
-  EXPECT_EQ(run.exit_code, 4) << run.err;
-  EXPECT_EQ(testing::CountLines(run.err, "error: ablation labels " + (dir / "zone.dcm") + ": frame 3: "), 1)
-      << run.err;
-  EXPECT_NE(run.err.find(".50 slices of 2.000 mm (Spacing Between Slices (0018,0088))"), std::string::npos)
-      << run.err;
-}
-
-// The same without Spacing Between Slices (Type 3): the frames alone then
-// made a grid of half a slice every frame lies on, exit 0 with the zone
-// striped. The post CT's slices, which the other frames follow, are the grid.
-TEST_F(DicomWorkflowTest, ASegFrameHalfASliceOffWithoutTheSpacingTagIsRefusedByTheCtsSlices) {
-  ASSERT_EQ(dicom_.exit_code, 0) << dicom_.err;
-  TempDir dir;
-  const auto run = AssessWithEditedZone(Dir("dicom"), dir, [](DcmDataset& ds) {
-    DcmItem* measures = Item(*Item(ds, DCM_SharedFunctionalGroupsSequence, 0), DCM_PixelMeasuresSequence, 0);
-    Float64 spacing = 0.0;
-    ASSERT_TRUE(measures->findAndGetFloat64(DCM_SpacingBetweenSlices, spacing).good());
-    measures->findAndDeleteElement(DCM_SpacingBetweenSlices);
-    DcmItem* plane = Item(*Item(ds, DCM_PerFrameFunctionalGroupsSequence, 2), DCM_PlanePositionSequence, 0);
-    Float64 z = 0.0;
-    ASSERT_TRUE(plane->findAndGetFloat64(DCM_ImagePositionPatient, z, 2).good());
-    OFString x, y;
-    plane->findAndGetOFString(DCM_ImagePositionPatient, x, 0);
-    plane->findAndGetOFString(DCM_ImagePositionPatient, y, 1);
-    const std::string moved =
-        std::string(x.c_str()) + "\\" + y.c_str() + "\\" + std::to_string(z + spacing / 2);
-    plane->putAndInsertString(DCM_ImagePositionPatient, moved.c_str());
-  });
-  EXPECT_EQ(run.exit_code, 4) << run.err;
-  EXPECT_EQ(testing::CountLines(run.err, "error: ablation labels " + (dir / "zone.dcm") + ": frame 3: "), 1)
-      << run.err;
-  EXPECT_NE(run.err.find(".50 slices of 2.000 mm (the slice spacing of the CT, which most frames follow"),
-            std::string::npos)
-      << run.err;
+  for (const bool drop_tag : {false, true}) {
+    SCOPED_TRACE(drop_tag ? "without Spacing Between Slices" : "with Spacing Between Slices");
+    TempDir dir;
+    const auto run = AssessWithEditedZone(
+        Dir("dicom"), dir, [drop_tag](DcmDataset& ds) { MoveThirdFrameHalfASlice(ds, drop_tag); });
+    EXPECT_EQ(run.exit_code, 4) << run.err;
+    EXPECT_EQ(testing::CountLines(run.err, "error: ablation labels " + (dir / "zone.dcm") + ": frame 3: "), 1)
+        << run.err;
+    const std::string source = drop_tag ? "the slice spacing of the CT, which most frames follow"
+                                        : "Spacing Between Slices (0018,0088))";
+    EXPECT_NE(run.err.find(".50 slices of 2.000 mm (" + source), std::string::npos) << run.err;
+  }
 }
 
 // DCMTK reads "1,8" as 1: the zone shrank to 55 % in-plane, exit 8.
