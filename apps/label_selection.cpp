@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 
 #include "apps/option_items.h"
 #include "core/error.h"
+#include "io/label_extent.h"
 
 namespace margo {
 namespace {
@@ -150,23 +150,6 @@ void ApplySelection(LabelImage& labels, const LabelSelection& selection) {
     if (it.Get() != 0 && !std::binary_search(selection.begin(), selection.end(), it.Get())) it.Set(0);
   }
 }
-
-namespace {
-
-// The first voxel at or after `from` that is not 0 (`end` if none): eight
-// voxels at a time, since label maps are mostly background.
-const std::uint16_t* NextLabelled(const std::uint16_t* from, const std::uint16_t* end) {
-  for (; end - from >= 8; from += 8) {
-    std::uint64_t a, b;
-    std::memcpy(&a, from, 8);
-    std::memcpy(&b, from + 4, 8);
-    if ((a | b) != 0) break;
-  }
-  while (from != end && *from == 0) ++from;
-  return from;
-}
-
-}  // namespace
 
 std::vector<std::uint16_t> LabelsOf(const LabelImage& labels) {
   std::vector<std::uint8_t> seen(65536, 0);  // a table, not a set: one pass at memory speed

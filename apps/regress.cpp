@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/version.h"
+#include "testdata/generator/case_files.h"
 
 namespace margo {
 namespace {
@@ -157,53 +158,38 @@ RegressRow NotInTruth(const std::string& name, const TumourMargin& m, double tol
   return row;
 }
 
-// The files of a case that regress reads (docs/PHANTOM.md, "What a case holds").
-struct CaseFiles {
-  const char* truth = "truth.json";
-  const char* pre_ct = "pre_ct.nii.gz";
-  const char* post_ct = "post_ct.nii.gz";
-  const char* tumours = "tumours.nii.gz";
-  const char* ablation = "ablation.nii.gz";
-  const char* pre_liver = "pre_liver.nii.gz";
-  const char* post_liver = "post_liver.nii.gz";
-  const char* landmarks_pre = "landmarks_pre.csv";
-  const char* landmarks_post = "landmarks_post.csv";
-  std::vector<const char*> All() const {
-    return {truth, pre_ct, post_ct, tumours, ablation, pre_liver, post_liver, landmarks_pre, landmarks_post};
-  }
-};
-const CaseFiles kCase;
+namespace files = case_files;
 
 void RunCase(const std::string& dir, const RegressParams& params, Log& log, RegressCase& c) {
   const fs::path d(dir);
   // The folder first: without permission to it, every file would fail alike.
   std::error_code ec;
-  (void)fs::status(d / kCase.truth, ec);
+  (void)fs::status(d / files::kTruth, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) {
     throw Error(ErrorKind::kInputUnreadable, "case folder " + dir + ": cannot be read: " + ec.message());
   }
-  if (!fs::exists(d / kCase.pre_ct, ec) && fs::is_directory(d / "pre_ct", ec)) {
+  if (!fs::exists(d / files::kPreCt, ec) && fs::is_directory(d / "pre_ct", ec)) {
     throw Error(ErrorKind::kInputUnreadable,
                 "case folder " + dir +
                     ": holds its scans as DICOM (pre_ct/, post_ct/); expected the NIfTI form "
                     "(pre_ct.nii.gz, ...) that margo regress reads: write the case with --format nifti");
   }
   AssessParams a;
-  a.pre_ct = (d / kCase.pre_ct).string();
-  a.post_ct = (d / kCase.post_ct).string();
-  a.tumours = (d / kCase.tumours).string();
-  a.ablation = (d / kCase.ablation).string();
+  a.pre_ct = (d / files::kPreCt).string();
+  a.post_ct = (d / files::kPostCt).string();
+  a.tumours = (d / files::kTumours).string();
+  a.ablation = (d / files::kAblation).string();
   // The liver masks, as a user with them would give them (both or neither).
-  if (fs::exists(d / kCase.pre_liver, ec) && fs::exists(d / kCase.post_liver, ec)) {
-    a.pre_liver = (d / kCase.pre_liver).string();
-    a.post_liver = (d / kCase.post_liver).string();
+  if (fs::exists(d / files::kPreLiver, ec) && fs::exists(d / files::kPostLiver, ec)) {
+    a.pre_liver = (d / files::kPreLiver).string();
+    a.post_liver = (d / files::kPostLiver).string();
   }
-  if (fs::exists(d / kCase.landmarks_pre, ec) && fs::exists(d / kCase.landmarks_post, ec)) {
-    a.landmarks_pre = (d / kCase.landmarks_pre).string();
-    a.landmarks_post = (d / kCase.landmarks_post).string();
+  if (fs::exists(d / files::kLandmarksPre, ec) && fs::exists(d / files::kLandmarksPost, ec)) {
+    a.landmarks_pre = (d / files::kLandmarksPre).string();
+    a.landmarks_post = (d / files::kLandmarksPost).string();
   }
   a.registration = params.registration;
-  const auto truth = TruthTumours(ReadTruth(d / kCase.truth), a.space, d / kCase.truth);
+  const auto truth = TruthTumours(ReadTruth(d / files::kTruth), a.space, d / files::kTruth);
   const Assessment assessment = RunAssess(a, log);
   c.tolerance_mm = params.tolerance_mm >= 0.0 ? params.tolerance_mm
                                               : kKernelErrorBoundVoxels * LargestLabelSpacingMm(assessment) +
@@ -332,7 +318,7 @@ SuiteCases FindCases(const std::string& suite) {
                      : fs::is_regular_file(status) ? "is a file"
                                                    : "is not a folder");
   }
-  const bool one_case = fs::exists(root / kCase.truth, ec);
+  const bool one_case = fs::exists(root / files::kTruth, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) throw denied(ec);
   if (one_case) return {{root.string()}, {}};
   SuiteCases found;
@@ -343,7 +329,7 @@ SuiteCases FindCases(const std::string& suite) {
     if (sub.filename().string().front() == '.' || !it->is_directory(sub_ec)) continue;
     // A folder whose truth.json cannot be looked at is a case all the same:
     // it fails on its own, with the reason, rather than being passed over.
-    const bool has_truth = fs::exists(sub / kCase.truth, sub_ec);
+    const bool has_truth = fs::exists(sub / files::kTruth, sub_ec);
     if (has_truth || (sub_ec && sub_ec != std::errc::no_such_file_or_directory)) {
       found.cases.push_back(sub.string());
     } else {
@@ -369,7 +355,7 @@ void RequireNotACaseInput(const std::string& file, const std::string& option, co
   const fs::path target = fs::weakly_canonical(file, ec);
   if (ec) return;  // a path that cannot be resolved is no case's file; writing it reports any error
   for (const std::string& dir : suite.cases) {
-    for (const char* name : kCase.All()) {
+    for (const char* name : files::kRead) {
       std::error_code case_ec;
       if (fs::weakly_canonical(fs::path(dir) / name, case_ec) != target || case_ec) continue;
       throw Error(ErrorKind::kUsage,

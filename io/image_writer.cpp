@@ -53,9 +53,9 @@ std::vector<char> ReadAll(const std::filesystem::path& file, const std::string& 
 }
 
 // Throws unless `nifti` (a whole .nii as written) ends with `image`'s voxels
-// after a header. ITK's NIfTI writer (nifticlib, and zlib's gzwrite for
-// .nii.gz) drops write errors: a full disk left an empty or cut file that
-// looked written, so every NIfTI margo writes is read back.
+// after a header. ITK's NIfTI writer (nifticlib) drops write errors: a full
+// disk left an empty or cut file that looked written, so every .nii ITK
+// writes for margo (an output, or a .nii.gz's one-slice header) is read back.
 template <typename TImage>
 void CheckHoldsVoxels(const std::vector<char>& nifti, const TImage& image, const std::string& path) {
   const auto [voxels, bytes] = VoxelBytes(image);

@@ -3,6 +3,7 @@
 #include <itkRegionOfInterestImageFilter.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/geometry.h"
 
@@ -21,27 +22,34 @@ LabelImage::Pointer WithinExtentOf(const LabelImage::Pointer& labels, const itk:
   return out;
 }
 
+const std::uint16_t* NextLabelled(const std::uint16_t* from, const std::uint16_t* end) {
+  for (; end - from >= 8; from += 8) {
+    std::uint64_t a, b;
+    std::memcpy(&a, from, 8);
+    std::memcpy(&b, from + 4, 8);
+    if ((a | b) != 0) break;
+  }
+  while (from != end && *from == 0) ++from;
+  return from;
+}
+
 std::map<std::uint16_t, WorldBox> BoxesOfLabels(const LabelImage& labels) {
   std::map<std::uint16_t, WorldBox> boxes;
   const itk::ImageRegion<3> region = labels.GetBufferedRegion();
-  const long nx = long(region.GetSize(0)), ny = long(region.GetSize(1)), nz = long(region.GetSize(2));
-  const LabelImage::PixelType* v = labels.GetBufferPointer();
-  for (long z = 0; z < nz; ++z) {
-    for (long y = 0; y < ny; ++y, v += nx) {
-      LabelImage::PixelType any = 0;  // branch-free: the compiler vectorises it
-      for (long x = 0; x < nx; ++x) any |= v[x];
-      if (any == 0) continue;
-      for (long x = 0; x < nx; ++x) {
-        if (v[x] == 0) continue;
-        LabelImage::PointType p;
-        labels.TransformIndexToPhysicalPoint(
-            {{region.GetIndex(0) + x, region.GetIndex(1) + y, region.GetIndex(2) + z}}, p);
-        auto [entry, added] = boxes.try_emplace(v[x]);
-        for (int a = 0; a < 3; ++a) {
-          entry->second.min_mm[a] = added ? p[a] : std::min(entry->second.min_mm[a], p[a]);
-          entry->second.max_mm[a] = added ? p[a] : std::max(entry->second.max_mm[a], p[a]);
-        }
-      }
+  const std::size_t nx = region.GetSize(0), ny = region.GetSize(1);
+  const LabelImage::PixelType* first = labels.GetBufferPointer();
+  const LabelImage::PixelType* end = first + region.GetNumberOfPixels();
+  for (const LabelImage::PixelType* v = NextLabelled(first, end); v != end; v = NextLabelled(v + 1, end)) {
+    const std::size_t at = std::size_t(v - first);
+    LabelImage::PointType p;
+    labels.TransformIndexToPhysicalPoint(
+        {{region.GetIndex(0) + long(at % nx), region.GetIndex(1) + long(at / nx % ny),
+          region.GetIndex(2) + long(at / (nx * ny))}},
+        p);
+    auto [entry, added] = boxes.try_emplace(*v);
+    for (int a = 0; a < 3; ++a) {
+      entry->second.min_mm[a] = added ? p[a] : std::min(entry->second.min_mm[a], p[a]);
+      entry->second.max_mm[a] = added ? p[a] : std::max(entry->second.max_mm[a], p[a]);
     }
   }
   return boxes;

@@ -16,9 +16,13 @@ namespace margo {
 // it is, a zone cut by the end of the CT would look closed there.
 LabelImage::Pointer WithinExtentOf(const LabelImage::Pointer& labels, const itk::ImageBase<3>& ct);
 
+// The first voxel at or after `from` that is not 0 (`end` if none): eight
+// voxels at a time, since label maps are mostly background.
+const std::uint16_t* NextLabelled(const std::uint16_t* from, const std::uint16_t* end);
+
 // Per label of `labels`, the LPS box of its voxels' centres (any direction:
-// each labelled voxel's centre is placed in the world). Background rows are
-// skipped eight voxels at a time.
+// each labelled voxel's centre is placed in the world), visiting the
+// labelled voxels only (NextLabelled).
 std::map<std::uint16_t, WorldBox> BoxesOfLabels(const LabelImage& labels);
 
 }  // namespace margo

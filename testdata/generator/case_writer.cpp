@@ -20,6 +20,7 @@
 #include "io/dicom_seg_writer.h"
 #include "io/image_writer.h"
 #include "testdata/generator/abdomen.h"
+#include "testdata/generator/case_files.h"
 #include "testdata/generator/phantom_image.h"
 #include "testdata/generator/phantom_landmarks.h"
 #include "testdata/generator/phantom_truth.h"
@@ -144,7 +145,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 void RemoveCaseTruth(const std::string& dir) {
-  const std::string truth = dir + "/truth.json";
+  const std::string truth = dir + "/" + case_files::kTruth;
   std::error_code ec;
   std::filesystem::remove(truth, ec);
   if (ec) {
@@ -157,8 +158,7 @@ void RemoveCaseTruth(const std::string& dir) {
 // A DICOM case holds no NIfTI images; an earlier NIfTI case's in the same
 // folder would be read by `margo regress` against this case's truth.
 void RemoveNiftiImages(const std::string& dir, Log& log) {
-  for (const char* name : {"pre_ct.nii.gz", "post_ct.nii.gz", "tumours.nii.gz", "ablation.nii.gz",
-                           "pre_liver.nii.gz", "post_liver.nii.gz"}) {
+  for (const char* name : case_files::kNiftiImages) {
     const std::string path = dir + "/" + name;
     std::error_code ec;
     if (std::filesystem::remove(path, ec)) log.Info("removed the earlier case's " + path);
